@@ -1,0 +1,26 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What every page shows in its frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrameInfo {
+    pub demo: bool,
+    pub version: String,
+    /// In demo mode, the meetings the mock is seeded with.
+    pub demo_meetings: Vec<String>,
+}
+
+#[server(prefix = "/api", endpoint = "app_info", input = GetUrl)]
+pub async fn app_info() -> Result<FrameInfo, AppError> {
+    use super::context;
+    let state = context::state()?;
+    let demo_meetings = if state.demo {
+        crate::server::mock_upstream::DEMO_MEETINGS.iter().map(|(id, _)| (*id).to_owned()).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(FrameInfo { demo: state.demo, version: env!("CARGO_PKG_VERSION").to_owned(), demo_meetings })
+}

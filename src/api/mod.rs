@@ -1,0 +1,10 @@
+//! Server functions: the only door from the browser to the vendor. Each one is a public HTTP
+//! endpoint under `/api/` and checks everything itself.
+
+pub mod info;
+pub mod recordings;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod context;
+#[cfg(feature = "ssr")]
+pub mod upstream;

@@ -1,0 +1,88 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{MeetingId, Recording};
+use crate::error::AppError;
+
+/// A meeting's recordings as of `fetched_at` (Unix seconds, the server's clock), so link expiry
+/// reads the same on the server and in the browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordingList {
+    pub meeting_id: MeetingId,
+    pub recordings: Vec<Recording>,
+    pub fetched_at: i64,
+}
+
+/// What a deletion did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deleted {
+    pub meeting_id: MeetingId,
+    pub count: usize,
+}
+
+#[cfg(feature = "ssr")]
+fn parse_id(raw: &str) -> Result<MeetingId, AppError> {
+    MeetingId::parse(raw).map_err(|e| super::context::fail(AppError::invalid_field("meeting_id", e.to_string())))
+}
+
+#[cfg(feature = "ssr")]
+fn now_unix() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+#[server(prefix = "/api", endpoint = "recordings/list", input = GetUrl)]
+pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
+    use super::context::{fail, request_id, state};
+    use super::upstream::{to_app_error, Call};
+    let id = parse_id(&meeting_id)?;
+    let state = state()?;
+    let recordings = state
+        .client
+        .list_recordings(&id)
+        .await
+        .map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
+    Ok(RecordingList { meeting_id: id, recordings, fetched_at: now_unix() })
+}
+
+/// Deletes every recording of the meeting. `expected_count` is what the user saw when they
+/// confirmed: if the list changed since, nothing is deleted and they are asked again.
+#[server(prefix = "/api", endpoint = "recordings/delete")]
+pub async fn delete_recordings(meeting_id: String, expected_count: String, reason: String) -> Result<Deleted, AppError> {
+    use super::context::{fail, request_id, state};
+    use super::upstream::{to_app_error, Call};
+    use crate::error::FieldError;
+    let id = parse_id(&meeting_id)?;
+    let reason = reason.trim().to_owned();
+    let mut fields = Vec::new();
+    if reason.is_empty() {
+        fields.push(FieldError::new("reason", "Give a reason or ticket reference; it is kept in the audit log."));
+    } else if reason.chars().count() > 500 {
+        fields.push(FieldError::new("reason", "Keep the reason under 500 characters."));
+    }
+    let expected: Option<usize> = expected_count.trim().parse().ok();
+    if expected.is_none() {
+        fields.push(FieldError::new("expected_count", "The confirmation is missing the number of recordings."));
+    }
+    if !fields.is_empty() {
+        return Err(fail(AppError::Invalid { fields, message: None }));
+    }
+    let expected = expected.unwrap_or_default();
+    let state = state()?;
+    let current = state
+        .client
+        .list_recordings(&id)
+        .await
+        .map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
+    if current.len() != expected {
+        return Err(fail(AppError::ListChanged { expected, found: current.len() }));
+    }
+    state
+        .client
+        .delete_recordings(&id)
+        .await
+        .map_err(|e| fail(to_app_error(e, Call::DeleteRecordings, request_id())))?;
+    tracing::info!(meeting_id = %id, count = current.len(), "recordings deleted");
+    leptos_axum::redirect(&format!("{}?deleted={}", id.recordings_path(), current.len()));
+    Ok(Deleted { meeting_id: id, count: current.len() })
+}

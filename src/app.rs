@@ -1,0 +1,85 @@
+//! The HTML shell, the router and the frame every page shares.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::api::info::app_info;
+use crate::ui::components::FindRecordingsForm;
+use crate::ui::pages::{ConfirmDeletePage, FindRecordingsPage, HomePage, NotFound, RecordingsPage};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content="Administer ConnectyCube meetings and recordings"/>
+                <link rel="icon" href="data:,"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Browser tests wait for this before clicking: it is set only once hydration has run.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    // Pages that must work without JavaScript render in one piece (no streamed <template>s).
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/meeting-admin.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "Meeting Admin".to_owned() } else { format!("{page} · Meeting Admin") }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
+                    <Route path=path!("/recordings") view=FindRecordingsPage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/:meeting_id/recordings") view=RecordingsPage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/:meeting_id/recordings/delete") view=ConfirmDeletePage ssr=ssr/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let info = Resource::new(|| (), |_| app_info());
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Meeting Admin"</a>
+            <nav aria-label="Main">
+                <a href="/">"Home"</a>
+            </nav>
+            <FindRecordingsForm id_prefix="header" compact=true/>
+        </header>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(i) if i.demo => Some(view! {
+                        <p class="demo-banner" role="note">
+                            <strong>"Demo mode: "</strong>
+                            "data comes from a built-in mock of ConnectyCube, not from your account."
+                        </p>
+                    }),
+                    _ => None,
+                }
+            })}
+        </Suspense>
+    }
+}

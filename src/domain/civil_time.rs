@@ -1,0 +1,111 @@
+//! Just enough calendar arithmetic for the vendor's timestamps (ISO-8601 UTC strings and S3's
+//! `X-Amz-Date`), so the wasm bundle does not carry a date library for it.
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn num(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn to_unix(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(i64::from(y), mo, d);
+    // Reject dates such as 02-31 that the arithmetic would silently roll over.
+    if civil_from_days(days) != (i64::from(y), mo, d) {
+        return None;
+    }
+    Some(days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s))
+}
+
+/// `2025-12-05T13:56:42Z` (optionally with fractional seconds) into Unix seconds.
+pub fn parse_iso8601_utc(s: &str) -> Option<i64> {
+    let s = s.strip_suffix('Z').or_else(|| s.strip_suffix("+00:00"))?;
+    let (date, time) = s.split_once('T')?;
+    let time = time.split('.').next()?;
+    let mut d = date.split('-');
+    let mut t = time.split(':');
+    let (y, mo, da) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
+    let (h, mi, se) = (num(t.next()?)?, num(t.next()?)?, num(t.next()?)?);
+    if d.next().is_some() || t.next().is_some() {
+        return None;
+    }
+    to_unix(y, mo, da, h, mi, se)
+}
+
+/// S3's basic format `20251205T140817Z` into Unix seconds.
+pub fn parse_amz_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let f = |r: std::ops::Range<usize>| num(&s[r]);
+    to_unix(f(0..4)?, f(4..6)?, f(6..8)?, f(9..11)?, f(11..13)?, f(13..15)?)
+}
+
+/// Unix seconds as `2025-12-05 13:56 UTC`.
+pub fn format_utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", secs / 3600, (secs % 3600) / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_vendor_timestamps() {
+        assert_eq!(parse_iso8601_utc("2025-12-05T13:56:42Z"), Some(1_764_943_002));
+        assert_eq!(parse_iso8601_utc("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_iso8601_utc("2024-02-29T12:00:00.123Z"), Some(1_709_208_000));
+        assert_eq!(parse_amz_date("20251205T140817Z"), Some(1_764_943_697));
+    }
+
+    #[test]
+    fn rejects_malformed_timestamps() {
+        for bad in ["", "2025-12-05", "2025-13-05T00:00:00Z", "2025-02-30T00:00:00Z", "2025-12-05T13:56:42", "x025-12-05T13:56:42Z", "2025-12-05T13:56:42:1Z"] {
+            assert_eq!(parse_iso8601_utc(bad), None, "{bad}");
+        }
+        for bad in ["", "20251205140817Z", "20251205T140817", "2025120XT140817Z", "20251205T250817Z"] {
+            assert_eq!(parse_amz_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        assert_eq!(format_utc(1_764_943_002), "2025-12-05 13:56 UTC");
+        assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
+        for days in [-1000_i64, 0, 365, 19_000, 60_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The shared vocabulary of the app. Every value here is parsed once, at the edge, and is valid
+//! from then on; both the server and the wasm bundle use these types.
+
+mod civil_time;
+mod meeting;
+mod meeting_id;
+mod recording;
+mod units;
+
+pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
+pub use meeting::{Attendee, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
+pub use meeting_id::{MeetingId, MeetingIdError};
+pub use recording::{LinkExpiry, Recording, RecordingSummary};
+pub use units::{format_bytes, format_duration_ms};

@@ -1,0 +1,132 @@
+//! The one error type every server function returns. It crosses the wire as JSON, so the page can
+//! show a precise message, and it carries its own HTTP status.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// A message tied to one form field (`field` is the input's `name`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    #[error("Your role ({role}) may not {action}.")]
+    Forbidden { role: String, action: String },
+    #[error("{}", message.as_deref().unwrap_or("Some fields need attention."))]
+    Invalid { fields: Vec<FieldError>, message: Option<String> },
+    #[error("ConnectyCube refused our administration key (HTTP {status}). The key is wrong, was rotated, or the account lacks the Advanced plan: ask whoever runs Meeting Admin to check CONNECTYCUBE_ADMIN_API_KEY.")]
+    UpstreamKeyRejected { status: u16 },
+    #[error("{}", rate_limited_message(*retry_after_secs))]
+    UpstreamRateLimited { retry_after_secs: Option<u64> },
+    #[error("ConnectyCube is unavailable right now ({detail}). Try again in a minute.")]
+    UpstreamUnavailable { detail: String },
+    #[error("ConnectyCube refused the request (HTTP {status}): {}", messages.join("; "))]
+    UpstreamRejected { status: u16, messages: Vec<String> },
+    #[error("ConnectyCube sent a reply we could not read ({detail}). Request id {request_id}.")]
+    UpstreamBadReply { detail: String, request_id: String },
+    #[error("ConnectyCube did not answer in time, so we cannot tell whether it managed to {action}. Check before retrying. Request id {request_id}.")]
+    OutcomeUnknown { action: String, request_id: String },
+    #[error("The recordings changed since you opened the confirmation: you confirmed {expected}, there are now {found}. Review the list and confirm again.")]
+    ListChanged { expected: usize, found: usize },
+    #[error("Something went wrong on our side. Request id {request_id}.")]
+    Internal { request_id: String },
+    #[error("Could not reach Meeting Admin's server: {detail}")]
+    Transport { detail: String },
+}
+
+fn rate_limited_message(after: Option<u64>) -> String {
+    match after {
+        Some(s) => format!("ConnectyCube is rate limiting us; try again in {s} s."),
+        None => "ConnectyCube is rate limiting us; try again shortly.".to_owned(),
+    }
+}
+
+impl AppError {
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid { fields: vec![FieldError::new(field, message)], message: None }
+    }
+
+    /// The HTTP status our server answers with for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated => 401,
+            Self::Forbidden { .. } => 403,
+            Self::Invalid { .. } => 422,
+            Self::ListChanged { .. } => 409,
+            Self::UpstreamKeyRejected { .. } | Self::UpstreamRejected { .. } | Self::UpstreamBadReply { .. } => 502,
+            Self::UpstreamRateLimited { .. } => 429,
+            Self::UpstreamUnavailable { .. } => 503,
+            Self::OutcomeUnknown { .. } => 504,
+            Self::Internal { .. } | Self::Transport { .. } => 500,
+        }
+    }
+
+    /// The message for one field, if any.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Invalid { fields, .. } => {
+                fields.iter().find(|f| f.field == name).map(|f| f.message.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => Self::Invalid {
+                fields: vec![],
+                message: Some(format!("The request was malformed: {detail}")),
+            },
+            other => Self::Transport { detail: other.to_string() },
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_as_json_with_a_kind_tag() {
+        let e = AppError::UpstreamRateLimited { retry_after_secs: Some(7) };
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(json, r#"{"kind":"upstream_rate_limited","retry_after_secs":7}"#);
+        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), e);
+        assert_eq!(e.to_string(), "ConnectyCube is rate limiting us; try again in 7 s.");
+        assert_eq!(e.status(), 429);
+    }
+
+    #[test]
+    fn field_lookup() {
+        let e = AppError::invalid_field("meeting_id", "Enter a meeting id.");
+        assert_eq!(e.field("meeting_id").as_deref(), Some("Enter a meeting id."));
+        assert_eq!(e.field("name"), None);
+        assert_eq!(e.status(), 422);
+    }
+
+    #[test]
+    fn key_rejection_says_what_to_do() {
+        let msg = AppError::UpstreamKeyRejected { status: 401 }.to_string();
+        assert!(msg.contains("CONNECTYCUBE_ADMIN_API_KEY"));
+        assert!(msg.contains("Advanced plan"));
+    }
+}

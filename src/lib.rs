@@ -1,0 +1,19 @@
+#![recursion_limit = "256"]
+//! Meeting Admin: a Leptos app (SSR + hydration) that lets support staff administer ConnectyCube
+//! meetings and recordings without ever holding the administration key.
+
+pub mod api;
+pub mod app;
+pub mod domain;
+pub mod error;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

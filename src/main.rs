@@ -1,0 +1,46 @@
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    use meeting_admin::server::config::{Cli, Command, Config};
+    use meeting_admin::server::{startup, telemetry};
+    use std::process::ExitCode;
+
+    let cli = Cli::parse();
+    let config = match Config::from_args(&cli.serve) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("meeting-admin: invalid configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    let result = match cli.command {
+        None | Some(Command::Serve) => startup::serve(config).await,
+        Some(Command::MockUpstream(m)) => run_mock(m).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("meeting-admin: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn run_mock(m: meeting_admin::server::config::MockArgs) -> Result<(), String> {
+    let addr: std::net::SocketAddr =
+        m.mock_addr.parse().map_err(|_| format!("--mock-addr: '{}' is not an address", m.mock_addr))?;
+    let (local, _mock) = meeting_admin::server::startup::start_mock(&m.mock_key, "http://{addr}/files", addr).await?;
+    tracing::info!(addr = %local, "mock ConnectyCube admin API listening");
+    println!("mock upstream listening on http://{local}");
+    let _ = tokio::signal::ctrl_c().await;
+    Ok(())
+}
+
+#[cfg(not(feature = "ssr"))]
+fn main() {
+    // The wasm build has no binary; cargo-leptos builds the library for the browser.
+}

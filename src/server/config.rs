@@ -1,0 +1,309 @@
+//! Typed configuration. clap gathers raw strings from flags and environment variables (so
+//! `--help` lists every one with its default); `Config::from_args` then parses them and reports
+//! the first bad one by its variable name.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use url::Url;
+
+use super::secret::Secret;
+
+#[derive(Debug, Parser)]
+#[command(name = "meeting-admin", version, about = "Meeting Admin: administer ConnectyCube meetings and recordings")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard (the default when no command is given).
+    Serve,
+    /// Run the built-in mock of the ConnectyCube admin API on its own, for tests and trials.
+    MockUpstream(MockArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Base URL of the ConnectyCube API.
+    #[arg(long = "api-url", env = "CONNECTYCUBE_API_URL", default_value = "https://api.connectycube.com", global = true)]
+    pub api_url: String,
+    /// ConnectyCube administration API key. Unset (and no key file): demo mode on a built-in mock.
+    #[arg(long = "api-key", env = "CONNECTYCUBE_ADMIN_API_KEY", hide_env_values = true, global = true)]
+    pub api_key: Option<String>,
+    /// File holding the administration API key (container secrets).
+    #[arg(long = "api-key-file", env = "CONNECTYCUBE_ADMIN_API_KEY_FILE", global = true)]
+    pub api_key_file: Option<PathBuf>,
+    /// Database URL (SQLite file; created when missing).
+    #[arg(long = "database-url", env = "DATABASE_URL", default_value = "sqlite://meeting-admin.db", global = true)]
+    pub database_url: String,
+    /// Address to listen on.
+    #[arg(long = "addr", env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: String,
+    /// The origin users reach the dashboard at (cookies and origin checks). Default: http://ADDR.
+    #[arg(long = "public-url", env = "PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Log format: pretty or json.
+    #[arg(long = "log-format", env = "LOG_FORMAT", default_value = "pretty", global = true)]
+    pub log_format: String,
+    /// Folder with the built site (wasm, JS, CSS, public files).
+    #[arg(long = "site-root", env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+    /// Total time allowed for one ConnectyCube call, e.g. 10s or 500ms.
+    #[arg(long = "upstream-timeout", env = "CONNECTYCUBE_TIMEOUT", default_value = "10s", global = true)]
+    pub upstream_timeout: String,
+    /// Time allowed to open a connection to ConnectyCube.
+    #[arg(long = "upstream-connect-timeout", env = "CONNECTYCUBE_CONNECT_TIMEOUT", default_value = "3s", global = true)]
+    pub upstream_connect_timeout: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MockArgs {
+    /// Address for the mock to listen on.
+    #[arg(long = "mock-addr", default_value = "127.0.0.1:3100")]
+    pub mock_addr: String,
+    /// The administration key the mock accepts.
+    #[arg(long = "mock-key", env = "MOCK_UPSTREAM_KEY", hide_env_values = true)]
+    pub mock_key: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Where the admin API is and how to reach it.
+#[derive(Debug, Clone)]
+pub enum Upstream {
+    /// The real thing (or any compatible server) with our key.
+    Remote { base_url: Url, key: Secret },
+    /// No key configured: a built-in mock, started in-process.
+    Demo,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub upstream: Upstream,
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub public_url: Url,
+    pub log_format: LogFormat,
+    pub site_root: PathBuf,
+    pub upstream_timeout: Duration,
+    pub upstream_connect_timeout: Duration,
+}
+
+/// A bad setting: which variable (and flag), and what is wrong with it.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{var} (--{flag}): {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub flag: &'static str,
+    pub problem: String,
+}
+
+fn bad(var: &'static str, flag: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { var, flag, problem: problem.into() }
+}
+
+/// `10s`, `500ms`, `2m`, or a bare number of seconds.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let s = raw.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().map_err(|_| format!("'{raw}' is not a duration such as 10s or 500ms"))?;
+    let d = match unit.trim() {
+        "" | "s" => Duration::from_secs(n),
+        "ms" => Duration::from_millis(n),
+        "m" => Duration::from_secs(n * 60),
+        other => return Err(format!("unknown unit '{other}' in '{raw}' (use ms, s or m)")),
+    };
+    if d.is_zero() {
+        return Err("must be more than zero".into());
+    }
+    Ok(d)
+}
+
+fn parse_http_url(raw: &str) -> Result<Url, String> {
+    let url = Url::parse(raw.trim()).map_err(|e| format!("'{raw}' is not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("'{raw}' must be an http:// or https:// URL with a host"));
+    }
+    Ok(url)
+}
+
+impl Config {
+    pub fn from_args(a: &ServeArgs) -> Result<Self, ConfigError> {
+        let addr: SocketAddr = a
+            .addr
+            .trim()
+            .parse()
+            .map_err(|_| bad("LEPTOS_SITE_ADDR", "addr", format!("'{}' is not an address such as 127.0.0.1:3000", a.addr)))?;
+        let key = match (&a.api_key, &a.api_key_file) {
+            (Some(_), Some(_)) => {
+                return Err(bad(
+                    "CONNECTYCUBE_ADMIN_API_KEY",
+                    "api-key",
+                    "set either the key or CONNECTYCUBE_ADMIN_API_KEY_FILE, not both",
+                ))
+            }
+            (Some(k), None) if k.trim().is_empty() => {
+                return Err(bad("CONNECTYCUBE_ADMIN_API_KEY", "api-key", "is set but empty"))
+            }
+            (Some(k), None) => Some(Secret::new(k.trim())),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    bad("CONNECTYCUBE_ADMIN_API_KEY_FILE", "api-key-file", format!("cannot read {}: {e}", path.display()))
+                })?;
+                let k = text.trim();
+                if k.is_empty() {
+                    return Err(bad("CONNECTYCUBE_ADMIN_API_KEY_FILE", "api-key-file", format!("{} is empty", path.display())));
+                }
+                Some(Secret::new(k))
+            }
+            (None, None) => None,
+        };
+        let upstream = match key {
+            Some(key) => Upstream::Remote {
+                base_url: parse_http_url(&a.api_url).map_err(|p| bad("CONNECTYCUBE_API_URL", "api-url", p))?,
+                key,
+            },
+            None => Upstream::Demo,
+        };
+        let public_url = match &a.public_url {
+            Some(raw) => {
+                let url = parse_http_url(raw).map_err(|p| bad("PUBLIC_URL", "public-url", p))?;
+                if url.path() != "/" || url.query().is_some() {
+                    return Err(bad("PUBLIC_URL", "public-url", format!("'{raw}' must be an origin only, such as https://meetings.example.com")));
+                }
+                url
+            }
+            None => Url::parse(&format!("http://{addr}")).expect("a socket address makes a URL"),
+        };
+        let database_url = a.database_url.trim().to_owned();
+        if !database_url.starts_with("sqlite:") {
+            return Err(bad("DATABASE_URL", "database-url", format!("'{database_url}' is not supported; use sqlite://PATH")));
+        }
+        let log_format = match a.log_format.trim() {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            other => return Err(bad("LOG_FORMAT", "log-format", format!("'{other}' is not pretty or json"))),
+        };
+        Ok(Self {
+            upstream,
+            database_url,
+            addr,
+            public_url,
+            log_format,
+            site_root: a.site_root.clone(),
+            upstream_timeout: parse_duration(&a.upstream_timeout)
+                .map_err(|p| bad("CONNECTYCUBE_TIMEOUT", "upstream-timeout", p))?,
+            upstream_connect_timeout: parse_duration(&a.upstream_connect_timeout)
+                .map_err(|p| bad("CONNECTYCUBE_CONNECT_TIMEOUT", "upstream-connect-timeout", p))?,
+        })
+    }
+
+    pub fn is_demo(&self) -> bool {
+        matches!(self.upstream, Upstream::Demo)
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix only when users reach us over https.
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(extra: &[&str]) -> ServeArgs {
+        let mut argv = vec!["meeting-admin"];
+        argv.extend_from_slice(extra);
+        Cli::try_parse_from(argv).unwrap().serve
+    }
+
+    fn err(extra: &[&str]) -> ConfigError {
+        Config::from_args(&args(extra)).unwrap_err()
+    }
+
+    #[test]
+    fn defaults_give_demo_mode_on_localhost() {
+        // Clear the variables clap would read, for this process only (tests here never set them).
+        let c = Config::from_args(&args(&[])).unwrap();
+        if std::env::var_os("CONNECTYCUBE_ADMIN_API_KEY").is_none() {
+            assert!(c.is_demo());
+        }
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert_eq!(c.upstream_timeout, Duration::from_secs(10));
+        assert!(!c.is_https());
+    }
+
+    #[test]
+    fn a_key_selects_the_remote_api() {
+        let c = Config::from_args(&args(&["--api-key", "k1", "--api-url", "https://api.example.com/base/"])).unwrap();
+        match c.upstream {
+            Upstream::Remote { base_url, key } => {
+                assert_eq!(base_url.as_str(), "https://api.example.com/base/");
+                assert_eq!(key.expose(), "k1");
+            }
+            Upstream::Demo => panic!("expected remote"),
+        }
+    }
+
+    #[test]
+    fn key_file_is_read_and_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        std::fs::write(&path, "from-file\n").unwrap();
+        let c = Config::from_args(&args(&["--api-key-file", path.to_str().unwrap()])).unwrap();
+        assert!(matches!(c.upstream, Upstream::Remote { ref key, .. } if key.expose() == "from-file"));
+        std::fs::write(&path, "\n").unwrap();
+        assert_eq!(err(&["--api-key-file", path.to_str().unwrap()]).var, "CONNECTYCUBE_ADMIN_API_KEY_FILE");
+        assert_eq!(err(&["--api-key-file", "/nonexistent/key"]).var, "CONNECTYCUBE_ADMIN_API_KEY_FILE");
+        assert_eq!(err(&["--api-key-file", path.to_str().unwrap(), "--api-key", "x"]).var, "CONNECTYCUBE_ADMIN_API_KEY");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        assert_eq!(err(&["--addr", "localhost"]).var, "LEPTOS_SITE_ADDR");
+        assert_eq!(err(&["--api-key", "k", "--api-url", "ftp://x"]).var, "CONNECTYCUBE_API_URL");
+        assert_eq!(err(&["--api-key", "k", "--api-url", "not a url"]).var, "CONNECTYCUBE_API_URL");
+        assert_eq!(err(&["--api-key", "  "]).var, "CONNECTYCUBE_ADMIN_API_KEY");
+        assert_eq!(err(&["--public-url", "https://x.example.com/app"]).var, "PUBLIC_URL");
+        assert_eq!(err(&["--log-format", "xml"]).var, "LOG_FORMAT");
+        assert_eq!(err(&["--database-url", "mysql://x"]).var, "DATABASE_URL");
+        assert_eq!(err(&["--upstream-timeout", "ten"]).var, "CONNECTYCUBE_TIMEOUT");
+        let e = err(&["--log-format", "xml"]);
+        assert_eq!(e.to_string(), "LOG_FORMAT (--log-format): 'xml' is not pretty or json");
+    }
+
+    #[test]
+    fn https_public_url() {
+        let c = Config::from_args(&args(&["--public-url", "https://meetings.example.com"])).unwrap();
+        assert!(c.is_https());
+    }
+
+    #[test]
+    fn the_key_never_shows_in_debug() {
+        let c = Config::from_args(&args(&["--api-key", "sentinel-key-123"])).unwrap();
+        assert!(!format!("{c:?}").contains("sentinel-key-123"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5h").is_err());
+        assert!(parse_duration("").is_err());
+    }
+}

@@ -1,0 +1,317 @@
+//! `AdminClient`: the only code that talks to the ConnectyCube admin API.
+//!
+//! Security: the key header is marked sensitive and redirects are never followed (a redirect to
+//! another host would carry the key with it). Neither the key nor a recording's presigned
+//! `download_url` is ever logged.
+
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::secret::Secret;
+use super::vendor_errors::VendorErrors;
+use crate::domain::{Meeting, MeetingId, NewMeeting, Recording, UserId};
+
+pub const KEY_HEADER: &str = "CB-Administration-API-Key";
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum UpstreamError {
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("could not connect: {0}")]
+    Connect(String),
+    #[error("connection failed while reading the reply: {0}")]
+    Interrupted(String),
+    #[error("key rejected (HTTP {status}): {}", messages.join("; "))]
+    KeyRejected { status: u16, messages: Vec<String> },
+    #[error("rate limited (retry after {retry_after:?})")]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("HTTP {status}: {}", errors.all_messages().join("; "))]
+    Status { status: u16, errors: VendorErrors },
+    #[error("HTTP {status} with a body that is not the vendor's error JSON")]
+    UnreadableError { status: u16 },
+    #[error("unexpected redirect (HTTP {status}); not followed")]
+    Redirect { status: u16 },
+    #[error("reply could not be decoded: {0}")]
+    BadReply(String),
+}
+
+impl UpstreamError {
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Connect(_) | Self::RateLimited { .. } => true,
+            Self::UnreadableError { status } | Self::Status { status, .. } => matches!(status, 502..=504),
+            _ => false,
+        }
+    }
+}
+
+/// How idempotent calls are retried. POST is never retried.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_retries: u32,
+    pub base_delay: Duration,
+    /// A `Retry-After` longer than this is not waited for: the user is told instead.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self { max_retries: 2, base_delay: Duration::from_millis(200), max_retry_after: Duration::from_secs(5) }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    pub base_url: Url,
+    pub key: Secret,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+#[derive(Clone)]
+pub struct AdminClient {
+    http: reqwest::Client,
+    /// Always ends in `/`, so relative joins keep any path prefix.
+    base: Url,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for AdminClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminClient").field("base", &self.base.as_str()).finish_non_exhaustive()
+    }
+}
+
+impl AdminClient {
+    pub fn new(s: ClientSettings) -> Result<Self, String> {
+        let mut key = HeaderValue::from_str(s.key.expose())
+            .map_err(|_| "the administration key contains characters not allowed in a header".to_string())?;
+        key.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(KEY_HEADER, key);
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("meeting-admin/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(s.connect_timeout)
+            .timeout(s.timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let mut base = s.base_url;
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        Ok(Self { http, base, timeout: s.timeout, retry: s.retry })
+    }
+
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut().expect("http URLs have paths").pop_if_empty().extend(segments);
+        url
+    }
+
+    pub async fn create_meeting(&self, host: UserId, meeting: &NewMeeting) -> Result<Meeting, UpstreamError> {
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            user_id: UserId,
+            #[serde(flatten)]
+            meeting: &'a NewMeeting,
+        }
+        let url = self.url(&["admin", "meetings"]);
+        let req = self.http.post(url).json(&Body { user_id: host, meeting });
+        self.send_once("create_meeting", req).await
+    }
+
+    pub async fn list_recordings(&self, id: &MeetingId) -> Result<Vec<Recording>, UpstreamError> {
+        let url = self.url(&["admin", "meetings", "recordings", id.as_str()]);
+        self.send_idempotent("list_recordings", Method::GET, url).await
+    }
+
+    pub async fn delete_recordings(&self, id: &MeetingId) -> Result<(), UpstreamError> {
+        let url = self.url(&["admin", "meetings", "recordings", id.as_str()]);
+        let _: serde_json::Value = self.send_idempotent("delete_recordings", Method::DELETE, url).await?;
+        Ok(())
+    }
+
+    async fn send_idempotent<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        method: Method,
+        url: Url,
+    ) -> Result<T, UpstreamError> {
+        let mut attempt = 0;
+        loop {
+            let req = self.http.request(method.clone(), url.clone());
+            let result = self.attempt(endpoint, attempt, req).await;
+            let err = match result {
+                Ok(v) => return Ok(v),
+                Err(e) if attempt < self.retry.max_retries && e.is_retryable() => e,
+                Err(e) => return Err(e),
+            };
+            let delay = match &err {
+                UpstreamError::RateLimited { retry_after: Some(after) } if *after > self.retry.max_retry_after => {
+                    return Err(err);
+                }
+                UpstreamError::RateLimited { retry_after: Some(after) } => *after,
+                _ => {
+                    let backoff = self.retry.base_delay * 2u32.pow(attempt);
+                    backoff.mul_f64(rand::thread_rng().gen_range(0.5..1.5))
+                }
+            };
+            tracing::warn!(endpoint, attempt, delay_ms = delay.as_millis() as u64, error = %err, "retrying ConnectyCube call");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, UpstreamError> {
+        self.attempt(endpoint, 0, req).await
+    }
+
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        attempt: u32,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, UpstreamError> {
+        let started = Instant::now();
+        let result = self.exchange(req).await;
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &result {
+            Ok((status, _)) => tracing::info!(endpoint, attempt, status, latency_ms, "ConnectyCube call"),
+            Err(e) => tracing::warn!(endpoint, attempt, latency_ms, error = %e, "ConnectyCube call failed"),
+        }
+        let (_, body) = result?;
+        serde_json::from_slice(&body).map_err(|e| {
+            let err = UpstreamError::BadReply(e.to_string());
+            tracing::warn!(endpoint, error = %err, "ConnectyCube reply not understood");
+            err
+        })
+    }
+
+    async fn exchange(&self, req: reqwest::RequestBuilder) -> Result<(u16, bytes::Bytes), UpstreamError> {
+        let resp = req.send().await.map_err(|e| self.transport_error(&e, false))?;
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = resp.bytes().await.map_err(|e| self.transport_error(&e, true))?;
+        if status.is_success() {
+            return Ok((status.as_u16(), body));
+        }
+        let code = status.as_u16();
+        if status.is_redirection() {
+            return Err(UpstreamError::Redirect { status: code });
+        }
+        let errors = VendorErrors::parse(&body);
+        Err(match (status, errors) {
+            (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, e) => UpstreamError::KeyRejected {
+                status: code,
+                messages: e.map(|e| e.all_messages()).unwrap_or_default(),
+            },
+            (StatusCode::TOO_MANY_REQUESTS, _) => UpstreamError::RateLimited { retry_after },
+            (_, Some(errors)) => UpstreamError::Status { status: code, errors },
+            (_, None) => UpstreamError::UnreadableError { status: code },
+        })
+    }
+
+    fn transport_error(&self, e: &reqwest::Error, reading_body: bool) -> UpstreamError {
+        // reqwest's messages include the URL; ours holds only the meeting id, never the key.
+        let detail = e.without_url_ref();
+        if e.is_timeout() {
+            UpstreamError::Timeout(self.timeout)
+        } else if reading_body || e.is_body() || e.is_decode() {
+            UpstreamError::Interrupted(detail)
+        } else if e.is_connect() {
+            UpstreamError::Connect(detail)
+        } else {
+            // Requests that fail before any reply (connection reset, closed) read as "could not connect".
+            UpstreamError::Connect(detail)
+        }
+    }
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        use std::error::Error as _;
+        let mut msg = String::new();
+        let mut source = self.source();
+        while let Some(s) = source {
+            if !msg.is_empty() {
+                msg.push_str(": ");
+            }
+            msg.push_str(&s.to_string());
+            source = s.source();
+        }
+        if msg.is_empty() { "request failed".to_owned() } else { msg }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(base: &str) -> AdminClient {
+        AdminClient::new(ClientSettings {
+            base_url: Url::parse(base).unwrap(),
+            key: Secret::new("k"),
+            timeout: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(1),
+            retry: RetryPolicy::default(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn joins_paths_with_or_without_a_trailing_slash() {
+        let id = MeetingId::parse("6932e0f8652986000d48148a").unwrap();
+        for base in ["https://api.connectycube.com", "https://api.connectycube.com/"] {
+            assert_eq!(
+                client(base).url(&["admin", "meetings", "recordings", id.as_str()]).as_str(),
+                "https://api.connectycube.com/admin/meetings/recordings/6932e0f8652986000d48148a"
+            );
+        }
+        for base in ["https://x.example.com/cc", "https://x.example.com/cc/"] {
+            assert_eq!(client(base).url(&["admin", "meetings"]).as_str(), "https://x.example.com/cc/admin/meetings");
+        }
+        // Segments are encoded, so nothing can climb out of the path.
+        assert_eq!(client("http://h/").url(&["a b", "../x"]).as_str(), "http://h/a%20b/..%2Fx");
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_a_header_is_refused() {
+        let err = AdminClient::new(ClientSettings {
+            base_url: Url::parse("http://h/").unwrap(),
+            key: Secret::new("bad\nkey"),
+            timeout: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(1),
+            retry: RetryPolicy::default(),
+        })
+        .unwrap_err();
+        assert!(!err.contains("bad"));
+    }
+
+    #[test]
+    fn debug_shows_no_key() {
+        assert_eq!(format!("{:?}", client("http://h/")), "AdminClient { base: \"http://h/\", .. }");
+    }
+}

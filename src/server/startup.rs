@@ -1,0 +1,113 @@
+//! Turning a `Config` into a running server: the demo mock when there is no key, the database,
+//! the client, the listener, and a graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+use super::config::{Config, Upstream};
+use super::connectycube::{AdminClient, ClientSettings, RetryPolicy};
+use super::mock_upstream::MockUpstream;
+use super::secret::Secret;
+use super::state::{AppState, ServerInfo};
+use super::{db, http};
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("meeting-admin")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build()
+}
+
+/// Start the mock upstream on a loopback port: demo mode's stand-in for ConnectyCube.
+pub async fn start_mock(mock_key: &str, files_base: &str, addr: SocketAddr) -> Result<(SocketAddr, MockUpstream), String> {
+    let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr} for the mock: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let files_base = files_base.replace("{addr}", &local.to_string());
+    let mock = MockUpstream::seeded(mock_key, files_base);
+    let router = mock.router();
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "mock upstream stopped");
+        }
+    });
+    Ok((local, mock))
+}
+
+/// Everything the router needs. In demo mode this also starts the in-process mock.
+pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstream>), String> {
+    let (base_url, key, mock, label) = match &config.upstream {
+        Upstream::Remote { base_url, key } => (base_url.clone(), key.clone(), None, base_url.origin().ascii_serialization()),
+        Upstream::Demo => {
+            let key = Secret::new(random_key());
+            let files = format!("{}demo-files", config.public_url);
+            let (addr, mock) = start_mock(key.expose(), &files, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            let url = url::Url::parse(&format!("http://{addr}/")).map_err(|e| e.to_string())?;
+            (url, key, Some(mock), "built-in mock (demo mode)".to_owned())
+        }
+    };
+    let client = AdminClient::new(ClientSettings {
+        base_url,
+        key,
+        timeout: config.upstream_timeout,
+        connect_timeout: config.upstream_connect_timeout,
+        retry: RetryPolicy::default(),
+    })?;
+    let db = db::connect(&config.database_url).await?;
+    let state = AppState {
+        leptos_options: leptos_options(config),
+        client,
+        db,
+        demo: config.is_demo(),
+        info: Arc::new(ServerInfo { upstream_label: label }),
+    };
+    Ok((state, mock))
+}
+
+fn random_key() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..32).map(|_| char::from_digit(rng.gen_range(0..16), 16).unwrap()).collect()
+}
+
+pub async fn serve(config: Config) -> Result<(), String> {
+    let (state, _mock) = build_state(&config).await?;
+    if state.demo {
+        tracing::warn!("no CONNECTYCUBE_ADMIN_API_KEY: demo mode, serving data from the built-in mock");
+    }
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("LEPTOS_SITE_ADDR (--addr): cannot listen on {}: {e}", config.addr))?;
+    tracing::info!(addr = %config.addr, public_url = %config.public_url, "Meeting Admin listening");
+    let app = http::build_router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// SIGINT or SIGTERM: stop accepting, let in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

@@ -1,0 +1,29 @@
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+
+use super::connectycube::AdminClient;
+
+/// Everything a request may need; cheap to clone. Reaches server functions as Leptos context.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub client: AdminClient,
+    pub db: SqlitePool,
+    pub demo: bool,
+    pub info: Arc<ServerInfo>,
+}
+
+#[derive(Debug)]
+pub struct ServerInfo {
+    /// What `/readyz` reports as the upstream (never with credentials).
+    pub upstream_label: String,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

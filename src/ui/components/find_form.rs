@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+
+/// "Find recordings": a GET form to `/recordings?meeting_id=...`, which checks the id and goes on
+/// to the meeting's page. Works the same with and without JavaScript.
+#[component]
+pub fn FindRecordingsForm(
+    /// Keeps ids unique when the form appears twice on a page.
+    id_prefix: &'static str,
+    #[prop(optional)] compact: bool,
+    #[prop(optional, into)] value: String,
+    #[prop(default = None)] error: Option<String>,
+) -> impl IntoView {
+    let input_id = format!("{id_prefix}-meeting-id");
+    let hint_id = format!("{id_prefix}-meeting-id-hint");
+    let error_id = format!("{id_prefix}-meeting-id-error");
+    let described = if error.is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() };
+    view! {
+        <form method="get" action="/recordings" class=if compact { "find-form compact" } else { "find-form" } role="search">
+            <label for=input_id.clone()>"Find recordings by meeting id"</label>
+            <div class="find-row">
+                <input
+                    id=input_id
+                    name="meeting_id"
+                    type="text"
+                    inputmode="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="6932e0f8652986000d48148a"
+                    value=value
+                    aria-invalid=if error.is_some() { "true" } else { "false" }
+                    aria-describedby=described
+                />
+                <button type="submit">"Find"</button>
+            </div>
+            <p id=hint_id class="hint" class:visually-hidden=compact>"24 characters, 0-9 and a-f."</p>
+            {error.map(|e| view! { <p id=error_id class="field-error">{e}</p> })}
+        </form>
+    }
+}

@@ -1,0 +1,4 @@
+//! Pages (one per route) and the components they share.
+
+pub mod components;
+pub mod pages;

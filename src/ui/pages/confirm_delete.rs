@@ -1,0 +1,99 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::recordings::{list_recordings, DeleteRecordings};
+use crate::domain::{format_bytes, format_utc, MeetingId, RecordingSummary};
+use crate::ui::components::ErrorAlert;
+
+/// The confirmation itself: in a modal dialog when JavaScript runs, on its own page otherwise.
+/// States exactly what goes and asks for a reason before anything is deleted.
+#[component]
+pub fn ConfirmDelete(
+    meeting_id: MeetingId,
+    summary: RecordingSummary,
+    /// Closes the dialog; without it (the no-JS page) "Cancel" links back to the list.
+    #[prop(optional)]
+    on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let action = ServerAction::<DeleteRecordings>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let reason_error = move || error().and_then(|e| e.field("reason"));
+    let general_error = move || error().filter(|e| e.field("reason").is_none());
+    let n = summary.count;
+    let plural = if n == 1 { "" } else { "s" };
+    let range = match (summary.first_created, summary.last_created) {
+        (Some(a), Some(b)) if a == b => format!("recorded {}", format_utc(a)),
+        (Some(a), Some(b)) => format!("recorded between {} and {}", format_utc(a), format_utc(b)),
+        _ => "with unknown recording dates".to_owned(),
+    };
+    let back = meeting_id.recordings_path();
+    view! {
+        <ActionForm action=action attr:class="confirm-delete">
+            <h2 id="confirm-heading">{format!("Delete all {n} recording{plural} of this meeting?")}</h2>
+            <p>"Meeting " <code>{meeting_id.to_string()}</code></p>
+            <ul class="what-goes">
+                <li><strong>{format!("{n} recording{plural}")}</strong>{format!(", {} in total", format_bytes(summary.total_size))}</li>
+                <li>{range}</li>
+            </ul>
+            <p class="warning"><strong>"This cannot be undone."</strong>" ConnectyCube deletes every recording of the meeting at once, permanently."</p>
+            <input type="hidden" name="meeting_id" value=meeting_id.to_string()/>
+            <input type="hidden" name="expected_count" value=n.to_string()/>
+            <div class="field">
+                <label for="delete-reason">"Reason or ticket reference"</label>
+                <input
+                    id="delete-reason"
+                    name="reason"
+                    type="text"
+                    required
+                    maxlength="500"
+                    autocomplete="off"
+                    aria-describedby="delete-reason-hint delete-reason-error"
+                    aria-invalid=move || if reason_error().is_some() { "true" } else { "false" }
+                />
+                <p id="delete-reason-hint" class="hint">"Kept in the audit log with your name."</p>
+                <p id="delete-reason-error" class="field-error">{reason_error}</p>
+            </div>
+            {move || general_error().map(|e| view! { <ErrorAlert error=e/> })}
+            <div class="dialog-actions">
+                {match on_cancel {
+                    Some(cancel) => view! {
+                        <button type="button" on:click=move |_| cancel.run(())>"Cancel"</button>
+                    }.into_any(),
+                    None => view! { <a class="button" href=back>"Cancel"</a> }.into_any(),
+                }}
+                <button type="submit" class="danger" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Deleting…".to_owned() } else { format!("Delete {n} recording{plural}") }}
+                </button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// `/meetings/{id}/recordings/delete`: the confirmation as a page, for browsers without
+/// JavaScript (the list page's button leads here). A GET never deletes anything.
+#[component]
+pub fn ConfirmDeletePage() -> impl IntoView {
+    let params = use_params_map();
+    let raw_id = move || params.read().get("meeting_id").unwrap_or_default();
+    let list = Resource::new(raw_id, list_recordings);
+    view! {
+        <Title text="Delete recordings"/>
+        <h1>"Delete recordings"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading recordings…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) if list.recordings.is_empty() => view! {
+                        <p>"This meeting has no recordings to delete. "
+                            <a href=list.meeting_id.recordings_path()>"Back to the meeting"</a></p>
+                    }.into_any(),
+                    Ok(list) => {
+                        let summary = RecordingSummary::of(&list.recordings);
+                        view! { <div class="card"><ConfirmDelete meeting_id=list.meeting_id summary/></div> }.into_any()
+                    }
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

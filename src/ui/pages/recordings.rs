@@ -1,0 +1,248 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::recordings::{list_recordings, RecordingList};
+use crate::domain::{format_bytes, format_duration_ms, Recording, RecordingSummary};
+use crate::ui::components::{ErrorAlert, FindRecordingsForm, LocalTime};
+use crate::ui::pages::ConfirmDelete;
+
+/// Which column the table is sorted by; from the query string so it works without JavaScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Created,
+    Duration,
+    Size,
+}
+
+impl SortKey {
+    fn parse(s: Option<&str>) -> Self {
+        match s {
+            Some("duration") => Self::Duration,
+            Some("size") => Self::Size,
+            _ => Self::Created,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Duration => "duration",
+            Self::Size => "size",
+        }
+    }
+}
+
+fn sorted(mut recs: Vec<Recording>, key: SortKey, descending: bool) -> Vec<Recording> {
+    match key {
+        SortKey::Created => recs.sort_by_key(|r| r.created_unix().unwrap_or(i64::MIN)),
+        SortKey::Duration => recs.sort_by_key(|r| r.duration),
+        SortKey::Size => recs.sort_by_key(|r| r.size),
+    }
+    if descending {
+        recs.reverse();
+    }
+    recs
+}
+
+#[component]
+pub fn RecordingsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let raw_id = move || params.read().get("meeting_id").unwrap_or_default();
+    let deleted = move || query.read().get("deleted");
+    // Bumped by "Refresh links" when JavaScript runs; without it the button reloads the page.
+    let refresh = RwSignal::new(0u32);
+    let list = Resource::new(move || (raw_id(), deleted(), refresh.get()), |(id, _, _)| list_recordings(id));
+    view! {
+        <Title text="Recordings"/>
+        <h1>"Recordings"</h1>
+        <p class="meeting-line">"Meeting " <code class="meeting-id">{raw_id}</code></p>
+        {move || deleted().and_then(|n| n.parse::<usize>().ok()).map(|n| view! {
+            <p class="notice success" role="status">
+                {format!("Deleted {n} recording{}.", if n == 1 { "" } else { "s" })}
+            </p>
+        })}
+        <Suspense fallback=|| view! { <p class="loading">"Loading recordings…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) => view! { <RecordingsView list refresh/> }.into_any(),
+                    Err(e) => {
+                        let bad_id = e.field("meeting_id");
+                        view! {
+                            <ErrorAlert error=e/>
+                            {bad_id.map(|msg| view! { <FindRecordingsForm id_prefix="retry" value=raw_id() error=Some(msg)/> })}
+                            <form method="get" class="inline-actions">
+                                <button type="submit" on:click=move |ev| { ev.prevent_default(); refresh.update(|n| *n += 1); }>
+                                    "Try again"
+                                </button>
+                            </form>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>) -> impl IntoView {
+    let query = use_query_map();
+    let summary = RecordingSummary::of(&list.recordings);
+    let id = list.meeting_id.clone();
+    let delete_href = format!("{}/delete", id.recordings_path());
+    let csv_href = format!("{}.csv", id.recordings_path());
+    let dialog_ref = NodeRef::<leptos::html::Dialog>::new();
+    let opener_ref = NodeRef::<leptos::html::A>::new();
+    let open_dialog = move |ev: leptos::ev::MouseEvent| {
+        if let Some(dialog) = dialog_ref.get() {
+            ev.prevent_default();
+            let _ = dialog.show_modal();
+        }
+    };
+    let close_dialog = Callback::new(move |()| {
+        if let Some(dialog) = dialog_ref.get() {
+            dialog.close();
+        }
+    });
+    // Focus goes back to the button that opened the dialog, however it was closed.
+    let on_dialog_close = move |_| {
+        if let Some(a) = opener_ref.get() {
+            let _ = a.focus();
+        }
+    };
+    let count = summary.count;
+    let fetched_at = list.fetched_at;
+    let table = move || {
+        let q = query.read();
+        let key = SortKey::parse(q.get_str("sort"));
+        let descending = q.get_str("dir") != Some("asc");
+        drop(q);
+        let rows = sorted(list.recordings.clone(), key, descending);
+        view! { <RecordingsTable rows key descending fetched_at/> }
+    };
+    view! {
+        <p class="summary" aria-live="polite">
+            {format!(
+                "{} recording{}, total duration {}, total size {}",
+                count,
+                if count == 1 { "" } else { "s" },
+                format_duration_ms(summary.total_duration_ms),
+                format_bytes(summary.total_size)
+            )}
+        </p>
+        <div class="toolbar">
+            <form method="get">
+                <button type="submit" on:click=move |ev| { ev.prevent_default(); refresh.update(|n| *n += 1); }>
+                    "Refresh links"
+                </button>
+            </form>
+            {(count > 0).then(|| view! {
+                <a class="button" href=csv_href.clone() download="">"Export CSV"</a>
+                <a class="button danger" href=delete_href.clone() node_ref=opener_ref on:click=open_dialog>
+                    "Delete all recordings"
+                </a>
+            })}
+        </div>
+        {if count == 0 {
+            view! {
+                <div class="empty-state">
+                    <h2>"No recordings for this meeting"</h2>
+                    <p>"Either the meeting was not recorded, its recordings were deleted, or the id belongs to no meeting: ConnectyCube answers the same for all three."</p>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                {table}
+                <dialog node_ref=dialog_ref class="confirm-dialog" aria-labelledby="confirm-heading" on:close=on_dialog_close>
+                    <ConfirmDelete meeting_id=id.clone() summary=summary.clone() on_cancel=close_dialog/>
+                </dialog>
+            }
+            .into_any()
+        }}
+    }
+}
+
+#[component]
+fn RecordingsTable(rows: Vec<Recording>, key: SortKey, descending: bool, fetched_at: i64) -> impl IntoView {
+    let header = move |col: SortKey, label: &'static str| {
+        let active = col == key;
+        let next_desc = if active { !descending } else { true };
+        let href = format!("?sort={}&dir={}", col.as_str(), if next_desc { "desc" } else { "asc" });
+        let aria = if !active { "none" } else if descending { "descending" } else { "ascending" };
+        let arrow = if !active { "" } else if descending { " ↓" } else { " ↑" };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <a href=href>{label}{arrow}</a>
+            </th>
+        }
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="recordings">
+                <caption>"Recordings of this meeting"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Recording"</th>
+                        {header(SortKey::Created, "Created")}
+                        {header(SortKey::Duration, "Duration")}
+                        {header(SortKey::Size, "Size")}
+                        <th scope="col">"Participants"</th>
+                        <th scope="col">"Link"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! { <RecordingRow r fetched_at/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn RecordingRow(r: Recording, fetched_at: i64) -> impl IntoView {
+    let expiry = r.link_expiry(fetched_at);
+    let url = r.download_url.clone();
+    let copied = RwSignal::new(false);
+    let copy = {
+        let url = url.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.navigator().clipboard().write_text(&url);
+                    copied.set(true);
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &url;
+        }
+    };
+    let participants = r.participants_ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+    view! {
+        <tr>
+            <td><code>{r.id.clone()}</code></td>
+            <td>{match r.created_unix() {
+                Some(t) => view! { <LocalTime unix=t/> }.into_any(),
+                None => view! { <span title="ConnectyCube sent no readable date">{r.created_at.clone()}</span> }.into_any(),
+            }}</td>
+            <td class="num" title=format!("{} (raw value, read as milliseconds)", r.duration)>{r.duration_hms()}</td>
+            <td class="num" title=format!("{} (raw value, read as bytes)", r.size)>{r.human_size()}</td>
+            <td>{r.participants_count} {(!participants.is_empty()).then(|| view! { <span class="muted">" (" {participants} ")"</span> })}</td>
+            <td class:expired=expiry.is_expired()>{expiry.describe()}</td>
+            <td class="actions">
+                <a href=url.clone() rel="noreferrer noopener" target="_blank" download="">"Download"</a>
+                <button type="button" class="link-button js-only" on:click=copy>
+                    {move || if copied.get() { "Copied" } else { "Copy link" }}
+                </button>
+                <details class="preview">
+                    <summary>"Preview"</summary>
+                    <video controls preload="none" src=url width="320"></video>
+                </details>
+            </td>
+        </tr>
+    }
+}
