@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping whatever is already there.
+# Everything comes from crates.io, npm or Debian: nothing is downloaded from anywhere else.
+#   scripts/install-tools.sh          build tools (Rust target, cargo-leptos, wasm-bindgen, wasm-opt)
+#   scripts/install-tools.sh --test   also Chromium and nginx for the browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/tools.env
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+fi
+
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *"$WASM_BINDGEN_VERSION"* ]]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: its lockfile names a crate version that crates.io no longer serves.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# wasm-opt (binaryen) and Playwright, from the committed lockfile.
+if ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json 2>/dev/null; then
+  log "installing npm packages (npm ci)"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v nginx >/dev/null || missing+=(nginx-light)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]} from Debian"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  fi
+fi
