@@ -1,0 +1,24 @@
+import { test, expect } from '@playwright/test';
+import { open, isJs } from './helpers';
+
+test('home page renders and hydrates', async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await open(page, '/', info);
+  await expect(page).toHaveTitle('Meeting Admin');
+  await expect(page.getByRole('heading', { level: 1, name: 'Meeting Admin' })).toBeVisible();
+  await expect(page.getByRole('search').first()).toBeVisible();
+  if (isJs(info)) {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  } else {
+    await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  }
+  expect(errors).toEqual([]);
+});
+
+test('an unknown page says so with a 404', async ({ page }, info) => {
+  const res = await page.goto('/no/such/page');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
