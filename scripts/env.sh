@@ -3,3 +3,4 @@
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meeting-admin/target}"
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+export LEPTOS_OUTPUT_NAME=meeting-admin  # leptos reads it at compile time; keep test and release builds identical

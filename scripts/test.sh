@@ -10,7 +10,7 @@ echo "==> building the release (server, wasm, CSS)"
 cargo leptos build --release
 
 echo "==> unit and integration tests"
-cargo test --release --no-default-features --features ssr
+cargo test --release --no-default-features --features ssr --tests
 
 echo "==> browser tests"
 export MEETING_ADMIN_BIN="$CARGO_TARGET_DIR/release/meeting-admin"

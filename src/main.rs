@@ -18,6 +18,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         None | Some(Command::Serve) => startup::serve(config).await,
         Some(Command::MockUpstream(m)) => run_mock(m).await,
+        Some(Command::Healthcheck) => healthcheck(config.addr).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -38,6 +39,25 @@ async fn run_mock(m: meeting_admin::server::config::MockArgs) -> Result<(), Stri
     println!("mock upstream listening on http://{local}");
     let _ = tokio::signal::ctrl_c().await;
     Ok(())
+}
+
+/// Asks our own /healthz over loopback; an unspecified listen address means this host.
+#[cfg(feature = "ssr")]
+async fn healthcheck(mut addr: std::net::SocketAddr) -> Result<(), String> {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let res = reqwest::Client::new()
+        .get(format!("http://{addr}/healthz"))
+        .timeout(std::time::Duration::from_secs(3))
+        .send()
+        .await
+        .map_err(|e| format!("healthcheck: {e}"))?;
+    if res.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("healthcheck: /healthz answered {}", res.status()))
+    }
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -2,11 +2,13 @@
 //! from then on; both the server and the wasm bundle use these types.
 
 mod civil_time;
+mod csv;
 mod meeting;
 mod meeting_id;
 mod recording;
 mod units;
 
+pub use csv::recordings_csv;
 pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
 pub use meeting::{Attendee, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
 pub use meeting_id::{MeetingId, MeetingIdError};

@@ -26,6 +26,8 @@ pub enum Command {
     Serve,
     /// Run the built-in mock of the ConnectyCube admin API on its own, for tests and trials.
     MockUpstream(MockArgs),
+    /// Exit 0 if the server at LEPTOS_SITE_ADDR answers /healthz (for container health checks).
+    Healthcheck,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -235,13 +235,12 @@ impl AdminClient {
         let detail = e.without_url_ref();
         if e.is_timeout() {
             UpstreamError::Timeout(self.timeout)
-        } else if reading_body || e.is_body() || e.is_decode() {
-            UpstreamError::Interrupted(detail)
-        } else if e.is_connect() {
+        } else if e.is_connect() && !reading_body {
+            // Nothing was sent: safe to report as "could not connect" and to retry.
             UpstreamError::Connect(detail)
         } else {
-            // Requests that fail before any reply (connection reset, closed) read as "could not connect".
-            UpstreamError::Connect(detail)
+            // The request may have reached the vendor before the connection broke.
+            UpstreamError::Interrupted(detail)
         }
     }
 }

@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderName, Request, Response, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderName, Request, Response, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
@@ -19,7 +20,9 @@ use tracing::Span;
 use super::db;
 use super::mock_upstream;
 use super::state::AppState;
+use crate::api::upstream::{to_app_error, Call};
 use crate::app::{shell, App};
+use crate::domain::{self, MeetingId};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Forms here are small; anything bigger is refused before it is parsed.
@@ -32,6 +35,7 @@ pub fn build_router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/meetings/{meeting_id}/recordings.csv", get(recordings_csv))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -76,4 +80,32 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::
         "demo": state.demo,
     });
     (status, Json(body))
+}
+
+/// The recordings table as a CSV download.
+async fn recordings_csv(State(state): State<AppState>, Path(raw): Path<String>, headers: HeaderMap) -> Response<Body> {
+    let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let id = match MeetingId::parse(&raw) {
+        Ok(id) => id,
+        Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
+    };
+    match state.client.list_recordings(&id).await {
+        Ok(recs) => {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"recordings-{id}.csv\"")),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                domain::recordings_csv(&recs, now),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            let err = to_app_error(e, Call::ListRecordings, request_id);
+            tracing::warn!(error = %err, "CSV export failed");
+            (StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_GATEWAY), err.to_string()).into_response()
+        }
+    }
 }

@@ -22,6 +22,7 @@ use serde_json::{json, Value};
 use super::connectycube::KEY_HEADER;
 use crate::domain::{parse_amz_date, MeetingId, Recording};
 
+
 /// A 2-second VP8 WebM clip: what every mock download delivers.
 pub const SAMPLE_VIDEO: &[u8] = include_bytes!("sample.webm");
 
@@ -50,6 +51,8 @@ pub struct Faults {
     pub drop_connection: bool,
     /// Fault only this many requests, then behave; `None` means until cleared.
     pub count: Option<u32>,
+    /// Fault only requests with this method (e.g. `DELETE`); `None` means all.
+    pub method: Option<String>,
 }
 
 /// What the mock saw: for tests to compare with the vendor's example request.
@@ -66,7 +69,8 @@ pub struct ReceivedRequest {
 
 #[derive(Debug)]
 struct Data {
-    recordings: HashMap<String, Vec<Recording>>,
+    /// Vendor-shaped JSON (`_id` and all), exactly what the list endpoint answers.
+    recordings: HashMap<String, Vec<Value>>,
     meetings: HashMap<String, Value>,
     requests: Vec<ReceivedRequest>,
     faults: Faults,
@@ -163,18 +167,18 @@ impl MockUpstream {
                     )
                 };
                 let created = now - 86_400 * (n - i) as i64 - 3_600;
-                Recording {
-                    id,
-                    room_id: meeting_id.to_owned(),
-                    participants_count: participants.len() as u64,
-                    participants_ids: participants,
-                    download_url: self.presign(&uid, now - 3_600, 604_800),
-                    file_uid: uid,
-                    duration,
-                    size,
-                    created_at: iso(created),
-                    updated_at: iso(created),
-                }
+                json!({
+                    "_id": id,
+                    "room_id": meeting_id,
+                    "participants_count": participants.len(),
+                    "participants_ids": participants,
+                    "file_uid": uid,
+                    "duration": duration,
+                    "size": size,
+                    "updated_at": iso(created),
+                    "created_at": iso(created),
+                    "download_url": self.presign(&uid, now - 3_600, 604_800),
+                })
             })
             .collect();
         self.data().recordings.insert(meeting_id.to_owned(), list);
@@ -198,8 +202,18 @@ impl MockUpstream {
         self.data().requests.clone()
     }
 
-    pub fn recordings(&self, meeting_id: &str) -> Vec<Recording> {
+    /// The meeting's recordings as the vendor would send them.
+    pub fn raw_recordings(&self, meeting_id: &str) -> Vec<Value> {
         self.data().recordings.get(meeting_id).cloned().unwrap_or_default()
+    }
+
+    pub fn recordings(&self, meeting_id: &str) -> Vec<Recording> {
+        self.raw_recordings(meeting_id).into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect()
+    }
+
+    /// Store vendor-shaped recordings verbatim (e.g. the vendor's own example reply).
+    pub fn put_raw_recordings(&self, meeting_id: &str, recordings: Vec<Value>) {
+        self.data().recordings.insert(meeting_id.to_owned(), recordings);
     }
 
     pub fn router(&self) -> Router {
@@ -210,6 +224,7 @@ impl MockUpstream {
             .route("/_mock/faults", post(set_faults).delete(clear_faults))
             .route("/_mock/requests", get(get_requests).delete(clear_requests))
             .route("/_mock/seed/{id}", post(seed))
+            .route("/_mock/recordings/{id}", axum::routing::put(put_raw))
             .with_state(self.clone())
     }
 
@@ -228,7 +243,9 @@ impl MockUpstream {
                 body,
             });
             let f = data.faults.clone();
-            let active = f != Faults::default() && f.count != Some(0);
+            let active = f != Faults::default()
+                && f.count != Some(0)
+                && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
             if active {
                 if let Some(n) = data.faults.count.as_mut() {
                     *n -= 1;
@@ -363,7 +380,7 @@ async fn list_recordings(State(mock): State<MockUpstream>, Path(id): Path<String
     if MeetingId::parse(&id).is_err() {
         return vendor_error(StatusCode::NOT_FOUND, json!({"errors": ["Not found"]}));
     }
-    Json(mock.recordings(&id)).into_response()
+    Json(mock.raw_recordings(&id)).into_response()
 }
 
 async fn delete_recordings(State(mock): State<MockUpstream>, Path(id): Path<String>, headers: HeaderMap) -> Response {
@@ -432,6 +449,11 @@ async fn seed(State(mock): State<MockUpstream>, Path(id): Path<String>, Json(b):
     StatusCode::NO_CONTENT.into_response()
 }
 
+async fn put_raw(State(mock): State<MockUpstream>, Path(id): Path<String>, Json(list): Json<Vec<Value>>) -> StatusCode {
+    mock.put_raw_recordings(&id, list);
+    StatusCode::NO_CONTENT
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,6 +470,10 @@ mod tests {
         let recs = mock.recordings(DEMO_MEETINGS[0].0);
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].id, "6932e49ab470430179b26dcb");
+        // On the wire the mock speaks the vendor's shape.
+        let raw = mock.raw_recordings(DEMO_MEETINGS[0].0);
+        assert_eq!(raw[0]["_id"], "6932e49ab470430179b26dcb");
+        assert!(raw[0].get("id").is_none());
         assert!(recs[0].download_url.starts_with("http://127.0.0.1:1/files/cPVjAzs8aLbHFsB9DOAL6fBp?"));
         assert!(matches!(recs[0].link_expiry(now_unix()), crate::domain::LinkExpiry::ExpiresIn(s) if s > 6 * 86_400));
         assert_eq!(mock.recordings(DEMO_MEETINGS[1].0).len(), 5);

@@ -1,0 +1,8 @@
+//! Integration tests: the real router on a loopback port, the mock upstream on another, a
+//! temporary SQLite file. Everything goes over real HTTP. One binary, to link once.
+
+mod cli;
+mod client;
+mod health;
+mod recordings_api;
+mod support;

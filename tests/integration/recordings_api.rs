@@ -1,0 +1,182 @@
+//! The recordings server functions over HTTP, against the mock.
+
+use meeting_admin::server::mock_upstream::Faults;
+use serde_json::Value;
+
+use crate::support::{TestApp, VENDOR_MEETING};
+
+async fn json(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap())
+}
+
+async fn list(app: &TestApp, id: &str) -> (u16, Value) {
+    json(app.get(&format!("/api/recordings/list?meeting_id={id}")).await).await
+}
+
+async fn delete(app: &TestApp, id: &str, expected: &str, reason: &str) -> (u16, Value) {
+    json(app.post_form("/api/recordings/delete", &[("meeting_id", id), ("expected_count", expected), ("reason", reason)]).await).await
+}
+
+#[tokio::test]
+async fn lists_a_meetings_recordings() {
+    let app = TestApp::spawn().await;
+    let (status, body) = list(&app, VENDOR_MEETING).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["meeting_id"], VENDOR_MEETING);
+    let recs = body["recordings"].as_array().unwrap();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["id"], "6932e49ab470430179b26dcb");
+    assert!(body["fetched_at"].as_i64().unwrap() > 1_700_000_000);
+}
+
+#[tokio::test]
+async fn a_bad_meeting_id_never_reaches_the_vendor() {
+    let app = TestApp::spawn().await;
+    for bad in ["abc", "6932e0f8652986000d48148g", "%2e%2e%2fadmin"] {
+        let (status, body) = list(&app, bad).await;
+        assert_eq!(status, 422, "{bad}");
+        assert_eq!(body["kind"], "invalid");
+        assert_eq!(body["fields"][0]["field"], "meeting_id");
+    }
+    assert!(app.upstream.mock.requests().is_empty());
+}
+
+#[tokio::test]
+async fn delete_removes_all_recordings_once() {
+    let app = TestApp::spawn().await;
+    let (status, body) = delete(&app, VENDOR_MEETING, "2", "TICKET-123 customer request").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["count"], 2);
+    let deletes: Vec<_> = app.upstream.mock.requests().into_iter().filter(|r| r.method == "DELETE").collect();
+    assert_eq!(deletes.len(), 1);
+    assert!(deletes[0].key_ok);
+    assert!(app.upstream.mock.recordings(VENDOR_MEETING).is_empty());
+    let (_, body) = list(&app, VENDOR_MEETING).await;
+    assert_eq!(body["recordings"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn delete_needs_a_reason_and_the_current_count() {
+    let app = TestApp::spawn().await;
+    let (status, body) = delete(&app, VENDOR_MEETING, "2", "   ").await;
+    assert_eq!(status, 422);
+    assert_eq!(body["fields"][0]["field"], "reason");
+    let (status, body) = delete(&app, VENDOR_MEETING, "3", "ticket").await;
+    assert_eq!(status, 409);
+    assert_eq!(body, serde_json::json!({"kind": "list_changed", "expected": 3, "found": 2}));
+    assert_eq!(app.upstream.count("DELETE"), 0);
+    assert_eq!(app.upstream.mock.recordings(VENDOR_MEETING).len(), 2);
+}
+
+#[tokio::test]
+async fn a_form_post_without_javascript_is_redirected_to_the_result() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .http
+        .post(format!("{}/api/recordings/delete", app.url))
+        .header("accept", "text/html")
+        .header("origin", &app.url)
+        .form(&[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "ticket 9")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], format!("/meetings/{VENDOR_MEETING}/recordings?deleted=2"));
+}
+
+#[tokio::test]
+async fn vendor_failures_become_clear_errors_with_our_status() {
+    let app = TestApp::spawn().await;
+    let cases: [(Faults, u16, &str); 5] = [
+        (Faults { status: Some(503), ..Default::default() }, 503, "upstream_unavailable"),
+        (Faults { status: Some(500), ..Default::default() }, 503, "upstream_unavailable"),
+        (Faults { status: Some(429), retry_after: Some(30), ..Default::default() }, 429, "upstream_rate_limited"),
+        (Faults { status: Some(403), ..Default::default() }, 502, "upstream_key_rejected"),
+        (Faults { non_json: true, ..Default::default() }, 503, "upstream_unavailable"),
+    ];
+    for (fault, status, kind) in cases {
+        app.upstream.faults(fault.clone());
+        let (got, body) = list(&app, VENDOR_MEETING).await;
+        assert_eq!((got, body["kind"].as_str().unwrap()), (status, kind), "{fault:?}: {body}");
+    }
+    app.upstream.faults(Faults { status: Some(429), retry_after: Some(30), ..Default::default() });
+    let (_, body) = list(&app, VENDOR_MEETING).await;
+    assert_eq!(body["retry_after_secs"], 30);
+    app.upstream.faults(Faults::default());
+    assert_eq!(app.get("/readyz").await.status(), 200, "still healthy");
+}
+
+#[tokio::test]
+async fn a_delete_that_times_out_has_an_unknown_outcome() {
+    let app = TestApp::spawn().await;
+    // The count check (a GET) answers; the DELETE hangs past our 1 s timeout.
+    app.upstream.faults(Faults { latency_ms: 1500, method: Some("DELETE".into()), ..Default::default() });
+    let (status, body) = delete(&app, VENDOR_MEETING, "2", "ticket").await;
+    assert_eq!(status, 504, "{body}");
+    assert_eq!(body["kind"], "outcome_unknown");
+    assert!(body["request_id"].as_str().unwrap().len() >= 32);
+    assert_eq!(app.upstream.count("DELETE"), 1, "a timed-out DELETE is not repeated");
+}
+
+#[tokio::test]
+async fn the_recordings_page_renders_the_table_without_javascript() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings")).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    for needle in ["<table", "<thead>", "<tbody>", "6932e49ab470430179b26dcb", "0:01:00", "1.00 MB", "expires in", "Delete all recordings", "2 recordings"] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    let res = app.get("/meetings/nothex/recordings").await;
+    let html = res.text().await.unwrap();
+    assert!(html.contains("A meeting id uses only 0-9 and a-f"), "{html}");
+}
+
+#[tokio::test]
+async fn the_find_box_redirects_a_valid_id_and_explains_a_bad_one() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .http
+        .get(format!("{}/recordings?meeting_id=%20{}%20", app.url, VENDOR_MEETING.to_uppercase()))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], format!("/meetings/{VENDOR_MEETING}/recordings"));
+    let html = app.get("/recordings?meeting_id=12345").await.text().await.unwrap();
+    assert!(html.contains("A meeting id has 24 characters; this one has 5."));
+}
+
+#[tokio::test]
+async fn demo_mode_says_so_and_its_links_download() {
+    let app = TestApp::spawn_demo().await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("Demo mode"));
+    let (status, body) = list(&app, VENDOR_MEETING).await;
+    assert_eq!(status, 200);
+    let url = body["recordings"][0]["download_url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/demo-files/", app.url.replace("127.0.0.1:0", "127.0.0.1"))) || url.contains("/demo-files/"), "{url}");
+    let path = &url[url.find("/demo-files/").unwrap()..];
+    let res = app.get(path).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "video/webm");
+    assert!(res.bytes().await.unwrap().starts_with(&[0x1a, 0x45, 0xdf, 0xa3]), "a WebM file");
+}
+
+#[tokio::test]
+async fn exports_the_table_as_csv_without_links() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings.csv")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains(&format!("recordings-{VENDOR_MEETING}.csv")));
+    let csv = res.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.starts_with("recording_id,meeting_id,created_at"));
+    assert!(csv.contains("6932e49ab470430179b26dcb"));
+    assert!(!csv.contains("X-Amz-Signature"));
+    app.upstream.faults(Faults { status: Some(503), ..Default::default() });
+    assert_eq!(app.get(&format!("/meetings/{VENDOR_MEETING}/recordings.csv")).await.status(), 503);
+}
