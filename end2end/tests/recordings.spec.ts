@@ -1,0 +1,135 @@
+import { test, expect } from '@playwright/test';
+import { open, isJs, seedMeeting, setFaults, clearFaults, MOCK } from './helpers';
+
+test.afterEach(async ({ request }) => clearFaults(request));
+
+async function recordingCount(request: import('@playwright/test').APIRequestContext, id: string) {
+  const res = await request.get(`${MOCK}/admin/meetings/recordings/${id}`, { headers: { 'CB-Administration-API-Key': 'e2e-sentinel-key-7f3a9c' } });
+  return (await res.json()).length as number;
+}
+
+test('find a meeting and see every column of its recordings', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 3);
+  await open(page, '/', info);
+  const box = page.getByRole('main').getByLabel('Find recordings by meeting id');
+  await box.fill(id);
+  await box.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/meetings/${id}/recordings$`));
+  const table = page.getByRole('table', { name: 'Recordings of this meeting' });
+  await expect(table).toBeVisible();
+  for (const name of ['Recording', 'Created', 'Duration', 'Size', 'Participants', 'Link', 'Actions']) {
+    await expect(table.getByRole('columnheader', { name: new RegExp(`^${name}`) })).toBeVisible();
+  }
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByText(/^3 recordings, total duration \d+:\d\d:\d\d, total size/)).toBeVisible();
+  await expect(table.getByText(/expires in 6 days/).first()).toBeVisible();
+  const size = table.locator('tbody tr').first().locator('td').nth(3);
+  await expect(size).toHaveAttribute('title', /raw value, read as bytes/);
+});
+
+test('sorting by size works from the column header', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 4);
+  await open(page, `/meetings/${id}/recordings`, info);
+  await page.getByRole('link', { name: 'Size' }).click();
+  await expect(page).toHaveURL(/sort=size&dir=desc/);
+  const header = page.getByRole('columnheader', { name: /Size/ });
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  const raw = await page.locator('tbody tr td:nth-child(4)').evaluateAll((tds) => tds.map((td) => parseInt(td.getAttribute('title') ?? '0', 10)));
+  expect(raw).toEqual([...raw].sort((a, b) => b - a));
+});
+
+test('download a recording: the file arrives', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 1);
+  await open(page, `/meetings/${id}/recordings`, info);
+  const link = page.getByRole('link', { name: 'Download' });
+  await expect(link).toHaveAttribute('rel', /noreferrer/);
+  const downloading = page.waitForEvent('download');
+  await link.click();
+  const download = await downloading;
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  const file = Buffer.concat(chunks);
+  expect(file.length).toBeGreaterThan(10_000);
+  expect(file.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
+});
+
+test('copy a link and preview a recording', async ({ page, request, context }, info) => {
+  test.skip(!isJs(info), 'copying and playing need JavaScript');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const id = await seedMeeting(request, 1);
+  await open(page, `/meetings/${id}/recordings`, info);
+  const href = await page.getByRole('link', { name: 'Download' }).getAttribute('href');
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(href);
+  await page.getByText('Preview').click();
+  const video = page.locator('video');
+  await expect(video).toBeVisible();
+  await video.evaluate((v: HTMLVideoElement) => { v.muted = true; return v.play(); });
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0.2);
+});
+
+test('delete: cancel keeps everything, confirm with a reason deletes', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 3);
+  await open(page, `/meetings/${id}/recordings`, info);
+  const opener = page.getByRole('link', { name: 'Delete all recordings' });
+  await opener.click();
+  if (isJs(info)) {
+    const dialog = page.getByRole('dialog', { name: 'Delete all 3 recordings of this meeting?' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByText('This cannot be undone.')).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(opener).toBeFocused();
+    await opener.click();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await opener.click();
+  } else {
+    await expect(page).toHaveURL(new RegExp(`/meetings/${id}/recordings/delete$`));
+    await expect(page.getByRole('heading', { name: 'Delete all 3 recordings of this meeting?' })).toBeVisible();
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await expect(page).toHaveURL(new RegExp(`/meetings/${id}/recordings$`));
+    await page.getByRole('link', { name: 'Delete all recordings' }).click();
+  }
+  expect(await recordingCount(request, id)).toBe(3);
+  await page.getByLabel('Reason or ticket reference').fill('TICKET-4711 customer asked');
+  await page.getByRole('button', { name: 'Delete 3 recordings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Deleted 3 recordings.' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'No recordings for this meeting' })).toBeVisible();
+  expect(await recordingCount(request, id)).toBe(0);
+});
+
+test('a reason is required before anything is deleted', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 2);
+  await open(page, `/meetings/${id}/recordings/delete`, info);
+  const reason = page.getByLabel('Reason or ticket reference');
+  await expect(reason).toHaveAttribute('required', '');
+  // Spaces pass the browser's check but not ours.
+  await reason.fill('   ');
+  await page.getByRole('button', { name: 'Delete 2 recordings' }).click();
+  await expect(page.getByText('Give a reason or ticket reference')).toBeVisible();
+  expect(await recordingCount(request, id)).toBe(2);
+});
+
+test('an invalid meeting id gets a clear message at the field', async ({ page }, info) => {
+  await open(page, '/', info);
+  const box = page.getByRole('main').getByLabel('Find recordings by meeting id');
+  await box.fill('12345');
+  await box.press('Enter');
+  await expect(page.getByText('A meeting id has 24 characters; this one has 5.')).toBeVisible();
+  await expect(page.getByRole('main').getByLabel('Find recordings by meeting id')).toHaveValue('12345');
+});
+
+test('a 503 from the vendor is shown clearly and the page stays usable', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 2);
+  await setFaults(request, { status: 503 });
+  await open(page, `/meetings/${id}/recordings`, info);
+  await expect(page.getByRole('alert')).toContainText('ConnectyCube is unavailable right now');
+  await clearFaults(request);
+  const box = page.getByRole('banner').getByLabel('Find recordings by meeting id');
+  await box.fill(id);
+  await box.press('Enter');
+  await expect(page.locator('tbody tr')).toHaveCount(2);
+});
