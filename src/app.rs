@@ -1,13 +1,15 @@
 //! The HTML shell, the router and the frame every page shares.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::api::info::app_info;
-use crate::ui::components::FindRecordingsForm;
-use crate::ui::pages::{ConfirmDeletePage, FindRecordingsPage, HomePage, NotFound, RecordingsPage};
+use crate::api::auth::SignOut;
+use crate::domain::Permission;
+use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
+use crate::ui::pages::{ConfirmDeletePage, FindRecordingsPage, HomePage, NotFound, RecordingsPage, SignInPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -43,11 +45,13 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/meeting-admin.css"/>
         <Title formatter=|page: String| if page.is_empty() { "Meeting Admin".to_owned() } else { format!("{page} · Meeting Admin") }/>
         <Router>
+            {provide_frame()}
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/recordings") view=FindRecordingsPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id/recordings") view=RecordingsPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id/recordings/delete") view=ConfirmDeletePage ssr=ssr/>
@@ -59,18 +63,36 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let info = Resource::new(|| (), |_| app_info());
+    let frame = use_frame();
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Meeting Admin"</a>
-            <nav aria-label="Main">
-                <a href="/">"Home"</a>
-            </nav>
-            <FindRecordingsForm id_prefix="header" compact=true/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let info = frame.0.await.ok()?;
+                    let staff = info.staff?;
+                    let may_audit = staff.may(Permission::ReadAudit);
+                    Some(view! {
+                        <nav aria-label="Main">
+                            <a href="/">"Home"</a>
+                            {may_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
+                        </nav>
+                        <FindRecordingsForm id_prefix="header" compact=true/>
+                        <div class="who">
+                            <span class="who-name">{staff.username.clone()}</span>
+                            <span class="role-badge" title="Your role">{staff.role.to_string()}</span>
+                            // A plain POST: signing out reloads the page, so nothing signed-in lingers.
+                            <form method="post" action=SignOut::PATH class="sign-out">
+                                <button type="submit" class="link-button">"Sign out"</button>
+                            </form>
+                        </div>
+                    })
+                })}
+            </Suspense>
         </header>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match info.await {
+                match frame.0.await {
                     Ok(i) if i.demo => Some(view! {
                         <p class="demo-banner" role="note">
                             <strong>"Demo mode: "</strong>

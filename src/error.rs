@@ -23,8 +23,13 @@ impl FieldError {
 pub enum AppError {
     #[error("Sign in to continue.")]
     Unauthenticated,
-    #[error("Your role ({role}) may not {action}.")]
+    #[error("Your role ({role}) may not {action}. Ask an administrator if you need to.")]
     Forbidden { role: String, action: String },
+    /// Deliberately vague: it never says whether the user exists or which part was wrong.
+    #[error("Wrong username or password.")]
+    SignInFailed,
+    #[error("Too many failed sign-ins. Try again in {retry_after_secs} s.")]
+    SignInThrottled { retry_after_secs: u64 },
     #[error("{}", message.as_deref().unwrap_or("Some fields need attention."))]
     Invalid { fields: Vec<FieldError>, message: Option<String> },
     #[error("ConnectyCube refused our administration key (HTTP {status}). The key is wrong, was rotated, or the account lacks the Advanced plan: ask whoever runs Meeting Admin to check CONNECTYCUBE_ADMIN_API_KEY.")]
@@ -59,11 +64,17 @@ impl AppError {
         Self::Invalid { fields: vec![FieldError::new(field, message)], message: None }
     }
 
+    pub fn forbidden(role: crate::domain::Role, p: crate::domain::Permission) -> Self {
+        Self::Forbidden { role: role.to_string(), action: p.describe().to_owned() }
+    }
+
     /// The HTTP status our server answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
             Self::Forbidden { .. } => 403,
+            Self::SignInFailed => 401,
+            Self::SignInThrottled { .. } => 429,
             Self::Invalid { .. } => 422,
             Self::ListChanged { .. } => 409,
             Self::UpstreamKeyRejected { .. } | Self::UpstreamRejected { .. } | Self::UpstreamBadReply { .. } => 502,

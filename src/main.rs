@@ -19,6 +19,7 @@ async fn main() -> std::process::ExitCode {
         None | Some(Command::Serve) => startup::serve(config).await,
         Some(Command::MockUpstream(m)) => run_mock(m).await,
         Some(Command::Healthcheck) => healthcheck(config.addr).await,
+        Some(Command::User(cmd)) => meeting_admin::server::user_cli::run(&config, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

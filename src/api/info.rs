@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::Staff;
 use crate::error::AppError;
 
 /// What every page shows in its frame.
@@ -11,16 +12,19 @@ pub struct FrameInfo {
     pub version: String,
     /// In demo mode, the meetings the mock is seeded with.
     pub demo_meetings: Vec<String>,
+    /// Who is signed in (None on the sign-in page).
+    pub staff: Option<Staff>,
 }
 
 #[server(prefix = "/api", endpoint = "app_info", input = GetUrl)]
 pub async fn app_info() -> Result<FrameInfo, AppError> {
     use super::context;
     let state = context::state()?;
-    let demo_meetings = if state.demo {
+    let staff = context::current_staff();
+    let demo_meetings = if state.demo && staff.is_some() {
         crate::server::mock_upstream::DEMO_MEETINGS.iter().map(|(id, _)| (*id).to_owned()).collect()
     } else {
         Vec::new()
     };
-    Ok(FrameInfo { demo: state.demo, version: env!("CARGO_PKG_VERSION").to_owned(), demo_meetings })
+    Ok(FrameInfo { demo: state.demo, version: env!("CARGO_PKG_VERSION").to_owned(), demo_meetings, staff })
 }

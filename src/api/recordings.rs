@@ -33,8 +33,9 @@ fn now_unix() -> i64 {
 
 #[server(prefix = "/api", endpoint = "recordings/list", input = GetUrl)]
 pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
-    use super::context::{fail, request_id, state};
+    use super::context::{fail, request_id, require, state};
     use super::upstream::{to_app_error, Call};
+    require(crate::domain::Permission::ViewRecordings)?;
     let id = parse_id(&meeting_id)?;
     let state = state()?;
     let recordings = state
@@ -49,9 +50,10 @@ pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppErr
 /// confirmed: if the list changed since, nothing is deleted and they are asked again.
 #[server(prefix = "/api", endpoint = "recordings/delete")]
 pub async fn delete_recordings(meeting_id: String, expected_count: String, reason: String) -> Result<Deleted, AppError> {
-    use super::context::{fail, request_id, state};
+    use super::context::{fail, request_id, require, state};
     use super::upstream::{to_app_error, Call};
     use crate::error::FieldError;
+    let _staff = require(crate::domain::Permission::DeleteRecordings)?;
     let id = parse_id(&meeting_id)?;
     let reason = reason.trim().to_owned();
     let mut fields = Vec::new();

@@ -6,6 +6,7 @@ mod csv;
 mod meeting;
 mod meeting_id;
 mod recording;
+mod staff;
 mod units;
 
 pub use csv::recordings_csv;
@@ -13,4 +14,5 @@ pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
 pub use meeting::{Attendee, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
 pub use meeting_id::{MeetingId, MeetingIdError};
 pub use recording::{LinkExpiry, Recording, RecordingSummary};
+pub use staff::{Permission, Role, SignInMethod, Staff};
 pub use units::{format_bytes, format_duration_ms};

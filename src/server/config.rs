@@ -28,6 +28,26 @@ pub enum Command {
     MockUpstream(MockArgs),
     /// Exit 0 if the server at LEPTOS_SITE_ADDR answers /healthz (for container health checks).
     Healthcheck,
+    /// Manage local staff accounts (in DATABASE_URL).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from stdin (prompted on a terminal).
+    Add {
+        name: String,
+        /// viewer (recordings), operator (also create meetings) or admin (also delete, audit log).
+        #[arg(long, default_value = "viewer")]
+        role: String,
+    },
+    /// Set a new password (read like `add`); also re-enables a disabled account.
+    Passwd { name: String },
+    /// Disable an account; its sessions end at their next request.
+    Disable { name: String },
+    /// List accounts with their role and state.
+    List,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -62,6 +82,22 @@ pub struct ServeArgs {
     /// Time allowed to open a connection to ConnectyCube.
     #[arg(long = "upstream-connect-timeout", env = "CONNECTYCUBE_CONNECT_TIMEOUT", default_value = "3s", global = true)]
     pub upstream_connect_timeout: String,
+    /// A session ends after this long without a request (sliding).
+    #[arg(long = "session-idle-timeout", env = "SESSION_IDLE_TIMEOUT", default_value = "30m", global = true)]
+    pub session_idle_timeout: String,
+    /// A session ends this long after sign-in, however active.
+    #[arg(long = "session-max-lifetime", env = "SESSION_MAX_LIFETIME", default_value = "12h", global = true)]
+    pub session_max_lifetime: String,
+    /// Password for the `admin` account created on first start (default: a random one, printed once).
+    #[arg(long = "admin-password", env = "ADMIN_PASSWORD", hide_env_values = true, global = true)]
+    pub admin_password: Option<String>,
+    /// Space-separated origins the preview player may load recordings from (CSP media-src).
+    #[arg(long = "media-origins", env = "MEDIA_ORIGINS", default_value = "https://*.amazonaws.com", global = true)]
+    pub media_origins: String,
+    /// Header holding the client address when behind a reverse proxy (e.g. X-Forwarded-For; its
+    /// last entry is used). Unset: the TCP peer address.
+    #[arg(long = "client-ip-header", env = "CLIENT_IP_HEADER", global = true)]
+    pub client_ip_header: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -99,6 +135,11 @@ pub struct Config {
     pub site_root: PathBuf,
     pub upstream_timeout: Duration,
     pub upstream_connect_timeout: Duration,
+    pub session_idle: Duration,
+    pub session_max_lifetime: Duration,
+    pub admin_password: Option<Secret>,
+    pub media_origins: Vec<String>,
+    pub client_ip_header: Option<http::HeaderName>,
 }
 
 /// A bad setting: which variable (and flag), and what is wrong with it.
@@ -124,7 +165,8 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
         "" | "s" => Duration::from_secs(n),
         "ms" => Duration::from_millis(n),
         "m" => Duration::from_secs(n * 60),
-        other => return Err(format!("unknown unit '{other}' in '{raw}' (use ms, s or m)")),
+        "h" => Duration::from_secs(n * 3600),
+        other => return Err(format!("unknown unit '{other}' in '{raw}' (use ms, s, m or h)")),
     };
     if d.is_zero() {
         return Err("must be more than zero".into());
@@ -197,7 +239,43 @@ impl Config {
             "json" => LogFormat::Json,
             other => return Err(bad("LOG_FORMAT", "log-format", format!("'{other}' is not pretty or json"))),
         };
+        let session_idle =
+            parse_duration(&a.session_idle_timeout).map_err(|p| bad("SESSION_IDLE_TIMEOUT", "session-idle-timeout", p))?;
+        let session_max_lifetime =
+            parse_duration(&a.session_max_lifetime).map_err(|p| bad("SESSION_MAX_LIFETIME", "session-max-lifetime", p))?;
+        if session_max_lifetime < session_idle {
+            return Err(bad("SESSION_MAX_LIFETIME", "session-max-lifetime", "must not be shorter than SESSION_IDLE_TIMEOUT"));
+        }
+        let admin_password = match a.admin_password.as_deref() {
+            Some(p) => {
+                super::auth::password::check_new(p).map_err(|m| bad("ADMIN_PASSWORD", "admin-password", m))?;
+                Some(Secret::new(p))
+            }
+            None => None,
+        };
+        let media_origins = a
+            .media_origins
+            .split_whitespace()
+            .map(|o| {
+                let ok = (o.starts_with("https://") || o.starts_with("http://"))
+                    && !o.contains([';', ',', '\'', '"'])
+                    && o.splitn(4, '/').nth(3).is_none_or(str::is_empty);
+                if ok { Ok(o.trim_end_matches('/').to_owned()) } else { Err(bad("MEDIA_ORIGINS", "media-origins", format!("'{o}' is not an origin such as https://*.amazonaws.com"))) }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let client_ip_header = match a.client_ip_header.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
+            Some(h) => Some(
+                http::HeaderName::from_bytes(h.to_ascii_lowercase().as_bytes())
+                    .map_err(|_| bad("CLIENT_IP_HEADER", "client-ip-header", format!("'{h}' is not a header name")))?,
+            ),
+            None => None,
+        };
         Ok(Self {
+            session_idle,
+            session_max_lifetime,
+            admin_password,
+            media_origins,
+            client_ip_header,
             upstream,
             database_url,
             addr,
@@ -288,6 +366,21 @@ mod tests {
     }
 
     #[test]
+    fn session_and_security_settings() {
+        let c = Config::from_args(&args(&[])).unwrap();
+        assert_eq!((c.session_idle, c.session_max_lifetime), (Duration::from_secs(1800), Duration::from_secs(43_200)));
+        assert_eq!(c.media_origins, vec!["https://*.amazonaws.com".to_owned()]);
+        assert_eq!(err(&["--session-idle-timeout", "2h", "--session-max-lifetime", "1h"]).var, "SESSION_MAX_LIFETIME");
+        assert_eq!(err(&["--admin-password", "short"]).var, "ADMIN_PASSWORD");
+        assert_eq!(err(&["--media-origins", "https://a.example/x"]).var, "MEDIA_ORIGINS");
+        assert_eq!(err(&["--media-origins", "'unsafe-inline'"]).var, "MEDIA_ORIGINS");
+        assert_eq!(err(&["--client-ip-header", "bad header"]).var, "CLIENT_IP_HEADER");
+        let c = Config::from_args(&args(&["--admin-password", "a long enough secret", "--client-ip-header", "X-Forwarded-For"])).unwrap();
+        assert!(!format!("{c:?}").contains("a long enough secret"));
+        assert_eq!(c.client_ip_header.unwrap().as_str(), "x-forwarded-for");
+    }
+
+    #[test]
     fn https_public_url() {
         let c = Config::from_args(&args(&["--public-url", "https://meetings.example.com"])).unwrap();
         assert!(c.is_https());
@@ -305,7 +398,8 @@ mod tests {
         assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("5h").is_err());
+        assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(12 * 3600)));
+        assert!(parse_duration("5d").is_err());
         assert!(parse_duration("").is_err());
     }
 }

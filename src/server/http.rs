@@ -7,8 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderName, Request, Response, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{Json, Router};
-use leptos::prelude::provide_context;
+use axum::{Extension, Json, Router};
+use axum::middleware;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
@@ -17,21 +19,34 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use super::auth::guard::{self, CspNonce};
+use super::auth::{session, CurrentStaff};
 use super::db;
 use super::mock_upstream;
 use super::state::AppState;
 use crate::api::upstream::{to_app_error, Call};
 use crate::app::{shell, App};
-use crate::domain::{self, MeetingId};
+use crate::domain::{self, MeetingId, Permission};
+use crate::error::AppError;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Forms here are small; anything bigger is refused before it is parsed.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub fn build_router(state: AppState) -> Router {
+/// Builds the app. Async because the session table is created (if missing) first.
+pub async fn build_router(state: AppState) -> Result<Router, String> {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let context_state = state.clone();
+    let provide = move || {
+        provide_context(context_state.clone());
+        // Our nonce, so the hydration scripts carry the one in this response's CSP header.
+        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+            provide_context(Nonce::from_value(nonce.0));
+        }
+    };
+    let sessions = session::store(&state.db).await?;
+    let session_layer = session::layer(sessions, &state.auth.session);
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -39,17 +54,22 @@ pub fn build_router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            provide.clone(),
             move || shell(leptos_options.clone()),
         );
     if state.demo {
         router = router.merge(mock_upstream::files_router("/demo-files"));
     }
-    router
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state)
+    Ok(router
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
+        .layer(middleware::from_fn(guard::require_sign_in))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.clone(), session::load_staff))
+        .layer(session_layer)
+        .with_state(state.clone())
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state, guard::security_headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
@@ -63,7 +83,7 @@ pub fn build_router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid)))
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -83,7 +103,17 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::
 }
 
 /// The recordings table as a CSV download.
-async fn recordings_csv(State(state): State<AppState>, Path(raw): Path<String>, headers: HeaderMap) -> Response<Body> {
+async fn recordings_csv(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Extension(current): Extension<CurrentStaff>,
+    headers: HeaderMap,
+) -> Response<Body> {
+    match current.0 {
+        Some(staff) if staff.may(Permission::ViewRecordings) => {}
+        Some(staff) => return (StatusCode::FORBIDDEN, AppError::forbidden(staff.role, Permission::ViewRecordings).to_string()).into_response(),
+        None => return (StatusCode::UNAUTHORIZED, AppError::Unauthenticated.to_string()).into_response(),
+    }
     let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
     let id = match MeetingId::parse(&raw) {
         Ok(id) => id,

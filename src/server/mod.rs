@@ -1,5 +1,6 @@
 //! Everything that only the server build has.
 
+pub mod auth;
 pub mod config;
 pub mod connectycube;
 pub mod db;
@@ -9,4 +10,5 @@ pub mod secret;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod user_cli;
 pub mod vendor_errors;

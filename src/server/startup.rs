@@ -11,7 +11,9 @@ use super::config::{Config, Upstream};
 use super::connectycube::{AdminClient, ClientSettings, RetryPolicy};
 use super::mock_upstream::MockUpstream;
 use super::secret::Secret;
-use super::state::{AppState, ServerInfo};
+use super::auth::guard::GuardSettings;
+use super::auth::{users, SessionSettings};
+use super::state::{AppState, AuthSettings, ServerInfo};
 use super::{db, http};
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -59,6 +61,20 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
     })?;
     let db = db::connect(&config.database_url).await?;
     let state = AppState {
+        auth: Arc::new(AuthSettings {
+            session: SessionSettings {
+                idle: config.session_idle,
+                absolute: config.session_max_lifetime,
+                secure: config.is_https(),
+            },
+            client_ip_header: config.client_ip_header.clone(),
+        }),
+        guard: Arc::new(GuardSettings {
+            public_origin: config.public_url.origin().ascii_serialization(),
+            https: config.is_https(),
+            // Demo recordings come from /demo-files on our own origin, which 'self' covers.
+            media_origins: config.media_origins.clone(),
+        }),
         leptos_options: leptos_options(config),
         client,
         db,
@@ -76,6 +92,8 @@ fn random_key() -> String {
 
 pub async fn serve(config: Config) -> Result<(), String> {
     let (state, _mock) = build_state(&config).await?;
+    bootstrap_admin(&state, &config).await?;
+    super::auth::password::warm_up();
     if state.demo {
         tracing::warn!("no CONNECTYCUBE_ADMIN_API_KEY: demo mode, serving data from the built-in mock");
     }
@@ -83,12 +101,27 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("LEPTOS_SITE_ADDR (--addr): cannot listen on {}: {e}", config.addr))?;
     tracing::info!(addr = %config.addr, public_url = %config.public_url, "Meeting Admin listening");
-    let app = http::build_router(state);
+    let app = http::build_router(state).await?;
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))?;
     tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// The first start has no accounts: make `admin` so someone can sign in and add the rest.
+pub async fn bootstrap_admin(state: &AppState, config: &Config) -> Result<(), String> {
+    let password = config.admin_password.as_ref().map(|s| s.expose());
+    match users::bootstrap_admin(&state.db, password).await.map_err(|e| format!("cannot create the first account: {e}"))? {
+        Some(generated) => {
+            // Printed, never logged: log lines are shipped elsewhere; the console is the operator's.
+            println!("\n  First start: created the account 'admin' with the password\n\n      {generated}\n\n  It is shown only this once. Change it with `meeting-admin user passwd admin`.\n");
+            tracing::warn!("created the first account 'admin' with a generated password (printed on the console)");
+        }
+        None if password.is_some() => tracing::info!("ADMIN_PASSWORD is set but accounts exist; it was not used"),
+        None => {}
+    }
     Ok(())
 }
 

@@ -4,6 +4,8 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 
+use super::auth::guard::GuardSettings;
+use super::auth::SessionSettings;
 use super::connectycube::AdminClient;
 
 /// Everything a request may need; cheap to clone. Reaches server functions as Leptos context.
@@ -14,6 +16,15 @@ pub struct AppState {
     pub db: SqlitePool,
     pub demo: bool,
     pub info: Arc<ServerInfo>,
+    pub auth: Arc<AuthSettings>,
+    pub guard: Arc<GuardSettings>,
+}
+
+#[derive(Debug)]
+pub struct AuthSettings {
+    pub session: SessionSettings,
+    /// Set behind a reverse proxy: where the client address is (last entry wins).
+    pub client_ip_header: Option<http::HeaderName>,
 }
 
 #[derive(Debug)]

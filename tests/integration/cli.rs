@@ -46,3 +46,50 @@ fn the_key_is_never_echoed() {
     let help = bin().env("CONNECTYCUBE_ADMIN_API_KEY", "sentinel-key-cli-42").arg("--help").output().unwrap();
     assert!(!String::from_utf8_lossy(&help.stdout).contains("sentinel-key-cli-42"));
 }
+
+fn with_db(dir: &tempfile::TempDir) -> impl Fn(&[&str], Option<&str>) -> (i32, String) + '_ {
+    move |args, stdin| {
+        use std::io::Write;
+        let db = format!("sqlite://{}", dir.path().join("cli.db").display());
+        let mut child = bin()
+            .env("DATABASE_URL", db)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+#[test]
+fn user_management_from_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = with_db(&dir);
+    let (code, out) = run(&["user", "add", "sam", "--role", "operator"], Some("a long enough password\n"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("created sam (operator)"));
+    let (code, out) = run(&["user", "add", "sam"], Some("a long enough password\n"));
+    assert_ne!(code, 0);
+    assert!(out.contains("already exists"), "{out}");
+    let (code, out) = run(&["user", "add", "tim"], Some("short\n"));
+    assert_ne!(code, 0);
+    assert!(out.contains("at least 12 characters"), "{out}");
+    let (code, out) = run(&["user", "add", "tim", "--role", "root"], Some("a long enough password\n"));
+    assert_ne!(code, 0);
+    assert!(out.contains("viewer, operator or admin"), "{out}");
+    assert_eq!(run(&["user", "disable", "sam"], None).0, 0);
+    let (_, list) = run(&["user", "list"], None);
+    assert!(list.lines().any(|l| l.starts_with("sam") && l.contains("operator") && l.contains("disabled")), "{list}");
+    assert!(!list.contains("argon2"), "hashes are never shown");
+    let (code, out) = run(&["user", "passwd", "sam"], Some("another long password\n"));
+    assert_eq!(code, 0, "{out}");
+    let (_, list) = run(&["user", "list"], None);
+    assert!(list.lines().any(|l| l.starts_with("sam") && l.contains("active")), "{list}");
+    assert_ne!(run(&["user", "passwd", "nobody"], Some("another long password\n")).0, 0);
+}

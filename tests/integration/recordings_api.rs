@@ -72,15 +72,13 @@ async fn delete_needs_a_reason_and_the_current_count() {
 #[tokio::test]
 async fn a_form_post_without_javascript_is_redirected_to_the_result() {
     let app = TestApp::spawn().await;
-    let res = app
-        .http
+    let res = app.http.send(app
+        .http.client
         .post(format!("{}/api/recordings/delete", app.url))
         .header("accept", "text/html")
         .header("origin", &app.url)
-        .form(&[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "ticket 9")])
-        .send()
-        .await
-        .unwrap();
+        .form(&[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "ticket 9")]))
+        .await;
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], format!("/meetings/{VENDOR_MEETING}/recordings?deleted=2"));
 }
@@ -136,13 +134,11 @@ async fn the_recordings_page_renders_the_table_without_javascript() {
 #[tokio::test]
 async fn the_find_box_redirects_a_valid_id_and_explains_a_bad_one() {
     let app = TestApp::spawn().await;
-    let res = app
-        .http
+    let res = app.http.send(app
+        .http.client
         .get(format!("{}/recordings?meeting_id=%20{}%20", app.url, VENDOR_MEETING.to_uppercase()))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+        .header("accept", "text/html"))
+        .await;
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], format!("/meetings/{VENDOR_MEETING}/recordings"));
     let html = app.get("/recordings?meeting_id=12345").await.text().await.unwrap();

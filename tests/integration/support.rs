@@ -1,6 +1,7 @@
 //! `TestApp`: the whole dashboard on port 0 against the mock upstream on another port.
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
@@ -8,7 +9,10 @@ use meeting_admin::server::config::{Cli, Config};
 use meeting_admin::server::connectycube::{AdminClient, ClientSettings, RetryPolicy};
 use meeting_admin::server::mock_upstream::{Faults, MockUpstream};
 use meeting_admin::server::secret::Secret;
+use meeting_admin::domain::Role;
+use meeting_admin::server::auth::users::{self, Username};
 use meeting_admin::server::{http, startup};
+use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
@@ -48,11 +52,76 @@ impl Mock {
     }
 }
 
+/// Staff accounts every `TestApp` has, one per role.
+pub const PASSWORD: &str = "integration-test-password";
+pub const ADMIN: &str = "ada";
+pub const OPERATOR: &str = "otto";
+pub const VIEWER: &str = "vera";
+
 pub struct TestApp {
     pub url: String,
     pub upstream: Mock,
-    pub http: reqwest::Client,
+    /// Signed in as `ADMIN`; `as_user` and `anonymous` give other clients.
+    pub http: Browser,
+    pub db: SqlitePool,
     _dir: TempDir,
+}
+
+/// A client that keeps its session cookie, as a browser does, and sends our Origin on POSTs.
+#[derive(Clone)]
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub cookie: Arc<Mutex<Option<String>>>,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { base: base.to_owned(), client, cookie: Arc::default() }
+    }
+
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.lock().unwrap().clone()
+    }
+
+    pub fn set_cookie(&self, c: Option<String>) {
+        *self.cookie.lock().unwrap() = c;
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> reqwest::Response {
+        let req = match self.cookie() {
+            Some(c) => req.header("cookie", c),
+            None => req,
+        };
+        let res = req.send().await.unwrap();
+        for v in res.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap().to_owned();
+            let removed = v.to_ascii_lowercase().contains("max-age=0") || pair.ends_with('=');
+            self.set_cookie(if removed { None } else { Some(pair) });
+        }
+        res
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.send(self.client.get(format!("{}{path}", self.base))).await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.send(self.client.post(format!("{}{path}", self.base)).header("origin", &self.base).form(form)).await
+    }
+
+    /// As the sign-in page's plain form does (so success is a 302 into the app).
+    pub async fn sign_in(&self, user: &str, password: &str) -> reqwest::Response {
+        self.sign_in_to(user, password, "/").await
+    }
+
+    pub async fn sign_in_to(&self, user: &str, password: &str, next: &str) -> reqwest::Response {
+        let form = [("username", user), ("password", password), ("next", next)];
+        let req = self.client.post(format!("{}/api/sign_in", self.base)).header("origin", &self.base).header("accept", "application/json");
+        self.send(req.form(&form)).await
+    }
 }
 
 impl TestApp {
@@ -77,40 +146,50 @@ impl TestApp {
     async fn launch(upstream: Mock, extra_args: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = format!("sqlite://{}", dir.path().join("test.db").display());
-        let mut argv = vec![
-            "meeting-admin",
-            "--database-url",
-            &db,
-            "--addr",
-            "127.0.0.1:0",
-            "--upstream-timeout",
-            "1s",
-        ];
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let public = format!("http://{addr}");
+        let mut argv = vec!["meeting-admin", "--database-url", &db, "--addr", "127.0.0.1:0", "--upstream-timeout", "1s"];
+        if !extra_args.contains(&"--public-url") {
+            argv.extend(["--public-url", &public]);
+        }
         argv.extend_from_slice(extra_args);
         let cli = Cli::try_parse_from(argv).unwrap();
         let config = Config::from_args(&cli.serve).unwrap();
         let (state, _) = startup::build_state(&config).await.expect("state builds");
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = http::build_router(state);
+        for (name, role) in [(ADMIN, Role::Admin), (OPERATOR, Role::Operator), (VIEWER, Role::Viewer)] {
+            users::add(&state.db, &Username::parse(name).unwrap(), role, PASSWORD).await.unwrap();
+        }
+        let db = state.db.clone();
+        let app = http::build_router(state).await.expect("router builds");
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { url: format!("http://{addr}"), upstream, http, _dir: dir }
+        let http = Browser::new(&public);
+        // An https PUBLIC_URL refuses our http Origin; such tests sign in themselves.
+        if !extra_args.contains(&"--public-url") {
+            assert_eq!(http.sign_in(ADMIN, PASSWORD).await.status(), 200);
+        }
+        Self { url: public, upstream, http, db, _dir: dir }
+    }
+
+    /// A new client signed in as `user`.
+    pub async fn as_user(&self, user: &str) -> Browser {
+        let b = Browser::new(&self.url);
+        assert_eq!(b.sign_in(user, PASSWORD).await.status(), 200, "sign in as {user}");
+        b
+    }
+
+    /// A new client with no session.
+    pub fn anonymous(&self) -> Browser {
+        Browser::new(&self.url)
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.url)).send().await.unwrap()
+        self.http.get(path).await
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http
-            .post(format!("{}{path}", self.url))
-            .header("origin", &self.url)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
+        self.http.post_form(path, form).await
     }
 }

@@ -8,6 +8,8 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
     let title = match &error {
         AppError::Unauthenticated => "Not signed in",
         AppError::Forbidden { .. } => "Not allowed",
+        AppError::SignInFailed => "Sign-in failed",
+        AppError::SignInThrottled { .. } => "Too many attempts",
         AppError::Invalid { .. } => "Check your input",
         AppError::UpstreamRateLimited { .. } => "Rate limited",
         AppError::UpstreamUnavailable { .. } => "ConnectyCube is unavailable",

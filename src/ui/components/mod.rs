@@ -1,7 +1,9 @@
 mod alert;
 mod find_form;
+mod frame;
 mod local_time;
 
 pub use alert::ErrorAlert;
 pub use find_form::FindRecordingsForm;
+pub use frame::{provide_frame, use_frame, Frame};
 pub use local_time::LocalTime;

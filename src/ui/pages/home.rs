@@ -1,13 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::info::app_info;
 use crate::domain::MeetingId;
-use crate::ui::components::FindRecordingsForm;
+use crate::ui::components::{use_frame, FindRecordingsForm};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let info = Resource::new(|| (), |_| app_info());
+    let frame = use_frame();
     view! {
         <Title text=""/>
         <h1>"Meeting Admin"</h1>
@@ -18,7 +17,7 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let demo = info.await.ok().filter(|i| i.demo)?;
+                let demo = frame.0.await.ok().filter(|i| i.demo)?;
                 Some(view! {
                     <section aria-labelledby="demo-heading" class="card">
                         <h2 id="demo-heading">"Demo meetings"</h2>

@@ -3,9 +3,11 @@ mod find;
 mod home;
 mod not_found;
 mod recordings;
+mod sign_in;
 
 pub use confirm_delete::{ConfirmDelete, ConfirmDeletePage};
 pub use find::FindRecordingsPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
 pub use recordings::RecordingsPage;
+pub use sign_in::SignInPage;

@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::recordings::{list_recordings, RecordingList};
-use crate::domain::{format_bytes, format_duration_ms, Recording, RecordingSummary};
-use crate::ui::components::{ErrorAlert, FindRecordingsForm, LocalTime};
+use crate::domain::{format_bytes, format_duration_ms, Permission, Recording, RecordingSummary};
+use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime};
 use crate::ui::pages::ConfirmDelete;
 
 /// Which column the table is sorted by; from the query string so it works without JavaScript.
@@ -54,6 +54,7 @@ pub fn RecordingsPage() -> impl IntoView {
     // Bumped by "Refresh links" when JavaScript runs; without it the button reloads the page.
     let refresh = RwSignal::new(0u32);
     let list = Resource::new(move || (raw_id(), deleted(), refresh.get()), |(id, _, _)| list_recordings(id));
+    let frame = use_frame();
     view! {
         <Title text="Recordings"/>
         <h1>"Recordings"</h1>
@@ -65,8 +66,9 @@ pub fn RecordingsPage() -> impl IntoView {
         })}
         <Suspense fallback=|| view! { <p class="loading">"Loading recordings…"</p> }>
             {move || Suspend::new(async move {
+                let may_delete = frame.may(Permission::DeleteRecordings).await;
                 match list.await {
-                    Ok(list) => view! { <RecordingsView list refresh/> }.into_any(),
+                    Ok(list) => view! { <RecordingsView list refresh may_delete/> }.into_any(),
                     Err(e) => {
                         let bad_id = e.field("meeting_id");
                         view! {
@@ -87,7 +89,7 @@ pub fn RecordingsPage() -> impl IntoView {
 }
 
 #[component]
-fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>) -> impl IntoView {
+fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>, may_delete: bool) -> impl IntoView {
     let query = use_query_map();
     let summary = RecordingSummary::of(&list.recordings);
     let id = list.meeting_id.clone();
@@ -140,6 +142,8 @@ fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>) -> impl IntoView 
             </form>
             {(count > 0).then(|| view! {
                 <a class="button" href=csv_href.clone() download="">"Export CSV"</a>
+            })}
+            {(count > 0 && may_delete).then(|| view! {
                 <a class="button danger" href=delete_href.clone() node_ref=opener_ref on:click=open_dialog>
                     "Delete all recordings"
                 </a>
@@ -156,9 +160,11 @@ fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>) -> impl IntoView 
         } else {
             view! {
                 {table}
+                {may_delete.then(|| view! {
                 <dialog node_ref=dialog_ref class="confirm-dialog" aria-labelledby="confirm-heading" on:close=on_dialog_close>
                     <ConfirmDelete meeting_id=id.clone() summary=summary.clone() on_cancel=close_dialog/>
                 </dialog>
+                })}
             }
             .into_any()
         }}

@@ -1,0 +1,76 @@
+use leptos::prelude::*;
+
+use crate::domain::Staff;
+use crate::error::AppError;
+
+/// Where to go after signing in: only a path on this site, never another origin.
+pub fn safe_next(raw: &str) -> String {
+    let ok = raw.starts_with('/') && !raw.starts_with("//") && !raw.starts_with("/\\") && !raw.contains(['\r', '\n']);
+    if ok && !raw.starts_with("/sign-in") { raw.to_owned() } else { "/".to_owned() }
+}
+
+/// Signs in with a local account. Every failure reads the same, costs the same time, and counts
+/// towards the per-account and per-address throttles.
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<Staff, AppError> {
+    use super::context::{client_addr, fail, request_id, session, state};
+    use crate::domain::SignInMethod;
+    use crate::server::auth::{password as pw, session as sessions, throttle, users};
+
+    let state = state()?;
+    let internal = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "sign-in failed on our side");
+        fail(AppError::Internal { request_id: request_id() })
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let account = throttle::account_key(&username);
+    let address = throttle::address_key(&client_addr());
+    if let Some(wait) = throttle::locked_for(&state.db, &[&account, &address], now).await.map_err(|e| internal(&e))? {
+        tracing::info!(user = %username.trim(), "sign-in refused: throttled");
+        return Err(fail(AppError::SignInThrottled { retry_after_secs: wait }));
+    }
+    let user = users::find(&state.db, &username).await.map_err(|e| internal(&e))?.filter(|u| !u.disabled);
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    if password.len() > pw::MAX_LEN * 4 || !pw::verify(password, stored).await {
+        throttle::record_failure(&state.db, &account, throttle::PER_ACCOUNT, now).await.map_err(|e| internal(&e))?;
+        throttle::record_failure(&state.db, &address, throttle::PER_ADDRESS, now).await.map_err(|e| internal(&e))?;
+        tracing::info!(user = %username.trim(), "sign-in failed");
+        return Err(fail(AppError::SignInFailed));
+    }
+    let user = user.ok_or_else(|| internal(&"verified without an account"))?;
+    throttle::clear(&state.db, &account).await.map_err(|e| internal(&e))?;
+    let staff = Staff { username: user.username, role: user.role, method: SignInMethod::Password };
+    sessions::begin(&session()?, staff.clone()).await.map_err(|e| internal(&e))?;
+    tracing::info!(user = %staff.username, role = %staff.role, "signed in");
+    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/")));
+    Ok(staff)
+}
+
+/// Ends the session on the server (not only the cookie).
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use super::context::{current_staff, fail, request_id, session};
+    let who = current_staff();
+    session()?.flush().await.map_err(|e| {
+        tracing::error!(error = %e, "cannot end a session");
+        fail(AppError::Internal { request_id: request_id() })
+    })?;
+    if let Some(s) = who {
+        tracing::info!(user = %s.username, "signed out");
+    }
+    leptos_axum::redirect("/sign-in?signed_out=1");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/meetings/x/recordings?sort=size"), "/meetings/x/recordings?sort=size");
+        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "", "javascript:alert(1)", "/sign-in"] {
+            assert_eq!(safe_next(bad), "/", "{bad}");
+        }
+    }
+}

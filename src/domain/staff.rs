@@ -1,0 +1,123 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a staff member may do. Each role includes everything the one below it may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Operator,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Self; 3] = [Self::Viewer, Self::Operator, Self::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Operator => "operator",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| format!("'{s}' is not a role; use viewer, operator or admin"))
+    }
+
+    pub fn allows(self, p: Permission) -> bool {
+        self >= p.minimum_role()
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything the web app lets someone do; each server function asks for exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Permission {
+    ViewRecordings,
+    CreateMeeting,
+    DeleteRecordings,
+    ReadAudit,
+}
+
+impl Permission {
+    pub fn minimum_role(self) -> Role {
+        match self {
+            Self::ViewRecordings => Role::Viewer,
+            Self::CreateMeeting => Role::Operator,
+            Self::DeleteRecordings | Self::ReadAudit => Role::Admin,
+        }
+    }
+
+    /// Completes "Your role (viewer) may not …".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::ViewRecordings => "view recordings",
+            Self::CreateMeeting => "create meetings",
+            Self::DeleteRecordings => "delete recordings",
+            Self::ReadAudit => "read the audit log",
+        }
+    }
+}
+
+/// How someone proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignInMethod {
+    Password,
+    Sso,
+}
+
+impl SignInMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Sso => "sso",
+        }
+    }
+}
+
+/// The signed-in staff member, as every page and server function sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staff {
+    pub username: String,
+    pub role: Role,
+    pub method: SignInMethod,
+}
+
+impl Staff {
+    pub fn may(&self, p: Permission) -> bool {
+        self.role.allows(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_ordered_and_inclusive() {
+        assert!(Role::Viewer.allows(Permission::ViewRecordings));
+        assert!(!Role::Viewer.allows(Permission::CreateMeeting));
+        assert!(Role::Operator.allows(Permission::CreateMeeting));
+        assert!(!Role::Operator.allows(Permission::DeleteRecordings));
+        assert!(Role::Admin.allows(Permission::DeleteRecordings));
+        assert!(Role::Admin.allows(Permission::ReadAudit));
+    }
+
+    #[test]
+    fn role_names() {
+        assert_eq!(Role::parse("Operator"), Ok(Role::Operator));
+        assert!(Role::parse("root").unwrap_err().contains("viewer, operator or admin"));
+        assert_eq!(serde_json::to_string(&Role::Admin).unwrap(), r#""admin""#);
+    }
+}

@@ -1,0 +1,211 @@
+//! Request-level guards, as axum middleware:
+//! - `refuse_cross_site`: a state-changing request must come from our own pages;
+//! - `require_sign_in`: pages redirect to the sign-in page when nobody is signed in;
+//! - `security_headers`: CSP with a per-request nonce, and the other protective headers.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::CurrentStaff;
+use crate::server::state::AppState;
+
+/// Where the guards get their view of the deployment.
+#[derive(Debug, Clone)]
+pub struct GuardSettings {
+    /// `PUBLIC_URL` as an origin, e.g. `https://meetings.example.com`.
+    pub public_origin: String,
+    pub https: bool,
+    /// Origins the preview player may load video from (the recordings' storage).
+    pub media_origins: Vec<String>,
+}
+
+/// Why a state-changing request was refused (also what the audit log records).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrossSite {
+    FetchSite(String),
+    Origin(String),
+    Referer(String),
+    NoProvenance,
+}
+
+impl std::fmt::Display for CrossSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::FetchSite(s) => write!(f, "Sec-Fetch-Site is '{s}'"),
+            Self::Origin(o) => write!(f, "Origin '{o}' is not ours"),
+            Self::Referer(r) => write!(f, "Referer '{r}' is not ours"),
+            Self::NoProvenance => f.write_str("no Sec-Fetch-Site, Origin or Referer"),
+        }
+    }
+}
+
+/// `Sec-Fetch-Site: same-origin` or an `Origin` equal to ours passes; `Referer` is consulted
+/// only when both are absent; a request with none of the three is refused.
+pub fn check_provenance(headers: &HeaderMap, public_origin: &str) -> Result<(), CrossSite> {
+    let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    if fetch_site.as_deref() == Some("same-origin") {
+        return Ok(());
+    }
+    if let Some(origin) = get(header::ORIGIN) {
+        return if origin.trim_end_matches('/') == public_origin { Ok(()) } else { Err(CrossSite::Origin(origin)) };
+    }
+    if let Some(site) = fetch_site {
+        return Err(CrossSite::FetchSite(site));
+    }
+    match get(header::REFERER) {
+        Some(r) => {
+            let ours = url::Url::parse(&r).map(|u| u.origin().ascii_serialization() == public_origin).unwrap_or(false);
+            if ours { Ok(()) } else { Err(CrossSite::Referer(r)) }
+        }
+        None => Err(CrossSite::NoProvenance),
+    }
+}
+
+pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    match check_provenance(req.headers(), &state.guard.public_origin) {
+        Ok(()) => next.run(req).await,
+        Err(why) => {
+            tracing::warn!(reason = %why, path = %req.uri().path(), "cross-site request refused");
+            (StatusCode::FORBIDDEN, "Refused: this request did not come from a Meeting Admin page.").into_response()
+        }
+    }
+}
+
+/// Paths anyone may fetch: the sign-in page, health probes, the built assets, and demo files
+/// (which stand in for presigned storage links).
+fn is_public(path: &str) -> bool {
+    const PREFIXES: [&str; 5] = ["/pkg/", "/api/", "/demo-files/", "/healthz", "/readyz"];
+    path == "/sign-in" || PREFIXES.iter().any(|p| path.starts_with(p)) || path == "/favicon.ico"
+}
+
+/// Server functions anyone may call: signing in, and the frame (which says nobody is signed in).
+pub const PUBLIC_API: [&str; 2] = ["/api/sign_in", "/api/app_info"];
+
+/// Nobody signed in: server functions answer 401 before their arguments are even read (each
+/// also checks its role itself); pages send the visitor to sign in and back.
+pub async fn require_sign_in(req: Request, next: Next) -> Response {
+    let signed_in = req.extensions().get::<CurrentStaff>().is_some_and(|c| c.0.is_some());
+    let path = req.uri().path();
+    if signed_in {
+        return next.run(req).await;
+    }
+    if path.starts_with("/api/") {
+        if PUBLIC_API.contains(&path) {
+            return next.run(req).await;
+        }
+        // A plain form post (no JavaScript) after the session ended: back to the sign-in page.
+        let from_form = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+        if from_form {
+            return Redirect::to("/sign-in").into_response();
+        }
+        let body = serde_json::to_string(&crate::error::AppError::Unauthenticated).unwrap_or_default();
+        return (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    }
+    if is_public(path) || !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let back = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let target = format!("/sign-in?next={}", url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>());
+    Redirect::to(&target).into_response()
+}
+
+/// The per-request CSP nonce; Leptos puts it on the hydration scripts.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+fn new_nonce() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn content_security_policy(nonce: &str, media_origins: &[String]) -> String {
+    let media = std::iter::once("'self'".to_owned()).chain(media_origins.iter().cloned()).collect::<Vec<_>>().join(" ");
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; media-src {media}; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response<Body> {
+    let nonce = new_nonce();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let csp = content_security_policy(&nonce, &state.guard.media_origins);
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // `same-origin`, not `no-referrer`: cross-origin requests (such as a presigned download) get
+    // no Referer either way, but our own no-JavaScript form posts need it to show their errors.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if state.guard.https {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OURS: &str = "https://meetings.example.com";
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn provenance_rules() {
+        assert!(check_provenance(&headers(&[("sec-fetch-site", "same-origin")]), OURS).is_ok());
+        assert!(check_provenance(&headers(&[("origin", OURS)]), OURS).is_ok());
+        assert!(check_provenance(&headers(&[("sec-fetch-site", "same-site"), ("origin", OURS)]), OURS).is_ok());
+        assert_eq!(
+            check_provenance(&headers(&[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")]), OURS),
+            Err(CrossSite::Origin("https://evil.example".into()))
+        );
+        assert_eq!(
+            check_provenance(&headers(&[("sec-fetch-site", "cross-site")]), OURS),
+            Err(CrossSite::FetchSite("cross-site".into()))
+        );
+        assert!(check_provenance(&headers(&[("referer", "https://meetings.example.com/x?y")]), OURS).is_ok());
+        // Referer counts only when Origin is absent.
+        assert!(check_provenance(&headers(&[("origin", "null"), ("referer", "https://meetings.example.com/")]), OURS).is_err());
+        assert!(check_provenance(&headers(&[("referer", "https://meetings.example.com.evil.example/")]), OURS).is_err());
+        assert_eq!(check_provenance(&HeaderMap::new(), OURS), Err(CrossSite::NoProvenance));
+    }
+
+    #[test]
+    fn public_paths() {
+        assert!(is_public("/sign-in"));
+        assert!(is_public("/pkg/meeting-admin.wasm"));
+        assert!(!is_public("/"));
+        assert!(!is_public("/sign-in-elsewhere"));
+        assert!(!is_public("/meetings/x/recordings.csv"));
+    }
+
+    #[test]
+    fn csp_has_what_the_review_asks_for() {
+        let csp = content_security_policy("abc", &["https://*.amazonaws.com".into()]);
+        for part in ["'nonce-abc'", "'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "media-src 'self' https://*.amazonaws.com"] {
+            assert!(csp.contains(part), "{part} in {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}

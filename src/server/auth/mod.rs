@@ -1,0 +1,10 @@
+//! Who is asking, and whether they may: local accounts, sessions, the sign-in throttle, and the
+//! request-level guards (page sign-in redirect, cross-site refusal, security headers).
+
+pub mod guard;
+pub mod password;
+pub mod session;
+pub mod throttle;
+pub mod users;
+
+pub use session::{CurrentStaff, SessionSettings};

@@ -1,0 +1,118 @@
+//! Sessions in the app's database (tower-sessions with its SQLite store), and the middleware that
+//! turns a session into the `CurrentStaff` every handler and server function reads.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use super::users;
+use crate::domain::{SignInMethod, Staff};
+use crate::server::state::AppState;
+
+const STAFF_KEY: &str = "staff";
+
+/// What a signed-in session holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub staff: Staff,
+    /// Unix seconds; the absolute lifetime counts from here, however active the session is.
+    pub signed_in_at: i64,
+}
+
+/// Who made this request, if anyone; put in the request's extensions for every request.
+#[derive(Debug, Clone, Default)]
+pub struct CurrentStaff(pub Option<Staff>);
+
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    pub idle: Duration,
+    pub absolute: Duration,
+    /// Users reach us over https: `Secure` cookie with the `__Host-` prefix.
+    pub secure: bool,
+}
+
+impl SessionSettings {
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure { "__Host-meeting-admin" } else { "meeting-admin" }
+    }
+}
+
+pub async fn store(db: &SqlitePool) -> Result<SqliteStore, String> {
+    let store = SqliteStore::new(db.clone()).with_table_name("sessions").map_err(|e| format!("session store: {e}"))?;
+    store.migrate().await.map_err(|e| format!("cannot create the session table: {e}"))?;
+    Ok(store)
+}
+
+pub fn layer(store: SqliteStore, s: &SessionSettings) -> SessionManagerLayer<SqliteStore> {
+    let idle = tower_sessions::cookie::time::Duration::seconds(s.idle.as_secs() as i64);
+    SessionManagerLayer::new(store)
+        .with_name(s.cookie_name())
+        .with_secure(s.secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+        // Saving on every request is what makes the idle timeout slide.
+        .with_always_save(true)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Starts a signed-in session: a fresh id (so a planted id is worthless), then the identity.
+pub async fn begin(session: &Session, staff: Staff) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(STAFF_KEY, SignedIn { staff, signed_in_at: now() }).await
+}
+
+/// Deletes the session from the store and clears the cookie.
+pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    session.flush().await
+}
+
+/// Reads the session once per request. A session past its absolute lifetime, or whose local
+/// account was disabled or removed since, is ended here; a changed role applies at once.
+pub async fn load_staff(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+    let staff = match session.get::<SignedIn>(STAFF_KEY).await {
+        Ok(Some(signed_in)) => check(&state, &session, signed_in).await,
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the session; treating the request as signed out");
+            None
+        }
+    };
+    req.extensions_mut().insert(CurrentStaff(staff));
+    next.run(req).await
+}
+
+async fn check(state: &AppState, session: &Session, signed_in: SignedIn) -> Option<Staff> {
+    let age = now() - signed_in.signed_in_at;
+    if age < 0 || age as u64 > state.auth.session.absolute.as_secs() {
+        tracing::info!(user = %signed_in.staff.username, "session reached its absolute lifetime");
+        let _ = end(session).await;
+        return None;
+    }
+    if signed_in.staff.method == SignInMethod::Sso {
+        return Some(signed_in.staff);
+    }
+    match users::find(&state.db, &signed_in.staff.username).await {
+        Ok(Some(u)) if !u.disabled => Some(Staff { role: u.role, ..signed_in.staff }),
+        Ok(_) => {
+            tracing::info!(user = %signed_in.staff.username, "account disabled or removed; session ended");
+            let _ = end(session).await;
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot check the account behind a session");
+            None
+        }
+    }
+}

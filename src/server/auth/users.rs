@@ -1,0 +1,156 @@
+//! Local accounts in the app's database. Names are case-insensitive and unique.
+
+use sqlx::SqlitePool;
+
+use super::password;
+use crate::domain::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err("Enter a username.".into());
+        }
+        if s.len() > 64 {
+            return Err("A username has at most 64 characters.".into());
+        }
+        if !s.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c)) {
+            return Err(format!("'{s}' may use only letters, digits and . _ - @"));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("user '{0}' already exists")]
+    Exists(String),
+    #[error("no user '{0}'")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+type Row = (String, String, String, bool, i64);
+
+fn record((username, password_hash, role, disabled, created_at): Row) -> Result<UserRecord, UserError> {
+    let role = Role::parse(&role).map_err(UserError::Invalid)?;
+    Ok(UserRecord { username, role, disabled, password_hash, created_at })
+}
+
+pub async fn find(db: &SqlitePool, name: &str) -> Result<Option<UserRecord>, UserError> {
+    let row: Option<Row> = sqlx::query_as("SELECT username, password_hash, role, disabled, created_at FROM users WHERE username = ?")
+        .bind(name.trim())
+        .fetch_optional(db)
+        .await?;
+    row.map(record).transpose()
+}
+
+pub async fn list(db: &SqlitePool) -> Result<Vec<UserRecord>, UserError> {
+    let rows: Vec<Row> = sqlx::query_as("SELECT username, password_hash, role, disabled, created_at FROM users ORDER BY username")
+        .fetch_all(db)
+        .await?;
+    rows.into_iter().map(record).collect()
+}
+
+pub async fn count(db: &SqlitePool) -> Result<i64, UserError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await?)
+}
+
+pub async fn add(db: &SqlitePool, name: &Username, role: Role, password: &str) -> Result<(), UserError> {
+    password::check_new(password).map_err(UserError::Invalid)?;
+    let hash = password::hash(password.to_owned()).await.map_err(UserError::Invalid)?;
+    let t = now();
+    let done = sqlx::query(
+        "INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (username) DO NOTHING",
+    )
+    .bind(name.as_str())
+    .bind(hash)
+    .bind(role.as_str())
+    .bind(t)
+    .bind(t)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(UserError::Exists(name.as_str().to_owned()));
+    }
+    Ok(())
+}
+
+/// A new password also re-enables a disabled account.
+pub async fn set_password(db: &SqlitePool, name: &str, password: &str) -> Result<(), UserError> {
+    password::check_new(password).map_err(UserError::Invalid)?;
+    let hash = password::hash(password.to_owned()).await.map_err(UserError::Invalid)?;
+    let done = sqlx::query("UPDATE users SET password_hash = ?, disabled = 0, updated_at = ? WHERE username = ?")
+        .bind(hash)
+        .bind(now())
+        .bind(name.trim())
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(UserError::NotFound(name.trim().to_owned()));
+    }
+    Ok(())
+}
+
+/// Disables the account and ends its sessions at their next request (the session check
+/// re-reads the account).
+pub async fn disable(db: &SqlitePool, name: &str) -> Result<(), UserError> {
+    let done = sqlx::query("UPDATE users SET disabled = 1, updated_at = ? WHERE username = ?")
+        .bind(now())
+        .bind(name.trim())
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(UserError::NotFound(name.trim().to_owned()));
+    }
+    Ok(())
+}
+
+/// The first start: with no account at all, create `admin` so someone can sign in.
+/// Returns the generated password when it made one up (printed once by the caller).
+pub async fn bootstrap_admin(db: &SqlitePool, admin_password: Option<&str>) -> Result<Option<String>, UserError> {
+    if count(db).await? > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match admin_password {
+        Some(p) => (p.to_owned(), false),
+        None => (random_password(), true),
+    };
+    let name = Username::parse("admin").map_err(UserError::Invalid)?;
+    match add(db, &name, Role::Admin, &password).await {
+        // Another replica made it first: fine, and its password is the one to use.
+        Err(UserError::Exists(_)) => Ok(None),
+        Err(e) => Err(e),
+        Ok(()) => Ok(generated.then_some(password)),
+    }
+}
+
+fn random_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..20).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}

@@ -1,0 +1,49 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::{safe_next, SignIn};
+use crate::ui::components::{use_frame, ErrorAlert};
+
+/// `/sign-in`. A plain form POST in every browser: success is a full page load into the app,
+/// and a failure comes back here with the message (the server function redirects back).
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || safe_next(&query.read().get("next").unwrap_or_else(|| "/".to_owned()));
+    let signed_out = move || query.read().get("signed_out").is_some();
+    // Only to read the error the server put in the URL after a failed attempt.
+    let action = ServerAction::<SignIn>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let frame = use_frame();
+    view! {
+        <Title text="Sign in"/>
+        <div class="sign-in card">
+            <h1>"Sign in"</h1>
+            {move || signed_out().then(|| view! { <p class="notice success" role="status">"You have signed out."</p> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    frame.staff().await.map(|s| view! {
+                        <p class="notice">{format!("You are signed in as {} ({}). ", s.username, s.role)}<a href="/">"Go to the dashboard"</a></p>
+                    })
+                })}
+            </Suspense>
+            {move || error().map(|e| view! { <ErrorAlert error=e/> })}
+            <form method="post" action=SignIn::PATH>
+                <input type="hidden" name="next" value=next/>
+                <div class="field">
+                    <label for="username">"Username"</label>
+                    <input id="username" name="username" type="text" autocomplete="username" required autofocus
+                        autocapitalize="none" spellcheck="false" maxlength="64"/>
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"/>
+                </div>
+                <button type="submit" class="primary">"Sign in"</button>
+            </form>
+            <p class="hint">"Accounts are managed by whoever runs Meeting Admin (" <code>"meeting-admin user"</code> ")."</p>
+        </div>
+    }
+}
