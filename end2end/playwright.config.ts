@@ -39,8 +39,17 @@ export default defineConfig({
       stdout: 'ignore',
     },
     {
-      command: `rm -f ${db}* && ${bin} serve`,
+      // A fresh database with one account per role (see tests/helpers.ts), then the server.
+      command: [
+        `rm -f ${db}*`,
+        `echo e2e-admin-password | ${bin} user add ada --role admin`,
+        `echo e2e-operator-password | ${bin} user add otto --role operator`,
+        `echo e2e-viewer-password | ${bin} user add vera --role viewer`,
+        `${bin} serve`,
+      ].join(' && '),
       env: {
+        PUBLIC_URL: `http://127.0.0.1:${APP_PORT}`,
+        MEDIA_ORIGINS: `http://127.0.0.1:${MOCK_PORT}`,
         CONNECTYCUBE_API_URL: `http://127.0.0.1:${MOCK_PORT}`,
         CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
         CONNECTYCUBE_TIMEOUT: '3s',

@@ -28,3 +28,20 @@ export async function open(page: Page, path: string, info: TestInfo) {
   await page.goto(path);
   if (isJs(info)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
+
+/** Accounts the test server is started with (playwright.config.ts), one per role. */
+export const USERS = {
+  admin: { name: 'ada', password: 'e2e-admin-password' },
+  operator: { name: 'otto', password: 'e2e-operator-password' },
+  viewer: { name: 'vera', password: 'e2e-viewer-password' },
+} as const;
+
+/** Sign in through the real form (with or without JavaScript) and land on `next`. */
+export async function signIn(page: Page, role: keyof typeof USERS = 'admin', next = '/') {
+  const u = USERS[role];
+  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Username').fill(u.name);
+  await page.getByLabel('Password').fill(u.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}

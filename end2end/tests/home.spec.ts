@@ -1,5 +1,7 @@
 import { test, expect } from '@playwright/test';
-import { open, isJs } from './helpers';
+import { open, isJs, signIn } from './helpers';
+
+test.beforeEach(async ({ page }) => { await signIn(page, 'admin'); });
 
 test('home page renders and hydrates', async ({ page }, info) => {
   const errors: string[] = [];

@@ -1,5 +1,7 @@
 import { test, expect } from '@playwright/test';
-import { open, isJs, seedMeeting, setFaults, clearFaults, MOCK } from './helpers';
+import { open, isJs, seedMeeting, setFaults, clearFaults, MOCK, signIn } from './helpers';
+
+test.beforeEach(async ({ page }) => { await signIn(page, 'admin'); });
 
 test.afterEach(async ({ request }) => clearFaults(request));
 

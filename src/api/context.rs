@@ -21,9 +21,18 @@ pub fn state() -> Result<AppState, AppError> {
     })
 }
 
+/// A plain HTML form post (no JavaScript): server_fn answers it with a redirect back to the form,
+/// carrying the error in the URL, and that redirect's status must stand.
+fn from_html_form() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|p| {
+        p.method == http::Method::POST
+            && p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+    })
+}
+
 /// Set our HTTP status from the error (Leptos would send 500 for all) and log it once.
 pub fn fail(err: AppError) -> AppError {
-    if let Some(res) = use_context::<ResponseOptions>() {
+    if let Some(res) = use_context::<ResponseOptions>().filter(|_| !from_html_form()) {
         res.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
     match err.status() {

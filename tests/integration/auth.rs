@@ -297,3 +297,23 @@ async fn the_first_start_creates_admin_once() {
     startup::bootstrap_admin(&state, &config).await.unwrap();
     assert_eq!(users::list(&state.db).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_failed_plain_form_sign_in_goes_back_to_the_form_with_the_message() {
+    let app = TestApp::spawn().await;
+    let b = app.anonymous();
+    let sign_in_page = format!("{}/sign-in", app.url);
+    let req = b
+        .client
+        .post(format!("{}/api/sign_in", app.url))
+        .header("origin", &app.url)
+        .header("referer", &sign_in_page)
+        .header("accept", "text/html")
+        .form(&[("username", VIEWER), ("password", "wrong"), ("next", "/")]);
+    let res = b.send(req).await;
+    assert_eq!(res.status(), 302);
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&sign_in_page) && back.contains("__err="), "{back}");
+    let html = b.get(&back[app.url.len()..]).await.text().await.unwrap();
+    assert!(html.contains("Wrong username or password."), "{html}");
+}
