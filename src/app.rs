@@ -9,7 +9,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::Permission;
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{ConfirmDeletePage, FindRecordingsPage, HomePage, NotFound, RecordingsPage, SignInPage};
+use crate::ui::pages::{ConfirmDeletePage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, SignInPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/new") view=NewMeetingPage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/:meeting_id") view=MeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/recordings") view=FindRecordingsPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id/recordings") view=RecordingsPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id/recordings/delete") view=ConfirmDeletePage ssr=ssr/>
@@ -72,9 +74,11 @@ fn Header() -> impl IntoView {
                     let info = frame.0.await.ok()?;
                     let staff = info.staff?;
                     let may_audit = staff.may(Permission::ReadAudit);
+                    let may_create = staff.may(Permission::CreateMeeting);
                     Some(view! {
                         <nav aria-label="Main">
                             <a href="/">"Home"</a>
+                            {may_create.then(|| view! { <a href="/meetings/new">"New meeting"</a> })}
                             {may_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
                         </nav>
                         <FindRecordingsForm id_prefix="header" compact=true/>

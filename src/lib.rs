@@ -1,4 +1,4 @@
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 //! Meeting Admin: a Leptos app (SSR + hydration) that lets support staff administer ConnectyCube
 //! meetings and recordings without ever holding the administration key.
 

@@ -14,6 +14,8 @@ pub struct FrameInfo {
     pub demo_meetings: Vec<String>,
     /// Who is signed in (None on the sign-in page).
     pub staff: Option<Staff>,
+    /// The server's clock (Unix seconds), so a page's defaults match between server and browser.
+    pub now: i64,
 }
 
 #[server(prefix = "/api", endpoint = "app_info", input = GetUrl)]
@@ -21,10 +23,11 @@ pub async fn app_info() -> Result<FrameInfo, AppError> {
     use super::context;
     let state = context::state()?;
     let staff = context::current_staff();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let demo_meetings = if state.demo && staff.is_some() {
         crate::server::mock_upstream::DEMO_MEETINGS.iter().map(|(id, _)| (*id).to_owned()).collect()
     } else {
         Vec::new()
     };
-    Ok(FrameInfo { demo: state.demo, version: env!("CARGO_PKG_VERSION").to_owned(), demo_meetings, staff })
+    Ok(FrameInfo { demo: state.demo, version: env!("CARGO_PKG_VERSION").to_owned(), demo_meetings, staff, now })
 }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod info;
+pub mod meetings;
 pub mod recordings;
 
 #[cfg(feature = "ssr")]

@@ -156,10 +156,24 @@ impl NotifyMetric {
 }
 
 /// How long before the start attendees are notified; the value is within the metric's range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "NotifyWire")]
 pub struct NotifyBefore {
     metric: NotifyMetric,
     value: u32,
+}
+
+#[derive(Deserialize)]
+struct NotifyWire {
+    metric: NotifyMetric,
+    value: u32,
+}
+
+impl TryFrom<NotifyWire> for NotifyBefore {
+    type Error = String;
+    fn try_from(w: NotifyWire) -> Result<Self, String> {
+        Self::new(w.metric, w.value)
+    }
 }
 
 impl NotifyBefore {
@@ -195,7 +209,7 @@ pub struct Timezone {
 
 /// Everything needed to create a meeting. Built only by parsing, so it is always valid:
 /// a non-blank name, end after start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewMeeting {
     pub name: String,
     pub start_date: i64,
@@ -206,10 +220,37 @@ pub struct NewMeeting {
     pub public: bool,
     pub scheduled: bool,
     pub notify: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_before: Option<NotifyBefore>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<Timezone>,
+}
+
+/// A meeting created through Meeting Admin, as we keep it: what was sent, the id the vendor gave
+/// it, and who made it when. The vendor cannot list meetings, so this is how staff find them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedMeeting {
+    pub meeting_id: crate::domain::MeetingId,
+    pub host: UserId,
+    pub meeting: NewMeeting,
+    pub created_by: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+impl CreatedMeeting {
+    /// The zone the times were entered in (UTC when none was sent).
+    pub fn zone(&self) -> crate::domain::Zone {
+        self.meeting
+            .timezone
+            .as_ref()
+            .and_then(|t| crate::domain::Zone::parse(&t.name).ok())
+            .unwrap_or_else(crate::domain::Zone::utc)
+    }
+
+    pub fn path(&self) -> String {
+        format!("/meetings/{}", self.meeting_id)
+    }
 }
 
 impl NewMeeting {

@@ -4,15 +4,19 @@
 mod civil_time;
 mod csv;
 mod meeting;
+mod meeting_form;
 mod meeting_id;
 mod recording;
+mod schedule;
 mod staff;
 mod units;
 
 pub use csv::recordings_csv;
 pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
-pub use meeting::{Attendee, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
+pub use meeting::{Attendee, CreatedMeeting, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
+pub use meeting_form::{attendee_field, split_pasted_emails, AttendeeRow, MeetingForm, ParsedMeeting, MAX_ATTENDEES};
 pub use meeting_id::{MeetingId, MeetingIdError};
 pub use recording::{LinkExpiry, Recording, RecordingSummary};
+pub use schedule::{LocalDateTime, Zone};
 pub use staff::{Permission, Role, SignInMethod, Staff};
 pub use units::{format_bytes, format_duration_ms};

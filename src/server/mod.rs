@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod config;
 pub mod connectycube;
+pub mod created_meetings;
 pub mod db;
 pub mod http;
 pub mod mock_upstream;

@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Integration tests: the real router on a loopback port, the mock upstream on another, a
 //! temporary SQLite file. Everything goes over real HTTP. One binary, to link once.
 
@@ -5,5 +6,6 @@ mod auth;
 mod cli;
 mod client;
 mod health;
+mod meetings_api;
 mod recordings_api;
 mod support;

@@ -1,4 +1,5 @@
 mod alert;
+pub mod browser;
 mod find_form;
 mod frame;
 mod local_time;

@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::domain::MeetingId;
-use crate::ui::components::{use_frame, FindRecordingsForm};
+use crate::api::meetings::recent_meetings;
+use crate::domain::{MeetingId, Permission};
+use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let frame = use_frame();
+    let recent = Resource::new(|| (), |_| recent_meetings());
     view! {
         <Title text=""/>
         <h1>"Meeting Admin"</h1>
@@ -14,6 +16,44 @@ pub fn HomePage() -> impl IntoView {
         <section aria-labelledby="find-heading" class="card">
             <h2 id="find-heading">"Find recordings"</h2>
             <FindRecordingsForm id_prefix="home"/>
+        </section>
+        <section aria-labelledby="recent-heading" class="card">
+            <h2 id="recent-heading">"Meetings created here"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let may_create = frame.may(Permission::CreateMeeting).await;
+                    let new_link = may_create.then(|| view! { <p><a class="button primary" href="/meetings/new">"Create a meeting"</a></p> });
+                    match recent.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="muted">"No meetings have been created through Meeting Admin yet. ConnectyCube cannot list meetings, so only those made here appear."</p>
+                            {new_link}
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <table class="recent">
+                                <caption class="visually-hidden">"Most recent meetings created through Meeting Admin"</caption>
+                                <thead><tr>
+                                    <th scope="col">"Name"</th><th scope="col">"Meeting id"</th><th scope="col">"Host"</th>
+                                    <th scope="col">"Starts"</th><th scope="col">"Created by"</th><th scope="col">"Recordings"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|m| view! {
+                                        <tr>
+                                            <td><a href=m.path()>{m.meeting.name.clone()}</a></td>
+                                            <td><code>{m.meeting_id.to_string()}</code></td>
+                                            <td>{m.host.to_string()}</td>
+                                            <td><LocalTime unix=m.meeting.start_date/></td>
+                                            <td>{m.created_by.clone()}</td>
+                                            <td><a href=m.meeting_id.recordings_path()>"Recordings"</a></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {new_link}
+                        }.into_any(),
+                        Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -1,0 +1,101 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, JsonEncoding};
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::domain::{CreatedMeeting, MeetingForm};
+use crate::error::AppError;
+
+/// A failed create: the error, and the form as submitted, so that a browser without JavaScript
+/// (which gets the error back in the URL) can show the form again filled in.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[error("{error}")]
+pub struct CreateFailed {
+    pub error: AppError,
+    pub form: Option<MeetingForm>,
+}
+
+impl<'de> Deserialize<'de> for CreateFailed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Refusals made before the function runs (401 from the sign-in guard) are plain errors.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Full { error: AppError, form: Option<MeetingForm> },
+            Plain(AppError),
+        }
+        Ok(match Either::deserialize(d)? {
+            Either::Full { error, form } => Self { error, form },
+            Either::Plain(error) => Self { error, form: None },
+        })
+    }
+}
+
+impl From<AppError> for CreateFailed {
+    fn from(error: AppError) -> Self {
+        Self { error, form: None }
+    }
+}
+
+impl FromServerFnError for CreateFailed {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::from_server_fn_error(value).into()
+    }
+}
+
+/// Creates a meeting on behalf of its host. The form is parsed by the same code the browser
+/// runs; a vendor refusal naming a field comes back on that field.
+#[server(prefix = "/api", endpoint = "meetings/create")]
+pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateFailed> {
+    use super::context::{fail, request_id, require, state};
+    use super::upstream::{to_app_error, Call};
+    use crate::domain::{MeetingId, Permission};
+
+    let with_form = |error: AppError| CreateFailed { error, form: Some(form.clone()) };
+    let staff = require(Permission::CreateMeeting).map_err(with_form)?;
+    let parsed = form.parse().map_err(|fields| with_form(fail(AppError::Invalid { fields, message: None })))?;
+    let state = state().map_err(with_form)?;
+    let reply = state
+        .client
+        .create_meeting(parsed.host, &parsed.meeting)
+        .await
+        .map_err(|e| with_form(fail(to_app_error(e, Call::CreateMeeting, request_id()))))?;
+    let meeting_id = MeetingId::parse(&reply.id).map_err(|e| {
+        with_form(fail(AppError::UpstreamBadReply { detail: format!("the new meeting's id: {e}"), request_id: request_id() }))
+    })?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let created = CreatedMeeting { meeting_id, host: parsed.host, meeting: parsed.meeting, created_by: staff.username.clone(), created_at: now };
+    // The meeting exists at the vendor now: failing to note it locally must not read as "not created".
+    if let Err(e) = crate::server::created_meetings::insert(&state.db, &created).await {
+        tracing::error!(error = %e, meeting_id = %created.meeting_id, "meeting created but not recorded locally");
+    }
+    tracing::info!(meeting_id = %created.meeting_id, user = %staff.username, "meeting created");
+    leptos_axum::redirect(&format!("{}?created=1", created.path()));
+    Ok(created)
+}
+
+/// The most recent meetings created through Meeting Admin, newest first.
+#[server(prefix = "/api", endpoint = "meetings/recent", input = GetUrl)]
+pub async fn recent_meetings() -> Result<Vec<CreatedMeeting>, AppError> {
+    use super::context::{fail, request_id, require, state};
+    require(crate::domain::Permission::ViewRecordings)?;
+    crate::server::created_meetings::recent(&state()?.db, 20).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot read created meetings");
+        fail(AppError::Internal { request_id: request_id() })
+    })
+}
+
+/// One meeting created here; `None` when it was made elsewhere (the vendor cannot tell us more).
+#[server(prefix = "/api", endpoint = "meetings/record", input = GetUrl)]
+pub async fn meeting_record(meeting_id: String) -> Result<Option<CreatedMeeting>, AppError> {
+    use super::context::{fail, request_id, require, state};
+    require(crate::domain::Permission::ViewRecordings)?;
+    let id = crate::domain::MeetingId::parse(&meeting_id)
+        .map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
+    crate::server::created_meetings::find(&state()?.db, &id).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot read a created meeting");
+        fail(AppError::Internal { request_id: request_id() })
+    })
+}

@@ -1,0 +1,330 @@
+use leptos::ev::{ClipboardEvent, SubmitEvent};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+use crate::api::meetings::CreateMeeting;
+use crate::domain::{attendee_field, split_pasted_emails, AttendeeRow, LocalDateTime, MeetingForm, NotifyMetric, Permission, Zone};
+use crate::error::AppError;
+use crate::ui::components::browser::{browser_zone, focus_id, pasted_text};
+use crate::ui::components::{use_frame, ErrorAlert};
+
+/// `/meetings/new`: create a meeting on behalf of a host (operators and admins).
+#[component]
+pub fn NewMeetingPage() -> impl IntoView {
+    let frame = use_frame();
+    view! {
+        <Title text="New meeting"/>
+        <h1>"Create a meeting"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match frame.0.await {
+                    Ok(info) => match info.staff {
+                        Some(s) if s.may(Permission::CreateMeeting) => view! { <MeetingFormView now=info.now/> }.into_any(),
+                        Some(s) => view! { <ErrorAlert error=AppError::forbidden(s.role, Permission::CreateMeeting)/> }.into_any(),
+                        None => view! { <ErrorAlert error=AppError::Unauthenticated/> }.into_any(),
+                    },
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The id of the input for a form field (`attendees[2][email]` → `m-attendees-2-email`).
+fn input_id(field: &str) -> String {
+    let mut id = String::from("m-");
+    for c in field.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            id.push(c);
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_owned()
+}
+
+/// No-JavaScript browsers cannot add rows, so the form always offers a few empty ones.
+const MIN_ROWS: usize = 3;
+
+fn padded(mut f: MeetingForm) -> MeetingForm {
+    while f.attendees.len() < MIN_ROWS {
+        f.attendees.push(AttendeeRow::default());
+    }
+    f
+}
+
+#[component]
+fn MeetingFormView(now: i64) -> impl IntoView {
+    let action = ServerAction::<CreateMeeting>::new();
+    // After a failed plain-form post the server sends the form back with the error.
+    let returned = action.value().get_untracked().and_then(Result::err).and_then(|e| e.form);
+    let from_server = returned.is_some();
+    let form = RwSignal::new(padded(returned.unwrap_or_else(|| MeetingForm::blank(now, &Zone::utc()))));
+    let attempted = RwSignal::new(false);
+    let live = RwSignal::new(false);
+    let my_zone = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        live.set(true);
+        let zone = browser_zone();
+        my_zone.set(zone.clone());
+        // A fresh form starts in the staff member's own zone.
+        if let (false, Some(z)) = (from_server, zone.and_then(|z| Zone::parse(&z).ok())) {
+            form.update(|f| {
+                let blank = MeetingForm::blank(now, &z);
+                f.timezone = blank.timezone;
+                f.start = blank.start;
+                f.end = blank.end;
+            });
+        }
+    });
+
+    let server_error = move || action.value().get().and_then(Result::err).map(|e| e.error);
+    let client_errors = Memo::new(move |_| if attempted.get() { form.with(|f| f.parse().err().unwrap_or_default()) } else { Vec::new() });
+    let error_for = move |field: String| {
+        move || {
+            client_errors
+                .with(|errs| errs.iter().find(|e| e.field == field).map(|e| e.message.clone()))
+                .or_else(|| server_error().and_then(|e| e.field(&field)))
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        match form.with_untracked(MeetingForm::parse) {
+            Err(errors) => {
+                if let Some(first) = errors.first() {
+                    focus_id(&input_id(&first.field));
+                }
+            }
+            Ok(_) => {
+                action.dispatch(CreateMeeting { form: form.get_untracked() });
+            }
+        }
+    };
+    // Focus the first field the server complained about, once the reply is in.
+    Effect::new(move |_| {
+        if let Some(AppError::Invalid { fields, .. }) = server_error() {
+            if let Some(f) = fields.first() {
+                focus_id(&input_id(&f.field));
+            }
+        }
+    });
+
+    let text = move |field: &'static str, label: &'static str, hint: Option<&'static str>, kind: &'static str, list: Option<&'static str>, get: fn(&MeetingForm) -> String, set: fn(&mut MeetingForm, String)| {
+        let id = input_id(field);
+        let err = error_for(field.to_owned());
+        let err2 = err.clone();
+        let hint_id = format!("{id}-hint");
+        let err_id = format!("{id}-error");
+        let described = if hint.is_some() { format!("{hint_id} {err_id}") } else { err_id.clone() };
+        view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                <input
+                    id=id
+                    name=format!("form[{field}]")
+                    type=kind
+                    list=list
+                    value=move || form.with(get)
+                    prop:value=move || form.with(get)
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
+                    aria-invalid=move || if err2().is_some() { "true" } else { "false" }
+                    aria-describedby=described
+                />
+                {hint.map(|h| view! { <p id=hint_id class="hint">{h}</p> })}
+                <p id=err_id class="field-error">{err}</p>
+            </div>
+        }
+        .into_any()
+    };
+    let flag = move |field: &'static str, label: &'static str, hint: &'static str, get: fn(&MeetingForm) -> bool, set: fn(&mut MeetingForm, bool)| {
+        let id = input_id(field);
+        view! {
+            <div class="check">
+                <input
+                    id=id.clone()
+                    name=format!("form[{field}]")
+                    type="checkbox"
+                    checked=move || form.with(get)
+                    prop:checked=move || form.with(get)
+                    on:change=move |ev| form.update(|f| set(f, event_target_checked(&ev)))
+                    aria-describedby=format!("{id}-hint")
+                />
+                <label for=id.clone()>{label}</label>
+                <span id=format!("{id}-hint") class="hint">{hint}</span>
+            </div>
+        }
+        .into_any()
+    };
+
+    let zones: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+    let general = move || server_error().map(|e| view! { <ErrorAlert error=e/> });
+    view! {
+        <form method="post" action=CreateMeeting::PATH on:submit=on_submit novalidate class="meeting-form card" aria-describedby="form-status">
+            <div id="form-status">{general}</div>
+            {text("host_id", "Host user id", Some("The ConnectyCube user who will host the meeting, e.g. 32242."), "text", None, |f| f.host_id.clone(), |f, v| f.host_id = v)}
+            {text("name", "Meeting name", None, "text", None, |f| f.name.clone(), |f, v| f.name = v)}
+            <fieldset class="times">
+                <legend>"When"</legend>
+                {text("start", "Starts", Some("Date and time in the zone below."), "datetime-local", None, |f| f.start.clone(), |f, v| f.start = v)}
+                {text("end", "Ends", None, "datetime-local", None, |f| f.end.clone(), |f, v| f.end = v)}
+                {text("timezone", "Time zone", Some("An IANA name such as Europe/Riga; type to search."), "text", Some("zones"), |f| f.timezone.clone(), |f, v| f.timezone = v)}
+                <datalist id="zones">{zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist>
+                <TimesPreview form my_zone/>
+            </fieldset>
+            <Attendees form error_for=Callback::new(move |f: String| error_for(f)())/>
+            <fieldset class="flags">
+                <legend>"Options"</legend>
+                {flag("record", "Record", "Recordings appear on the meeting's recordings page.", |f| f.record.is_some(), |f, on| f.record = on.then(|| "on".into()))}
+                {flag("chat", "Chat", "Creates a chat dialog for the meeting.", |f| f.chat.is_some(), |f, on| f.chat = on.then(|| "on".into()))}
+                {flag("public", "Public", "Anyone with the link may join.", |f| f.public.is_some(), |f, on| f.public = on.then(|| "on".into()))}
+                {flag("scheduled", "Scheduled", "Shown as a scheduled meeting in the host's app.", |f| f.scheduled.is_some(), |f, on| f.scheduled = on.then(|| "on".into()))}
+                {flag("notify", "Notify attendees", "Remind attendees before the start.", |f| f.notify.is_some(), |f, on| f.notify = on.then(|| "on".into()))}
+                <NotifyBeforeFields form live error_for=Callback::new(move |f: String| error_for(f)())/>
+            </fieldset>
+            <button type="submit" class="primary" disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Creating…" } else { "Create meeting" }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn TimesPreview(form: RwSignal<MeetingForm>, my_zone: RwSignal<Option<String>>) -> impl IntoView {
+    let preview = move || {
+        form.with(|f| {
+            let zone = Zone::parse(&f.timezone).ok()?;
+            let at = |raw: &str| LocalDateTime::parse(raw).ok().and_then(|l| zone.resolve(l).ok());
+            let (start, end) = (at(&f.start)?, at(&f.end)?);
+            let mine = my_zone.get().and_then(|z| Zone::parse(&z).ok());
+            let utc = Zone::utc();
+            Some(view! {
+                <dl class="preview-times">
+                    <dt>"In UTC"</dt>
+                    <dd>{format!("{} → {}", utc.format(start), utc.format(end))}</dd>
+                    {mine.map(|z| view! {
+                        <dt>{format!("Your time ({})", z.name())}</dt>
+                        <dd>{format!("{} → {}", z.format(start), z.format(end))}</dd>
+                    })}
+                </dl>
+            })
+        })
+    };
+    view! { <div class="times-preview" aria-live="polite">{preview}</div> }
+}
+
+#[component]
+fn Attendees(form: RwSignal<MeetingForm>, error_for: Callback<String, Option<String>>) -> impl IntoView {
+    let count = move || form.with(|f| f.attendees.len());
+    let add = move |_| {
+        form.update(|f| f.attendees.push(AttendeeRow::default()));
+        focus_id(&input_id(&attendee_field(count() - 1, "id")));
+    };
+    let row = move |i: usize| {
+        let id_field = attendee_field(i, "id");
+        let email_field = attendee_field(i, "email");
+        let (id_input, email_input) = (input_id(&id_field), input_id(&email_field));
+        let id_err = move || error_for.run(attendee_field(i, "id"));
+        let email_err = move || error_for.run(attendee_field(i, "email"));
+        let get = move |pick: fn(&AttendeeRow) -> String| move || form.with(|f| f.attendees.get(i).map(pick).unwrap_or_default());
+        let remove = move |_| {
+            form.update(|f| {
+                if i < f.attendees.len() {
+                    f.attendees.remove(i);
+                }
+            })
+        };
+        // Pasting "a@x.com, b@y.com" into an email box fills this row and adds one per address.
+        let on_paste = move |ev: ClipboardEvent| {
+            let text = pasted_text(&ev);
+            let emails = split_pasted_emails(&text);
+            if emails.len() > 1 {
+                ev.prevent_default();
+                form.update(|f| {
+                    let mut rest = emails.into_iter();
+                    if let (Some(row), Some(first)) = (f.attendees.get_mut(i), rest.next()) {
+                        row.email = first;
+                    }
+                    for (k, e) in rest.enumerate() {
+                        f.attendees.insert(i + 1 + k, AttendeeRow { id: String::new(), email: e });
+                    }
+                });
+            }
+        };
+        view! {
+            <li class="attendee-row">
+                <div class="field">
+                    <label for=id_input.clone()>{format!("Attendee {} user id", i + 1)}</label>
+                    <input id=id_input.clone() name=format!("form[attendees][{i}][id]") type="text" inputmode="numeric"
+                        value=get(|r| r.id.clone()) prop:value=get(|r| r.id.clone())
+                        on:input=move |ev| form.update(|f| if let Some(r) = f.attendees.get_mut(i) { r.id = event_target_value(&ev) })
+                        aria-invalid=move || if id_err().is_some() { "true" } else { "false" }
+                        aria-describedby=format!("{id_input}-error")/>
+                    <p id=format!("{id_input}-error") class="field-error">{id_err}</p>
+                </div>
+                <div class="field">
+                    <label for=email_input.clone()>{format!("Attendee {} email", i + 1)}</label>
+                    <input id=email_input.clone() name=format!("form[attendees][{i}][email]") type="email" autocomplete="off"
+                        value=get(|r| r.email.clone()) prop:value=get(|r| r.email.clone())
+                        on:input=move |ev| form.update(|f| if let Some(r) = f.attendees.get_mut(i) { r.email = event_target_value(&ev) })
+                        on:paste=on_paste
+                        aria-invalid=move || if email_err().is_some() { "true" } else { "false" }
+                        aria-describedby=format!("{email_input}-error")/>
+                    <p id=format!("{email_input}-error") class="field-error">{email_err}</p>
+                </div>
+                <button type="button" class="link-button js-only" on:click=remove aria-label=format!("Remove attendee {}", i + 1)>"Remove"</button>
+            </li>
+        }
+    };
+    view! {
+        <fieldset class="attendees">
+            <legend>"Attendees"</legend>
+            <p class="hint" id="attendees-hint">"Each attendee needs a user id, an email, or both. Paste a list of emails into an email box to add them all. Empty rows are ignored."</p>
+            <p class="field-error" id="m-attendees-error">{move || error_for.run("attendees".to_owned())}</p>
+            <ol class="attendee-list">{move || (0..count()).map(row).collect_view()}</ol>
+            <button type="button" class="js-only" on:click=add>"Add attendee"</button>
+        </fieldset>
+    }
+}
+
+#[component]
+fn NotifyBeforeFields(form: RwSignal<MeetingForm>, live: RwSignal<bool>, error_for: Callback<String, Option<String>>) -> impl IntoView {
+    // Without JavaScript the fields are always there (and ignored unless "Notify" is ticked).
+    let shown = move || !live.get() || form.with(|f| f.notify.is_some());
+    let value_err = move || error_for.run("notify_value".to_owned());
+    let metric_err = move || error_for.run("notify_metric".to_owned());
+    let range_hint = move || {
+        form.with(|f| NotifyMetric::parse(&f.notify_metric))
+            .map(|m| format!("{} to {} {}.", m.range().start(), m.range().end(), m.as_str()))
+            .unwrap_or_default()
+    };
+    view! {
+        <Show when=shown>
+            <div class="notify-before">
+                <div class="field">
+                    <label for="m-notify_value">"Notify before the start"</label>
+                    <input id="m-notify_value" name="form[notify_value]" type="number" inputmode="numeric"
+                        value=move || form.with(|f| f.notify_value.clone()) prop:value=move || form.with(|f| f.notify_value.clone())
+                        on:input=move |ev| form.update(|f| f.notify_value = event_target_value(&ev))
+                        aria-invalid=move || if value_err().is_some() { "true" } else { "false" }
+                        aria-describedby="m-notify_value-hint m-notify_value-error"/>
+                    <p id="m-notify_value-hint" class="hint">{range_hint}" Used only when “Notify attendees” is ticked."</p>
+                    <p id="m-notify_value-error" class="field-error">{value_err}</p>
+                </div>
+                <div class="field">
+                    <label for="m-notify_metric">"Unit"</label>
+                    <select id="m-notify_metric" name="form[notify_metric]"
+                        on:change=move |ev| form.update(|f| f.notify_metric = event_target_value(&ev))
+                        aria-invalid=move || if metric_err().is_some() { "true" } else { "false" }
+                        aria-describedby="m-notify_metric-error">
+                        {NotifyMetric::ALL.into_iter().map(|m| view! {
+                            <option value=m.as_str() selected=move || form.with(|f| f.notify_metric == m.as_str())>{m.as_str()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p id="m-notify_metric-error" class="field-error">{metric_err}</p>
+                </div>
+            </div>
+        </Show>
+    }
+}
