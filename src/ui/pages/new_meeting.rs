@@ -58,7 +58,13 @@ fn padded(mut f: MeetingForm) -> MeetingForm {
 fn MeetingFormView(now: i64) -> impl IntoView {
     let action = ServerAction::<CreateMeeting>::new();
     // After a failed plain-form post the server sends the form back with the error.
-    let returned = action.value().get_untracked().and_then(Result::err).and_then(|e| e.form);
+    let failed = action.value().get_untracked().and_then(Result::err);
+    // Without JavaScript, the browser focuses the first field in error on load.
+    let first_bad: Option<String> = failed.as_ref().and_then(|e| match &e.error {
+        AppError::Invalid { fields, .. } => fields.first().map(|f| f.field.clone()),
+        _ => None,
+    });
+    let returned = failed.and_then(|e| e.form);
     let from_server = returned.is_some();
     let form = RwSignal::new(padded(returned.unwrap_or_else(|| MeetingForm::blank(now, &Zone::utc()))));
     let attempted = RwSignal::new(false);
@@ -111,6 +117,10 @@ fn MeetingFormView(now: i64) -> impl IntoView {
         }
     });
 
+    let autofocus = {
+        let first_bad = first_bad.clone();
+        move |field: &str| first_bad.as_deref() == Some(field)
+    };
     let text = move |field: &'static str, label: &'static str, hint: Option<&'static str>, kind: &'static str, list: Option<&'static str>, get: fn(&MeetingForm) -> String, set: fn(&mut MeetingForm, String)| {
         let id = input_id(field);
         let err = error_for(field.to_owned());
@@ -126,6 +136,7 @@ fn MeetingFormView(now: i64) -> impl IntoView {
                     name=format!("form[{field}]")
                     type=kind
                     list=list
+                    autofocus=autofocus(field)
                     value=move || form.with(get)
                     prop:value=move || form.with(get)
                     on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
@@ -173,7 +184,7 @@ fn MeetingFormView(now: i64) -> impl IntoView {
                 <datalist id="zones">{zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist>
                 <TimesPreview form my_zone/>
             </fieldset>
-            <Attendees form error_for=Callback::new(move |f: String| error_for(f)())/>
+            <Attendees form first_bad=first_bad.clone() error_for=Callback::new(move |f: String| error_for(f)())/>
             <fieldset class="flags">
                 <legend>"Options"</legend>
                 {flag("record", "Record", "Recordings appear on the meeting's recordings page.", |f| f.record.is_some(), |f, on| f.record = on.then(|| "on".into()))}
@@ -215,13 +226,15 @@ fn TimesPreview(form: RwSignal<MeetingForm>, my_zone: RwSignal<Option<String>>) 
 }
 
 #[component]
-fn Attendees(form: RwSignal<MeetingForm>, error_for: Callback<String, Option<String>>) -> impl IntoView {
+fn Attendees(form: RwSignal<MeetingForm>, first_bad: Option<String>, error_for: Callback<String, Option<String>>) -> impl IntoView {
     let count = move || form.with(|f| f.attendees.len());
     let add = move |_| {
         form.update(|f| f.attendees.push(AttendeeRow::default()));
         focus_id(&input_id(&attendee_field(count() - 1, "id")));
     };
     let row = move |i: usize| {
+        let focus_id_field = first_bad.as_deref() == Some(attendee_field(i, "id").as_str());
+        let focus_email = first_bad.as_deref() == Some(attendee_field(i, "email").as_str());
         let id_field = attendee_field(i, "id");
         let email_field = attendee_field(i, "email");
         let (id_input, email_input) = (input_id(&id_field), input_id(&email_field));
@@ -256,7 +269,7 @@ fn Attendees(form: RwSignal<MeetingForm>, error_for: Callback<String, Option<Str
             <li class="attendee-row">
                 <div class="field">
                     <label for=id_input.clone()>{format!("Attendee {} user id", i + 1)}</label>
-                    <input id=id_input.clone() name=format!("form[attendees][{i}][id]") type="text" inputmode="numeric"
+                    <input id=id_input.clone() name=format!("form[attendees][{i}][id]") type="text" inputmode="numeric" autofocus=focus_id_field
                         value=get(|r| r.id.clone()) prop:value=get(|r| r.id.clone())
                         on:input=move |ev| form.update(|f| if let Some(r) = f.attendees.get_mut(i) { r.id = event_target_value(&ev) })
                         aria-invalid=move || if id_err().is_some() { "true" } else { "false" }
@@ -265,7 +278,7 @@ fn Attendees(form: RwSignal<MeetingForm>, error_for: Callback<String, Option<Str
                 </div>
                 <div class="field">
                     <label for=email_input.clone()>{format!("Attendee {} email", i + 1)}</label>
-                    <input id=email_input.clone() name=format!("form[attendees][{i}][email]") type="email" autocomplete="off"
+                    <input id=email_input.clone() name=format!("form[attendees][{i}][email]") type="email" autocomplete="off" autofocus=focus_email
                         value=get(|r| r.email.clone()) prop:value=get(|r| r.email.clone())
                         on:input=move |ev| form.update(|f| if let Some(r) = f.attendees.get_mut(i) { r.email = event_target_value(&ev) })
                         on:paste=on_paste
@@ -282,7 +295,7 @@ fn Attendees(form: RwSignal<MeetingForm>, error_for: Callback<String, Option<Str
             <legend>"Attendees"</legend>
             <p class="hint" id="attendees-hint">"Each attendee needs a user id, an email, or both. Paste a list of emails into an email box to add them all. Empty rows are ignored."</p>
             <p class="field-error" id="m-attendees-error">{move || error_for.run("attendees".to_owned())}</p>
-            <ol class="attendee-list">{move || (0..count()).map(row).collect_view()}</ol>
+            <ol class="attendee-list">{move || (0..count()).map(row.clone()).collect_view()}</ol>
             <button type="button" class="js-only" on:click=add>"Add attendee"</button>
         </fieldset>
     }

@@ -1,0 +1,114 @@
+import { test, expect, Page } from '@playwright/test';
+import { open, isJs, signIn, setFaults, clearFaults } from './helpers';
+
+test.beforeEach(async ({ page }) => { await signIn(page, 'operator'); });
+test.afterEach(async ({ request }) => clearFaults(request));
+
+async function fillGood(page: Page, name: string) {
+  await page.getByLabel('Host user id').fill('32242');
+  await page.getByLabel('Meeting name').fill(name);
+  await page.getByLabel('Time zone').fill('Europe/Riga');
+  await page.getByLabel('Starts').fill('2026-07-15T10:00');
+  await page.getByLabel('Ends').fill('2026-07-15T11:00');
+  await page.getByLabel('Attendee 1 user id').fill('245');
+  await page.getByLabel('Attendee 1 email').fill('email1@domen.com');
+  await page.getByLabel('Attendee 2 email').fill('email2@domen.com');
+  for (const flag of ['Record', 'Chat', 'Public', 'Scheduled', 'Notify attendees']) {
+    await page.getByLabel(flag, { exact: true }).check();
+  }
+  await page.getByLabel('Notify before the start').fill('2');
+  await page.getByLabel('Unit').selectOption('hours');
+}
+
+test('create a meeting with two attendees and every flag, then find it on the home page', async ({ page }, info) => {
+  await open(page, '/', info);
+  await page.getByRole('link', { name: 'New meeting' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create a meeting');
+  if (isJs(info)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const name = `E2E sync ${info.project.name} ${Date.now()}`;
+  await fillGood(page, name);
+  if (isJs(info)) {
+    // The live preview shows the times in UTC (Riga is UTC+3 in July).
+    await expect(page.locator('.times-preview')).toContainText('2026-07-15 07:00 UTC');
+  }
+  await page.getByRole('button', { name: 'Create meeting' }).click();
+  await expect(page).toHaveURL(/\/meetings\/[0-9a-f]{24}\?created=1$/);
+  await expect(page.getByRole('status')).toHaveText('Meeting created.');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  const details = page.locator('.details');
+  await expect(details).toContainText('User 32242');
+  await expect(details).toContainText('2026-07-15 10:00 EEST (2026-07-15 07:00 UTC)');
+  await expect(details).toContainText('User 245 <email1@domen.com>');
+  await expect(details).toContainText('email2@domen.com');
+  await expect(details).toContainText('record, chat, public, scheduled, notify');
+  await expect(details).toContainText('2 hours before the start');
+  const id = (await page.locator('.details .meeting-id').textContent())!.trim();
+  await expect(page.getByRole('link', { name: 'Recordings of this meeting' })).toHaveAttribute('href', `/meetings/${id}/recordings`);
+  await open(page, '/', info);
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row).toContainText(id);
+  await row.getByRole('link', { name }).click();
+  await expect(page).toHaveURL(new RegExp(`/meetings/${id}$`));
+});
+
+test('each error shows at its field and what was typed is kept', async ({ page }, info) => {
+  await open(page, '/meetings/new', info);
+  await fillGood(page, 'will be blanked');
+  await page.getByLabel('Meeting name').fill('   ');
+  await page.getByLabel('Host user id').fill('32242x');
+  await page.getByLabel('Ends').fill('2026-07-15T09:00');
+  await page.getByLabel('Attendee 2 email').fill('not-an-email');
+  await page.getByLabel('Notify before the start').fill('30');
+  await page.getByRole('button', { name: 'Create meeting' }).click();
+  await expect(page.locator('#m-host_id-error')).toContainText('whole number above 0');
+  await expect(page.locator('#m-name-error')).toHaveText('Enter a meeting name.');
+  await expect(page.locator('#m-end-error')).toHaveText('The end must be after the start.');
+  await expect(page.locator('#m-attendees-1-email-error')).toContainText("'not-an-email' is not an email address.");
+  await expect(page.locator('#m-notify_value-error')).toHaveText('For hours the value must be between 1 and 24.');
+  await expect(page.getByLabel('Host user id')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Host user id')).toHaveValue('32242x');
+  await expect(page.getByLabel('Attendee 1 email')).toHaveValue('email1@domen.com');
+  await expect(page.getByLabel('Time zone')).toHaveValue('Europe/Riga');
+  await expect(page.getByLabel('Record', { exact: true })).toBeChecked();
+  // Focus moves to the first field in error.
+  await expect(page.getByLabel('Host user id')).toBeFocused();
+});
+
+test('the vendor refusing a field or being down is shown clearly, input kept', async ({ page, request }, info) => {
+  await open(page, '/meetings/new', info);
+  await fillGood(page, 'Vendor says no');
+  await setFaults(request, { status: 422, count: 1, method: 'POST' });
+  await page.getByRole('button', { name: 'Create meeting' }).click();
+  await expect(page.locator('#m-name-error')).toContainText("can't be blank");
+  await expect(page.getByLabel('Meeting name')).toHaveValue('Vendor says no');
+  await setFaults(request, { status: 503, count: 1, method: 'POST' });
+  await page.getByRole('button', { name: 'Create meeting' }).click();
+  await expect(page.getByRole('alert')).toContainText('ConnectyCube is unavailable right now');
+  await expect(page.getByLabel('Meeting name')).toHaveValue('Vendor says no');
+  await expect(page.getByLabel('Attendee 2 email')).toHaveValue('email2@domen.com');
+});
+
+test('pasting a list of emails adds a row for each', async ({ page }, info) => {
+  test.skip(!isJs(info), 'pasting into rows needs JavaScript; without it each row is typed');
+  await open(page, '/meetings/new', info);
+  const first = page.getByLabel('Attendee 1 email');
+  await first.focus();
+  await page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement;
+    const data = new DataTransfer();
+    data.setData('text', 'a@x.com, b@y.com\nc@z.com');
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByLabel('Attendee 1 email')).toHaveValue('a@x.com');
+  await expect(page.getByLabel('Attendee 2 email')).toHaveValue('b@y.com');
+  await expect(page.getByLabel('Attendee 3 email')).toHaveValue('c@z.com');
+  await page.getByRole('button', { name: 'Remove attendee 2' }).click();
+  await expect(page.getByLabel('Attendee 2 email')).toHaveValue('c@z.com');
+});
+
+test('a viewer cannot open the form', async ({ page }, info) => {
+  await signIn(page, 'viewer');
+  await open(page, '/meetings/new', info);
+  await expect(page.getByRole('alert')).toContainText('Your role (viewer) may not create meetings.');
+  await expect(page.getByRole('link', { name: 'New meeting' })).toHaveCount(0);
+});
