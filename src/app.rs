@@ -9,7 +9,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::Permission;
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{ConfirmDeletePage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, SignInPage};
+use crate::ui::pages::{AuditPage, ConfirmDeletePage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, SignInPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone()/>
+                    <Route path=path!("/audit") view=AuditPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/new") view=NewMeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id") view=MeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/recordings") view=FindRecordingsPage ssr=ssr.clone()/>

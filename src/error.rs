@@ -46,6 +46,8 @@ pub enum AppError {
     OutcomeUnknown { action: String, request_id: String },
     #[error("The recordings changed since you opened the confirmation: you confirmed {expected}, there are now {found}. Review the list and confirm again.")]
     ListChanged { expected: usize, found: usize },
+    #[error("Nothing was changed: the audit log cannot be written right now, and changes are only made when they can be recorded. Request id {request_id}.")]
+    AuditUnavailable { request_id: String },
     #[error("Something went wrong on our side. Request id {request_id}.")]
     Internal { request_id: String },
     #[error("Could not reach Meeting Admin's server: {detail}")]
@@ -81,6 +83,7 @@ impl AppError {
             Self::UpstreamRateLimited { .. } => 429,
             Self::UpstreamUnavailable { .. } => 503,
             Self::OutcomeUnknown { .. } => 504,
+            Self::AuditUnavailable { .. } => 503,
             Self::Internal { .. } | Self::Transport { .. } => 500,
         }
     }

@@ -21,6 +21,7 @@ async fn main() -> std::process::ExitCode {
         Some(Command::MockUpstream(m)) => run_mock(m).await,
         Some(Command::Healthcheck) => healthcheck(config.addr).await,
         Some(Command::User(cmd)) => meeting_admin::server::user_cli::run(&config, cmd).await,
+        Some(Command::Audit(cmd)) => meeting_admin::server::audit_cli::run(&config, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,8 +13,9 @@ pub fn safe_next(raw: &str) -> String {
 /// towards the per-account and per-address throttles.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<Staff, AppError> {
-    use super::context::{client_addr, fail, request_id, session, state};
-    use crate::domain::SignInMethod;
+    use super::context::{client_addr, fail, intent, request_id, session, state};
+    use crate::domain::{AuditAction, Outcome, SignInMethod};
+    use crate::server::audit::Completion;
     use crate::server::auth::{password as pw, session as sessions, throttle, users};
 
     let state = state()?;
@@ -25,9 +26,16 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let account = throttle::account_key(&username);
     let address = throttle::address_key(&client_addr());
+    let failed_entry = || {
+        let mut entry = intent(AuditAction::SignInFailed, None, None, None);
+        entry.claimed_user = Some(username.trim().to_owned());
+        entry
+    };
     if let Some(wait) = throttle::locked_for(&state.db, &[&account, &address], now).await.map_err(|e| internal(&e))? {
         tracing::info!(user = %username.trim(), "sign-in refused: throttled");
-        return Err(fail(AppError::SignInThrottled { retry_after_secs: wait }));
+        let err = fail(AppError::SignInThrottled { retry_after_secs: wait });
+        state.audit.record(&failed_entry(), &Completion::new(Outcome::Refused).error(&err)).await;
+        return Err(err);
     }
     let user = users::find(&state.db, &username).await.map_err(|e| internal(&e))?.filter(|u| !u.disabled);
     let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -35,6 +43,11 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         throttle::record_failure(&state.db, &account, throttle::PER_ACCOUNT, now).await.map_err(|e| internal(&e))?;
         throttle::record_failure(&state.db, &address, throttle::PER_ADDRESS, now).await.map_err(|e| internal(&e))?;
         tracing::info!(user = %username.trim(), "sign-in failed");
+        let why = match &user {
+            None => "no such account, or it is disabled",
+            Some(_) => "wrong password",
+        };
+        state.audit.record(&failed_entry(), &Completion::new(Outcome::Refused).error(why)).await;
         return Err(fail(AppError::SignInFailed));
     }
     let user = user.ok_or_else(|| internal(&"verified without an account"))?;
@@ -42,6 +55,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     let staff = Staff { username: user.username, role: user.role, method: SignInMethod::Password };
     sessions::begin(&session()?, staff.clone()).await.map_err(|e| internal(&e))?;
     tracing::info!(user = %staff.username, role = %staff.role, "signed in");
+    state.audit.record(&intent(AuditAction::SignIn, Some(staff.clone()), None, None), &Completion::new(Outcome::Succeeded)).await;
     leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/")));
     Ok(staff)
 }
@@ -49,7 +63,9 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
 /// Ends the session on the server (not only the cookie).
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use super::context::{current_staff, fail, request_id, session};
+    use super::context::{current_staff, fail, intent, request_id, session, state};
+    use crate::domain::{AuditAction, Outcome};
+    use crate::server::audit::Completion;
     let who = current_staff();
     session()?.flush().await.map_err(|e| {
         tracing::error!(error = %e, "cannot end a session");
@@ -57,6 +73,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     })?;
     if let Some(s) = who {
         tracing::info!(user = %s.username, "signed out");
+        state()?.audit.record(&intent(AuditAction::SignOut, Some(s), None, None), &Completion::new(Outcome::Succeeded)).await;
     }
     leptos_axum::redirect("/sign-in?signed_out=1");
     Ok(())

@@ -3,8 +3,9 @@
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use crate::domain::{Permission, Staff};
+use crate::domain::{AuditAction, MeetingId, Outcome, Permission, Staff};
 use crate::error::AppError;
+use crate::server::audit::{Completion, EntryId, Intent};
 use crate::server::auth::CurrentStaff;
 use crate::server::state::AppState;
 
@@ -51,15 +52,27 @@ pub fn current_staff() -> Option<Staff> {
     parts().and_then(|p| p.extensions.get::<CurrentStaff>().and_then(|c| c.0.clone()))
 }
 
-/// The gate at the top of every server function: 401 when nobody is signed in, 403 when the
-/// role does not allow `p`.
-pub fn require(p: Permission) -> Result<Staff, AppError> {
+/// The gate at the top of every server function: 401 when nobody is signed in, 403 (and a
+/// "denied" audit entry) when the role does not allow `p`.
+pub async fn require(p: Permission) -> Result<Staff, AppError> {
+    require_on(p, None).await
+}
+
+/// `require`, for an action on one meeting (named in the audit entry if it is denied).
+pub async fn require_on(p: Permission, meeting: Option<&MeetingId>) -> Result<Staff, AppError> {
     match current_staff() {
         None => Err(fail(AppError::Unauthenticated)),
         Some(staff) if staff.may(p) => Ok(staff),
         Some(staff) => {
             tracing::warn!(user = %staff.username, role = %staff.role, permission = ?p, "request denied by role");
-            Err(fail(AppError::forbidden(staff.role, p)))
+            let err = fail(AppError::forbidden(staff.role, p));
+            if let Ok(state) = state() {
+                let path = parts().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+                let mut entry = intent(AuditAction::Denied, Some(staff), meeting.map(|m| m.as_str().to_owned()), None);
+                entry.detail = Some(format!("{path}: needs the permission to {}", p.describe()));
+                state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
+            }
+            Err(err)
         }
     }
 }
@@ -74,12 +87,27 @@ pub fn session() -> Result<tower_sessions::Session, AppError> {
 /// The client's address: the configured proxy header's last entry, else the TCP peer.
 pub fn client_addr() -> String {
     let Some(parts) = parts() else { return "-".to_owned() };
-    let from_header = use_context::<AppState>()
-        .and_then(|s| s.auth.client_ip_header.clone())
-        .and_then(|h| parts.headers.get(h).and_then(|v| v.to_str().ok()).map(str::to_owned))
-        .and_then(|v| v.rsplit(',').next().map(|s| s.trim().to_owned()))
-        .filter(|s| !s.is_empty());
-    from_header
-        .or_else(|| parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
-        .unwrap_or_else(|| "-".to_owned())
+    let header = use_context::<AppState>().and_then(|s| s.auth.client_ip_header.clone());
+    crate::server::client_addr::client_addr(&parts.headers, &parts.extensions, header.as_ref())
+}
+
+/// An audit entry about this request, by whoever is signed in.
+pub fn intent(action: AuditAction, actor: Option<Staff>, meeting_id: Option<String>, reason: Option<String>) -> Intent {
+    Intent {
+        actor,
+        claimed_user: None,
+        client_addr: client_addr(),
+        action,
+        meeting_id,
+        reason,
+        detail: None,
+        request_id: request_id(),
+    }
+}
+
+/// Writes the intent of a change; when that is impossible the change is not attempted.
+pub async fn begin_change(state: &AppState, intent: &Intent) -> Result<EntryId, AppError> {
+    state.audit.begin(intent).await.map_err(|_| {
+        fail(AppError::AuditUnavailable { request_id: request_id() })
+    })
 }

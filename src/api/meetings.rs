@@ -49,22 +49,44 @@ impl FromServerFnError for CreateFailed {
 /// runs; a vendor refusal naming a field comes back on that field.
 #[server(prefix = "/api", endpoint = "meetings/create")]
 pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateFailed> {
-    use super::context::{fail, request_id, require, state};
+    use super::context::{begin_change, fail, intent, request_id, require, state};
     use super::upstream::{to_app_error, Call};
-    use crate::domain::{MeetingId, Permission};
+    use crate::domain::{AuditAction, MeetingId, Outcome, Permission};
+    use crate::server::audit::Completion;
 
     let with_form = |error: AppError| CreateFailed { error, form: Some(form.clone()) };
-    let staff = require(Permission::CreateMeeting).map_err(with_form)?;
+    let staff = require(Permission::CreateMeeting).await.map_err(with_form)?;
     let parsed = form.parse().map_err(|fields| with_form(fail(AppError::Invalid { fields, message: None })))?;
     let state = state().map_err(with_form)?;
-    let reply = state
-        .client
-        .create_meeting(parsed.host, &parsed.meeting)
-        .await
-        .map_err(|e| with_form(fail(to_app_error(e, Call::CreateMeeting, request_id()))))?;
-    let meeting_id = MeetingId::parse(&reply.id).map_err(|e| {
-        with_form(fail(AppError::UpstreamBadReply { detail: format!("the new meeting's id: {e}"), request_id: request_id() }))
-    })?;
+    let mut entry = intent(AuditAction::CreateMeeting, Some(staff.clone()), None, None);
+    entry.detail = Some(format!("'{}' for host {}", parsed.meeting.name, parsed.host));
+    let audit_id = begin_change(&state, &entry).await.map_err(with_form)?;
+    let reply = match state.client.create_meeting(parsed.host, &parsed.meeting).await {
+        Ok(reply) => reply,
+        Err(e) => {
+            let vendor_status = e.status();
+            let err = fail(to_app_error(e, Call::CreateMeeting, request_id()));
+            let outcome = if matches!(err, AppError::OutcomeUnknown { .. }) { Outcome::Unknown } else { Outcome::Failed };
+            state.audit.complete(audit_id, &Completion { vendor_status, ..Completion::new(outcome) }.error(&err)).await;
+            return Err(with_form(err));
+        }
+    };
+    let meeting_id = match MeetingId::parse(&reply.value.id) {
+        Ok(id) => id,
+        Err(e) => {
+            let err = fail(AppError::UpstreamBadReply { detail: format!("the new meeting's id: {e}"), request_id: request_id() });
+            // The vendor said yes, so something may exist there under an id we cannot use.
+            let done = Completion { vendor_status: Some(reply.status), ..Completion::new(Outcome::Unknown) };
+            state.audit.complete(audit_id, &done.error(&err)).await;
+            return Err(with_form(err));
+        }
+    };
+    let done = Completion {
+        vendor_status: Some(reply.status),
+        new_meeting_id: Some(meeting_id.to_string()),
+        ..Completion::new(Outcome::Succeeded)
+    };
+    state.audit.complete(audit_id, &done).await;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let created = CreatedMeeting { meeting_id, host: parsed.host, meeting: parsed.meeting, created_by: staff.username.clone(), created_at: now };
     // The meeting exists at the vendor now: failing to note it locally must not read as "not created".
@@ -80,7 +102,7 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
 #[server(prefix = "/api", endpoint = "meetings/recent", input = GetUrl)]
 pub async fn recent_meetings() -> Result<Vec<CreatedMeeting>, AppError> {
     use super::context::{fail, request_id, require, state};
-    require(crate::domain::Permission::ViewRecordings)?;
+    require(crate::domain::Permission::ViewRecordings).await?;
     crate::server::created_meetings::recent(&state()?.db, 20).await.map_err(|e| {
         tracing::error!(error = %e, "cannot read created meetings");
         fail(AppError::Internal { request_id: request_id() })
@@ -91,7 +113,7 @@ pub async fn recent_meetings() -> Result<Vec<CreatedMeeting>, AppError> {
 #[server(prefix = "/api", endpoint = "meetings/record", input = GetUrl)]
 pub async fn meeting_record(meeting_id: String) -> Result<Option<CreatedMeeting>, AppError> {
     use super::context::{fail, request_id, require, state};
-    require(crate::domain::Permission::ViewRecordings)?;
+    require(crate::domain::Permission::ViewRecordings).await?;
     let id = crate::domain::MeetingId::parse(&meeting_id)
         .map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
     crate::server::created_meetings::find(&state()?.db, &id).await.map_err(|e| {

@@ -1,6 +1,7 @@
 //! Server functions: the only door from the browser to the vendor. Each one is a public HTTP
 //! endpoint under `/api/` and checks everything itself.
 
+pub mod audit;
 pub mod auth;
 pub mod info;
 pub mod meetings;

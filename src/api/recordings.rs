@@ -35,7 +35,7 @@ fn now_unix() -> i64 {
 pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
     use super::context::{fail, request_id, require, state};
     use super::upstream::{to_app_error, Call};
-    require(crate::domain::Permission::ViewRecordings)?;
+    require(crate::domain::Permission::ViewRecordings).await?;
     let id = parse_id(&meeting_id)?;
     let state = state()?;
     let recordings = state
@@ -50,11 +50,13 @@ pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppErr
 /// confirmed: if the list changed since, nothing is deleted and they are asked again.
 #[server(prefix = "/api", endpoint = "recordings/delete")]
 pub async fn delete_recordings(meeting_id: String, expected_count: String, reason: String) -> Result<Deleted, AppError> {
-    use super::context::{fail, request_id, require, state};
+    use super::context::{begin_change, fail, intent, request_id, require_on, state};
     use super::upstream::{to_app_error, Call};
+    use crate::domain::{AuditAction, Outcome, Permission};
     use crate::error::FieldError;
-    let _staff = require(crate::domain::Permission::DeleteRecordings)?;
+    use crate::server::audit::Completion;
     let id = parse_id(&meeting_id)?;
+    let staff = require_on(Permission::DeleteRecordings, Some(&id)).await?;
     let reason = reason.trim().to_owned();
     let mut fields = Vec::new();
     if reason.is_empty() {
@@ -71,20 +73,45 @@ pub async fn delete_recordings(meeting_id: String, expected_count: String, reaso
     }
     let expected = expected.unwrap_or_default();
     let state = state()?;
-    let current = state
-        .client
-        .list_recordings(&id)
-        .await
-        .map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
+    let mut entry = intent(AuditAction::DeleteRecordings, Some(staff.clone()), Some(id.to_string()), Some(reason));
+    entry.detail = Some(format!("confirmed {expected} recording{}", if expected == 1 { "" } else { "s" }));
+    let audit_id = begin_change(&state, &entry).await?;
+    let failed = |e: crate::server::connectycube::UpstreamError, call: Call| {
+        let vendor_status = e.status();
+        let err = fail(to_app_error(e, call, request_id()));
+        let outcome = if matches!(err, AppError::OutcomeUnknown { .. }) { Outcome::Unknown } else { Outcome::Failed };
+        (err, Completion { vendor_status, ..Completion::new(outcome) })
+    };
+    let current = match state.client.list_recordings(&id).await {
+        Ok(c) => c,
+        Err(e) => {
+            let (err, done) = failed(e, Call::ListRecordings);
+            state.audit.complete(audit_id, &done.error(&err)).await;
+            return Err(err);
+        }
+    };
     if current.len() != expected {
-        return Err(fail(AppError::ListChanged { expected, found: current.len() }));
+        let err = fail(AppError::ListChanged { expected, found: current.len() });
+        state.audit.complete(audit_id, &Completion::new(Outcome::Failed).error(&err)).await;
+        return Err(err);
     }
-    state
-        .client
-        .delete_recordings(&id)
-        .await
-        .map_err(|e| fail(to_app_error(e, Call::DeleteRecordings, request_id())))?;
-    tracing::info!(meeting_id = %id, count = current.len(), "recordings deleted");
-    leptos_axum::redirect(&format!("{}?deleted={}", id.recordings_path(), current.len()));
-    Ok(Deleted { meeting_id: id, count: current.len() })
+    let count = current.len();
+    match state.client.delete_recordings(&id).await {
+        Ok(reply) => {
+            let done = Completion {
+                vendor_status: Some(reply.status),
+                deleted_count: Some(u32::try_from(count).unwrap_or(u32::MAX)),
+                ..Completion::new(Outcome::Succeeded)
+            };
+            state.audit.complete(audit_id, &done).await;
+        }
+        Err(e) => {
+            let (err, done) = failed(e, Call::DeleteRecordings);
+            state.audit.complete(audit_id, &done.error(&err)).await;
+            return Err(err);
+        }
+    }
+    tracing::info!(meeting_id = %id, count, user = %staff.username, "recordings deleted");
+    leptos_axum::redirect(&format!("{}?deleted={count}", id.recordings_path()));
+    Ok(Deleted { meeting_id: id, count })
 }

@@ -6,7 +6,7 @@ use super::recording::Recording;
 use super::units::{format_bytes, format_duration_ms};
 
 /// One CSV cell: quoted when needed, and defused when a spreadsheet would read it as a formula.
-fn cell(raw: &str) -> String {
+pub(crate) fn cell(raw: &str) -> String {
     let defused = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_owned() };
     if defused.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", defused.replace('"', "\"\""))

@@ -1,6 +1,7 @@
 //! The shared vocabulary of the app. Every value here is parsed once, at the edge, and is valid
 //! from then on; both the server and the wasm bundle use these types.
 
+mod audit;
 mod civil_time;
 mod csv;
 mod meeting;
@@ -11,6 +12,10 @@ mod schedule;
 mod staff;
 mod units;
 
+pub use audit::{
+    audit_csv, format_rfc3339_ms, format_utc_ms, AuditAction, AuditEntry, AuditFilterForm, AuditPage, AuditQuery, Outcome,
+    AUDIT_PAGE_SIZE,
+};
 pub use csv::recordings_csv;
 pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
 pub use meeting::{Attendee, CreatedMeeting, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};

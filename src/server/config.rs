@@ -31,6 +31,20 @@ pub enum Command {
     /// Manage local staff accounts (in DATABASE_URL).
     #[command(subcommand)]
     User(UserCommand),
+    /// Read the audit log (in DATABASE_URL).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditCommand {
+    /// Print entries as JSON lines, oldest first, for a SIEM.
+    Export {
+        /// From when: a UTC date (2026-11-01), an RFC 3339 time (2026-11-01T08:00:00Z), or a
+        /// span back from now (90m, 24h, 7d).
+        #[arg(long)]
+        since: String,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -40,7 +40,26 @@ pub enum UpstreamError {
     BadReply(String),
 }
 
+/// A successful reply and the HTTP status it came with (the audit log records it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply<T> {
+    pub status: u16,
+    pub value: T,
+}
+
 impl UpstreamError {
+    /// The vendor's HTTP status, when it answered at all.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::KeyRejected { status, .. }
+            | Self::Status { status, .. }
+            | Self::UnreadableError { status }
+            | Self::Redirect { status } => Some(*status),
+            Self::RateLimited { .. } => Some(429),
+            Self::Timeout(_) | Self::Connect(_) | Self::Interrupted(_) | Self::BadReply(_) => None,
+        }
+    }
+
     fn is_retryable(&self) -> bool {
         match self {
             Self::Connect(_) | Self::RateLimited { .. } => true,
@@ -118,7 +137,7 @@ impl AdminClient {
         url
     }
 
-    pub async fn create_meeting(&self, host: UserId, meeting: &NewMeeting) -> Result<Meeting, UpstreamError> {
+    pub async fn create_meeting(&self, host: UserId, meeting: &NewMeeting) -> Result<Reply<Meeting>, UpstreamError> {
         #[derive(serde::Serialize)]
         struct Body<'a> {
             user_id: UserId,
@@ -132,13 +151,13 @@ impl AdminClient {
 
     pub async fn list_recordings(&self, id: &MeetingId) -> Result<Vec<Recording>, UpstreamError> {
         let url = self.url(&["admin", "meetings", "recordings", id.as_str()]);
-        self.send_idempotent("list_recordings", Method::GET, url).await
+        Ok(self.send_idempotent("list_recordings", Method::GET, url).await?.value)
     }
 
-    pub async fn delete_recordings(&self, id: &MeetingId) -> Result<(), UpstreamError> {
+    pub async fn delete_recordings(&self, id: &MeetingId) -> Result<Reply<()>, UpstreamError> {
         let url = self.url(&["admin", "meetings", "recordings", id.as_str()]);
-        let _: serde_json::Value = self.send_idempotent("delete_recordings", Method::DELETE, url).await?;
-        Ok(())
+        let reply: Reply<serde_json::Value> = self.send_idempotent("delete_recordings", Method::DELETE, url).await?;
+        Ok(Reply { status: reply.status, value: () })
     }
 
     async fn send_idempotent<T: DeserializeOwned>(
@@ -146,7 +165,7 @@ impl AdminClient {
         endpoint: &'static str,
         method: Method,
         url: Url,
-    ) -> Result<T, UpstreamError> {
+    ) -> Result<Reply<T>, UpstreamError> {
         let mut attempt = 0;
         loop {
             let req = self.http.request(method.clone(), url.clone());
@@ -176,7 +195,7 @@ impl AdminClient {
         &self,
         endpoint: &'static str,
         req: reqwest::RequestBuilder,
-    ) -> Result<T, UpstreamError> {
+    ) -> Result<Reply<T>, UpstreamError> {
         self.attempt(endpoint, 0, req).await
     }
 
@@ -185,7 +204,7 @@ impl AdminClient {
         endpoint: &'static str,
         attempt: u32,
         req: reqwest::RequestBuilder,
-    ) -> Result<T, UpstreamError> {
+    ) -> Result<Reply<T>, UpstreamError> {
         let started = Instant::now();
         let result = self.exchange(req).await;
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -193,8 +212,8 @@ impl AdminClient {
             Ok((status, _)) => tracing::info!(endpoint, attempt, status, latency_ms, "ConnectyCube call"),
             Err(e) => tracing::warn!(endpoint, attempt, latency_ms, error = %e, "ConnectyCube call failed"),
         }
-        let (_, body) = result?;
-        serde_json::from_slice(&body).map_err(|e| {
+        let (status, body) = result?;
+        serde_json::from_slice(&body).map(|value| Reply { status, value }).map_err(|e| {
             let err = UpstreamError::BadReply(e.to_string());
             tracing::warn!(endpoint, error = %err, "ConnectyCube reply not understood");
             err

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, Request, Response, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -51,6 +51,7 @@ pub async fn build_router(state: AppState) -> Result<Router, String> {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/meetings/{meeting_id}/recordings.csv", get(recordings_csv))
+        .route("/audit.csv", get(audit_csv))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -62,7 +63,7 @@ pub async fn build_router(state: AppState) -> Result<Router, String> {
     }
     Ok(router
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
-        .layer(middleware::from_fn(guard::require_sign_in))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::require_sign_in))
         .layer(middleware::from_fn_with_state(state.clone(), guard::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), session::load_staff))
         .layer(session_layer)
@@ -136,6 +137,45 @@ async fn recordings_csv(
             let err = to_app_error(e, Call::ListRecordings, request_id);
             tracing::warn!(error = %err, "CSV export failed");
             (StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_GATEWAY), err.to_string()).into_response()
+        }
+    }
+}
+
+/// The audit log's filtered rows as CSV (admins only), newest first.
+async fn audit_csv(
+    State(state): State<AppState>,
+    Query(filter): Query<domain::AuditFilterForm>,
+    Extension(current): Extension<CurrentStaff>,
+    headers: HeaderMap,
+) -> Response<Body> {
+    /// Enough for any ticket; a SIEM takes everything with `meeting-admin audit export`.
+    const MAX_ROWS: i64 = 100_000;
+    match current.0 {
+        Some(staff) if staff.may(Permission::ReadAudit) => {}
+        Some(staff) => return (StatusCode::FORBIDDEN, AppError::forbidden(staff.role, Permission::ReadAudit).to_string()).into_response(),
+        None => return (StatusCode::UNAUTHORIZED, AppError::Unauthenticated.to_string()).into_response(),
+    }
+    let query = match filter.parse() {
+        Ok(q) => q,
+        Err(fields) => {
+            let msg = fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n");
+            return (StatusCode::UNPROCESSABLE_ENTITY, msg).into_response();
+        }
+    };
+    match state.audit.all_matching(&query, MAX_ROWS).await {
+        Ok(entries) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"audit-log.csv\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            domain::audit_csv(&entries),
+        )
+            .into_response(),
+        Err(e) => {
+            let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+            tracing::error!(error = %e, "cannot read the audit log for export");
+            (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal { request_id }.to_string()).into_response()
         }
     }
 }

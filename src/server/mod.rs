@@ -1,6 +1,9 @@
 //! Everything that only the server build has.
 
+pub mod audit;
+pub mod audit_cli;
 pub mod auth;
+pub mod client_addr;
 pub mod config;
 pub mod connectycube;
 pub mod created_meetings;

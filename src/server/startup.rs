@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use super::config::{Config, Upstream};
 use super::connectycube::{AdminClient, ClientSettings, RetryPolicy};
 use super::mock_upstream::MockUpstream;
+use super::audit::AuditLog;
 use super::secret::Secret;
 use super::auth::guard::GuardSettings;
 use super::auth::{users, SessionSettings};
@@ -52,6 +53,7 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
             (url, key, Some(mock), "built-in mock (demo mode)".to_owned())
         }
     };
+    let audit_key = key.clone();
     let client = AdminClient::new(ClientSettings {
         base_url,
         key,
@@ -77,6 +79,7 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
         }),
         leptos_options: leptos_options(config),
         client,
+        audit: AuditLog::new(db.clone(), audit_key),
         db,
         demo: config.is_demo(),
         info: Arc::new(ServerInfo { upstream_label: label }),

@@ -4,6 +4,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 
+use super::audit::AuditLog;
 use super::auth::guard::GuardSettings;
 use super::auth::SessionSettings;
 use super::connectycube::AdminClient;
@@ -14,6 +15,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub client: AdminClient,
     pub db: SqlitePool,
+    pub audit: AuditLog,
     pub demo: bool,
     pub info: Arc<ServerInfo>,
     pub auth: Arc<AuthSettings>,

@@ -17,6 +17,8 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/sign_out", Some(Role::Viewer), vec![]),
         ("/api/recordings/list", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/meetings/recent", Some(Role::Viewer), vec![]),
+        ("/api/audit/search", Some(Role::Admin), vec![("filter[user]", "")]),
+        ("/api/audit/meeting", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/meetings/record", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/meetings/create", Some(Role::Operator), vec![("form[host_id]", "1"), ("form[name]", "role test")]),
         (

@@ -71,7 +71,9 @@ async fn an_unknown_meeting_lists_empty() {
 async fn creates_with_the_vendor_example_request() {
     let m = Mock::start().await;
     let client = m.client(KEY, Duration::from_secs(2));
-    let meeting = client.create_meeting(UserId::new(32242).unwrap(), &vendor_example_meeting()).await.unwrap();
+    let reply = client.create_meeting(UserId::new(32242).unwrap(), &vendor_example_meeting()).await.unwrap();
+    assert_eq!(reply.status, 201);
+    let meeting = reply.value;
     assert_eq!(meeting.id.len(), 24);
     assert_eq!(meeting.host_id, Some(32242));
     assert_eq!(meeting.name, "Friday weekly sync");
@@ -99,7 +101,7 @@ async fn delete_removes_everything_and_sends_the_key() {
     let m = Mock::start().await;
     let client = m.client(KEY, Duration::from_secs(2));
     assert_eq!(m.mock.recordings(VENDOR_MEETING).len(), 2);
-    client.delete_recordings(&id(VENDOR_MEETING)).await.unwrap();
+    assert_eq!(client.delete_recordings(&id(VENDOR_MEETING)).await.unwrap().status, 200);
     assert!(m.mock.recordings(VENDOR_MEETING).is_empty());
     let seen = m.mock.requests();
     assert_eq!(seen.len(), 1);

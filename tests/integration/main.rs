@@ -2,6 +2,7 @@
 //! Integration tests: the real router on a loopback port, the mock upstream on another, a
 //! temporary SQLite file. Everything goes over real HTTP. One binary, to link once.
 
+mod audit;
 mod auth;
 mod cli;
 mod client;

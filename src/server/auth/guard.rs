@@ -73,9 +73,34 @@ pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next
         Ok(()) => next.run(req).await,
         Err(why) => {
             tracing::warn!(reason = %why, path = %req.uri().path(), "cross-site request refused");
-            (StatusCode::FORBIDDEN, "Refused: this request did not come from a Meeting Admin page.").into_response()
+            const REFUSAL: &str = "Refused: this request did not come from a Meeting Admin page.";
+            let intent = denial(&state, &req, format!("{} {}: cross-site, {why}", req.method(), req.uri().path()));
+            record_denial(&state, intent, REFUSAL).await;
+            (StatusCode::FORBIDDEN, REFUSAL).into_response()
         }
     }
+}
+
+/// A refused attempt at a change goes in the audit log, signed in or not. (Built before any
+/// await: a borrowed request would make the middleware's future not `Send`.)
+fn denial(state: &AppState, req: &Request, detail: String) -> crate::server::audit::Intent {
+    let header = state.auth.client_ip_header.as_ref();
+    crate::server::audit::Intent {
+        actor: req.extensions().get::<CurrentStaff>().and_then(|c| c.0.clone()),
+        claimed_user: None,
+        client_addr: crate::server::client_addr::client_addr(req.headers(), req.extensions(), header),
+        action: crate::domain::AuditAction::Denied,
+        meeting_id: None,
+        reason: None,
+        detail: Some(detail),
+        request_id: req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned(),
+    }
+}
+
+async fn record_denial(state: &AppState, intent: crate::server::audit::Intent, error: &str) {
+    use crate::domain::Outcome;
+    use crate::server::audit::Completion;
+    state.audit.record(&intent, &Completion::new(Outcome::Refused).error(error)).await;
 }
 
 /// Paths anyone may fetch: the sign-in page, health probes, the built assets, and demo files
@@ -90,7 +115,7 @@ pub const PUBLIC_API: [&str; 2] = ["/api/sign_in", "/api/app_info"];
 
 /// Nobody signed in: server functions answer 401 before their arguments are even read (each
 /// also checks its role itself); pages send the visitor to sign in and back.
-pub async fn require_sign_in(req: Request, next: Next) -> Response {
+pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let signed_in = req.extensions().get::<CurrentStaff>().is_some_and(|c| c.0.is_some());
     let path = req.uri().path();
     if signed_in {
@@ -99,6 +124,10 @@ pub async fn require_sign_in(req: Request, next: Next) -> Response {
     if path.starts_with("/api/") {
         if PUBLIC_API.contains(&path) {
             return next.run(req).await;
+        }
+        if !matches!(*req.method(), Method::GET | Method::HEAD) {
+            let intent = denial(&state, &req, format!("{} {path}: not signed in", req.method()));
+            record_denial(&state, intent, "Sign in to continue.").await;
         }
         // A plain form post (no JavaScript) after the session ended: back to the sign-in page.
         let from_form = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));

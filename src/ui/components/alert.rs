@@ -16,6 +16,7 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
         AppError::UpstreamKeyRejected { .. } => "Administration key refused",
         AppError::OutcomeUnknown { .. } => "Outcome unknown",
         AppError::ListChanged { .. } => "The recordings changed",
+        AppError::AuditUnavailable { .. } => "Nothing was changed",
         _ => "Something went wrong",
     };
     view! {

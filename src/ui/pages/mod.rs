@@ -1,3 +1,4 @@
+mod audit;
 mod confirm_delete;
 mod find;
 mod home;
@@ -7,6 +8,7 @@ mod not_found;
 mod recordings;
 mod sign_in;
 
+pub use audit::{AuditPage, EntryTable};
 pub use confirm_delete::{ConfirmDelete, ConfirmDeletePage};
 pub use find::FindRecordingsPage;
 pub use home::HomePage;

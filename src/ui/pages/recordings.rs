@@ -2,10 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::audit::meeting_history;
 use crate::api::recordings::{list_recordings, RecordingList};
+use crate::error::AppError;
 use crate::domain::{format_bytes, format_duration_ms, Permission, Recording, RecordingSummary};
 use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime};
-use crate::ui::pages::ConfirmDelete;
+use crate::ui::pages::{ConfirmDelete, EntryTable};
 
 /// Which column the table is sorted by; from the query string so it works without JavaScript.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,36 @@ pub fn RecordingsPage() -> impl IntoView {
                         .into_any()
                     }
                 }
+            })}
+        </Suspense>
+        <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), refresh.get()))/>
+    }
+}
+
+/// What was done to this meeting through Meeting Admin, from the audit log.
+#[component]
+fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, u32)>) -> impl IntoView {
+    let history = Resource::new(move || (raw_id.get(), changed.get()), |(id, _)| meeting_history(id));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let entries = match history.await {
+                    Ok(entries) => entries,
+                    // A bad id is already explained above.
+                    Err(AppError::Invalid { .. }) => return None,
+                    Err(e) => return Some(view! { <section class="card"><ErrorAlert error=e/></section> }.into_any()),
+                };
+                let show_addr = entries.iter().any(|e| !e.client_addr.is_empty());
+                Some(view! {
+                    <section aria-labelledby="history-heading" class="card history">
+                        <h2 id="history-heading">"History of this meeting"</h2>
+                        {if entries.is_empty() {
+                            view! { <p class="muted">"Nothing has been done to this meeting through Meeting Admin."</p> }.into_any()
+                        } else {
+                            view! { <EntryTable entries show_addr/> }.into_any()
+                        }}
+                    </section>
+                }.into_any())
             })}
         </Suspense>
     }

@@ -1,0 +1,271 @@
+//! Writing and reading the audit log. A change is written as an intent before the vendor is
+//! called and completed with its outcome afterwards; the database refuses any other update.
+
+use std::sync::Arc;
+
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+
+use super::secret::Secret;
+use crate::domain::{AuditAction, AuditEntry, AuditPage, AuditQuery, Outcome, Role, SignInMethod, Staff, AUDIT_PAGE_SIZE};
+
+/// The audit log of one deployment. Text that goes in is scrubbed of the API key and of
+/// presigned URLs' signatures, whatever its source (vendor messages are echoed into errors).
+#[derive(Clone, Debug)]
+pub struct AuditLog {
+    db: SqlitePool,
+    key: Arc<Secret>,
+}
+
+/// A pending entry, written before the change is attempted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryId(pub i64);
+
+/// Who did it, from where, and why: everything known before the change is attempted.
+#[derive(Debug, Clone)]
+pub struct Intent {
+    pub actor: Option<Staff>,
+    /// For a failed sign-in: the name that was tried.
+    pub claimed_user: Option<String>,
+    pub client_addr: String,
+    pub action: AuditAction,
+    pub meeting_id: Option<String>,
+    pub reason: Option<String>,
+    pub detail: Option<String>,
+    pub request_id: String,
+}
+
+/// How it ended.
+#[derive(Debug, Clone, Default)]
+pub struct Completion {
+    pub outcome: Option<Outcome>,
+    pub vendor_status: Option<u16>,
+    pub deleted_count: Option<u32>,
+    pub new_meeting_id: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Completion {
+    pub fn new(outcome: Outcome) -> Self {
+        Self { outcome: Some(outcome), ..Self::default() }
+    }
+
+    pub fn error(mut self, e: impl std::fmt::Display) -> Self {
+        self.error = Some(e.to_string());
+        self
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Removes the API key and cuts every URL at its query string (where presigned signatures live).
+pub fn scrub(text: &str, key: &str) -> String {
+    let text = if key.len() >= 8 { text.replace(key, "[redacted]") } else { text.to_owned() };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("http://").into_iter().chain(rest.find("https://")).min() {
+        out.push_str(&rest[..start]);
+        let url_len = rest[start..].find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>')).unwrap_or(rest.len() - start);
+        let url = &rest[start..start + url_len];
+        match url.find('?') {
+            Some(q) => {
+                out.push_str(&url[..q]);
+                out.push_str("?[redacted]");
+            }
+            None => out.push_str(url),
+        }
+        rest = &rest[start + url_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn clip(s: String, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars { s } else { s.chars().take(max_chars).collect::<String>() + "…" }
+}
+
+impl AuditLog {
+    pub fn new(db: SqlitePool, key: Secret) -> Self {
+        Self { db, key: Arc::new(key) }
+    }
+
+    fn clean(&self, s: &Option<String>) -> Option<String> {
+        s.as_deref().map(|s| clip(scrub(s, self.key.expose()), 2000))
+    }
+
+    async fn insert(&self, i: &Intent, c: Option<&Completion>) -> Result<EntryId, sqlx::Error> {
+        let username = i.actor.as_ref().map(|s| s.username.clone()).or_else(|| i.claimed_user.clone());
+        let now = now_ms();
+        let id = sqlx::query(
+            "INSERT INTO audit_log (at_ms, username, role, sign_in_method, client_addr, action, meeting_id, reason, detail, \
+             request_id, outcome, vendor_status, deleted_count, new_meeting_id, error, completed_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(now)
+        .bind(self.clean(&username.map(|u| clip(u, 200))))
+        .bind(i.actor.as_ref().map(|s| s.role.as_str()))
+        .bind(i.actor.as_ref().map(|s| s.method.as_str()))
+        .bind(&i.client_addr)
+        .bind(i.action.as_str())
+        .bind(&i.meeting_id)
+        .bind(self.clean(&i.reason))
+        .bind(self.clean(&i.detail))
+        .bind(&i.request_id)
+        .bind(c.and_then(|c| c.outcome).map(Outcome::as_str))
+        .bind(c.and_then(|c| c.vendor_status))
+        .bind(c.and_then(|c| c.deleted_count))
+        .bind(c.and_then(|c| c.new_meeting_id.clone()))
+        .bind(c.and_then(|c| self.clean(&c.error)))
+        .bind(c.map(|_| now))
+        .execute(&self.db)
+        .await?
+        .last_insert_rowid();
+        Ok(EntryId(id))
+    }
+
+    /// Writes the intent of a change. If this fails the change must not be attempted.
+    pub async fn begin(&self, intent: &Intent) -> Result<EntryId, sqlx::Error> {
+        self.insert(intent, None).await.inspect_err(|e| tracing::error!(error = %e, action = %intent.action, "cannot write an audit intent"))
+    }
+
+    /// Writes a pending entry's outcome. A failure is logged loudly; the entry then reads as
+    /// "outcome unknown", which is the truth as far as the log can tell.
+    pub async fn complete(&self, id: EntryId, c: &Completion) {
+        let result = sqlx::query(
+            "UPDATE audit_log SET outcome = ?, vendor_status = ?, deleted_count = ?, new_meeting_id = ?, error = ?, completed_ms = ? \
+             WHERE id = ? AND outcome IS NULL",
+        )
+        .bind(c.outcome.unwrap_or(Outcome::Unknown).as_str())
+        .bind(c.vendor_status)
+        .bind(c.deleted_count)
+        .bind(&c.new_meeting_id)
+        .bind(self.clean(&c.error))
+        .bind(now_ms())
+        .bind(id.0)
+        .execute(&self.db)
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, entry = id.0, outcome = ?c.outcome, "cannot write an audit outcome");
+        }
+    }
+
+    /// An event that is over as soon as it happens (sign-in, sign-out, a refusal).
+    pub async fn record(&self, intent: &Intent, c: &Completion) {
+        if let Err(e) = self.insert(intent, Some(c)).await {
+            tracing::error!(error = %e, action = %intent.action, "cannot write an audit entry");
+        }
+    }
+
+    pub async fn search(&self, q: &AuditQuery) -> Result<AuditPage, sqlx::Error> {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM audit_log");
+        push_filters(&mut count, q);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.db).await?;
+        let mut select = QueryBuilder::<Sqlite>::new(SELECT);
+        push_filters(&mut select, q);
+        select.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(AUDIT_PAGE_SIZE));
+        select.push(" OFFSET ").push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(AUDIT_PAGE_SIZE));
+        let entries = select.build().fetch_all(&self.db).await?.iter().map(entry).collect();
+        Ok(AuditPage { entries, total: total.max(0) as u64, page: q.page, per_page: AUDIT_PAGE_SIZE })
+    }
+
+    /// Every entry matching the filters, newest first (the CSV export), up to `limit`.
+    pub async fn all_matching(&self, q: &AuditQuery, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        let mut select = QueryBuilder::<Sqlite>::new(SELECT);
+        push_filters(&mut select, q);
+        select.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+        Ok(select.build().fetch_all(&self.db).await?.iter().map(entry).collect())
+    }
+
+    /// Entries at or after `since_ms`, oldest first (the SIEM export).
+    pub async fn since(&self, since_ms: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        let rows = sqlx::query(&format!("{SELECT} WHERE at_ms >= ? ORDER BY id")).bind(since_ms).fetch_all(&self.db).await?;
+        Ok(rows.iter().map(entry).collect())
+    }
+
+    /// A meeting's own history: what was done to it, and its creation. Newest first.
+    pub async fn for_meeting(&self, meeting_id: &str, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        let rows = sqlx::query(&format!("{SELECT} WHERE meeting_id = ?1 OR new_meeting_id = ?1 ORDER BY id DESC LIMIT ?2"))
+            .bind(meeting_id)
+            .bind(limit)
+            .fetch_all(&self.db)
+            .await?;
+        Ok(rows.iter().map(entry).collect())
+    }
+}
+
+const SELECT: &str = "SELECT id, at_ms, username, role, sign_in_method, client_addr, action, meeting_id, reason, detail, \
+                      request_id, outcome, vendor_status, deleted_count, new_meeting_id, error FROM audit_log";
+
+fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, q: &AuditQuery) {
+    let mut sep = " WHERE ";
+    let mut next = |b: &mut QueryBuilder<'_, Sqlite>| {
+        b.push(sep);
+        sep = " AND ";
+    };
+    if let Some(u) = &q.user {
+        next(b);
+        b.push("username = ").push_bind(u.clone()).push(" COLLATE NOCASE");
+    }
+    if let Some(a) = q.action {
+        next(b);
+        b.push("action = ").push_bind(a.as_str());
+    }
+    if let Some(m) = &q.meeting_id {
+        next(b);
+        b.push("(meeting_id = ").push_bind(m.as_str().to_owned()).push(" OR new_meeting_id = ").push_bind(m.as_str().to_owned()).push(")");
+    }
+    let (from, to) = q.time_range_ms();
+    if let Some(f) = from {
+        next(b);
+        b.push("at_ms >= ").push_bind(f);
+    }
+    if let Some(t) = to {
+        next(b);
+        b.push("at_ms < ").push_bind(t);
+    }
+}
+
+fn entry(row: &sqlx::sqlite::SqliteRow) -> AuditEntry {
+    let text = |name: &str| row.try_get::<Option<String>, _>(name).ok().flatten();
+    AuditEntry {
+        id: row.try_get("id").unwrap_or_default(),
+        at_ms: row.try_get("at_ms").unwrap_or_default(),
+        username: text("username"),
+        role: text("role").and_then(|r| Role::parse(&r).ok()),
+        method: text("sign_in_method").and_then(|m| match m.as_str() {
+            "password" => Some(SignInMethod::Password),
+            "sso" => Some(SignInMethod::Sso),
+            _ => None,
+        }),
+        client_addr: text("client_addr").unwrap_or_default(),
+        // The CHECK constraint admits only known actions.
+        action: text("action").and_then(|a| AuditAction::parse(&a)).unwrap_or(AuditAction::Denied),
+        meeting_id: text("meeting_id"),
+        reason: text("reason"),
+        detail: text("detail"),
+        request_id: text("request_id").unwrap_or_default(),
+        outcome: text("outcome").and_then(|o| Outcome::parse(&o)),
+        vendor_status: row.try_get::<Option<i64>, _>("vendor_status").ok().flatten().and_then(|s| u16::try_from(s).ok()),
+        deleted_count: row.try_get::<Option<i64>, _>("deleted_count").ok().flatten().and_then(|s| u32::try_from(s).ok()),
+        new_meeting_id: text("new_meeting_id"),
+        error: text("error"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub;
+
+    #[test]
+    fn scrubs_key_and_signatures() {
+        let key = "0123456789abcdef0123456789abcdef";
+        let text = format!(
+            "refused key {key}; see https://s3.amazonaws.com/b/r.webm?X-Amz-Signature=abc&X-Amz-Credential=x, or http://h/p"
+        );
+        assert_eq!(
+            scrub(&text, key),
+            "refused key [redacted]; see https://s3.amazonaws.com/b/r.webm?[redacted] or http://h/p"
+        );
+    }
+}
