@@ -7,7 +7,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::api::auth::SignOut;
-use crate::domain::Permission;
+use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
 use crate::ui::pages::{AuditPage, ConfirmDeletePage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, SignInPage};
 
@@ -86,10 +86,17 @@ fn Header() -> impl IntoView {
                         <div class="who">
                             <span class="who-name">{staff.username.clone()}</span>
                             <span class="role-badge" title="Your role">{staff.role.to_string()}</span>
-                            // A plain POST: signing out reloads the page, so nothing signed-in lingers.
-                            <form method="post" action=SignOut::PATH class="sign-out">
-                                <button type="submit" class="link-button">"Sign out"</button>
-                            </form>
+                            {if staff.method == SignInMethod::Sso {
+                                // The gateway signs people in and out; a sign-out here would not stick.
+                                view! { <span class="muted" title="Signed in through your company's single sign-on">"via SSO"</span> }.into_any()
+                            } else {
+                                // A plain POST: signing out reloads the page, so nothing signed-in lingers.
+                                view! {
+                                    <form method="post" action=SignOut::PATH class="sign-out">
+                                        <button type="submit" class="link-button">"Sign out"</button>
+                                    </form>
+                                }.into_any()
+                            }}
                         </div>
                     })
                 })}

@@ -28,6 +28,10 @@ pub enum AppError {
     /// Deliberately vague: it never says whether the user exists or which part was wrong.
     #[error("Wrong username or password.")]
     SignInFailed,
+    #[error("Local sign-in is turned off here: sign in through your company's single sign-on.")]
+    LocalSignInOff,
+    #[error("You are signed in as {identity}, but none of your groups grants a Meeting Admin role. Ask an administrator to add you to one of its groups.")]
+    NoRole { identity: String },
     #[error("Too many failed sign-ins. Try again in {retry_after_secs} s.")]
     SignInThrottled { retry_after_secs: u64 },
     #[error("{}", message.as_deref().unwrap_or("Some fields need attention."))]
@@ -76,6 +80,7 @@ impl AppError {
             Self::Unauthenticated => 401,
             Self::Forbidden { .. } => 403,
             Self::SignInFailed => 401,
+            Self::LocalSignInOff | Self::NoRole { .. } => 403,
             Self::SignInThrottled { .. } => 429,
             Self::Invalid { .. } => 422,
             Self::ListChanged { .. } => 409,

@@ -19,6 +19,9 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     use crate::server::auth::{password as pw, session as sessions, throttle, users};
 
     let state = state()?;
+    if !state.auth.local_login {
+        return Err(fail(AppError::LocalSignInOff));
+    }
     let internal = |e: &dyn std::fmt::Display| {
         tracing::error!(error = %e, "sign-in failed on our side");
         fail(AppError::Internal { request_id: request_id() })

@@ -16,6 +16,10 @@ pub struct FrameInfo {
     pub staff: Option<Staff>,
     /// The server's clock (Unix seconds), so a page's defaults match between server and browser.
     pub now: i64,
+    /// Whether the sign-in form is offered (`LOCAL_LOGIN`).
+    pub local_login: bool,
+    /// Someone the SSO gateway vouches for whose groups grant no role.
+    pub no_role: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "app_info", input = GetUrl)]
@@ -29,5 +33,15 @@ pub async fn app_info() -> Result<FrameInfo, AppError> {
     } else {
         Vec::new()
     };
-    Ok(FrameInfo { demo: state.demo, version: env!("CARGO_PKG_VERSION").to_owned(), demo_meetings, staff, now })
+    let no_role = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::server::sso::NoRole>().map(|n| n.0.clone()));
+    Ok(FrameInfo {
+        demo: state.demo,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        demo_meetings,
+        staff,
+        now,
+        local_login: state.auth.local_login,
+        no_role,
+    })
 }

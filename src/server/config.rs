@@ -112,6 +112,8 @@ pub struct ServeArgs {
     /// last entry is used). Unset: the TCP peer address.
     #[arg(long = "client-ip-header", env = "CLIENT_IP_HEADER", global = true)]
     pub client_ip_header: Option<String>,
+    #[command(flatten)]
+    pub sso: super::sso::SsoArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -154,6 +156,8 @@ pub struct Config {
     pub admin_password: Option<Secret>,
     pub media_origins: Vec<String>,
     pub client_ip_header: Option<http::HeaderName>,
+    pub local_login: bool,
+    pub sso: Option<super::sso::SsoConfig>,
 }
 
 /// A bad setting: which variable (and flag), and what is wrong with it.
@@ -284,7 +288,10 @@ impl Config {
             ),
             None => None,
         };
+        let (local_login, sso) = super::sso::parse(&a.sso)?;
         Ok(Self {
+            local_login,
+            sso,
             session_idle,
             session_max_lifetime,
             admin_password,

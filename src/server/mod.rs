@@ -11,6 +11,7 @@ pub mod db;
 pub mod http;
 pub mod mock_upstream;
 pub mod secret;
+pub mod sso;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

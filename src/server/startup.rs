@@ -70,7 +70,9 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
                 secure: config.is_https(),
             },
             client_ip_header: config.client_ip_header.clone(),
+            local_login: config.local_login,
         }),
+        sso: config.sso.clone().map(super::sso::Sso::new).transpose()?,
         guard: Arc::new(GuardSettings {
             public_origin: config.public_url.origin().ascii_serialization(),
             https: config.is_https(),

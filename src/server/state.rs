@@ -16,6 +16,8 @@ pub struct AppState {
     pub client: AdminClient,
     pub db: SqlitePool,
     pub audit: AuditLog,
+    /// The SSO gateway check, when one is configured.
+    pub sso: Option<super::sso::Sso>,
     pub demo: bool,
     pub info: Arc<ServerInfo>,
     pub auth: Arc<AuthSettings>,
@@ -27,6 +29,8 @@ pub struct AuthSettings {
     pub session: SessionSettings,
     /// Set behind a reverse proxy: where the client address is (last entry wins).
     pub client_ip_header: Option<http::HeaderName>,
+    /// Whether local accounts may sign in (`LOCAL_LOGIN`).
+    pub local_login: bool,
 }
 
 #[derive(Debug)]

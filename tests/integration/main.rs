@@ -9,4 +9,5 @@ mod client;
 mod health;
 mod meetings_api;
 mod recordings_api;
+mod sso;
 mod support;

@@ -167,7 +167,7 @@ impl TestApp {
         });
         let http = Browser::new(&public);
         // An https PUBLIC_URL refuses our http Origin; such tests sign in themselves.
-        if !extra_args.contains(&"--public-url") {
+        if !extra_args.contains(&"--public-url") && !extra_args.contains(&"--local-login") {
             assert_eq!(http.sign_in(ADMIN, PASSWORD).await.status(), 200);
         }
         Self { url: public, upstream, http, db, _dir: dir }

@@ -83,7 +83,7 @@ pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next
 
 /// A refused attempt at a change goes in the audit log, signed in or not. (Built before any
 /// await: a borrowed request would make the middleware's future not `Send`.)
-fn denial(state: &AppState, req: &Request, detail: String) -> crate::server::audit::Intent {
+pub(crate) fn denial(state: &AppState, req: &Request, detail: String) -> crate::server::audit::Intent {
     let header = state.auth.client_ip_header.as_ref();
     crate::server::audit::Intent {
         actor: req.extensions().get::<CurrentStaff>().and_then(|c| c.0.clone()),
@@ -97,7 +97,7 @@ fn denial(state: &AppState, req: &Request, detail: String) -> crate::server::aud
     }
 }
 
-async fn record_denial(state: &AppState, intent: crate::server::audit::Intent, error: &str) {
+pub(crate) async fn record_denial(state: &AppState, intent: crate::server::audit::Intent, error: &str) {
     use crate::domain::Outcome;
     use crate::server::audit::Completion;
     state.audit.record(&intent, &Completion::new(Outcome::Refused).error(error)).await;
@@ -121,6 +121,11 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
     if signed_in {
         return next.run(req).await;
     }
+    if let Some(no_role) = req.extensions().get::<crate::server::sso::NoRole>() {
+        if !is_public(path) || (path.starts_with("/api/") && !PUBLIC_API.contains(&path)) {
+            return no_role_response(&no_role.0, path.starts_with("/api/"));
+        }
+    }
     if path.starts_with("/api/") {
         if PUBLIC_API.contains(&path) {
             return next.run(req).await;
@@ -143,6 +148,26 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
     let back = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let target = format!("/sign-in?next={}", url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>());
     Redirect::to(&target).into_response()
+}
+
+/// The SSO gateway vouches for them, but no group grants a role: say exactly that, with their name.
+fn no_role_response(identity: &str, api: bool) -> Response {
+    let err = crate::error::AppError::NoRole { identity: identity.to_owned() };
+    if api {
+        let body = serde_json::to_string(&err).unwrap_or_default();
+        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    }
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>No role · Meeting Admin</title><link rel=\"stylesheet\" href=\"/pkg/meeting-admin.css\"></head>\
+         <body><main id=\"main\"><h1>No access to Meeting Admin</h1><div class=\"alert error\" role=\"alert\"><p>{}</p></div></main></body></html>",
+        html_escape(&err.to_string())
+    );
+    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// The per-request CSP nonce; Leptos puts it on the hydration scripts.

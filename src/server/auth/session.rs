@@ -103,6 +103,11 @@ async fn check(state: &AppState, session: &Session, signed_in: SignedIn) -> Opti
     if signed_in.staff.method == SignInMethod::Sso {
         return Some(signed_in.staff);
     }
+    if !state.auth.local_login {
+        tracing::info!(user = %signed_in.staff.username, "local sign-in is off; session ended");
+        let _ = end(session).await;
+        return None;
+    }
     match users::find(&state.db, &signed_in.staff.username).await {
         Ok(Some(u)) if !u.disabled => Some(Staff { role: u.role, ..signed_in.staff }),
         Ok(_) => {

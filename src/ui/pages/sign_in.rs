@@ -30,20 +30,39 @@ pub fn SignInPage() -> impl IntoView {
                 })}
             </Suspense>
             {move || error().map(|e| view! { <ErrorAlert error=e/> })}
-            <form method="post" action=SignIn::PATH>
-                <input type="hidden" name="next" value=next/>
-                <div class="field">
-                    <label for="username">"Username"</label>
-                    <input id="username" name="username" type="text" autocomplete="username" required autofocus
-                        autocapitalize="none" spellcheck="false" maxlength="64"/>
-                </div>
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"/>
-                </div>
-                <button type="submit" class="primary">"Sign in"</button>
-            </form>
-            <p class="hint">"Accounts are managed by whoever runs Meeting Admin (" <code>"meeting-admin user"</code> ")."</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let info = frame.0.await.ok();
+                    let no_role = info.as_ref().and_then(|i| i.no_role.clone());
+                    let local = info.as_ref().is_none_or(|i| i.local_login);
+                    view! {
+                        {no_role.map(|identity| view! { <ErrorAlert error=crate::error::AppError::NoRole { identity }/> })}
+                        {if local { view! { <SignInForm next=next()/> }.into_any() } else {
+                            view! { <p class="notice">"Local sign-in is turned off here. Open Meeting Admin through your company's single sign-on to be signed in."</p> }.into_any()
+                        }}
+                    }
+                })}
+            </Suspense>
         </div>
+    }
+}
+
+#[component]
+fn SignInForm(next: String) -> impl IntoView {
+    view! {
+        <form method="post" action=SignIn::PATH>
+            <input type="hidden" name="next" value=next/>
+            <div class="field">
+                <label for="username">"Username"</label>
+                <input id="username" name="username" type="text" autocomplete="username" required autofocus
+                    autocapitalize="none" spellcheck="false" maxlength="64"/>
+            </div>
+            <div class="field">
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"/>
+            </div>
+            <button type="submit" class="primary">"Sign in"</button>
+        </form>
+        <p class="hint">"Accounts are managed by whoever runs Meeting Admin (" <code>"meeting-admin user"</code> ")."</p>
     }
 }
