@@ -7,7 +7,11 @@ const site = process.env.LEPTOS_SITE_ROOT ?? `${target}/site`;
 export const APP_PORT = 3456;
 export const MOCK_PORT = 3457;
 export const MOCK_KEY = 'e2e-sentinel-key-7f3a9c';
+// A second instance behind nginx as the SSO gateway (gateway/nginx.conf): 3459 and 3460 are nginx.
+export const SSO_APP_PORT = 3458;
 const db = `/tmp/meeting-admin-e2e-${process.pid}.db`;
+const ssoDb = `/tmp/meeting-admin-e2e-sso-${process.pid}.db`;
+const gatewayDir = `/tmp/meeting-admin-e2e-gateway-${process.pid}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -59,6 +63,36 @@ export default defineConfig({
         LOG_FORMAT: 'json',
       },
       url: `http://127.0.0.1:${APP_PORT}/readyz`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+    },
+    {
+      // Trusts identity headers only from nginx's address; no local accounts at all.
+      command: `rm -f ${ssoDb}* && ${bin} serve`,
+      env: {
+        PUBLIC_URL: 'http://127.0.0.1:3459',
+        MEDIA_ORIGINS: `http://127.0.0.1:${MOCK_PORT}`,
+        CONNECTYCUBE_API_URL: `http://127.0.0.1:${MOCK_PORT}`,
+        CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
+        DATABASE_URL: `sqlite://${ssoDb}`,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${SSO_APP_PORT}`,
+        LEPTOS_SITE_ROOT: site,
+        LOG_FORMAT: 'json',
+        SSO_USER_HEADER: 'X-Forwarded-Email',
+        SSO_GROUPS_HEADER: 'X-Forwarded-Groups',
+        SSO_TRUSTED_PROXIES: '127.0.0.2/32',
+        SSO_ADMIN_GROUPS: 'meeting-admins',
+        SSO_OPERATOR_GROUPS: 'meeting-operators',
+        SSO_VIEWER_GROUPS: 'support',
+        LOCAL_LOGIN: 'false',
+      },
+      url: `http://127.0.0.1:${SSO_APP_PORT}/readyz`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+    },
+    {
+      command: `rm -rf ${gatewayDir} && mkdir -p ${gatewayDir}/tmp && exec ${process.env.NGINX ?? '/usr/sbin/nginx'} -p ${gatewayDir}/ -c ${__dirname}/gateway/nginx.conf -e stderr`,
+      url: 'http://127.0.0.1:3459/readyz',
       reuseExistingServer: false,
       stdout: 'ignore',
     },

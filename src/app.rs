@@ -88,7 +88,10 @@ fn Header() -> impl IntoView {
                             <span class="role-badge" title="Your role">{staff.role.to_string()}</span>
                             {if staff.method == SignInMethod::Sso {
                                 // The gateway signs people in and out; a sign-out here would not stick.
-                                view! { <span class="muted" title="Signed in through your company's single sign-on">"via SSO"</span> }.into_any()
+                                // The title is a variable on purpose: a fully static element becomes an
+                                // "inert" one, whose hydration inside this Suspense panics in tachys 0.2.
+                                let title = "Signed in through your company's single sign-on";
+                                view! { <span class="muted" title=title>"via SSO"</span> }.into_any()
                             } else {
                                 // A plain POST: signing out reloads the page, so nothing signed-in lingers.
                                 view! {
