@@ -5,7 +5,8 @@
 //! create-meeting bodies, serves real (small) video files behind presigned-style links, and has
 //! switchable faults (`POST /_mock/faults`) for tests.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -72,13 +73,25 @@ struct Data {
     /// Vendor-shaped JSON (`_id` and all), exactly what the list endpoint answers.
     recordings: HashMap<String, Vec<Value>>,
     meetings: HashMap<String, Value>,
-    requests: Vec<ReceivedRequest>,
+    requests: VecDeque<ReceivedRequest>,
     faults: Faults,
 }
+
+/// Requests and TCP connections the mock has taken, for the benchmark's connection-reuse share.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct MockStats {
+    pub requests: u64,
+    pub connections: u64,
+}
+
+/// The request log keeps the newest entries only, so a benchmark's million calls cannot grow it.
+const REQUEST_LOG_CAP: usize = 10_000;
 
 #[derive(Debug)]
 pub struct MockState {
     key: String,
+    requests_total: AtomicU64,
+    connections_total: AtomicU64,
     /// Absolute base for download links, e.g. `http://127.0.0.1:3100/files`.
     files_base: String,
     data: Mutex<Data>,
@@ -116,11 +129,13 @@ impl MockUpstream {
     pub fn new(key: impl Into<String>, files_base: impl Into<String>) -> Self {
         Self(Arc::new(MockState {
             key: key.into(),
+            requests_total: AtomicU64::new(0),
+            connections_total: AtomicU64::new(0),
             files_base: files_base.into().trim_end_matches('/').to_owned(),
             data: Mutex::new(Data {
                 recordings: HashMap::new(),
                 meetings: HashMap::new(),
-                requests: Vec::new(),
+                requests: VecDeque::new(),
                 faults: Faults::default(),
             }),
         }))
@@ -199,7 +214,19 @@ impl MockUpstream {
     }
 
     pub fn requests(&self) -> Vec<ReceivedRequest> {
-        self.data().requests.clone()
+        self.data().requests.iter().cloned().collect()
+    }
+
+    /// Call for each accepted connection (see `start_mock`).
+    pub fn count_connection(&self) {
+        self.0.connections_total.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn stats(&self) -> MockStats {
+        MockStats {
+            requests: self.0.requests_total.load(Ordering::Relaxed),
+            connections: self.0.connections_total.load(Ordering::Relaxed),
+        }
     }
 
     /// The meeting's recordings as the vendor would send them.
@@ -224,6 +251,7 @@ impl MockUpstream {
             .route("/_mock/faults", post(set_faults).delete(clear_faults))
             .route("/_mock/requests", get(get_requests).delete(clear_requests))
             .route("/_mock/seed/{id}", post(seed))
+            .route("/_mock/stats", get(get_stats))
             .route("/_mock/recordings/{id}", axum::routing::put(put_raw))
             .with_state(self.clone())
     }
@@ -232,9 +260,13 @@ impl MockUpstream {
     async fn admit(&self, method: &str, path: String, headers: &HeaderMap, body: Option<Value>) -> Result<(), Response> {
         let key_ok = headers.get(KEY_HEADER).and_then(|v| v.to_str().ok()) == Some(self.0.key.as_str());
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        self.0.requests_total.fetch_add(1, Ordering::Relaxed);
         let fault = {
             let mut data = self.data();
-            data.requests.push(ReceivedRequest {
+            if data.requests.len() == REQUEST_LOG_CAP {
+                data.requests.pop_front();
+            }
+            data.requests.push_back(ReceivedRequest {
                 method: method.to_owned(),
                 path,
                 key_ok,
@@ -429,6 +461,10 @@ async fn clear_faults(State(mock): State<MockUpstream>) -> StatusCode {
 
 async fn get_requests(State(mock): State<MockUpstream>) -> Json<Vec<ReceivedRequest>> {
     Json(mock.requests())
+}
+
+async fn get_stats(State(mock): State<MockUpstream>) -> Json<MockStats> {
+    Json(mock.stats())
 }
 
 async fn clear_requests(State(mock): State<MockUpstream>) -> StatusCode {

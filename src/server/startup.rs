@@ -33,6 +33,8 @@ pub async fn start_mock(mock_key: &str, files_base: &str, addr: SocketAddr) -> R
     let files_base = files_base.replace("{addr}", &local.to_string());
     let mock = MockUpstream::seeded(mock_key, files_base);
     let router = mock.router();
+    let counter = mock.clone();
+    let listener = axum::serve::ListenerExt::tap_io(listener, move |_| counter.count_connection());
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!(error = %e, "mock upstream stopped");

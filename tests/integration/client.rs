@@ -256,3 +256,17 @@ async fn serve(router: Router) -> SocketAddr {
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     addr
 }
+
+#[tokio::test]
+async fn one_client_reuses_its_connection_to_the_vendor() {
+    let m = Mock::start().await;
+    let client = m.client(KEY, Duration::from_secs(2));
+    for _ in 0..5 {
+        client.list_recordings(&id(VENDOR_MEETING)).await.unwrap();
+    }
+    let stats = m.mock.stats();
+    assert_eq!(stats.requests, 5);
+    assert_eq!(stats.connections, 1, "each call opened a new connection");
+    let over_http: Value = reqwest::get(format!("{}/_mock/stats", m.url)).await.unwrap().json().await.unwrap();
+    assert_eq!(over_http["requests"], 5);
+}
