@@ -178,6 +178,21 @@ async fn idle_sessions_expire() {
 }
 
 #[tokio::test]
+async fn a_busy_session_is_not_rewritten_on_every_request() {
+    let app = TestApp::spawn().await;
+    let b = app.as_user(VIEWER).await;
+    let list = "/api/recordings/list?meeting_id=6932e0f8652986000d48148a";
+    let saved_before: String = sqlx::query_scalar("SELECT group_concat(hex(data), ',') FROM (SELECT data FROM sessions ORDER BY id)").fetch_one(&app.db).await.unwrap();
+    for _ in 0..3 {
+        let res = b.get(list).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers().get("set-cookie").is_none(), "the session was saved again");
+    }
+    let saved_after: String = sqlx::query_scalar("SELECT group_concat(hex(data), ',') FROM (SELECT data FROM sessions ORDER BY id)").fetch_one(&app.db).await.unwrap();
+    assert_eq!(saved_before, saved_after);
+}
+
+#[tokio::test]
 async fn sessions_end_at_their_absolute_lifetime_however_active() {
     let app = TestApp::spawn_with(&["--session-idle-timeout", "2s", "--session-max-lifetime", "3s"]).await;
     let b = app.as_user(VIEWER).await;

@@ -24,6 +24,9 @@ pub struct SignedIn {
     pub staff: Staff,
     /// Unix seconds; the absolute lifetime counts from here, however active the session is.
     pub signed_in_at: i64,
+    /// Unix milliseconds of the last save, which is what slides the idle timeout.
+    #[serde(default)]
+    pub touched_at_ms: i64,
 }
 
 /// Who made this request, if anyone; put in the request's extensions for every request.
@@ -59,18 +62,28 @@ pub fn layer(store: SqliteStore, s: &SessionSettings) -> SessionManagerLayer<Sql
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle))
-        // Saving on every request is what makes the idle timeout slide.
-        .with_always_save(true)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    now_ms() / 1000
+}
+
+/// How stale a session's saved expiry may get before a request saves it again. Saving on every
+/// request (a database write each time) was most of a request's cost and serialised concurrent
+/// requests on SQLite's write lock; saving at most every minute (a quarter of a short idle
+/// timeout) slides the idle timeout just the same, ending a session at most that much early.
+fn refresh_after(idle: Duration) -> i64 {
+    (idle / 4).min(Duration::from_secs(60)).as_millis() as i64
 }
 
 /// Starts a signed-in session: a fresh id (so a planted id is worthless), then the identity.
 pub async fn begin(session: &Session, staff: Staff) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
-    session.insert(STAFF_KEY, SignedIn { staff, signed_in_at: now() }).await
+    session.insert(STAFF_KEY, SignedIn { staff, signed_in_at: now(), touched_at_ms: now_ms() }).await
 }
 
 /// Deletes the session from the store and clears the cookie.
@@ -82,7 +95,18 @@ pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error
 /// account was disabled or removed since, is ended here; a changed role applies at once.
 pub async fn load_staff(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let staff = match session.get::<SignedIn>(STAFF_KEY).await {
-        Ok(Some(signed_in)) => check(&state, &session, signed_in).await,
+        Ok(Some(signed_in)) => {
+            let touched = signed_in.touched_at_ms;
+            let staff = check(&state, &session, signed_in.clone()).await;
+            if staff.is_some() && now_ms() - touched >= refresh_after(state.auth.session.idle) {
+                // Changing the session marks it for saving, which moves its expiry on.
+                let touched = SignedIn { touched_at_ms: now_ms(), ..signed_in };
+                if let Err(e) = session.insert(STAFF_KEY, touched).await {
+                    tracing::warn!(error = %e, "cannot extend the session");
+                }
+            }
+            staff
+        }
         Ok(None) => None,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the session; treating the request as signed out");

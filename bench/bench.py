@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""Meeting Admin's benchmark: run by scripts/bench.sh, which builds and installs first.
+
+Everything is measured in this one run and compared as ratios, because the machine is shared and
+noisy. Writes BENCHMARKS.md and bench/results.json. Never exits non-zero over a missed target.
+"""
+import argparse
+import datetime
+import gzip
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "bench-key-not-a-real-one-3b9f"
+MOCK, APP, NGINX = 3600, 3601, 3602
+APP_URL = f"http://127.0.0.1:{APP}"
+PASSWORD = "bench-password-long-enough"
+VENDOR_MEETING = "6932e0f8652986000d48148a"  # seeded with the vendor's two example recordings
+
+
+def log(msg):
+    print(f"  {msg}", flush=True)
+
+
+# ---------------------------------------------------------------- processes and HTTP
+
+class Procs:
+    def __init__(self):
+        self.procs = []
+
+    def start(self, args, env=None, **kw):
+        p = subprocess.Popen(args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                             stderr=kw.pop("stderr", subprocess.DEVNULL), start_new_session=True, **kw)
+        self.procs.append(p)
+        return p
+
+    def stop(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(p.pid, signal.SIGKILL)
+
+
+def request(port, method, path, body=None, headers=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request(method, path, body=body, headers=headers or {})
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, dict((k.lower(), v) for k, v in r.getheaders()), data
+
+
+def wait_for(port, path, seconds=30):
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            if request(port, "GET", path)[0] < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    sys.exit(f"nothing answered on port {port}{path} within {seconds} s")
+
+
+def rss_kib(pid, field="VmRSS"):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+# ---------------------------------------------------------------- wrk
+
+def wrk(url, conns, seconds, headers=()):
+    args = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "5s", "-s", str(ROOT / "bench/wrk-json.lua")]
+    for h in headers:
+        args += ["-H", h]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    line = [l for l in out.splitlines() if l.startswith("{")][-1]
+    r = json.loads(line)
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["p50_ms"], r["p90_ms"], r["p99_ms"] = r["p50_us"] / 1000, r["p90_us"] / 1000, r["p99_us"] / 1000
+    return r
+
+
+def mock_stats():
+    return json.loads(request(MOCK, "GET", "/_mock/stats")[2])
+
+
+def set_latency(ms):
+    if ms:
+        request(MOCK, "POST", "/_mock/faults", json.dumps({"latency_ms": ms}), {"content-type": "application/json"})
+    else:
+        request(MOCK, "DELETE", "/_mock/faults")
+
+
+def seed(meeting, n):
+    s, _, _ = request(MOCK, "POST", f"/_mock/seed/{meeting}", json.dumps({"count": n}), {"content-type": "application/json"})
+    assert s == 204, s
+
+
+# ---------------------------------------------------------------- setup
+
+NGINX_CONF = """
+worker_processes auto;
+pid nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;
+    proxy_buffer_size 64k; proxy_buffers 32 64k;
+    upstream connectycube {{ server 127.0.0.1:{mock}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /admin/ {{
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header CB-Administration-API-Key "{key}";
+            proxy_pass http://connectycube;
+        }}
+    }}
+}}
+"""
+
+
+def start_all(procs, binary, site, work):
+    procs.start([binary, "mock-upstream", "--mock-addr", f"127.0.0.1:{MOCK}"], {"MOCK_UPSTREAM_KEY": KEY})
+    wait_for(MOCK, "/_mock/stats")
+
+    (work / "nginx/tmp").mkdir(parents=True)
+    os.chmod(work / "nginx/tmp", 0o777)
+    conf = work / "nginx/nginx.conf"
+    conf.write_text(NGINX_CONF.format(mock=MOCK, port=NGINX, key=KEY))
+    procs.start(["nginx", "-p", f"{work}/nginx/", "-c", str(conf), "-e", "stderr", "-g", "daemon off;"])
+
+    env = {
+        "DATABASE_URL": f"sqlite://{work}/bench.db",
+        "CONNECTYCUBE_API_URL": f"http://127.0.0.1:{MOCK}",
+        "CONNECTYCUBE_ADMIN_API_KEY": KEY,
+        "LEPTOS_SITE_ADDR": f"127.0.0.1:{APP}",
+        "LEPTOS_SITE_ROOT": str(site),
+        "PUBLIC_URL": APP_URL,
+        "MEDIA_ORIGINS": f"http://127.0.0.1:{MOCK}",
+        "LOG_FORMAT": "json",
+    }
+    subprocess.run([binary, "user", "add", "bench", "--role", "admin"], input=PASSWORD, text=True,
+                   env={**os.environ, **env}, check=True, capture_output=True)
+    app = procs.start([binary, "serve"], env)
+    wait_for(APP, "/readyz")
+    wait_for(NGINX, f"/admin/meetings/recordings/{VENDOR_MEETING}")
+    return app
+
+
+def sign_in():
+    body = urllib.parse.urlencode({"username": "bench", "password": PASSWORD})
+    status, headers, _ = request(APP, "POST", "/api/sign_in", body, {
+        "content-type": "application/x-www-form-urlencoded", "origin": APP_URL, "accept": "application/json"})
+    cookie = headers.get("set-cookie", "").split(";")[0]
+    if status != 200 or not cookie:
+        sys.exit(f"bench sign-in failed: HTTP {status}")
+    return cookie
+
+
+# ---------------------------------------------------------------- 1. the proxy hop
+
+def proxy_hop(cookie, seconds):
+    big = "b" * 24
+    seed(big, 100)
+    rows = []
+    for n, meeting in ((2, VENDOR_MEETING), (100, big)):
+        for latency in (0, 20):
+            set_latency(latency)
+            for conns in (1, 32):
+                ways = {
+                    "direct": (f"http://127.0.0.1:{MOCK}/admin/meetings/recordings/{meeting}", [f"CB-Administration-API-Key: {KEY}"]),
+                    "nginx": (f"http://127.0.0.1:{NGINX}/admin/meetings/recordings/{meeting}", []),
+                    "dashboard": (f"{APP_URL}/api/recordings/list?meeting_id={meeting}", [f"Cookie: {cookie}", "Accept: application/json"]),
+                }
+                row = {"recordings": n, "latency_ms": latency, "concurrency": conns}
+                for way, (url, headers) in ways.items():
+                    before = mock_stats()
+                    r = wrk(url, conns, seconds, headers)
+                    after = mock_stats()
+                    reqs = after["requests"] - before["requests"]
+                    r["upstream_reused_share"] = 1 - (after["connections"] - before["connections"]) / reqs if reqs else None
+                    row[way] = r
+                    log(f"{n:>3} recs, {latency:>2} ms upstream, c={conns:<2} {way:<9} "
+                        f"{r['rps']:8.0f} req/s  p50 {r['p50_ms']:7.2f} ms  p99 {r['p99_ms']:7.2f} ms  "
+                        f"non-2xx {r['non_2xx_3xx']}  reused {fmt_share(r['upstream_reused_share'])}")
+                d, x, g = row["direct"], row["dashboard"], row["nginx"]
+                row["added_p50_ms"] = x["p50_ms"] - d["p50_ms"]
+                row["added_p99_ms"] = x["p99_ms"] - d["p99_ms"]
+                row["rps_vs_nginx"] = x["rps"] / g["rps"]
+                rows.append(row)
+    set_latency(0)
+    return rows
+
+
+def fmt_share(s):
+    return "-" if s is None else f"{100 * s:.1f}%"
+
+
+# ---------------------------------------------------------------- 2. server rendering
+
+def rendering(cookie, site, seconds):
+    rows = []
+    for n in (10, 100, 1000, 5000):
+        meeting = f"{n:0>24}"[-24:].replace("0", "c", 1)
+        seed(meeting, n)
+        path = f"/meetings/{meeting}/recordings"
+        status, _, html = request(APP, "GET", path, headers={"cookie": cookie})
+        assert status == 200, status
+        static = f"bench-static-{n}.html"
+        (site / static).write_bytes(html)
+        page = wrk(f"{APP_URL}{path}", 25, seconds, [f"Cookie: {cookie}"])
+        copy = wrk(f"{APP_URL}/{static}", 25, seconds, [f"Cookie: {cookie}"])
+        row = {"recordings": n, "html_bytes": len(html), "page": page, "static": copy,
+               "vs_static": page["rps"] / copy["rps"]}
+        rows.append(row)
+        log(f"{n:>5} rows  {len(html):>9} B  page {page['rps']:7.0f} req/s p50 {page['p50_ms']:7.2f} ms p99 {page['p99_ms']:7.2f} ms"
+            f"  | static {copy['rps']:7.0f} req/s  ratio {row['vs_static']:.2f}  non-2xx {page['non_2xx_3xx']}")
+    by = {r["recordings"]: r for r in rows}
+    summary = {
+        "p50_growth_100_to_1000": by[1000]["page"]["p50_ms"] / by[100]["page"]["p50_ms"],
+        "us_per_row_100_to_1000": 1000 * (by[1000]["page"]["p50_ms"] - by[100]["page"]["p50_ms"]) / 900,
+        "us_per_row_1000_to_5000": 1000 * (by[5000]["page"]["p50_ms"] - by[1000]["page"]["p50_ms"]) / 4000,
+    }
+    return rows, summary
+
+
+# ---------------------------------------------------------------- 4. what the browser downloads
+
+def downloads(site):
+    import zlib  # noqa: F401  (gzip uses it; brotli comes from node, which has it built in)
+    pkg = site / "pkg"
+    files = sorted(p for p in pkg.iterdir() if p.suffix in (".wasm", ".js", ".css"))
+    node = "const z=require('zlib');const b=require('fs').readFileSync(process.argv[1]);" \
+           "process.stdout.write(String(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))"
+    rows = []
+    for f in files:
+        raw = f.read_bytes()
+        br = int(subprocess.run(["node", "-e", node, str(f)], capture_output=True, text=True, check=True).stdout)
+        _, h, body = request(APP, "GET", f"/pkg/{f.name}", headers={"accept-encoding": "br, gzip"})
+        rows.append({"file": f.name, "raw": len(raw), "gzip": len(gzip.compress(raw, 9)), "brotli": br,
+                     "served_encoding": h.get("content-encoding", "none"), "served_bytes": len(body)})
+        log(f"{f.name:<22} raw {len(raw):>9} B  gzip {rows[-1]['gzip']:>8} B  brotli {br:>8} B  "
+            f"served {rows[-1]['served_encoding']} {len(body)} B")
+    total = {k: sum(r[k] for r in rows) for k in ("raw", "gzip", "brotli", "served_bytes")}
+    return rows, total
+
+
+# ---------------------------------------------------------------- 5. Lighthouse
+
+def lighthouse(cookie, work):
+    lh = ROOT / "bench/node_modules/.bin/lighthouse"
+    meeting = "c" * 20 + "1000"
+    seed(meeting, 1000)
+    headers = work / "lh-headers.json"
+    headers.write_text(json.dumps({"Cookie": cookie}))
+    results = []
+    for name, path in (("home", "/"), ("recordings, 1,000 rows", f"/meetings/{meeting}/recordings")):
+        out = work / f"lh-{len(results)}.json"
+        flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking " \
+                "--disable-component-update --disable-sync --no-first-run"
+        cmd = [str(lh), APP_URL + path, "--preset=desktop", "--output=json", f"--output-path={out}", "--quiet",
+               "--only-categories=performance,accessibility", f"--chrome-flags={flags}", f"--extra-headers={headers}"]
+        p = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")})
+        if p.returncode != 0 or not out.exists():
+            log(f"Lighthouse failed on {path}: {p.stderr.strip()[-400:]}")
+            results.append({"page": name, "error": p.stderr.strip()[-400:]})
+            continue
+        r = json.loads(out.read_text())
+        a = r["audits"]
+        row = {
+            "page": name,
+            "performance": round(100 * r["categories"]["performance"]["score"]),
+            "accessibility": round(100 * r["categories"]["accessibility"]["score"]),
+            "lcp_ms": a["largest-contentful-paint"]["numericValue"],
+            "tbt_ms": a["total-blocking-time"]["numericValue"],
+            "cls": a["cumulative-layout-shift"]["numericValue"],
+            "failed_a11y_audits": [k for k, v in a.items() if v.get("score") == 0
+                                   and k in {x["id"] for x in r["categories"]["accessibility"]["auditRefs"]}],
+        }
+        results.append(row)
+        log(f"{name:<24} performance {row['performance']}  accessibility {row['accessibility']}  "
+            f"LCP {row['lcp_ms']:.0f} ms  TBT {row['tbt_ms']:.0f} ms  CLS {row['cls']:.3f}")
+    return results
+
+
+# ---------------------------------------------------------------- report
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--site", required=True)
+    ap.add_argument("--seconds", type=int, default=5, help="length of each load run")
+    ap.add_argument("--settle", type=int, default=30, help="seconds to wait before the after-load RSS")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="meeting-admin-bench-"))
+    site = work / "site"
+    shutil.copytree(args.site, site)  # a copy, so the static pages we add never touch the build
+    procs = Procs()
+    started = time.time()
+    try:
+        app = start_all(procs, args.bin, site, work)
+        cookie = sign_in()
+        time.sleep(1)
+        idle_kib = rss_kib(app.pid)
+        log(f"dashboard RSS idle: {idle_kib / 1024:.1f} MiB")
+        print("1. the proxy hop", flush=True)
+        hop = proxy_hop(cookie, args.seconds)
+        print("2. server rendering", flush=True)
+        render, render_summary = rendering(cookie, site, args.seconds)
+        peak_kib = rss_kib(app.pid, "VmHWM")
+        print("4. what the browser downloads", flush=True)
+        files, total = downloads(site)
+        print("5. Lighthouse", flush=True)
+        lh = lighthouse(cookie, work)
+        print(f"3. memory (waiting {args.settle} s after the loads)", flush=True)
+        time.sleep(args.settle)
+        after_kib = rss_kib(app.pid)
+        log(f"idle {idle_kib / 1024:.1f} MiB, peak {peak_kib / 1024:.1f} MiB, after {after_kib / 1024:.1f} MiB")
+    finally:
+        procs.stop()
+    results = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "machine": machine(),
+        "seconds_per_run": args.seconds,
+        "proxy_hop": hop,
+        "rendering": render, "rendering_summary": render_summary,
+        "memory_mib": {"idle": idle_kib / 1024, "peak": peak_kib / 1024, "after_30s": after_kib / 1024},
+        "downloads": files, "downloads_total": total,
+        "lighthouse": lh,
+        "wall_seconds": time.time() - started,
+    }
+    (ROOT / "bench/results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(report(results))
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"wrote BENCHMARKS.md and bench/results.json in {results['wall_seconds']:.0f} s")
+
+
+def report(r):
+    from report import render  # bench/report.py: the markdown tables and the target checks
+    return render(r)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()

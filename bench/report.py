@@ -1,0 +1,124 @@
+"""BENCHMARKS.md from bench/results.json: tables, then each target with met / missed."""
+
+
+def ms(v):
+    return f"{v:.2f}"
+
+
+def yes(ok):
+    return "met" if ok else "**missed**"
+
+
+def render(r):
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `scripts/bench.sh` (which builds the release, installs Debian's `wrk` and `nginx` and",
+        "Lighthouse from npm, then runs `bench/bench.py`). Raw figures: `bench/results.json`.",
+        "",
+        f"- Date: {r['date']}; commit `{r['commit']}`",
+        f"- Machine: {r['machine']}; shared, so every comparison below is a ratio measured in the same run",
+        f"- Load: `wrk -t1`, {r['seconds_per_run']} s per figure; the load generator, the mock, nginx and",
+        "  the dashboard share the 2 cores. The dashboard logs every request (JSON, `info`), as deployed.",
+        f"- Whole run: {r['wall_seconds'] / 60:.1f} min",
+        "",
+        "## 1. The proxy hop",
+        "",
+        "`GET` of a meeting's recordings: straight from the mock ConnectyCube (with the key), through",
+        "nginx adding the key header (what a team would otherwise deploy), and through the dashboard's",
+        "server function (`/api/recordings/list`, signed-in session). \"Added\" is the dashboard minus direct.",
+        "\"Reused\" is the share of upstream requests that went over an already open connection.",
+        "",
+        "| recs | upstream latency | conc. | direct req/s | nginx req/s | dashboard req/s | dashboard / nginx | direct p50 / p99 ms | nginx p50 / p99 ms | dashboard p50 / p99 ms | added p50 / p99 ms | reused (nginx, dashboard) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for h in r["proxy_hop"]:
+        d, g, x = h["direct"], h["nginx"], h["dashboard"]
+        share = lambda s: "-" if s is None else f"{100 * s:.1f}%"
+        out.append(
+            f"| {h['recordings']} | {h['latency_ms']} ms | {h['concurrency']} | {d['rps']:.0f} | {g['rps']:.0f} | {x['rps']:.0f} "
+            f"| {h['rps_vs_nginx']:.2f}x | {ms(d['p50_ms'])} / {ms(d['p99_ms'])} | {ms(g['p50_ms'])} / {ms(g['p99_ms'])} "
+            f"| {ms(x['p50_ms'])} / {ms(x['p99_ms'])} | {h['added_p50_ms']:+.2f} / {h['added_p99_ms']:+.2f} "
+            f"| {share(g['upstream_reused_share'])}, {share(x['upstream_reused_share'])} |")
+    errors = sum(h[w]["non_2xx_3xx"] + h[w]["socket_errors"] for h in r["proxy_hop"] for w in ("direct", "nginx", "dashboard"))
+    out += ["", f"Errors (non-2xx or socket) across all of these runs: {errors}.", ""]
+
+    out += [
+        "## 2. Server rendering",
+        "",
+        "The recordings page, server-rendered for a signed-in admin, at 25 connections; \"static\" is the",
+        "same HTML saved as a file and served by the same server (same middleware: session, headers).",
+        "",
+        "| rows | HTML bytes | page req/s | page p50 / p99 ms | static req/s | static p50 / p99 ms | page / static |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for x in r["rendering"]:
+        p, s = x["page"], x["static"]
+        out.append(f"| {x['recordings']:,} | {x['html_bytes']:,} | {p['rps']:.0f} | {ms(p['p50_ms'])} / {ms(p['p99_ms'])} "
+                   f"| {s['rps']:.0f} | {ms(s['p50_ms'])} / {ms(s['p99_ms'])} | {x['vs_static']:.2f}x |")
+    rs = r["rendering_summary"]
+    out += ["",
+            f"Cost per row (p50): {rs['us_per_row_100_to_1000']:.1f} µs from 100 to 1,000 rows, "
+            f"{rs['us_per_row_1000_to_5000']:.1f} µs from 1,000 to 5,000. p50 grows {rs['p50_growth_100_to_1000']:.1f}x from 100 to 1,000 rows.",
+            ""]
+
+    m = r["memory_mib"]
+    out += ["## 3. Memory", "", "Resident set of the dashboard process (the mock runs in its own).", "",
+            "| idle | peak under the loads above | 30 s after they end |", "| ---: | ---: | ---: |",
+            f"| {m['idle']:.1f} MiB | {m['peak']:.1f} MiB | {m['after_30s']:.1f} MiB |", ""]
+
+    t = r["downloads_total"]
+    out += ["## 4. What the browser downloads", "",
+            "First load of any page: these three files (the page's HTML aside). \"Served\" is what the server",
+            "sent for `Accept-Encoding: br, gzip`.", "",
+            "| file | raw | gzip -9 | brotli 11 | served |", "| --- | ---: | ---: | ---: | --- |"]
+    for f in r["downloads"]:
+        out.append(f"| `{f['file']}` | {f['raw']:,} | {f['gzip']:,} | {f['brotli']:,} | {f['served_encoding']}, {f['served_bytes']:,} B |")
+    out += [f"| **total** | {t['raw']:,} | {t['gzip']:,} | {t['brotli']:,} | {t['served_bytes']:,} B |", ""]
+
+    out += ["## 5. Lighthouse", "", "Desktop preset, Debian's Chromium, signed in.", "",
+            "| page | performance | accessibility | LCP | TBT | CLS |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for l in r["lighthouse"]:
+        if "error" in l:
+            out.append(f"| {l['page']} | failed: {l['error'][:120]} | | | | |")
+        else:
+            out.append(f"| {l['page']} | {l['performance']} | {l['accessibility']} | {l['lcp_ms']:.0f} ms | {l['tbt_ms']:.0f} ms | {l['cls']:.3f} |")
+    out.append("")
+
+    out += ["## Targets", "", "| target | figure | |", "| --- | --- | --- |"]
+    for name, figure, ok in targets(r):
+        out.append(f"| {name} | {figure} | {yes(ok)} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def targets(r):
+    c32 = [h for h in r["proxy_hop"] if h["concurrency"] == 32]
+    worst_p50 = max(h["added_p50_ms"] for h in c32)
+    worst_p99 = max(h["added_p99_ms"] for h in c32)
+    worst_ratio = min(h["rps_vs_nginx"] for h in c32)
+    yield "dashboard adds at most 0.3 ms p50 over direct, concurrency 32", f"worst case {worst_p50:+.2f} ms", worst_p50 <= 0.3
+    yield "dashboard adds at most 1 ms p99 over direct, concurrency 32", f"worst case {worst_p99:+.2f} ms", worst_p99 <= 1.0
+    yield "dashboard serves at least 0.5x nginx's requests/s, concurrency 32", f"worst case {worst_ratio:.2f}x", worst_ratio >= 0.5
+    k = next(x for x in r["rendering"] if x["recordings"] == 1000)
+    yield "recordings page, 1,000 rows: p99 at most 10 ms", f"{k['page']['p99_ms']:.2f} ms", k["page"]["p99_ms"] <= 10
+    yield "recordings page, 1,000 rows: at least 0.7x the static copy's requests/s", f"{k['vs_static']:.2f}x", k["vs_static"] >= 0.7
+    g = r["rendering_summary"]["p50_growth_100_to_1000"]
+    yield "p50 grows at most 10x from 100 to 1,000 rows", f"{g:.1f}x", g <= 10
+    br = r["downloads_total"]["brotli"]
+    yield "first load at most 150 KiB brotli (wasm + JS + CSS)", f"{br / 1024:.0f} KiB", br <= 150 * 1024
+    enc = {f["served_encoding"] for f in r["downloads"]}
+    yield "served compressed", ", ".join(sorted(enc)), "none" not in enc
+    m = r["memory_mib"]
+    yield "RSS at most 20 MB idle", f"{m['idle']:.1f} MiB", m["idle"] * 1.048576 <= 20
+    yield "RSS at most 150 MB under load", f"{m['peak']:.1f} MiB", m["peak"] * 1.048576 <= 150
+    yield "RSS back within 50 MB of idle 30 s after", f"{m['after_30s'] - m['idle']:+.1f} MiB", (m["after_30s"] - m["idle"]) * 1.048576 <= 50
+    for l in r["lighthouse"]:
+        if "error" in l:
+            yield f"Lighthouse on {l['page']}", "did not run", False
+            continue
+        yield f"Lighthouse performance at least 95 ({l['page']})", str(l["performance"]), l["performance"] >= 95
+        yield f"Lighthouse accessibility 100 ({l['page']})", str(l["accessibility"]), l["accessibility"] == 100
+        yield f"LCP at most 1 s ({l['page']})", f"{l['lcp_ms']:.0f} ms", l["lcp_ms"] <= 1000
+        yield f"TBT at most 150 ms ({l['page']})", f"{l['tbt_ms']:.0f} ms", l["tbt_ms"] <= 150
+        yield f"CLS at most 0.05 ({l['page']})", f"{l['cls']:.3f}", l["cls"] <= 0.05

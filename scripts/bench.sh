@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole benchmark in one run (about 8 minutes on 2 cores once built): builds the release,
+# installs its tools (Debian's wrk and nginx, Lighthouse from npm), measures, and writes
+# BENCHMARKS.md and bench/results.json. It prints figures; it never fails on a missed target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-tools.sh --test
+source scripts/env.sh
+
+if ! command -v wrk >/dev/null; then
+  echo "==> installing wrk from Debian"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk
+fi
+if ! cmp -s bench/package-lock.json bench/node_modules/.package-lock.json 2>/dev/null; then
+  echo "==> installing Lighthouse (npm ci)"
+  (cd bench && npm ci --no-audit --no-fund)
+fi
+
+echo "==> building the release"
+cargo leptos build --release --precompress
+
+echo "==> measuring"
+exec python3 bench/bench.py --bin "$CARGO_TARGET_DIR/release/meeting-admin" --site "$LEPTOS_SITE_ROOT" "$@"
