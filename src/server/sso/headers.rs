@@ -24,18 +24,23 @@ pub enum FromHeaders {
     Refused(String),
 }
 
+/// The header's value, refusing a request that sends it twice (which copy would a proxy have set?).
+pub fn at_most_once<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<Option<&'h http::HeaderValue>, String> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(format!("the request carries the {name} header more than once"));
+    }
+    Ok(first)
+}
+
 /// The header's value, if it is there exactly once and not also in a look-alike spelling.
 fn single(headers: &HeaderMap, name: &HeaderName) -> Result<Option<String>, String> {
     let twin = name.as_str().replace('-', "_");
     if headers.keys().any(|k| k.as_str() != name.as_str() && k.as_str().replace('-', "_") == twin) {
         return Err(format!("the request carries a look-alike of the {name} header"));
     }
-    let mut values = headers.get_all(name).iter();
-    let first = values.next();
-    if values.next().is_some() {
-        return Err(format!("the request carries the {name} header more than once"));
-    }
-    match first {
+    match at_most_once(headers, name)? {
         None => Ok(None),
         Some(v) => v.to_str().map(|s| Some(s.trim().to_owned())).map_err(|_| format!("the {name} header is not text")),
     }

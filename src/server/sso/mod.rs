@@ -189,11 +189,10 @@ enum Verdict {
 async fn verdict(sso: &Sso, req: &http::request::Parts) -> Verdict {
     match &*sso.kind {
         Kind::Jwt(cache) => {
-            let values: Vec<_> = req.headers.get_all(cache.header()).iter().collect();
-            let token = match values.as_slice() {
-                [] => return Verdict::Absent,
-                [one] => one.to_str().unwrap_or_default().trim().to_owned(),
-                _ => return Verdict::Refused(StatusCode::BAD_REQUEST, format!("the {} header is sent more than once", cache.header())),
+            let token = match headers::at_most_once(&req.headers, cache.header()) {
+                Ok(None) => return Verdict::Absent,
+                Ok(Some(one)) => one.to_str().unwrap_or_default().trim().to_owned(),
+                Err(why) => return Verdict::Refused(StatusCode::BAD_REQUEST, format!("Refused: {why}.")),
             };
             match cache.verify(&token).await {
                 Ok(v) => match sso.staff(v.identity, &v.groups) {
