@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { isJs, seedMeeting } from './helpers';
+import { open, seedMeeting } from './helpers';
 
 // nginx (gateway/nginx.conf) plays the company's SSO gateway in front of a second app instance
 // that trusts identity headers only from nginx's address and has local sign-in turned off.
@@ -9,8 +9,7 @@ const APP_DIRECT = 'http://127.0.0.1:3458';
 
 test('through the gateway staff land signed in, with the role their groups give, and changes carry their name', async ({ page, request }, info) => {
   const id = await seedMeeting(request, 2);
-  await page.goto(`${GATEWAY}/`);
-  if (isJs(info)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await open(page, `${GATEWAY}/`, info);
   const who = page.locator('.who');
   await expect(who).toContainText('sam@example.com');
   await expect(who.getByTitle('Your role')).toHaveText('admin');
@@ -19,8 +18,7 @@ test('through the gateway staff land signed in, with the role their groups give,
   await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
 
   // A change through the gateway: the same-origin check and roles apply as for local accounts.
-  await page.goto(`${GATEWAY}/meetings/${id}/recordings`);
-  if (isJs(info)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await open(page, `${GATEWAY}/meetings/${id}/recordings`, info);
   await page.getByRole('link', { name: 'Delete all recordings' }).click();
   await page.getByLabel('Reason or ticket reference').fill('SSO-1 through the gateway');
   await page.getByRole('button', { name: 'Delete 2 recordings' }).click();
