@@ -20,6 +20,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from report import fmt_share, render  # bench/report.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-key-not-a-real-one-3b9f"
 MOCK, APP, NGINX = 3600, 3601, 3602
@@ -211,10 +213,6 @@ def proxy_hop(cookie, seconds):
     return rows
 
 
-def fmt_share(s):
-    return "-" if s is None else f"{100 * s:.1f}%"
-
-
 # ---------------------------------------------------------------- 2. server rendering
 
 def rendering(cookie, site, seconds):
@@ -246,7 +244,6 @@ def rendering(cookie, site, seconds):
 # ---------------------------------------------------------------- 4. what the browser downloads
 
 def downloads(site):
-    import zlib  # noqa: F401  (gzip uses it; brotli comes from node, which has it built in)
     pkg = site / "pkg"
     files = sorted(p for p in pkg.iterdir() if p.suffix in (".wasm", ".js", ".css"))
     node = "const z=require('zlib');const b=require('fs').readFileSync(process.argv[1]);" \
@@ -358,16 +355,10 @@ def main():
         "wall_seconds": time.time() - started,
     }
     (ROOT / "bench/results.json").write_text(json.dumps(results, indent=1) + "\n")
-    (ROOT / "BENCHMARKS.md").write_text(report(results))
+    (ROOT / "BENCHMARKS.md").write_text(render(results))
     shutil.rmtree(work, ignore_errors=True)
     print(f"wrote BENCHMARKS.md and bench/results.json in {results['wall_seconds']:.0f} s")
 
 
-def report(r):
-    from report import render  # bench/report.py: the markdown tables and the target checks
-    return render(r)
-
-
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parent))
     main()

@@ -5,6 +5,10 @@ def ms(v):
     return f"{v:.2f}"
 
 
+def fmt_share(s):
+    return "-" if s is None else f"{100 * s:.1f}%"
+
+
 def yes(ok):
     return "met" if ok else "**missed**"
 
@@ -34,12 +38,11 @@ def render(r):
     ]
     for h in r["proxy_hop"]:
         d, g, x = h["direct"], h["nginx"], h["dashboard"]
-        share = lambda s: "-" if s is None else f"{100 * s:.1f}%"
         out.append(
             f"| {h['recordings']} | {h['latency_ms']} ms | {h['concurrency']} | {d['rps']:.0f} | {g['rps']:.0f} | {x['rps']:.0f} "
             f"| {h['rps_vs_nginx']:.2f}x | {ms(d['p50_ms'])} / {ms(d['p99_ms'])} | {ms(g['p50_ms'])} / {ms(g['p99_ms'])} "
             f"| {ms(x['p50_ms'])} / {ms(x['p99_ms'])} | {h['added_p50_ms']:+.2f} / {h['added_p99_ms']:+.2f} "
-            f"| {share(g['upstream_reused_share'])}, {share(x['upstream_reused_share'])} |")
+            f"| {fmt_share(g['upstream_reused_share'])}, {fmt_share(x['upstream_reused_share'])} |")
     errors = sum(h[w]["non_2xx_3xx"] + h[w]["socket_errors"] for h in r["proxy_hop"] for w in ("direct", "nginx", "dashboard"))
     out += ["", f"Errors (non-2xx or socket) across all of these runs: {errors}.", ""]
 
