@@ -46,8 +46,8 @@ pub enum AppError {
     UpstreamRejected { status: u16, messages: Vec<String> },
     #[error("ConnectyCube sent a reply we could not read ({detail}). Request id {request_id}.")]
     UpstreamBadReply { detail: String, request_id: String },
-    #[error("ConnectyCube did not answer in time, so we cannot tell whether it managed to {action}. Check before retrying. Request id {request_id}.")]
-    OutcomeUnknown { action: String, request_id: String },
+    #[error("ConnectyCube {}, so we cannot tell whether it managed to {action}. Check before retrying. Request id {request_id}.", cause.phrase())]
+    OutcomeUnknown { action: String, cause: NoClearAnswer, request_id: String },
     #[error("The recordings changed since you opened the confirmation: you confirmed {expected}, there are now {found}. Review the list and confirm again.")]
     ListChanged { expected: usize, found: usize },
     #[error("Nothing was changed: the audit log cannot be written right now, and changes are only made when they can be recorded. Request id {request_id}.")]
@@ -56,6 +56,28 @@ pub enum AppError {
     Internal { request_id: String },
     #[error("Could not reach Meeting Admin's server: {detail}")]
     Transport { detail: String },
+}
+
+/// Why a change sent to the vendor may or may not have happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoClearAnswer {
+    /// Our timeout passed with no reply.
+    Timeout,
+    /// The connection broke after the request went out.
+    BrokeOff,
+    /// It answered 2xx, with a body we could not read.
+    Unreadable,
+}
+
+impl NoClearAnswer {
+    fn phrase(self) -> &'static str {
+        match self {
+            Self::Timeout => "did not answer in time",
+            Self::BrokeOff => "broke off the connection before it finished answering",
+            Self::Unreadable => "answered with a reply we could not read",
+        }
+    }
 }
 
 fn rate_limited_message(after: Option<u64>) -> String {
@@ -87,7 +109,8 @@ impl AppError {
             Self::UpstreamKeyRejected { .. } | Self::UpstreamRejected { .. } | Self::UpstreamBadReply { .. } => 502,
             Self::UpstreamRateLimited { .. } => 429,
             Self::UpstreamUnavailable { .. } => 503,
-            Self::OutcomeUnknown { .. } => 504,
+            Self::OutcomeUnknown { cause: NoClearAnswer::Timeout, .. } => 504,
+            Self::OutcomeUnknown { .. } => 502,
             Self::AuditUnavailable { .. } => 503,
             Self::Internal { .. } | Self::Transport { .. } => 500,
         }

@@ -36,9 +36,11 @@ pub fn fail(err: AppError) -> AppError {
     if let Some(res) = use_context::<ResponseOptions>().filter(|_| !from_html_form()) {
         res.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
+    // The request id is named here too: during server rendering this runs outside the request's span.
+    let request_id = request_id();
     match err.status() {
-        500.. => tracing::error!(status = err.status(), error = %err, "request failed"),
-        _ => tracing::info!(status = err.status(), error = %err, "request refused"),
+        500.. => tracing::error!(%request_id, status = err.status(), error = %err, "request failed"),
+        _ => tracing::info!(%request_id, status = err.status(), error = %err, "request refused"),
     }
     err
 }

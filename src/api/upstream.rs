@@ -1,6 +1,6 @@
 //! From what the vendor did to what the user reads.
 
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, NoClearAnswer};
 use crate::server::connectycube::UpstreamError;
 
 /// Which call failed: decides how a timeout reads.
@@ -34,29 +34,29 @@ fn our_field(vendor: &str) -> &str {
 }
 
 pub fn to_app_error(err: UpstreamError, call: Call, request_id: String) -> AppError {
+    // A change that may have reached the vendor is never reported as failed or done.
+    let unknown = |cause| {
+        call.changes_something()
+            .map(|action| AppError::OutcomeUnknown { action: action.to_owned(), cause, request_id: request_id.clone() })
+    };
     match err {
-        UpstreamError::Timeout(after) => match call.changes_something() {
-            Some(action) => AppError::OutcomeUnknown { action: action.to_owned(), request_id },
-            None => AppError::UpstreamUnavailable { detail: format!("no answer within {} s", after.as_secs_f32()) },
-        },
-        UpstreamError::Interrupted(_) if call.changes_something().is_some() => AppError::OutcomeUnknown {
-            action: call.changes_something().unwrap_or_default().to_owned(),
-            request_id,
-        },
-        UpstreamError::Interrupted(_) => AppError::UpstreamUnavailable { detail: "the connection broke off mid-reply".into() },
+        UpstreamError::Timeout(after) => unknown(NoClearAnswer::Timeout)
+            .unwrap_or_else(|| AppError::UpstreamUnavailable { detail: format!("no answer within {} s", after.as_secs_f32()) }),
+        UpstreamError::Interrupted(_) => unknown(NoClearAnswer::BrokeOff)
+            .unwrap_or_else(|| AppError::UpstreamUnavailable { detail: "the connection broke off mid-reply".into() }),
+        UpstreamError::BadReply(detail) => unknown(NoClearAnswer::Unreadable)
+            .unwrap_or(AppError::UpstreamBadReply { detail, request_id }),
         UpstreamError::Connect(_) => AppError::UpstreamUnavailable { detail: "could not connect".into() },
         UpstreamError::KeyRejected { status, .. } => AppError::UpstreamKeyRejected { status },
         UpstreamError::RateLimited { retry_after } => {
             AppError::UpstreamRateLimited { retry_after_secs: retry_after.map(|d| d.as_secs().max(1)) }
         }
-        UpstreamError::Status { status: 500.., .. } | UpstreamError::UnreadableError { status: 500.. } => {
-            let status = match &err {
-                UpstreamError::Status { status, .. } | UpstreamError::UnreadableError { status } => *status,
-                _ => 500,
-            };
+        UpstreamError::Status { status: status @ 500.., .. } | UpstreamError::UnreadableError { status: status @ 500.. } => {
             AppError::UpstreamUnavailable { detail: format!("it answered HTTP {status}") }
         }
-        UpstreamError::Status { status, errors } if !errors.fields.is_empty() && matches!(status, 400 | 422) => {
+        // Only the create form has fields the vendor can name; elsewhere its field errors are
+        // just its reasons.
+        UpstreamError::Status { status: status @ (400 | 422), errors } if call == Call::CreateMeeting && !errors.fields.is_empty() => {
             AppError::Invalid {
                 fields: errors
                     .fields
@@ -64,7 +64,7 @@ pub fn to_app_error(err: UpstreamError, call: Call, request_id: String) -> AppEr
                     .map(|(f, msgs)| FieldError::new(our_field(f), format!("ConnectyCube says: {f} {}", msgs.join(", "))))
                     .collect(),
                 message: Some(if errors.general.is_empty() {
-                    "ConnectyCube refused some fields.".to_owned()
+                    format!("ConnectyCube refused some fields (HTTP {status}).")
                 } else {
                     format!("ConnectyCube refused the request: {}", errors.general.join("; "))
                 }),
@@ -79,7 +79,6 @@ pub fn to_app_error(err: UpstreamError, call: Call, request_id: String) -> AppEr
             detail: format!("an unexpected redirect (HTTP {status}); check CONNECTYCUBE_API_URL"),
             request_id,
         },
-        UpstreamError::BadReply(detail) => AppError::UpstreamBadReply { detail, request_id },
     }
 }
 
@@ -102,6 +101,24 @@ mod tests {
         assert!(matches!(map(t, Call::ListRecordings), AppError::UpstreamUnavailable { .. }));
         let msg = map(UpstreamError::Timeout(Duration::from_secs(1)), Call::DeleteRecordings).to_string();
         assert!(msg.contains("Check before retrying"), "{msg}");
+    }
+
+    #[test]
+    fn a_change_with_a_broken_or_unreadable_reply_is_outcome_unknown() {
+        let broke = map(UpstreamError::Interrupted("reset".into()), Call::DeleteRecordings);
+        assert!(matches!(broke, AppError::OutcomeUnknown { cause: NoClearAnswer::BrokeOff, .. }), "{broke:?}");
+        assert_eq!(broke.status(), 502);
+        let unreadable = map(UpstreamError::BadReply("eof".into()), Call::CreateMeeting);
+        assert!(unreadable.to_string().contains("could not read"), "{unreadable}");
+        assert!(matches!(map(UpstreamError::BadReply("eof".into()), Call::ListRecordings), AppError::UpstreamBadReply { .. }));
+        assert_eq!(map(UpstreamError::Timeout(Duration::from_secs(1)), Call::CreateMeeting).status(), 504);
+    }
+
+    #[test]
+    fn vendor_field_errors_outside_the_create_form_are_reasons() {
+        let errors = VendorErrors { fields: vec![("name".into(), vec!["can't be blank".into()])], general: vec![] };
+        let e = map(UpstreamError::Status { status: 422, errors }, Call::DeleteRecordings);
+        assert_eq!(e, AppError::UpstreamRejected { status: 422, messages: vec!["name can't be blank".into()] });
     }
 
     #[test]

@@ -50,6 +50,11 @@ pub struct Faults {
     pub truncated: bool,
     /// Close the connection without a usable reply.
     pub drop_connection: bool,
+    /// Answer 200 with exactly this body (complete, but not what the vendor sends: HTML from a
+    /// captive proxy, cut-off JSON with a matching length, the wrong shape).
+    pub raw_body: Option<String>,
+    /// Fault one in this many matching requests (every Nth), the rest behave; for soak tests.
+    pub one_in: Option<u32>,
     /// Fault only this many requests, then behave; `None` means until cleared.
     pub count: Option<u32>,
     /// Fault only requests with this method (e.g. `DELETE`); `None` means all.
@@ -75,6 +80,8 @@ struct Data {
     meetings: HashMap<String, Value>,
     requests: VecDeque<ReceivedRequest>,
     faults: Faults,
+    /// Matching requests seen while `faults.one_in` is set.
+    fault_tick: u64,
 }
 
 /// Requests and TCP connections the mock has taken, for the benchmark's connection-reuse share.
@@ -137,6 +144,7 @@ impl MockUpstream {
                 meetings: HashMap::new(),
                 requests: VecDeque::new(),
                 faults: Faults::default(),
+                fault_tick: 0,
             }),
         }))
     }
@@ -210,7 +218,9 @@ impl MockUpstream {
     }
 
     pub fn set_faults(&self, faults: Faults) {
-        self.data().faults = faults;
+        let mut data = self.data();
+        data.faults = faults;
+        data.fault_tick = 0;
     }
 
     pub fn requests(&self) -> Vec<ReceivedRequest> {
@@ -275,9 +285,13 @@ impl MockUpstream {
                 body,
             });
             let f = data.faults.clone();
-            let active = f != Faults::default()
+            let mut active = f != Faults::default()
                 && f.count != Some(0)
                 && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
+            if let (true, Some(n)) = (active, f.one_in) {
+                data.fault_tick += 1;
+                active = data.fault_tick % u64::from(n.max(1)) == 0;
+            }
             if active {
                 if let Some(n) = data.faults.count.as_mut() {
                     *n -= 1;
@@ -299,6 +313,9 @@ impl MockUpstream {
         }
         if f.truncated {
             return Err(broken_body(br#"[{"_id":"6932e49ab470430179b26dcb","room_id":"69"#));
+        }
+        if let Some(body) = f.raw_body {
+            return Err((StatusCode::OK, [("content-type", "application/json")], body).into_response());
         }
         if f.non_json {
             return Err((StatusCode::BAD_GATEWAY, [("content-type", "text/html")], "<html><body><h1>502 Bad Gateway</h1></body></html>").into_response());

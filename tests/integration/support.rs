@@ -137,6 +137,13 @@ impl TestApp {
         Self::launch(upstream, &args).await
     }
 
+    /// The vendor's address has nothing listening (a port that was just free).
+    pub async fn spawn_unreachable() -> Self {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let url = format!("http://{closed}");
+        Self::launch(Mock::start().await, &["--api-key", KEY, "--api-url", &url]).await
+    }
+
     /// No key: the app starts its own in-process mock, as `serve` does for a demo.
     pub async fn spawn_demo() -> Self {
         // This mock stays unused; the app's own is reachable only through the app.
@@ -191,5 +198,71 @@ impl TestApp {
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http.post_form(path, form).await
+    }
+}
+
+/// Every log line the servers in this test binary write, as JSON, and the panics they raise.
+pub mod logs {
+    use std::io;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use tracing_subscriber::fmt::MakeWriter;
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Capture {
+        type Writer = Capture;
+        fn make_writer(&'a self) -> Self::Writer {
+            self.clone()
+        }
+    }
+
+    static CAPTURE: OnceLock<Capture> = OnceLock::new();
+    static SERVER_PANICS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Starts capturing (once per test binary): JSON lines, as `LOG_FORMAT=json` writes them.
+    pub fn capture() {
+        CAPTURE.get_or_init(|| {
+            let capture = Capture::default();
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter("info")
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_writer(capture.clone())
+                .try_init();
+            // A failed assertion panics in tests/; a panic anywhere else is the server's.
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if !info.location().is_some_and(|l| l.file().starts_with("tests/")) {
+                    SERVER_PANICS.fetch_add(1, Ordering::SeqCst);
+                }
+                default(info);
+            }));
+            capture
+        });
+    }
+
+    /// Lines containing `needle` (a request id, say).
+    pub fn lines_with(needle: &str) -> Vec<String> {
+        let Some(c) = CAPTURE.get() else { return vec![] };
+        let all = c.0.lock().unwrap();
+        String::from_utf8_lossy(&all).lines().filter(|l| l.contains(needle)).map(str::to_owned).collect()
+    }
+
+    pub fn server_panics() -> usize {
+        SERVER_PANICS.load(Ordering::SeqCst)
     }
 }
