@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod cli;
 mod client;
+mod crash;
 mod faults;
 mod health;
 mod meetings_api;

@@ -1,0 +1,198 @@
+//! The audit log survives a crash: the real binary is killed (SIGKILL) in the middle of a burst
+//! of creates and deletes, then started again on the same SQLite file.
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use meeting_admin::server::mock_upstream::Faults;
+use serde_json::Value;
+
+use crate::support::{Browser, Mock, KEY};
+
+const PASSWORD: &str = "crash test password";
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start(db: &str, upstream: &str) -> Server {
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
+        .args(["--database-url", db, "--addr", &format!("127.0.0.1:{port}"), "--public-url", &url])
+        .args(["--api-url", upstream, "--upstream-timeout", "5s", "--admin-password", PASSWORD])
+        .env("CONNECTYCUBE_ADMIN_API_KEY", KEY)
+        .env_remove("CONNECTYCUBE_ADMIN_API_KEY_FILE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let probe = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while probe.get(format!("{url}/readyz")).send().await.map(|r| r.status() != 200).unwrap_or(true) {
+        assert!(Instant::now() < deadline, "the server did not become ready");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Server { child, url }
+}
+
+fn meeting(n: usize) -> String {
+    format!("{:024x}", 0xc0ffee_0000_usize + n)
+}
+
+fn create_form(name: &str) -> Vec<(&'static str, String)> {
+    [
+        ("form[host_id]", "32242"),
+        ("form[name]", name),
+        ("form[start]", "2026-07-15T10:00"),
+        ("form[end]", "2026-07-15T11:00"),
+        ("form[timezone]", "Europe/Riga"),
+        ("form[notify_metric]", "hours"),
+        ("form[notify_value]", "1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
+/// A test that fails must not leave a server running.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One worker (its client carries the session cookie): alternately creates a meeting and deletes the recordings of one of its own
+/// meetings, until the server stops answering.
+async fn worker(b: Browser, w: usize) -> usize {
+    let mut sent = 0;
+    for i in 0.. {
+        let res = if i % 2 == 0 {
+            let form = create_form(&format!("crash {w}-{i}"));
+            let req = b.client.post(format!("{}/api/meetings/create", b.base)).header("origin", &b.base).form(&form);
+            req.send().await
+        } else {
+            let id = meeting(w * 1000 + i);
+            let form = [("meeting_id", id.as_str()), ("expected_count", "3"), ("reason", "crash test")];
+            let req = b.client.post(format!("{}/api/recordings/delete", b.base)).header("origin", &b.base);
+            req.form(&form).send().await
+        };
+        if res.is_err() {
+            break;
+        }
+        sent += 1;
+    }
+    sent
+}
+
+fn export(db: &str) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
+        .args(["--database-url", db, "audit", "export", "--since", "1d"])
+        .env_remove("CONNECTYCUBE_ADMIN_API_KEY")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_change_the_vendor_saw_is_in_the_audit_log_after_a_kill() {
+    const WORKERS: usize = 12;
+    let upstream = Mock::start().await;
+    for w in 0..WORKERS {
+        for i in 0..100 {
+            upstream.mock.seed(&meeting(w * 1000 + i), 3);
+        }
+    }
+    // Every vendor call takes a while, so some are always in flight when the kill comes.
+    upstream.faults(Faults { latency_ms: 120, ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
+
+    let mut server = start(&db, &upstream.url).await;
+    let b = Browser::new(&server.url);
+    assert_eq!(b.sign_in("admin", PASSWORD).await.status(), 200);
+    let cookie = b.cookie().unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("cookie", cookie.parse().unwrap());
+    let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let workers: Vec<_> = (0..WORKERS).map(|w| tokio::spawn(worker(Browser { client: client.clone(), ..b.clone() }, w))).collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.child.kill().unwrap(); // SIGKILL: no shutdown code runs.
+    server.child.wait().unwrap();
+    drop(server);
+    let mut answered = 0;
+    for w in workers {
+        answered += w.await.unwrap();
+    }
+
+    let received = upstream.mock.requests();
+    let creates: Vec<String> = received
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.body.as_ref().unwrap()["name"].as_str().unwrap().to_owned())
+        .collect();
+    let deletes: Vec<String> = received
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| r.path.rsplit('/').next().unwrap().to_owned())
+        .collect();
+    assert!(creates.len() >= 10 && deletes.len() >= 10, "a real burst: {} creates, {} deletes", creates.len(), deletes.len());
+
+    // Started again on the same file, it serves, and the log has every change the vendor saw.
+    let server = start(&db, &upstream.url).await;
+    let entries = export(&db);
+    let mut by_detail: HashMap<String, &Value> = HashMap::new();
+    for e in entries.iter().filter(|e| e["action"] == "create_meeting") {
+        by_detail.insert(e["detail"].as_str().unwrap().to_owned(), e);
+    }
+    for name in &creates {
+        let detail = format!("'{name}' for host 32242");
+        assert!(by_detail.contains_key(&detail), "the vendor created {name:?} but the log has no entry");
+    }
+    let deleted: HashMap<&str, &Value> = entries
+        .iter()
+        .filter(|e| e["action"] == "delete_recordings")
+        .map(|e| (e["meeting_id"].as_str().unwrap(), e))
+        .collect();
+    for id in &deletes {
+        assert!(deleted.contains_key(id.as_str()), "the vendor deleted {id}'s recordings but the log has no entry");
+    }
+    // Changes cut off by the kill have no outcome, and say so; none claims an outcome it never had.
+    let changes: Vec<&Value> = entries.iter().filter(|e| e["action"] == "create_meeting" || e["action"] == "delete_recordings").collect();
+    let unrecorded: Vec<&&Value> = changes.iter().filter(|e| e["outcome_recorded"] == false).collect();
+    assert!(!unrecorded.is_empty(), "some changes were in flight at the kill");
+    assert!(unrecorded.iter().all(|e| e["outcome"] == "unknown"));
+    for e in changes.iter().filter(|e| e["outcome"] == "succeeded") {
+        match e["action"].as_str() {
+            Some("create_meeting") => {
+                let name = e["detail"].as_str().unwrap().split('\'').nth(1).unwrap();
+                assert!(creates.iter().any(|c| c == name), "{e}");
+            }
+            _ => assert!(deletes.iter().any(|d| Some(d.as_str()) == e["meeting_id"].as_str()), "{e}"),
+        }
+    }
+    let b = Browser::new(&server.url);
+    assert_eq!(b.sign_in("admin", PASSWORD).await.status(), 200);
+    let interrupted = unrecorded.iter().find(|e| e["action"] == "delete_recordings").or(unrecorded.first()).unwrap();
+    let page = match interrupted["meeting_id"].as_str() {
+        Some(id) => format!("/audit?filter[meeting_id]={id}"),
+        None => "/audit".to_owned(),
+    };
+    let html = b.get(&page).await.text().await.unwrap();
+    assert!(html.contains("outcome unknown"), "{page} shows the interrupted change as outcome unknown");
+    eprintln!(
+        "crash: {answered} answered before the kill; the vendor saw {} creates and {} deletes; {} changes logged, {} without an outcome",
+        creates.len(),
+        deletes.len(),
+        changes.len(),
+        unrecorded.len()
+    );
+}
