@@ -76,7 +76,7 @@ pub async fn delete_recordings(meeting_id: String, expected_count: String, reaso
     let mut entry = intent(AuditAction::DeleteRecordings, Some(staff.clone()), Some(id.to_string()), Some(reason));
     entry.detail = Some(format!("confirmed {expected} recording{}", if expected == 1 { "" } else { "s" }));
     let audit_id = begin_change(&state, &entry).await?;
-    let failed = |e: crate::server::connectycube::UpstreamError, call: Call| {
+    let failed = |e: crate::domain::UpstreamError, call: Call| {
         let vendor_status = e.status();
         let err = fail(to_app_error(e, call, request_id()));
         let outcome = if matches!(err, AppError::OutcomeUnknown { .. }) { Outcome::Unknown } else { Outcome::Failed };

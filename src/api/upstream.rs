@@ -1,7 +1,7 @@
 //! From what the vendor did to what the user reads.
 
 use crate::error::{AppError, FieldError, NoClearAnswer};
-use crate::server::connectycube::UpstreamError;
+use crate::domain::UpstreamError;
 
 /// Which call failed: decides how a timeout reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +87,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::server::vendor_errors::VendorErrors;
+    use crate::domain::VendorErrors;
 
     fn map(e: UpstreamError, call: Call) -> AppError {
         to_app_error(e, call, "rid-1".into())

@@ -11,6 +11,8 @@ mod recording;
 mod schedule;
 mod staff;
 mod units;
+mod vendor_errors;
+mod vendor_reply;
 
 pub use audit::{
     audit_csv, format_rfc3339_ms, format_utc_ms, AuditAction, AuditEntry, AuditFilterForm, AuditPage, AuditQuery, Outcome,
@@ -25,3 +27,5 @@ pub use recording::{LinkExpiry, Recording, RecordingSummary};
 pub use schedule::{LocalDateTime, Zone};
 pub use staff::{Permission, Role, SignInMethod, Staff};
 pub use units::{format_bytes, format_duration_ms};
+pub use vendor_errors::VendorErrors;
+pub use vendor_reply::{decode_reply, Reply, UpstreamError};

@@ -8,66 +8,15 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::secret::Secret;
-use super::vendor_errors::VendorErrors;
-use crate::domain::{Meeting, MeetingId, NewMeeting, Recording, UserId};
+pub use crate::domain::{Reply, UpstreamError};
+use crate::domain::{decode_reply, Meeting, MeetingId, NewMeeting, Recording, UserId};
 
 pub const KEY_HEADER: &str = "CB-Administration-API-Key";
-
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-pub enum UpstreamError {
-    #[error("timed out after {0:?}")]
-    Timeout(Duration),
-    #[error("could not connect: {0}")]
-    Connect(String),
-    #[error("connection failed while reading the reply: {0}")]
-    Interrupted(String),
-    #[error("key rejected (HTTP {status}): {}", messages.join("; "))]
-    KeyRejected { status: u16, messages: Vec<String> },
-    #[error("rate limited (retry after {retry_after:?})")]
-    RateLimited { retry_after: Option<Duration> },
-    #[error("HTTP {status}: {}", errors.all_messages().join("; "))]
-    Status { status: u16, errors: VendorErrors },
-    #[error("HTTP {status} with a body that is not the vendor's error JSON")]
-    UnreadableError { status: u16 },
-    #[error("unexpected redirect (HTTP {status}); not followed")]
-    Redirect { status: u16 },
-    #[error("reply could not be decoded: {0}")]
-    BadReply(String),
-}
-
-/// A successful reply and the HTTP status it came with (the audit log records it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply<T> {
-    pub status: u16,
-    pub value: T,
-}
-
-impl UpstreamError {
-    /// The vendor's HTTP status, when it answered at all.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::KeyRejected { status, .. }
-            | Self::Status { status, .. }
-            | Self::UnreadableError { status }
-            | Self::Redirect { status } => Some(*status),
-            Self::RateLimited { .. } => Some(429),
-            Self::Timeout(_) | Self::Connect(_) | Self::Interrupted(_) | Self::BadReply(_) => None,
-        }
-    }
-
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Connect(_) | Self::RateLimited { .. } => true,
-            Self::UnreadableError { status } | Self::Status { status, .. } => matches!(status, 502..=504),
-            _ => false,
-        }
-    }
-}
 
 /// How idempotent calls are retried. POST is never retried.
 #[derive(Debug, Clone, Copy)]
@@ -209,44 +158,24 @@ impl AdminClient {
         let result = self.exchange(req).await;
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
         match &result {
-            Ok((status, _)) => tracing::info!(endpoint, attempt, status, latency_ms, "ConnectyCube call"),
+            Ok((status, _, _)) => tracing::info!(endpoint, attempt, status, latency_ms, "ConnectyCube call"),
             Err(e) => tracing::warn!(endpoint, attempt, latency_ms, error = %e, "ConnectyCube call failed"),
         }
-        let (status, body) = result?;
-        serde_json::from_slice(&body).map(|value| Reply { status, value }).map_err(|e| {
-            let err = UpstreamError::BadReply(e.to_string());
-            tracing::warn!(endpoint, error = %err, "ConnectyCube reply not understood");
-            err
+        let (status, retry_after, body) = result?;
+        decode_reply(status, retry_after.as_deref(), &body).inspect_err(|err| {
+            if matches!(err, UpstreamError::BadReply(_)) {
+                tracing::warn!(endpoint, error = %err, "ConnectyCube reply not understood");
+            }
         })
     }
 
-    async fn exchange(&self, req: reqwest::RequestBuilder) -> Result<(u16, bytes::Bytes), UpstreamError> {
+    /// The status, the `Retry-After` header and the whole body, or what broke on the way.
+    async fn exchange(&self, req: reqwest::RequestBuilder) -> Result<(u16, Option<String>, bytes::Bytes), UpstreamError> {
         let resp = req.send().await.map_err(|e| self.transport_error(&e, false))?;
-        let status = resp.status();
-        let retry_after = resp
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let status = resp.status().as_u16();
+        let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = resp.bytes().await.map_err(|e| self.transport_error(&e, true))?;
-        if status.is_success() {
-            return Ok((status.as_u16(), body));
-        }
-        let code = status.as_u16();
-        if status.is_redirection() {
-            return Err(UpstreamError::Redirect { status: code });
-        }
-        let errors = VendorErrors::parse(&body);
-        Err(match (status, errors) {
-            (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, e) => UpstreamError::KeyRejected {
-                status: code,
-                messages: e.map(|e| e.all_messages()).unwrap_or_default(),
-            },
-            (StatusCode::TOO_MANY_REQUESTS, _) => UpstreamError::RateLimited { retry_after },
-            (_, Some(errors)) => UpstreamError::Status { status: code, errors },
-            (_, None) => UpstreamError::UnreadableError { status: code },
-        })
+        Ok((status, retry_after, body))
     }
 
     fn transport_error(&self, e: &reqwest::Error, reading_body: bool) -> UpstreamError {

@@ -16,4 +16,3 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod user_cli;
-pub mod vendor_errors;

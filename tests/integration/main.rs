@@ -10,6 +10,7 @@ mod crash;
 mod faults;
 mod health;
 mod meetings_api;
+mod properties;
 mod recordings_api;
 mod sso;
 mod support;
