@@ -2,7 +2,8 @@
 # Installs what building and testing need, skipping whatever is already there.
 # Everything comes from crates.io, npm or Debian: nothing is downloaded from anywhere else.
 #   scripts/install-tools.sh          build tools (Rust target, cargo-leptos, wasm-bindgen, wasm-opt)
-#   scripts/install-tools.sh --test   also Chromium and nginx for the browser tests
+#   scripts/install-tools.sh --test   also Chromium and nginx for the browser tests, Java for the
+#                                     HTML checker, and cargo-fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools.env
@@ -33,6 +34,10 @@ if ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json 2>
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
+  if [[ "$(cargo fuzz --version 2>/dev/null || true)" != *"$CARGO_FUZZ_VERSION"* ]]; then
+    log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
+  fi
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v nginx >/dev/null || missing+=(nginx-light)

@@ -12,6 +12,9 @@ cargo leptos build --release --precompress
 echo "==> unit and integration tests"
 cargo test --release --no-default-features --features ssr --tests
 
+echo "==> fuzzing the decoders (20 s each)"
+scripts/fuzz.sh 20
+
 echo "==> browser tests"
 export MEETING_ADMIN_BIN="$CARGO_TARGET_DIR/release/meeting-admin"
 (cd end2end && npx playwright test)
