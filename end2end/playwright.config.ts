@@ -7,6 +7,9 @@ const site = process.env.LEPTOS_SITE_ROOT ?? `${target}/site`;
 export const APP_PORT = 3456;
 export const MOCK_PORT = 3457;
 export const MOCK_KEY = 'e2e-sentinel-key-7f3a9c';
+// Server logs and scan results of this run; read by the secret checks (global-teardown.ts).
+export const RUN_DIR = `${__dirname}/.run`;
+export const SITE_ROOT = site;
 // A second instance behind nginx as the SSO gateway (gateway/nginx.conf): 3459 and 3460 are nginx.
 export const SSO_APP_PORT = 3458;
 const db = `/tmp/meeting-admin-e2e-${process.pid}.db`;
@@ -22,6 +25,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list'], ['./summary-reporter.ts']],
+  globalSetup: './global-setup.ts',
+  globalTeardown: './global-teardown.ts',
   use: {
     baseURL: `http://127.0.0.1:${APP_PORT}`,
     launchOptions: {
@@ -36,7 +41,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `${bin} mock-upstream --mock-addr 127.0.0.1:${MOCK_PORT}`,
+      command: `mkdir -p ${RUN_DIR} && exec ${bin} mock-upstream --mock-addr 127.0.0.1:${MOCK_PORT} > ${RUN_DIR}/mock.log 2>&1`,
       env: { MOCK_UPSTREAM_KEY: MOCK_KEY },
       url: `http://127.0.0.1:${MOCK_PORT}/_mock/requests`,
       reuseExistingServer: false,
@@ -46,10 +51,11 @@ export default defineConfig({
       // A fresh database with one account per role (see tests/helpers.ts), then the server.
       command: [
         `rm -f ${db}*`,
+        `mkdir -p ${RUN_DIR}`,
         `echo e2e-admin-password | ${bin} user add ada --role admin`,
         `echo e2e-operator-password | ${bin} user add otto --role operator`,
         `echo e2e-viewer-password | ${bin} user add vera --role viewer`,
-        `${bin} serve`,
+        `exec ${bin} serve > ${RUN_DIR}/app.log 2>&1`,
       ].join(' && '),
       env: {
         PUBLIC_URL: `http://127.0.0.1:${APP_PORT}`,
@@ -68,7 +74,7 @@ export default defineConfig({
     },
     {
       // Trusts identity headers only from nginx's address; no local accounts at all.
-      command: `rm -f ${ssoDb}* && ${bin} serve`,
+      command: `rm -f ${ssoDb}* && mkdir -p ${RUN_DIR} && exec ${bin} serve > ${RUN_DIR}/sso.log 2>&1`,
       env: {
         PUBLIC_URL: 'http://127.0.0.1:3459',
         MEDIA_ORIGINS: `http://127.0.0.1:${MOCK_PORT}`,

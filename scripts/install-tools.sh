@@ -41,6 +41,7 @@ if [[ "${1:-}" == "--test" ]]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v nginx >/dev/null || missing+=(nginx-light)
+  command -v java >/dev/null || missing+=(default-jre-headless)
   if ((${#missing[@]})); then
     log "installing ${missing[*]} from Debian"
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

@@ -20,13 +20,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content="Administer ConnectyCube meetings and recordings"/>
                 <link rel="icon" href="data:,"/>
-                <HydrationScripts options/>
+                <Hydration options/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Loads the wasm bundle and hydrates, as Leptos' `HydrationScripts` does for this app (no
+/// islands, no hashed names), but with valid preload links: Leptos 0.8 puts the CSP nonce into
+/// their `crossorigin` attribute. Same-origin assets need no `crossorigin` value beyond the default.
+#[component]
+fn Hydration(options: LeptosOptions) -> impl IntoView {
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let nonce = leptos::nonce::use_nonce();
+    let script = format!(
+        "import(\"{pkg}.js\").then(function (m) {{ return m.default({{module_or_path: \"{pkg}.wasm\"}}).then(function () {{ m.hydrate(); }}); }});"
+    );
+    view! {
+        <link rel="modulepreload" href=format!("{pkg}.js") crossorigin=""/>
+        <link rel="preload" href=format!("{pkg}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=nonce>{script}</script>
     }
 }
 

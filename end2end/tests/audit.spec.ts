@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { open, isJs, seedMeeting, signIn } from './helpers';
 
 test('an admin deletes with a reason, then finds it in the audit log and under the meeting', async ({ page, request }, info) => {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { open, isJs, seedMeeting, signIn, USERS } from './helpers';
 
 test('sign in, see your name and role, sign out', async ({ page }, info) => {

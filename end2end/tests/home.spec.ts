@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { open, isJs, signIn } from './helpers';
 
 test.beforeEach(async ({ page }) => { await signIn(page, 'admin'); });

@@ -1,4 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { open, isJs, signIn, setFaults, clearFaults } from './helpers';
 
 test.beforeEach(async ({ page }) => { await signIn(page, 'operator'); });

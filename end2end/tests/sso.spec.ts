@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { open, seedMeeting } from './helpers';
 
 // nginx (gateway/nginx.conf) plays the company's SSO gateway in front of a second app instance

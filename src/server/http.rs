@@ -63,6 +63,7 @@ pub async fn build_router(state: AppState) -> Result<Router, String> {
     }
     Ok(router
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
+        .layer(middleware::from_fn(super::html_tidy::tidy))
         .layer(middleware::from_fn_with_state(state.clone(), guard::require_sign_in))
         .layer(middleware::from_fn_with_state(state.clone(), guard::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), super::sso::identify))

@@ -8,6 +8,7 @@ pub mod config;
 pub mod connectycube;
 pub mod created_meetings;
 pub mod db;
+pub mod html_tidy;
 pub mod http;
 pub mod mock_upstream;
 pub mod secret;

@@ -15,7 +15,9 @@ pub fn FindRecordingsForm(
     let error_id = format!("{id_prefix}-meeting-id-error");
     let described = if error.is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() };
     view! {
-        <form method="get" action="/recordings" class=if compact { "find-form compact" } else { "find-form" } role="search">
+        <form method="get" action="/recordings" class=if compact { "find-form compact" } else { "find-form" } role="search"
+            // Two search landmarks can share a page (header and main): each needs its own name.
+            aria-label=if compact { "Quick find, on every page" } else { "Find recordings" }>
             <label for=input_id.clone()>"Find recordings by meeting id"</label>
             <div class="find-row">
                 <input

@@ -1,0 +1,122 @@
+import AxeBuilder from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type BrowserContext, type Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { RUN_DIR } from '../playwright.config';
+import { open, isJs, seedMeeting, signIn } from './helpers';
+
+// Every page, with JavaScript and without: zero axe-core violations. Without JavaScript the
+// server's own HTML of each page also goes through the Nu HTML checker: zero errors.
+const vnuJar = createRequire(__filename)('vnu-jar') as string;
+
+type Checked = { name: string; path: string; base?: string };
+
+/** axe has to run script. Without JavaScript the page is loaded again, by its URL and with the
+ * same session, in a page whose scripts are switched off through the DevTools protocol while it
+ * loads (so <noscript> and the plain forms are what gets checked), and on only for axe itself. */
+async function axe(page: Page, name: string, js: boolean) {
+  let target = page;
+  let scratch: BrowserContext | null = null;
+  if (!js) {
+    scratch = await page.context().browser()!.newContext({ storageState: await page.context().storageState() });
+    target = await scratch.newPage();
+    const cdp = await scratch.newCDPSession(target);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    await target.goto(page.url());
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
+  }
+  const result = await new AxeBuilder({ page: target }).analyze().finally(() => scratch?.close());
+  const found = result.violations.map((v) => `${name}: ${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
+  expect(found, `axe on ${name}`).toEqual([]);
+  return result.passes.length;
+}
+
+/** The server's HTML of `path`, as fetched with the page's cookies, saved for the checker. */
+async function saveHtml(page: Page, c: Checked) {
+  const res = await page.request.get(`${c.base ?? ''}${c.path}`, { maxRedirects: 0 });
+  expect(res.headers()['content-type'], c.path).toContain('text/html');
+  mkdirSync(`${RUN_DIR}/html`, { recursive: true });
+  const file = `${RUN_DIR}/html/${c.name.replace(/[^a-z0-9]+/gi, '-')}.html`;
+  writeFileSync(file, await res.body());
+  return file;
+}
+
+function nuChecker(files: string[]) {
+  try {
+    execFileSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'json', ...files], { stdio: 'pipe' });
+    return [];
+  } catch (e) {
+    const out = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e);
+    try {
+      const messages = JSON.parse(out).messages as { url: string; lastLine?: number; message: string; extract?: string }[];
+      return messages.map((m) => `${m.url.split('/').pop()}:${m.lastLine}: ${m.message} [${m.extract ?? ''}]`);
+    } catch {
+      return [out];
+    }
+  }
+}
+
+test('every page passes axe, and the server HTML the Nu checker', async ({ page, request }, info) => {
+  test.setTimeout(120_000);
+  const withRecordings = await seedMeeting(request, 3);
+  const empty = await seedMeeting(request, 0);
+  const pages: Checked[] = [
+    { name: 'home', path: '/' },
+    { name: 'find recordings', path: '/recordings' },
+    { name: 'find recordings, bad id', path: '/recordings?meeting_id=not-an-id' },
+    { name: 'recordings', path: `/meetings/${withRecordings}/recordings` },
+    { name: 'recordings, sorted', path: `/meetings/${withRecordings}/recordings?sort=size&dir=desc` },
+    { name: 'recordings, none', path: `/meetings/${empty}/recordings` },
+    { name: 'confirm delete', path: `/meetings/${withRecordings}/recordings/delete` },
+    { name: 'meeting', path: `/meetings/${withRecordings}` },
+    { name: 'new meeting', path: '/meetings/new' },
+    { name: 'audit log', path: '/audit' },
+    { name: 'audit log, filtered', path: `/audit?filter[meeting_id]=${withRecordings}` },
+    { name: 'not found', path: '/no-such-page' },
+  ];
+  const htmlFiles: string[] = [];
+  let rules = 0;
+
+  // Signed out first: the sign-in page, plain and after a failed attempt.
+  await open(page, '/sign-in', info);
+  rules += await axe(page, 'sign in', isJs(info));
+  await page.getByLabel('Username').fill('ada');
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Wrong username or password.')).toBeVisible();
+  rules += await axe(page, 'sign in, failed', isJs(info));
+  if (!isJs(info)) htmlFiles.push(await saveHtml(page, { name: 'sign in', path: '/sign-in' }));
+
+  await signIn(page, 'admin');
+  for (const p of pages) {
+    await open(page, p.path, info);
+    rules += await axe(page, p.name, isJs(info));
+    if (!isJs(info)) htmlFiles.push(await saveHtml(page, p));
+  }
+
+  // States reached by doing something: a rejected form, and the delete dialog.
+  await open(page, '/meetings/new', info);
+  await page.getByRole('button', { name: 'Create meeting' }).click();
+  await expect(page.getByText('Enter a meeting name.')).toBeVisible();
+  rules += await axe(page, 'new meeting, with errors', isJs(info));
+  if (isJs(info)) {
+    await open(page, `/meetings/${withRecordings}/recordings`, info);
+    await page.getByRole('link', { name: 'Delete all recordings' }).click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    rules += await axe(page, 'recordings, delete dialog open', isJs(info));
+  }
+
+  // Through the SSO gateway as someone with no role.
+  await page.goto('http://127.0.0.1:3460/');
+  await expect(page.getByText('ivan@example.com')).toBeVisible();
+  rules += await axe(page, 'no role (SSO, isJs(info))');
+  if (!isJs(info)) htmlFiles.push(await saveHtml(page, { name: 'no role', path: '/', base: 'http://127.0.0.1:3460' }));
+
+  if (!isJs(info)) {
+    const errors = nuChecker(htmlFiles);
+    expect(errors, 'Nu HTML checker').toEqual([]);
+  }
+  console.log(`quality (${info.project.name}): axe passed ${rules} rule checks; ${htmlFiles.length} server pages through the Nu checker`);
+});
