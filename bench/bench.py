@@ -41,7 +41,7 @@ class Procs:
         self.procs = []
 
     def start(self, args, env=None, **kw):
-        p = subprocess.Popen(args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+        p = subprocess.Popen(args, env={**os.environ, **(env or {})}, stdout=kw.pop("stdout", subprocess.DEVNULL),
                              stderr=kw.pop("stderr", subprocess.DEVNULL), start_new_session=True, **kw)
         self.procs.append(p)
         return p
@@ -140,7 +140,8 @@ http {{
 """
 
 
-def start_all(procs, binary, site, work):
+def start_all(procs, binary, site, work, extra_env=None, log=None):
+    """The mock, nginx and the dashboard (its output to `log`, if given); returns the dashboard."""
     procs.start([binary, "mock-upstream", "--mock-addr", f"127.0.0.1:{MOCK}"], {"MOCK_UPSTREAM_KEY": KEY})
     wait_for(MOCK, "/_mock/stats")
 
@@ -159,10 +160,12 @@ def start_all(procs, binary, site, work):
         "PUBLIC_URL": APP_URL,
         "MEDIA_ORIGINS": f"http://127.0.0.1:{MOCK}",
         "LOG_FORMAT": "json",
+        **(extra_env or {}),
     }
     subprocess.run([binary, "user", "add", "bench", "--role", "admin"], input=PASSWORD, text=True,
                    env={**os.environ, **env}, check=True, capture_output=True)
-    app = procs.start([binary, "serve"], env)
+    out = log or subprocess.DEVNULL
+    app = procs.start([binary, "serve"], env, stdout=out, stderr=out)
     wait_for(APP, "/readyz")
     wait_for(NGINX, f"/admin/meetings/recordings/{VENDOR_MEETING}")
     return app

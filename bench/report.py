@@ -1,4 +1,8 @@
-"""BENCHMARKS.md from bench/results.json: tables, then each target with met / missed."""
+"""BENCHMARKS.md from bench/results.json: tables, then each target with met / missed (and the
+soak's section from bench/soak.json, when there is one)."""
+
+import json
+from pathlib import Path
 
 
 def ms(v):
@@ -92,7 +96,40 @@ def render(r):
     for name, figure, ok in targets(r):
         out.append(f"| {name} | {figure} | {yes(ok)} |")
     out.append("")
+    soak = Path(__file__).with_name("soak.json")
+    if soak.exists():
+        out += render_soak(json.loads(soak.read_text()))
     return "\n".join(out)
+
+
+def render_soak(s):
+    """The soak's section (scripts/soak.sh, bench/soak.json), measured in its own run."""
+    faults = ", ".join(json.dumps(f, separators=(",", ":")) for f in s["faults"])
+    out = [
+        "## Soak (reliability under load and vendor faults)",
+        "",
+        f"Written by `scripts/soak.sh` on {s['date']}, commit `{s['commit']}`; raw figures in `bench/soak.json`.",
+        f"{s['seconds']} s of mixed traffic (30% recordings lists, 20% recordings pages, 20% creates, 20% deletes,",
+        f"10% home page) from `wrk -t2 -c{s['connections']}` over 300 meetings, while one vendor call in ten",
+        f"failed, a different way every 5 s: {faults}.",
+        "",
+        "| measure | figure |",
+        "| --- | --- |",
+        f"| requests | {s['requests']:,} ({s['rps']:.0f}/s), p50 {s['p50_us'] / 1000:.1f} ms, p99 {s['p99_us'] / 1000:.1f} ms |",
+        f"| vendor calls | {s['vendor_calls']:,} |",
+        f"| statuses | {', '.join(f'{k}: {v:,}' for k, v in sorted(s['statuses'].items()))} |",
+        f"| error kinds | {', '.join(f'{k}: {v:,}' for k, v in sorted(s['kinds'].items()))} |",
+        f"| unexpected 5xx / panics / socket errors | {s['unexpected_5xx']} / {s['panics']} / {s['socket_errors']} |",
+        f"| RSS before / peak / 10 s after | {s['before']['rss_mib']:.1f} / {s['peak_rss_mib']:.1f} / {s['after']['rss_mib']:.1f} MiB |",
+        f"| open file descriptors before / after | {s['before']['fds']} / {s['after']['fds']} |",
+        f"| /readyz after | {s['ready_after']} |",
+        "",
+        "| check | |",
+        "| --- | --- |",
+    ]
+    out += [f"| {name} | {yes(ok)} |" for name, ok in s["checks"].items()]
+    out.append("")
+    return out
 
 
 def targets(r):

@@ -4,15 +4,8 @@
 # BENCHMARKS.md and bench/results.json. It prints figures; it never fails on a missed target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-tools.sh --test
+scripts/install-tools.sh --bench
 source scripts/env.sh
-
-if ! command -v wrk >/dev/null; then
-  echo "==> installing wrk from Debian"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk
-fi
 if ! cmp -s bench/package-lock.json bench/node_modules/.package-lock.json 2>/dev/null; then
   echo "==> installing Lighthouse (npm ci)"
   (cd bench && npm ci --no-audit --no-fund)

@@ -2,6 +2,7 @@
 # Installs what building and testing need, skipping whatever is already there.
 # Everything comes from crates.io, npm or Debian: nothing is downloaded from anywhere else.
 #   scripts/install-tools.sh          build tools (Rust target, cargo-leptos, wasm-bindgen, wasm-opt)
+#   scripts/install-tools.sh --bench  all of that and Debian's wrk, for the benchmark and the soak
 #   scripts/install-tools.sh --test   also Chromium and nginx for the browser tests, Java for the
 #                                     HTML checker, and cargo-fuzz
 set -euo pipefail
@@ -33,7 +34,7 @@ if ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json 2>
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
-if [[ "${1:-}" == "--test" ]]; then
+if [[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]]; then
   if [[ "$(cargo fuzz --version 2>/dev/null || true)" != *"$CARGO_FUZZ_VERSION"* ]]; then
     log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
     cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
@@ -42,6 +43,7 @@ if [[ "${1:-}" == "--test" ]]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v nginx >/dev/null || missing+=(nginx-light)
   command -v java >/dev/null || missing+=(default-jre-headless)
+  [[ "${1:-}" == "--bench" ]] && ! command -v wrk >/dev/null && missing+=(wrk)
   if ((${#missing[@]})); then
     log "installing ${missing[*]} from Debian"
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
