@@ -31,7 +31,8 @@ fi
 # wasm-opt (binaryen) and Playwright, from the committed lockfile.
 if ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json 2>/dev/null; then
   log "installing npm packages (npm ci)"
-  (cd end2end && npm ci --no-audit --no-fund)
+  # --ignore-scripts: vnu-jar would try to download a Java runtime; the machine's Java runs it.
+  (cd end2end && npm ci --no-audit --no-fund --ignore-scripts)
 fi
 
 if [[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]]; then
