@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use meeting_admin::server::mock_upstream::Faults;
 use serde_json::Value;
 
-use crate::support::{Browser, Mock, KEY};
+use crate::support::{create_form, Browser, Mock, KEY};
 
 const PASSWORD: &str = "crash test password";
 
@@ -44,21 +44,6 @@ async fn start(db: &str, upstream: &str) -> Server {
 
 fn meeting(n: usize) -> String {
     format!("{:024x}", 0xc0ffee_0000_usize + n)
-}
-
-fn create_form(name: &str) -> Vec<(&'static str, String)> {
-    [
-        ("form[host_id]", "32242"),
-        ("form[name]", name),
-        ("form[start]", "2026-07-15T10:00"),
-        ("form[end]", "2026-07-15T11:00"),
-        ("form[timezone]", "Europe/Riga"),
-        ("form[notify_metric]", "hours"),
-        ("form[notify_value]", "1"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_owned()))
-    .collect()
 }
 
 /// A test that fails must not leave a server running.

@@ -6,7 +6,7 @@ use meeting_admin::error::AppError;
 use meeting_admin::server::mock_upstream::Faults;
 use serde_json::Value;
 
-use crate::support::{logs, TestApp, VENDOR_MEETING};
+use crate::support::{create_form, logs, TestApp, VENDOR_MEETING};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Call {
@@ -93,21 +93,6 @@ fn expected(call: Call, fault: Fault) -> (u16, &'static str, &'static str) {
         Fault::BrokenMidBody | Fault::Dropped => unavailable,
         Fault::Unreachable => unavailable,
     }
-}
-
-fn create_form(name: &str) -> Vec<(&'static str, String)> {
-    [
-        ("form[host_id]", "32242"),
-        ("form[name]", name),
-        ("form[start]", "2026-07-15T10:00"),
-        ("form[end]", "2026-07-15T11:00"),
-        ("form[timezone]", "Europe/Riga"),
-        ("form[notify_metric]", "hours"),
-        ("form[notify_value]", "2"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_owned()))
-    .collect()
 }
 
 /// Status, error, request id, and the text the user reads.

@@ -52,6 +52,22 @@ impl Mock {
     }
 }
 
+/// A valid create-meeting form body named `name` (the fields a browser without JavaScript posts).
+pub fn create_form(name: &str) -> Vec<(&'static str, String)> {
+    [
+        ("form[host_id]", "32242"),
+        ("form[name]", name),
+        ("form[start]", "2026-07-15T10:00"),
+        ("form[end]", "2026-07-15T11:00"),
+        ("form[timezone]", "Europe/Riga"),
+        ("form[notify_metric]", "hours"),
+        ("form[notify_value]", "2"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
 /// Staff accounts every `TestApp` has, one per role.
 pub const PASSWORD: &str = "integration-test-password";
 pub const ADMIN: &str = "ada";
