@@ -1,5 +1,9 @@
 #![recursion_limit = "512"]
 #[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use clap::Parser;

@@ -2,7 +2,6 @@
 //! the client, the listener, and a graceful shutdown.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
@@ -14,7 +13,7 @@ use super::audit::AuditLog;
 use super::secret::Secret;
 use super::auth::guard::GuardSettings;
 use super::auth::{users, SessionSettings};
-use super::state::{AppState, AuthSettings, ServerInfo};
+use super::state::{AppState, AuthSettings, ServerInfo, Shared};
 use super::{db, http};
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -64,8 +63,8 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
         retry: RetryPolicy::default(),
     })?;
     let db = db::connect(&config.database_url).await?;
-    let state = AppState {
-        auth: Arc::new(AuthSettings {
+    let state = AppState::new(Shared {
+        auth: AuthSettings {
             session: SessionSettings {
                 idle: config.session_idle,
                 absolute: config.session_max_lifetime,
@@ -73,21 +72,21 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
             },
             client_ip_header: config.client_ip_header.clone(),
             local_login: config.local_login,
-        }),
+        },
         sso: config.sso.clone().map(super::sso::Sso::new).transpose()?,
-        guard: Arc::new(GuardSettings {
+        guard: GuardSettings {
             public_origin: config.public_url.origin().ascii_serialization(),
             https: config.is_https(),
             // Demo recordings come from /demo-files on our own origin, which 'self' covers.
             media_origins: config.media_origins.clone(),
-        }),
+        },
         leptos_options: leptos_options(config),
         client,
         audit: AuditLog::new(db.clone(), audit_key),
         db,
         demo: config.is_demo(),
-        info: Arc::new(ServerInfo { upstream_label: label }),
-    };
+        info: ServerInfo { upstream_label: label },
+    });
     Ok((state, mock))
 }
 

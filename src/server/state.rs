@@ -9,9 +9,13 @@ use super::auth::guard::GuardSettings;
 use super::auth::SessionSettings;
 use super::connectycube::AdminClient;
 
-/// Everything a request may need; cheap to clone. Reaches server functions as Leptos context.
+/// Everything a request may need. Reaches every middleware and server function, several times
+/// per request, so a clone is one reference count (cloning the fields showed up in profiles).
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+#[derive(Debug)]
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub client: AdminClient,
     pub db: SqlitePool,
@@ -19,9 +23,23 @@ pub struct AppState {
     /// The SSO gateway check, when one is configured.
     pub sso: Option<super::sso::Sso>,
     pub demo: bool,
-    pub info: Arc<ServerInfo>,
-    pub auth: Arc<AuthSettings>,
-    pub guard: Arc<GuardSettings>,
+    pub info: ServerInfo,
+    pub auth: AuthSettings,
+    pub guard: GuardSettings,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 #[derive(Debug)]
