@@ -230,7 +230,7 @@ def rendering(cookie, site, seconds):
         (site / static).write_bytes(html)
         page = wrk(f"{APP_URL}{path}", 25, seconds, [f"Cookie: {cookie}"])
         copy = wrk(f"{APP_URL}/{static}", 25, seconds, [f"Cookie: {cookie}"])
-        row = {"recordings": n, "html_bytes": len(html), "page": page, "static": copy,
+        row = {"recordings": n, "rows_shown": html.count(b"<tr><td><code>"), "html_bytes": len(html), "page": page, "static": copy,
                "vs_static": page["rps"] / copy["rps"]}
         rows.append(row)
         log(f"{n:>5} rows  {len(html):>9} B  page {page['rps']:7.0f} req/s p50 {page['p50_ms']:7.2f} ms p99 {page['p99_ms']:7.2f} ms"

@@ -53,20 +53,22 @@ def render(r):
     out += [
         "## 2. Server rendering",
         "",
-        "The recordings page, server-rendered for a signed-in admin, at 25 connections; \"static\" is the",
-        "same HTML saved as a file and served by the same server (same middleware: session, headers).",
+        "The recordings page of a meeting with N recordings, server-rendered for a signed-in admin, at 25",
+        "connections. Each view fetches all N from the mock, sorts them and renders one page of the table",
+        "(\"rows shown\"). \"Static\" is the same HTML saved as a file and served by the same server (same",
+        "middleware: session, headers).",
         "",
-        "| rows | HTML bytes | page req/s | page p50 / p99 ms | static req/s | static p50 / p99 ms | page / static |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| recordings | rows shown | HTML bytes | page req/s | page p50 / p99 ms | static req/s | static p50 / p99 ms | page / static |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for x in r["rendering"]:
         p, s = x["page"], x["static"]
-        out.append(f"| {x['recordings']:,} | {x['html_bytes']:,} | {p['rps']:.0f} | {ms(p['p50_ms'])} / {ms(p['p99_ms'])} "
+        out.append(f"| {x['recordings']:,} | {x.get('rows_shown', x['recordings']):,} | {x['html_bytes']:,} | {p['rps']:.0f} | {ms(p['p50_ms'])} / {ms(p['p99_ms'])} "
                    f"| {s['rps']:.0f} | {ms(s['p50_ms'])} / {ms(s['p99_ms'])} | {x['vs_static']:.2f}x |")
     rs = r["rendering_summary"]
     out += ["",
-            f"Cost per row (p50): {rs['us_per_row_100_to_1000']:.1f} µs from 100 to 1,000 rows, "
-            f"{rs['us_per_row_1000_to_5000']:.1f} µs from 1,000 to 5,000. p50 grows {rs['p50_growth_100_to_1000']:.1f}x from 100 to 1,000 rows.",
+            f"Cost per recording (p50): {rs['us_per_row_100_to_1000']:.1f} µs from 100 to 1,000 recordings, "
+            f"{rs['us_per_row_1000_to_5000']:.1f} µs from 1,000 to 5,000. p50 grows {rs['p50_growth_100_to_1000']:.1f}x from 100 to 1,000.",
             ""]
 
     m = r["memory_mib"]
@@ -141,10 +143,10 @@ def targets(r):
     yield "dashboard adds at most 1 ms p99 over direct, concurrency 32", f"worst case {worst_p99:+.2f} ms", worst_p99 <= 1.0
     yield "dashboard serves at least 0.5x nginx's requests/s, concurrency 32", f"worst case {worst_ratio:.2f}x", worst_ratio >= 0.5
     k = next(x for x in r["rendering"] if x["recordings"] == 1000)
-    yield "recordings page, 1,000 rows: p99 at most 10 ms", f"{k['page']['p99_ms']:.2f} ms", k["page"]["p99_ms"] <= 10
-    yield "recordings page, 1,000 rows: at least 0.7x the static copy's requests/s", f"{k['vs_static']:.2f}x", k["vs_static"] >= 0.7
+    yield "recordings page, 1,000 recordings: p99 at most 10 ms", f"{k['page']['p99_ms']:.2f} ms", k["page"]["p99_ms"] <= 10
+    yield "recordings page, 1,000 recordings: at least 0.7x the static copy's requests/s", f"{k['vs_static']:.2f}x", k["vs_static"] >= 0.7
     g = r["rendering_summary"]["p50_growth_100_to_1000"]
-    yield "p50 grows at most 10x from 100 to 1,000 rows", f"{g:.1f}x", g <= 10
+    yield "p50 grows at most 10x from 100 to 1,000 recordings", f"{g:.1f}x", g <= 10
     br = r["downloads_total"]["brotli"]
     yield "first load at most 150 KiB brotli (wasm + JS + CSS)", f"{br / 1024:.0f} KiB", br <= 150 * 1024
     enc = {f["served_encoding"] for f in r["downloads"]}

@@ -40,6 +40,31 @@ test('sorting by size works from the column header', async ({ page, request }, i
   expect(raw).toEqual([...raw].sort((a, b) => b - a));
 });
 
+test('a long list comes a page at a time, in the order chosen', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 63);
+  await open(page, `/meetings/${id}/recordings`, info);
+  await expect(page.getByText(/^63 recordings, total duration/)).toBeVisible();
+  const rows = page.locator('tbody tr');
+  await expect(rows).toHaveCount(50);
+  await page.getByRole('link', { name: 'Size' }).click();
+  await expect(page).toHaveURL(/sort=size&dir=desc$/);
+  const sizes = () => page.locator('tbody tr td:nth-child(4)').evaluateAll((tds) => tds.map((td) => parseInt(td.getAttribute('title') ?? '0', 10)));
+  const first = await sizes();
+  const pager = page.getByRole('navigation', { name: 'Pages of recordings' });
+  await expect(pager).toContainText('Page 1 of 2 · Showing 1–50 of 63');
+  await pager.getByRole('link', { name: 'Next →' }).click();
+  await expect(page).toHaveURL(/sort=size&dir=desc&page=2$/);
+  await expect(pager).toContainText('Page 2 of 2 · Showing 51–63 of 63');
+  await expect(rows).toHaveCount(13);
+  const second = await sizes();
+  const all = [...first, ...second];
+  expect(all).toEqual([...all].sort((a, b) => b - a));
+  expect(Math.min(...first)).toBeGreaterThanOrEqual(Math.max(...second));
+  await pager.getByRole('link', { name: '← Previous' }).click();
+  await expect(rows).toHaveCount(50);
+  await expect(pager).toContainText('Page 1 of 2');
+});
+
 test('download a recording: the file arrives', async ({ page, request }, info) => {
   const id = await seedMeeting(request, 1);
   await open(page, `/meetings/${id}/recordings`, info);

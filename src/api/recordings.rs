@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{MeetingId, Recording};
+use crate::domain::{MeetingId, Recording, RecordingPage};
 use crate::error::AppError;
 
 /// A meeting's recordings as of `fetched_at` (Unix seconds, the server's clock), so link expiry
@@ -12,6 +12,20 @@ pub struct RecordingList {
     pub meeting_id: MeetingId,
     pub recordings: Vec<Recording>,
     pub fetched_at: i64,
+}
+
+/// One page of a meeting's recordings, for the recordings page. `sort`, `dir` and `page` are
+/// the page's query string as typed; see `RecordingView::from_query`.
+#[server(prefix = "/api", endpoint = "recordings/page", input = GetUrl)]
+pub async fn recordings_page(
+    meeting_id: String,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<String>,
+) -> Result<RecordingPage, AppError> {
+    let list = list_recordings(meeting_id).await?;
+    let view = crate::domain::RecordingView::from_query(sort.as_deref(), dir.as_deref(), page.as_deref());
+    Ok(RecordingPage::of(list.meeting_id, list.recordings, view, list.fetched_at))
 }
 
 /// What a deletion did.

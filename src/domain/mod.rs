@@ -8,6 +8,7 @@ mod meeting;
 mod meeting_form;
 mod meeting_id;
 mod recording;
+mod recording_page;
 mod schedule;
 mod staff;
 mod units;
@@ -24,6 +25,7 @@ pub use meeting::{Attendee, CreatedMeeting, Email, Meeting, NewMeeting, NotifyBe
 pub use meeting_form::{attendee_field, split_pasted_emails, AttendeeRow, MeetingForm, ParsedMeeting, MAX_ATTENDEES};
 pub use meeting_id::{MeetingId, MeetingIdError};
 pub use recording::{LinkExpiry, Recording, RecordingSummary};
+pub use recording_page::{RecordingPage, RecordingView, SortKey, RECORDINGS_PER_PAGE};
 pub use schedule::{LocalDateTime, Zone};
 pub use staff::{Permission, Role, SignInMethod, Staff};
 pub use units::{format_bytes, format_duration_ms};

@@ -16,6 +16,7 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/sign_in", None, vec![]),
         ("/api/sign_out", Some(Role::Viewer), vec![]),
         ("/api/recordings/list", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
+        ("/api/recordings/page", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING), ("page", "1")]),
         ("/api/meetings/recent", Some(Role::Viewer), vec![]),
         ("/api/audit/search", Some(Role::Admin), vec![("filter[user]", "")]),
         ("/api/audit/meeting", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),

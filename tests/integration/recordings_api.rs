@@ -154,3 +154,63 @@ async fn exports_the_table_as_csv_without_links() {
     app.upstream.faults(Faults { status: Some(503), ..Default::default() });
     assert_eq!(app.get(&format!("/meetings/{VENDOR_MEETING}/recordings.csv")).await.status(), 503);
 }
+
+/// The recordings page asks for one page at a time; the summary still covers every recording.
+#[tokio::test]
+async fn the_page_endpoint_sorts_then_pages_and_summarises_all() {
+    let app = TestApp::spawn().await;
+    let id = "aaaaaaaaaaaaaaaaaaaa0120";
+    app.upstream.mock.seed(id, 120);
+    let page = |q: &str| {
+        let url = format!("/api/recordings/page?meeting_id={id}{q}");
+        let app = &app;
+        async move { json(app.get(&url).await).await }
+    };
+    let (status, first) = page("&sort=size&dir=asc").await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!((first["summary"]["count"].as_u64(), first["pages"].as_u64(), first["first_row"].as_u64()), (Some(120), Some(3), Some(1)));
+    assert_eq!(first["rows"].as_array().unwrap().len(), 50);
+    let (_, last) = page("&sort=size&dir=asc&page=3").await;
+    assert_eq!((last["rows"].as_array().unwrap().len(), last["first_row"].as_u64()), (20, Some(101)));
+    // Past the end shows the last page; junk shows the first, by date, newest first.
+    let (_, past) = page("&sort=size&dir=asc&page=99").await;
+    assert_eq!(past["view"]["page"], 3);
+    assert_eq!(past["rows"], last["rows"]);
+    let (status, junk) = page("&sort=colour&dir=sideways&page=minus-one").await;
+    assert_eq!(status, 200);
+    assert_eq!(junk["view"], serde_json::json!({"sort": "Created", "descending": true, "page": 1}));
+    // Every recording on exactly one page, in order of size.
+    let mut sizes = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    for n in 1..=3 {
+        let (_, p) = page(&format!("&sort=size&dir=asc&page={n}")).await;
+        for r in p["rows"].as_array().unwrap() {
+            sizes.push(r["size"].as_u64().unwrap());
+            assert!(ids.insert(r["id"].as_str().unwrap().to_owned()), "{} twice", r["id"]);
+        }
+    }
+    assert_eq!(ids.len(), 120);
+    assert!(sizes.windows(2).all(|w| w[0] <= w[1]));
+    // One vendor call per page view, each the whole list.
+    let gets = app.upstream.mock.requests().into_iter().filter(|r| r.method == "GET").count();
+    assert_eq!(gets, 7);
+}
+
+/// Without JavaScript the pager is plain links that keep the order.
+#[tokio::test]
+async fn the_server_rendered_page_shows_one_page_and_a_pager() {
+    let app = TestApp::spawn().await;
+    let id = "aaaaaaaaaaaaaaaaaaaa0121";
+    app.upstream.mock.seed(id, 121);
+    let html = app.get(&format!("/meetings/{id}/recordings?sort=duration&dir=asc&page=2")).await.text().await.unwrap();
+    assert_eq!(html.matches("<tr><td><code>").count(), 50, "50 rows on page 2");
+    assert!(html.contains("121 recordings, total duration"), "the summary covers all");
+    assert!(html.contains("Page 2 of 3 · Showing 51–100 of 121"));
+    assert!(html.contains(r#"<a rel="prev" href="?sort=duration&amp;dir=asc">"#), "page 1 has the plain link");
+    assert!(html.contains(r#"<a rel="next" href="?sort=duration&amp;dir=asc&amp;page=3">"#));
+    // A new order starts again on page 1.
+    assert!(html.contains(r#"href="?sort=size&amp;dir=desc""#));
+    // The hydration data carries this page's rows, not all 121.
+    let urls = html.matches("X-Amz-Signature").count();
+    assert!(urls <= 50 * 3, "{urls} presigned links in the page");
+}

@@ -3,49 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::audit::meeting_history;
-use crate::api::recordings::{list_recordings, RecordingList};
+use crate::api::recordings::recordings_page;
+use crate::domain::{format_bytes, format_duration_ms, Permission, Recording, RecordingPage, RecordingView, SortKey};
 use crate::error::AppError;
-use crate::domain::{format_bytes, format_duration_ms, Permission, Recording, RecordingSummary};
 use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
-
-/// Which column the table is sorted by; from the query string so it works without JavaScript.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SortKey {
-    Created,
-    Duration,
-    Size,
-}
-
-impl SortKey {
-    fn parse(s: Option<&str>) -> Self {
-        match s {
-            Some("duration") => Self::Duration,
-            Some("size") => Self::Size,
-            _ => Self::Created,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::Duration => "duration",
-            Self::Size => "size",
-        }
-    }
-}
-
-fn sorted(mut recs: Vec<Recording>, key: SortKey, descending: bool) -> Vec<Recording> {
-    match key {
-        SortKey::Created => recs.sort_by_key(|r| r.created_unix().unwrap_or(i64::MIN)),
-        SortKey::Duration => recs.sort_by_key(|r| r.duration),
-        SortKey::Size => recs.sort_by_key(|r| r.size),
-    }
-    if descending {
-        recs.reverse();
-    }
-    recs
-}
 
 #[component]
 pub fn RecordingsPage() -> impl IntoView {
@@ -55,7 +17,14 @@ pub fn RecordingsPage() -> impl IntoView {
     let deleted = move || query.read().get("deleted");
     // Bumped by "Refresh links" when JavaScript runs; without it the button reloads the page.
     let refresh = RwSignal::new(0u32);
-    let list = Resource::new(move || (raw_id(), deleted(), refresh.get()), |(id, _, _)| list_recordings(id));
+    let view_query = move || {
+        let q = query.read();
+        (q.get("sort"), q.get("dir"), q.get("page"))
+    };
+    let list = Resource::new(
+        move || (raw_id(), view_query(), deleted(), refresh.get()),
+        |(id, (sort, dir, page), _, _)| recordings_page(id, sort, dir, page),
+    );
     let frame = use_frame();
     view! {
         <Title text="Recordings"/>
@@ -70,7 +39,7 @@ pub fn RecordingsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let may_delete = frame.may(Permission::DeleteRecordings).await;
                 match list.await {
-                    Ok(list) => view! { <RecordingsView list refresh may_delete/> }.into_any(),
+                    Ok(page) => view! { <RecordingsView page refresh may_delete/> }.into_any(),
                     Err(e) => {
                         let bad_id = e.field("meeting_id");
                         view! {
@@ -121,10 +90,9 @@ fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, u32)>
 }
 
 #[component]
-fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>, may_delete: bool) -> impl IntoView {
-    let query = use_query_map();
-    let summary = RecordingSummary::of(&list.recordings);
-    let id = list.meeting_id.clone();
+fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool) -> impl IntoView {
+    let summary = page.summary.clone();
+    let id = page.meeting_id.clone();
     let delete_href = format!("{}/delete", id.recordings_path());
     let csv_href = format!("{}.csv", id.recordings_path());
     let dialog_ref = NodeRef::<leptos::html::Dialog>::new();
@@ -147,15 +115,6 @@ fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>, may_delete: bool)
         }
     };
     let count = summary.count;
-    let fetched_at = list.fetched_at;
-    let table = move || {
-        let q = query.read();
-        let key = SortKey::parse(q.get_str("sort"));
-        let descending = q.get_str("dir") != Some("asc");
-        drop(q);
-        let rows = sorted(list.recordings.clone(), key, descending);
-        view! { <RecordingsTable rows key descending fetched_at/> }
-    };
     view! {
         <p class="summary" aria-live="polite">
             {format!(
@@ -191,7 +150,7 @@ fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>, may_delete: bool)
             .into_any()
         } else {
             view! {
-                {table}
+                <RecordingsTable page=page.clone()/>
                 {may_delete.then(|| view! {
                 <dialog node_ref=dialog_ref class="confirm-dialog" aria-labelledby="confirm-heading" on:close=on_dialog_close>
                     <ConfirmDelete meeting_id=id.clone() summary=summary.clone() on_cancel=close_dialog/>
@@ -204,11 +163,13 @@ fn RecordingsView(list: RecordingList, refresh: RwSignal<u32>, may_delete: bool)
 }
 
 #[component]
-fn RecordingsTable(rows: Vec<Recording>, key: SortKey, descending: bool, fetched_at: i64) -> impl IntoView {
+fn RecordingsTable(page: RecordingPage) -> impl IntoView {
+    let RecordingView { sort: key, descending, page: current } = page.view;
     let header = move |col: SortKey, label: &'static str| {
         let active = col == key;
         let next_desc = if active { !descending } else { true };
-        let href = format!("?sort={}&dir={}", col.as_str(), if next_desc { "desc" } else { "asc" });
+        // A new order starts again at its first page.
+        let href = RecordingView { sort: col, descending: next_desc, page: 1 }.query();
         let aria = if !active { "none" } else if descending { "descending" } else { "ascending" };
         let arrow = if !active { "" } else if descending { " ↓" } else { " ↑" };
         view! {
@@ -217,6 +178,15 @@ fn RecordingsTable(rows: Vec<Recording>, key: SortKey, descending: bool, fetched
             </th>
         }
     };
+    let pages = page.pages;
+    let pager = (pages > 1).then(|| view! {
+        <nav class="pager" aria-label="Pages of recordings">
+            {(current > 1).then(|| view! { <a rel="prev" href=page.page_href(current - 1)>"← Previous"</a> })}
+            <span>{format!("Page {current} of {pages} · {}", page.range_text())}</span>
+            {(current < pages).then(|| view! { <a rel="next" href=page.page_href(current + 1)>"Next →"</a> })}
+        </nav>
+    });
+    let fetched_at = page.fetched_at;
     view! {
         <div class="table-wrap">
             <table class="recordings">
@@ -233,10 +203,11 @@ fn RecordingsTable(rows: Vec<Recording>, key: SortKey, descending: bool, fetched
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| view! { <RecordingRow r fetched_at/> }).collect_view()}
+                    {page.rows.into_iter().map(|r| view! { <RecordingRow r fetched_at/> }).collect_view()}
                 </tbody>
             </table>
         </div>
+        {pager}
     }
 }
 
