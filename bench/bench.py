@@ -266,7 +266,7 @@ def downloads(site):
 
 # ---------------------------------------------------------------- 5. Lighthouse
 
-def lighthouse(cookie, work):
+def lighthouse(cookie, work, keep_shifts=False):
     lh = ROOT / "bench/node_modules/.bin/lighthouse"
     meeting = "c" * 20 + "1000"
     seed(meeting, 1000)
@@ -296,6 +296,9 @@ def lighthouse(cookie, work):
             "failed_a11y_audits": [k for k, v in a.items() if v.get("score") == 0
                                    and k in {x["id"] for x in r["categories"]["accessibility"]["auditRefs"]}],
         }
+        if keep_shifts:
+            items = a.get("layout-shifts", {}).get("details", {}).get("items", [])
+            row["shifts"] = [{"score": i.get("score", 0), "node": (i.get("node") or {}).get("snippet", "?")[:160]} for i in items]
         results.append(row)
         log(f"{name:<24} performance {row['performance']}  accessibility {row['accessibility']}  "
             f"LCP {row['lcp_ms']:.0f} ms  TBT {row['tbt_ms']:.0f} ms  CLS {row['cls']:.3f}")
@@ -311,13 +314,30 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}"
 
 
+def lighthouse_only(args):
+    work = Path(tempfile.mkdtemp(prefix="meeting-admin-bench-"))
+    procs = Procs()
+    try:
+        start_all(procs, args.bin, args.site, work)
+        for row in lighthouse(sign_in(), work, keep_shifts=True):
+            for shift in row.get("shifts", []):
+                log(f"  shift {shift['score']:.4f}  {shift['node']}")
+    finally:
+        procs.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--site", required=True)
     ap.add_argument("--seconds", type=int, default=5, help="length of each load run")
     ap.add_argument("--settle", type=int, default=30, help="seconds to wait before the after-load RSS")
+    ap.add_argument("--lighthouse-only", action="store_true",
+                    help="only Lighthouse, with the elements that shifted; writes nothing (for diagnosis)")
     args = ap.parse_args()
+    if args.lighthouse_only:
+        return lighthouse_only(args)
 
     work = Path(tempfile.mkdtemp(prefix="meeting-admin-bench-"))
     site = work / "site"
@@ -333,7 +353,7 @@ def main():
         print("1. the proxy hop", flush=True)
         hop = proxy_hop(cookie, args.seconds)
         print("2. server rendering", flush=True)
-        render, render_summary = rendering(cookie, site, args.seconds)
+        rendered, rendered_summary = rendering(cookie, site, args.seconds)
         peak_kib = rss_kib(app.pid, "VmHWM")
         print("4. what the browser downloads", flush=True)
         files, total = downloads(site)
@@ -351,7 +371,7 @@ def main():
         "machine": machine(),
         "seconds_per_run": args.seconds,
         "proxy_hop": hop,
-        "rendering": render, "rendering_summary": render_summary,
+        "rendering": rendered, "rendering_summary": rendered_summary,
         "memory_mib": {"idle": idle_kib / 1024, "peak": peak_kib / 1024, "after_30s": after_kib / 1024},
         "downloads": files, "downloads_total": total,
         "lighthouse": lh,

@@ -3,9 +3,29 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Hands freed memory back to the OS at once (mimalloc v3 waits a second by default), and
+/// commits later arenas only as they are used (the first one: `.cargo/config.toml`). Measured on
+/// the 5,000-recording page: idle RSS 43 → 18 MiB, peak 181 → 65 MiB, 10 s after the load
+/// 157 → 71 MiB, for about 40% fewer requests/s on that page. A replica's footprint matters more
+/// here than the throughput of the largest page.
+#[cfg(feature = "ssr")]
+fn tune_allocator() {
+    // Indices in mimalloc v3's `mi_option_e` (libmimalloc-sys 0.1.49, pinned in Cargo.toml; the
+    // crate does not name these two).
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: plain setters of global options, read when mimalloc next purges or reserves an
+    // arena; both values are within their documented ranges.
+    unsafe {
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+    }
+}
+
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    tune_allocator();
     use clap::Parser;
     use meeting_admin::server::config::{Cli, Command, Config};
     use meeting_admin::server::{startup, telemetry};
