@@ -257,6 +257,7 @@ pub mod logs {
                 .json()
                 .flatten_event(true)
                 .with_current_span(true)
+                .with_span_list(false)
                 .with_writer(capture.clone())
                 .try_init();
             // A failed assertion panics in tests/; a panic anywhere else is the server's.
