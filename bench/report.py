@@ -98,6 +98,9 @@ def render(r):
     for name, figure, ok in targets(r):
         out.append(f"| {name} | {figure} | {yes(ok)} |")
     out.append("")
+    analysis = Path(__file__).with_name("analysis.md")
+    if analysis.exists():
+        out += [analysis.read_text().rstrip(), ""]
     soak = Path(__file__).with_name("soak.json")
     if soak.exists():
         out += render_soak(json.loads(soak.read_text()))
