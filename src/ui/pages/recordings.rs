@@ -35,7 +35,8 @@ pub fn RecordingsPage() -> impl IntoView {
                 {format!("Deleted {n} recording{}.", if n == 1 { "" } else { "s" })}
             </p>
         })}
-        <Suspense fallback=|| view! { <p class="loading">"Loading recordings…"</p> }>
+        // A Transition keeps the current page on screen while the next page, order or refresh loads.
+        <Transition fallback=|| view! { <p class="loading">"Loading recordings…"</p> }>
             {move || Suspend::new(async move {
                 let may_delete = frame.may(Permission::DeleteRecordings).await;
                 match list.await {
@@ -55,7 +56,7 @@ pub fn RecordingsPage() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
         <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), refresh.get()))/>
     }
 }
