@@ -63,6 +63,23 @@ test('a long list comes a page at a time, in the order chosen', async ({ page, r
   await pager.getByRole('link', { name: '← Previous' }).click();
   await expect(rows).toHaveCount(50);
   await expect(pager).toContainText('Page 1 of 2');
+  await expect(page.locator('.recordings-list')).toHaveAttribute('aria-busy', 'false');
+});
+
+test('while the next page loads, the current one stays, marked busy', async ({ page, request }, info) => {
+  test.skip(!isJs(info), 'without JavaScript the browser loads a new page');
+  const id = await seedMeeting(request, 55);
+  await open(page, `/meetings/${id}/recordings`, info);
+  const rows = page.locator('tbody tr');
+  await expect(rows).toHaveCount(50);
+  await setFaults(request, { latency_ms: 1500 });
+  await page.getByRole('navigation', { name: 'Pages of recordings' }).getByRole('link', { name: 'Next →' }).click();
+  const list = page.locator('.recordings-list');
+  await expect(list).toHaveAttribute('aria-busy', 'true');
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByText('Loading recordings…')).toHaveCount(0);
+  await expect(rows).toHaveCount(5, { timeout: 10_000 });
+  await expect(list).toHaveAttribute('aria-busy', 'false');
 });
 
 test('download a recording: the file arrives', async ({ page, request }, info) => {

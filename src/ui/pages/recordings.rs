@@ -26,6 +26,7 @@ pub fn RecordingsPage() -> impl IntoView {
         |(id, (sort, dir, page), _, _)| recordings_page(id, sort, dir, page),
     );
     let frame = use_frame();
+    let loading = RwSignal::new(false);
     view! {
         <Title text="Recordings"/>
         <h1>"Recordings"</h1>
@@ -35,8 +36,10 @@ pub fn RecordingsPage() -> impl IntoView {
                 {format!("Deleted {n} recording{}.", if n == 1 { "" } else { "s" })}
             </p>
         })}
-        // A Transition keeps the current page on screen while the next page, order or refresh loads.
-        <Transition fallback=|| view! { <p class="loading">"Loading recordings…"</p> }>
+        // A Transition keeps the current page on screen, marked busy, while the next page, order
+        // or refresh loads.
+        <div class="recordings-list" aria-busy=move || if loading.get() { "true" } else { "false" }>
+        <Transition fallback=|| view! { <p class="loading">"Loading recordings…"</p> } set_pending=loading.write_only()>
             {move || Suspend::new(async move {
                 let may_delete = frame.may(Permission::DeleteRecordings).await;
                 match list.await {
@@ -57,6 +60,7 @@ pub fn RecordingsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        </div>
         <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), refresh.get()))/>
     }
 }
