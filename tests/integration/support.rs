@@ -252,14 +252,7 @@ pub mod logs {
     pub fn capture() {
         CAPTURE.get_or_init(|| {
             let capture = Capture::default();
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter("info")
-                .json()
-                .flatten_event(true)
-                .with_current_span(true)
-                .with_span_list(false)
-                .with_writer(capture.clone())
-                .try_init();
+            let _ = meeting_admin::server::telemetry::json_logs(tracing_subscriber::EnvFilter::new("info"), capture.clone());
             // A failed assertion panics in tests/; a panic anywhere else is the server's.
             let default = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {

@@ -3,8 +3,10 @@ pub mod browser;
 mod find_form;
 mod frame;
 mod local_time;
+mod pager;
 
 pub use alert::ErrorAlert;
 pub use find_form::FindRecordingsForm;
 pub use frame::{provide_frame, use_frame, Frame};
 pub use local_time::LocalTime;
+pub use pager::Pager;

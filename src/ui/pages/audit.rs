@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::audit::search_audit;
 use crate::domain::{format_utc_ms, AuditAction, AuditEntry, AuditFilterForm, AuditPage as Page, MeetingId};
 use crate::error::AppError;
-use crate::ui::components::ErrorAlert;
+use crate::ui::components::{ErrorAlert, Pager};
 
 /// `/audit`: the whole log, newest first, for admins. Filters live in the query string (a GET
 /// form), so every view has a URL and works without JavaScript.
@@ -123,11 +123,12 @@ fn Results(page: Page, filter: AuditFilterForm) -> impl IntoView {
             </div>
             {(!page.entries.is_empty()).then(|| view! { <EntryTable entries=page.entries.clone() show_addr=true/> })}
             {(pages > 1).then(|| view! {
-                <nav class="pager" aria-label="Pages">
-                    {(current > 1).then(|| view! { <a rel="prev" href=link(current - 1)>"← Newer"</a> })}
-                    <span>{format!("Page {current} of {pages}")}</span>
-                    {(current < pages).then(|| view! { <a rel="next" href=link(current + 1)>"Older →"</a> })}
-                </nav>
+                <Pager
+                    label="Pages"
+                    status=format!("Page {current} of {pages}")
+                    prev=(current > 1).then(|| (link(current - 1), "← Newer"))
+                    next=(current < pages).then(|| (link(current + 1), "Older →"))
+                />
             })}
         </section>
     }

@@ -6,7 +6,7 @@ use crate::api::audit::meeting_history;
 use crate::api::recordings::recordings_page;
 use crate::domain::{format_bytes, format_duration_ms, Permission, Recording, RecordingPage, RecordingView, SortKey};
 use crate::error::AppError;
-use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime};
+use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime, Pager};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
 
 #[component]
@@ -185,11 +185,12 @@ fn RecordingsTable(page: RecordingPage) -> impl IntoView {
     };
     let pages = page.pages;
     let pager = (pages > 1).then(|| view! {
-        <nav class="pager" aria-label="Pages of recordings">
-            {(current > 1).then(|| view! { <a rel="prev" href=page.page_href(current - 1)>"← Previous"</a> })}
-            <span>{format!("Page {current} of {pages} · {}", page.range_text())}</span>
-            {(current < pages).then(|| view! { <a rel="next" href=page.page_href(current + 1)>"Next →"</a> })}
-        </nav>
+        <Pager
+            label="Pages of recordings"
+            status=format!("Page {current} of {pages} · {}", page.range_text())
+            prev=(current > 1).then(|| (page.page_href(current - 1), "← Previous"))
+            next=(current < pages).then(|| (page.page_href(current + 1), "Next →"))
+        />
     });
     let fetched_at = page.fetched_at;
     view! {
