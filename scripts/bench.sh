@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh --bench
 source scripts/env.sh
-if ! cmp -s bench/package-lock.json bench/node_modules/.package-lock.json 2>/dev/null; then
+if ! cmp -s bench/package-lock.json bench/node_modules/.installed-lock.json 2>/dev/null; then
   echo "==> installing Lighthouse (npm ci)"
-  (cd bench && npm ci --no-audit --no-fund)
+  (cd bench && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock.json)
 fi
 
 echo "==> building the release"

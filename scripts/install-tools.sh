@@ -29,10 +29,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *"$WASM_BINDGEN_VERSION
 fi
 
 # wasm-opt (binaryen) and Playwright, from the committed lockfile.
-if ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json 2>/dev/null; then
+# npm's own node_modules/.package-lock.json never equals package-lock.json (it leaves out the
+# root package), so a copy of the lockfile installed last marks an up-to-date install.
+if ! cmp -s end2end/package-lock.json end2end/node_modules/.installed-lock.json 2>/dev/null; then
   log "installing npm packages (npm ci)"
   # --ignore-scripts: vnu-jar would try to download a Java runtime; the machine's Java runs it.
-  (cd end2end && npm ci --no-audit --no-fund --ignore-scripts)
+  (cd end2end && npm ci --no-audit --no-fund --ignore-scripts && cp package-lock.json node_modules/.installed-lock.json)
 fi
 
 if [[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]]; then
