@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+use leptos_router::{path, SsrMode};
 
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
@@ -50,6 +50,12 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Browser tests wait for this before clicking: it is set only once hydration has run.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     // Pages that must work without JavaScript render in one piece (no streamed <template>s).
     let ssr = SsrMode::Async;
     view! {
@@ -61,49 +67,18 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view={Lazy::<Home>::new()} ssr=ssr.clone()/>
-                    <Route path=path!("/sign-in") view={Lazy::<SignIn>::new()} ssr=ssr.clone()/>
-                    <Route path=path!("/audit") view={Lazy::<Audit>::new()} ssr=ssr.clone()/>
-                    <Route path=path!("/meetings/new") view={Lazy::<NewMeeting>::new()} ssr=ssr.clone()/>
-                    <Route path=path!("/meetings/:meeting_id") view={Lazy::<Meeting>::new()} ssr=ssr.clone()/>
-                    <Route path=path!("/recordings") view={Lazy::<FindRecordings>::new()} ssr=ssr.clone()/>
-                    <Route path=path!("/meetings/:meeting_id/recordings") view={Lazy::<Recordings>::new()} ssr=ssr.clone()/>
-                    <Route path=path!("/meetings/:meeting_id/recordings/delete") view={Lazy::<ConfirmDelete>::new()} ssr=ssr/>
+                    <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone()/>
+                    <Route path=path!("/audit") view=AuditPage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/new") view=NewMeetingPage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/:meeting_id") view=MeetingPage ssr=ssr.clone()/>
+                    <Route path=path!("/recordings") view=FindRecordingsPage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/:meeting_id/recordings") view=RecordingsPage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/:meeting_id/recordings/delete") view=ConfirmDeletePage ssr=ssr/>
                 </Routes>
             </main>
         </Router>
     }
-}
-
-/// Each page is its own chunk of the wasm bundle (`cargo leptos build --split`), so a first visit
-/// downloads the shared runtime and that one page, not every page. A page loads its own data, so
-/// the routes' `data` halves are empty.
-macro_rules! lazy_pages {
-    ($($route:ident => $page:ident),* $(,)?) => {$(
-        struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
-            }
-        }
-    )*};
-}
-
-lazy_pages! {
-    Home => HomePage,
-    SignIn => SignInPage,
-    Audit => AuditPage,
-    NewMeeting => NewMeetingPage,
-    Meeting => MeetingPage,
-    FindRecordings => FindRecordingsPage,
-    Recordings => RecordingsPage,
-    ConfirmDelete => ConfirmDeletePage,
 }
 
 #[component]
