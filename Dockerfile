@@ -1,5 +1,5 @@
 # Meeting Admin container image. The build steps are README's (scripts/install-tools.sh, then
-# `cargo leptos build --release --precompress`) with the same pinned tools from scripts/tools.env.
+# `build_release` in scripts/env.sh) with the same pinned tools from scripts/tools.env.
 FROM rust:1.95-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm \
@@ -11,7 +11,7 @@ COPY end2end/package.json end2end/package-lock.json end2end/
 RUN scripts/install-tools.sh
 COPY . .
 ENV CARGO_TARGET_DIR=/src/target
-RUN . scripts/env.sh && cargo leptos build --release --precompress
+RUN . scripts/env.sh && build_release
 
 FROM debian:bookworm-slim
 RUN apt-get update \

@@ -12,7 +12,7 @@ if ! cmp -s bench/package-lock.json bench/node_modules/.installed-lock.json 2>/d
 fi
 
 echo "==> building the release"
-cargo leptos build --release --precompress
+build_release
 
 echo "==> measuring"
 exec python3 bench/bench.py --bin "$CARGO_TARGET_DIR/release/meeting-admin" --site "$LEPTOS_SITE_ROOT" "$@"

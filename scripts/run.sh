@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh
 source scripts/env.sh
-cargo leptos build --release --precompress
+build_release
 exec "$CARGO_TARGET_DIR/release/meeting-admin" serve "$@"

@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 scripts/install-tools.sh --bench
 source scripts/env.sh
 echo "==> building the release"
-cargo leptos build --release --precompress
+build_release
 echo "==> soaking"
 exec python3 bench/soak.py --bin "$CARGO_TARGET_DIR/release/meeting-admin" --site "$LEPTOS_SITE_ROOT" "$@"

@@ -7,7 +7,7 @@ scripts/install-tools.sh --test
 source scripts/env.sh
 
 echo "==> building the release (server, wasm, CSS)"
-cargo leptos build --release --precompress
+build_release
 
 echo "==> unit and integration tests"
 cargo test --release --no-default-features --features ssr --tests
