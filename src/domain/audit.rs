@@ -21,11 +21,20 @@ pub enum AuditAction {
     SignOut,
     SignInFailed,
     Denied,
+    /// An account added, re-passworded or disabled from the console (`meeting-admin user ...`).
+    AccountChange,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 6] =
-        [Self::CreateMeeting, Self::DeleteRecordings, Self::SignIn, Self::SignOut, Self::SignInFailed, Self::Denied];
+    pub const ALL: [Self; 7] = [
+        Self::CreateMeeting,
+        Self::DeleteRecordings,
+        Self::SignIn,
+        Self::SignOut,
+        Self::SignInFailed,
+        Self::Denied,
+        Self::AccountChange,
+    ];
 
     /// The name stored in the database and used in URLs, CSV and JSON.
     pub fn as_str(self) -> &'static str {
@@ -36,6 +45,7 @@ impl AuditAction {
             Self::SignOut => "sign_out",
             Self::SignInFailed => "sign_in_failed",
             Self::Denied => "denied",
+            Self::AccountChange => "account_change",
         }
     }
 
@@ -51,6 +61,7 @@ impl AuditAction {
             Self::SignOut => "Sign out",
             Self::SignInFailed => "Failed sign-in",
             Self::Denied => "Denied request",
+            Self::AccountChange => "Account change",
         }
     }
 }

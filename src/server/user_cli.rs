@@ -1,11 +1,47 @@
 //! `meeting-admin user ...`: account management from the console, the only place it happens.
 
+use std::future::Future;
 use std::io::{BufRead, IsTerminal};
 
+use super::audit::{AuditLog, Completion, Intent};
 use super::auth::users::{self, Username};
 use super::config::{Config, UserCommand};
 use super::db;
-use crate::domain::Role;
+use super::secret::Secret;
+use crate::domain::{AuditAction, Outcome, Role};
+
+/// Who ran the command. The console has no session, so the entry names the OS account, and the
+/// one behind `sudo` when there is one.
+fn console_operator() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    match std::env::var("SUDO_USER") {
+        Ok(sudo) if sudo != user => format!("{sudo} as {user} (console)"),
+        _ => format!("{user} (console)"),
+    }
+}
+
+/// An account change, audited like a change made in the browser: the intent is written first
+/// (when it cannot be, nothing is changed), then the outcome.
+async fn audited<T>(log: &AuditLog, detail: String, change: impl Future<Output = Result<T, String>>) -> Result<T, String> {
+    let intent = Intent {
+        actor: None,
+        claimed_user: Some(console_operator()),
+        client_addr: "console".into(),
+        action: AuditAction::AccountChange,
+        meeting_id: None,
+        reason: None,
+        detail: Some(detail),
+        request_id: format!("cli-{}", uuid::Uuid::new_v4()),
+    };
+    let entry = log.begin(&intent).await.map_err(|e| format!("cannot write the audit log, so nothing was changed: {e}"))?;
+    let result = change.await;
+    let done = match &result {
+        Ok(_) => Completion::new(Outcome::Succeeded),
+        Err(e) => Completion::new(Outcome::Failed).error(e),
+    };
+    log.complete(entry, &done).await;
+    result
+}
 
 /// The password from a prompt (typed twice, not echoed) or the first line of stdin.
 fn read_password(for_whom: &str) -> Result<String, String> {
@@ -25,21 +61,26 @@ fn read_password(for_whom: &str) -> Result<String, String> {
 
 pub async fn run(config: &Config, cmd: UserCommand) -> Result<(), String> {
     let pool = db::connect(&config.database_url).await?;
+    // Account details are ours, never the vendor's: there is no key to scrub from them.
+    let log = AuditLog::new(pool.clone(), Secret::new(""));
     match cmd {
         UserCommand::Add { name, role } => {
             let name = Username::parse(&name)?;
             let role = Role::parse(&role)?;
             let password = read_password(name.as_str())?;
-            users::add(&pool, &name, role, &password).await.map_err(|e| e.to_string())?;
+            let detail = format!("add account {} ({role})", name.as_str());
+            audited(&log, detail, async { users::add(&pool, &name, role, &password).await.map_err(|e| e.to_string()) }).await?;
             println!("created {} ({role})", name.as_str());
         }
         UserCommand::Passwd { name } => {
             let password = read_password(&name)?;
-            users::set_password(&pool, &name, &password).await.map_err(|e| e.to_string())?;
+            let detail = format!("set the password of {name} (and enable it)");
+            audited(&log, detail, async { users::set_password(&pool, &name, &password).await.map_err(|e| e.to_string()) }).await?;
             println!("password changed for {name}");
         }
         UserCommand::Disable { name } => {
-            users::disable(&pool, &name).await.map_err(|e| e.to_string())?;
+            let detail = format!("disable account {name}");
+            audited(&log, detail, async { users::disable(&pool, &name).await.map_err(|e| e.to_string()) }).await?;
             println!("disabled {name}; their sessions end at their next request");
         }
         UserCommand::List => {

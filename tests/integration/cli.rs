@@ -92,4 +92,35 @@ fn user_management_from_the_console() {
     let (_, list) = run(&["user", "list"], None);
     assert!(list.lines().any(|l| l.starts_with("sam") && l.contains("active")), "{list}");
     assert_ne!(run(&["user", "passwd", "nobody"], Some("another long password\n")).0, 0);
+
+    // Every attempted change is in the audit log, by the console's OS user, with its outcome;
+    // input refused before anything was tried (an unknown role) is not a change.
+    let (code, export) = run(&["audit", "export", "--since", "1d"], None);
+    assert_eq!(code, 0, "{export}");
+    let changes: Vec<(String, String, String)> = export
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["action"] == "account_change")
+        .map(|e| {
+            assert!(e["username"].as_str().unwrap().ends_with("(console)"), "{e}");
+            assert_eq!(e["client_addr"], "console", "{e}");
+            assert!(!e.to_string().contains("long enough password"), "no password in the log: {e}");
+            let text = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            (text("detail"), text("outcome"), text("error"))
+        })
+        .collect();
+    let summary: Vec<(&str, &str)> = changes.iter().map(|(d, o, _)| (d.as_str(), o.as_str())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("add account sam (operator)", "succeeded"),
+            ("add account sam (viewer)", "failed"),
+            ("add account tim (viewer)", "failed"),
+            ("disable account sam", "succeeded"),
+            ("set the password of sam (and enable it)", "succeeded"),
+            ("set the password of nobody (and enable it)", "failed"),
+        ],
+        "{export}"
+    );
+    assert!(changes[1].2.contains("already exists"), "the error is kept: {:?}", changes[1]);
 }
