@@ -3,7 +3,7 @@
 use meeting_admin::server::mock_upstream::Faults;
 use serde_json::Value;
 
-use crate::support::{TestApp, VENDOR_MEETING};
+use crate::support::{logs, TestApp, VENDOR_MEETING};
 
 async fn json(res: reqwest::Response) -> (u16, Value) {
     let status = res.status().as_u16();
@@ -213,4 +213,28 @@ async fn the_server_rendered_page_shows_one_page_and_a_pager() {
     // The hydration data carries this page's rows, not all 121.
     let urls = html.matches("X-Amz-Signature").count();
     assert!(urls <= 50 * 3, "{urls} presigned links in the page");
+}
+
+/// Readers who close the tab while the page still waits on the vendor: their renders are dropped
+/// mid-way, and nothing on the server panics or stops serving.
+#[tokio::test]
+async fn readers_leaving_mid_render_panic_nothing() {
+    logs::capture();
+    let app = TestApp::spawn().await;
+    let before = logs::server_panics();
+    app.upstream.faults(Faults { latency_ms: 300, ..Default::default() });
+    let path = format!("/meetings/{VENDOR_MEETING}/recordings");
+    let cookie = app.http.cookie().unwrap();
+    for _ in 0..5 {
+        let req = app.http.client.get(format!("{}{path}", app.url)).header("cookie", &cookie);
+        // Gone long before the vendor answers.
+        let left = tokio::time::timeout(std::time::Duration::from_millis(50), req.send()).await;
+        assert!(left.is_err(), "the page should still be waiting on the vendor");
+    }
+    // The vendor answers the abandoned renders now.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    app.upstream.faults(Faults::default());
+    assert_eq!(app.get(&path).await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    assert_eq!(logs::server_panics(), before, "no panic after readers left mid-render");
 }

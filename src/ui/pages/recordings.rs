@@ -27,6 +27,34 @@ pub fn RecordingsPage() -> impl IntoView {
     );
     let frame = use_frame();
     let loading = RwSignal::new(false);
+    let fallback = || view! { <p class="loading">"Loading recordings…"</p> };
+    let body = move || Suspend::new(async move {
+        let may_delete = frame.may(Permission::DeleteRecordings).await;
+        match list.await {
+            Ok(page) => view! { <RecordingsView page refresh may_delete/> }.into_any(),
+            Err(e) => {
+                let bad_id = e.field("meeting_id");
+                view! {
+                    <ErrorAlert error=e/>
+                    {bad_id.map(|msg| view! { <FindRecordingsForm id_prefix="retry" value=raw_id() error=Some(msg)/> })}
+                    <form method="get" class="inline-actions">
+                        <button type="submit" on:click=move |ev| { ev.prevent_default(); refresh.update(|n| *n += 1); }>
+                            "Try again"
+                        </button>
+                    </form>
+                }
+                .into_any()
+            }
+        }
+    });
+    // A Transition keeps the current page on screen, marked busy, while the next page, order or
+    // refresh loads. Only the browser tracks that: on the server `set_pending` would add an
+    // effect that runs as a task of its own, and when a client goes away mid-render that task
+    // read signals already disposed and panicked (found by the soak).
+    #[cfg(feature = "hydrate")]
+    let list_view = view! { <Transition fallback set_pending=loading.write_only()>{body}</Transition> }.into_any();
+    #[cfg(not(feature = "hydrate"))]
+    let list_view = view! { <Transition fallback>{body}</Transition> }.into_any();
     view! {
         <Title text="Recordings"/>
         <h1>"Recordings"</h1>
@@ -36,30 +64,9 @@ pub fn RecordingsPage() -> impl IntoView {
                 {format!("Deleted {n} recording{}.", if n == 1 { "" } else { "s" })}
             </p>
         })}
-        // A Transition keeps the current page on screen, marked busy, while the next page, order
-        // or refresh loads.
-        <div class="recordings-list" aria-busy=move || if loading.get() { "true" } else { "false" }>
-        <Transition fallback=|| view! { <p class="loading">"Loading recordings…"</p> } set_pending=loading.write_only()>
-            {move || Suspend::new(async move {
-                let may_delete = frame.may(Permission::DeleteRecordings).await;
-                match list.await {
-                    Ok(page) => view! { <RecordingsView page refresh may_delete/> }.into_any(),
-                    Err(e) => {
-                        let bad_id = e.field("meeting_id");
-                        view! {
-                            <ErrorAlert error=e/>
-                            {bad_id.map(|msg| view! { <FindRecordingsForm id_prefix="retry" value=raw_id() error=Some(msg)/> })}
-                            <form method="get" class="inline-actions">
-                                <button type="submit" on:click=move |ev| { ev.prevent_default(); refresh.update(|n| *n += 1); }>
-                                    "Try again"
-                                </button>
-                            </form>
-                        }
-                        .into_any()
-                    }
-                }
-            })}
-        </Transition>
+        // `try_get`: the same render may outlive its owner when the client disconnects.
+        <div class="recordings-list" aria-busy=move || if loading.try_get().unwrap_or(false) { "true" } else { "false" }>
+            {list_view}
         </div>
         <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), refresh.get()))/>
     }
