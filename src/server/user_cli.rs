@@ -22,7 +22,11 @@ fn console_operator() -> String {
 
 /// An account change, audited like a change made in the browser: the intent is written first
 /// (when it cannot be, nothing is changed), then the outcome.
-async fn audited<T>(log: &AuditLog, detail: String, change: impl Future<Output = Result<T, String>>) -> Result<T, String> {
+async fn audited<T, E: std::fmt::Display>(
+    log: &AuditLog,
+    detail: String,
+    change: impl Future<Output = Result<T, E>>,
+) -> Result<T, String> {
     let intent = Intent {
         actor: None,
         claimed_user: Some(console_operator()),
@@ -40,7 +44,7 @@ async fn audited<T>(log: &AuditLog, detail: String, change: impl Future<Output =
         Err(e) => Completion::new(Outcome::Failed).error(e),
     };
     log.complete(entry, &done).await;
-    result
+    result.map_err(|e| e.to_string())
 }
 
 /// The password from a prompt (typed twice, not echoed) or the first line of stdin.
@@ -69,18 +73,18 @@ pub async fn run(config: &Config, cmd: UserCommand) -> Result<(), String> {
             let role = Role::parse(&role)?;
             let password = read_password(name.as_str())?;
             let detail = format!("add account {} ({role})", name.as_str());
-            audited(&log, detail, async { users::add(&pool, &name, role, &password).await.map_err(|e| e.to_string()) }).await?;
+            audited(&log, detail, users::add(&pool, &name, role, &password)).await?;
             println!("created {} ({role})", name.as_str());
         }
         UserCommand::Passwd { name } => {
             let password = read_password(&name)?;
             let detail = format!("set the password of {name} (and enable it)");
-            audited(&log, detail, async { users::set_password(&pool, &name, &password).await.map_err(|e| e.to_string()) }).await?;
+            audited(&log, detail, users::set_password(&pool, &name, &password)).await?;
             println!("password changed for {name}");
         }
         UserCommand::Disable { name } => {
             let detail = format!("disable account {name}");
-            audited(&log, detail, async { users::disable(&pool, &name).await.map_err(|e| e.to_string()) }).await?;
+            audited(&log, detail, users::disable(&pool, &name)).await?;
             println!("disabled {name}; their sessions end at their next request");
         }
         UserCommand::List => {
