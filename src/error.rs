@@ -52,6 +52,8 @@ pub enum AppError {
     ListChanged { expected: usize, found: usize },
     #[error("Nothing was changed: the audit log cannot be written right now, and changes are only made when they can be recorded. Request id {request_id}.")]
     AuditUnavailable { request_id: String },
+    #[error("Meeting Admin cannot reach its database right now, so nothing was looked up or changed. Try again in a minute; if it lasts, tell whoever runs Meeting Admin. Request id {request_id}.")]
+    DatabaseUnavailable { request_id: String },
     #[error("Something went wrong on our side. Request id {request_id}.")]
     Internal { request_id: String },
     #[error("Could not reach Meeting Admin's server: {detail}")]
@@ -111,7 +113,7 @@ impl AppError {
             Self::UpstreamUnavailable { .. } => 503,
             Self::OutcomeUnknown { cause: NoClearAnswer::Timeout, .. } => 504,
             Self::OutcomeUnknown { .. } => 502,
-            Self::AuditUnavailable { .. } => 503,
+            Self::AuditUnavailable { .. } | Self::DatabaseUnavailable { .. } => 503,
             Self::Internal { .. } | Self::Transport { .. } => 500,
         }
     }

@@ -48,6 +48,9 @@ async fn main() -> std::process::ExitCode {
         None | Some(Command::Serve) => startup::serve(config).await,
         Some(Command::MockUpstream(m)) => run_mock(m).await,
         Some(Command::Healthcheck) => healthcheck(config.addr).await,
+        Some(Command::Migrate) => meeting_admin::server::store::connect(&config.database, config.pool).await.map(|db| {
+            println!("{} database is up to date", db.backend().as_str());
+        }),
         Some(Command::User(cmd)) => meeting_admin::server::user_cli::run(&config, cmd).await,
         Some(Command::Audit(cmd)) => meeting_admin::server::audit_cli::run(&config, cmd).await,
     };

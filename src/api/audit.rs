@@ -7,28 +7,22 @@ use crate::error::AppError;
 /// One page of the audit log, filtered; admins only.
 #[server(prefix = "/api", endpoint = "audit/search", input = GetUrl)]
 pub async fn search_audit(filter: AuditFilterForm) -> Result<AuditPage, AppError> {
-    use super::context::{fail, request_id, require, state};
+    use super::context::{fail, require, state, store_failed};
     require(crate::domain::Permission::ReadAudit).await?;
     let query = filter.parse().map_err(|fields| fail(AppError::Invalid { fields, message: None }))?;
-    state()?.audit.search(&query).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot read the audit log");
-        fail(AppError::Internal { request_id: request_id() })
-    })
+    state()?.audit.search(&query).await.map_err(store_failed("cannot read the audit log"))
 }
 
 /// What was done to one meeting, newest first. Anyone who may see the meeting's recordings may
 /// see why they changed; where the request came from is kept for admins.
 #[server(prefix = "/api", endpoint = "audit/meeting", input = GetUrl)]
 pub async fn meeting_history(meeting_id: String) -> Result<Vec<AuditEntry>, AppError> {
-    use super::context::{fail, request_id, require, state};
+    use super::context::{fail, require, state, store_failed};
     use crate::domain::Permission;
     let staff = require(Permission::ViewRecordings).await?;
     let id = crate::domain::MeetingId::parse(&meeting_id)
         .map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
-    let mut entries = state()?.audit.for_meeting(id.as_str(), 200).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot read a meeting's history");
-        fail(AppError::Internal { request_id: request_id() })
-    })?;
+    let mut entries = state()?.audit.for_meeting(id.as_str(), 200).await.map_err(store_failed("cannot read a meeting's history"))?;
     if !staff.may(Permission::ReadAudit) {
         for e in &mut entries {
             e.client_addr.clear();

@@ -13,7 +13,7 @@ pub fn safe_next(raw: &str) -> String {
 /// towards the per-account and per-address throttles.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<Staff, AppError> {
-    use super::context::{client_addr, fail, intent, request_id, session, state};
+    use super::context::{client_addr, fail, intent, request_id, session, state, store_failed};
     use crate::domain::{AuditAction, Outcome, SignInMethod};
     use crate::server::audit::Completion;
     use crate::server::auth::{password as pw, session as sessions, throttle, users};
@@ -34,17 +34,23 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         entry.claimed_user = Some(username.trim().to_owned());
         entry
     };
-    if let Some(wait) = throttle::locked_for(&state.db, &[&account, &address], now).await.map_err(|e| internal(&e))? {
+    if let Some(wait) = throttle::locked_for(&state.db, &[&account, &address], now).await.map_err(store_failed("sign-in: cannot read the throttle"))? {
         tracing::info!(user = %username.trim(), "sign-in refused: throttled");
         let err = fail(AppError::SignInThrottled { retry_after_secs: wait });
         state.audit.record(&failed_entry(), &Completion::new(Outcome::Refused).error(&err)).await;
         return Err(err);
     }
-    let user = users::find(&state.db, &username).await.map_err(|e| internal(&e))?.filter(|u| !u.disabled);
+    let user = users::find(&state.db, &username)
+        .await
+        .map_err(|e| match e {
+            users::UserError::Db(e) => store_failed("sign-in: cannot read the account")(e),
+            other => internal(&other),
+        })?
+        .filter(|u| !u.disabled);
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     if password.len() > pw::MAX_LEN * 4 || !pw::verify(password, stored).await {
-        throttle::record_failure(&state.db, &account, throttle::PER_ACCOUNT, now).await.map_err(|e| internal(&e))?;
-        throttle::record_failure(&state.db, &address, throttle::PER_ADDRESS, now).await.map_err(|e| internal(&e))?;
+        throttle::record_failure(&state.db, &account, throttle::PER_ACCOUNT, now).await.map_err(store_failed("sign-in: cannot count a failure"))?;
+        throttle::record_failure(&state.db, &address, throttle::PER_ADDRESS, now).await.map_err(store_failed("sign-in: cannot count a failure"))?;
         tracing::info!(user = %username.trim(), "sign-in failed");
         let why = match &user {
             None => "no such account, or it is disabled",
@@ -54,7 +60,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         return Err(fail(AppError::SignInFailed));
     }
     let user = user.ok_or_else(|| internal(&"verified without an account"))?;
-    throttle::clear(&state.db, &account).await.map_err(|e| internal(&e))?;
+    throttle::clear(&state.db, &account).await.map_err(store_failed("sign-in: cannot clear the throttle"))?;
     let staff = Staff { username: user.username, role: user.role, method: SignInMethod::Password };
     sessions::begin(&session()?, staff.clone()).await.map_err(|e| internal(&e))?;
     tracing::info!(user = %staff.username, role = %staff.role, "signed in");

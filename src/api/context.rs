@@ -22,6 +22,17 @@ pub fn state() -> Result<AppState, AppError> {
     })
 }
 
+/// A store error as the page shows it: plainly "database unavailable" when it could not be
+/// reached (the database is down or restarting), otherwise an internal error; logged either way.
+pub fn store_failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> AppError {
+    move |e| {
+        tracing::error!(error = %e, "{what}");
+        let request_id = request_id();
+        let unavailable = crate::server::store::is_unavailable(&e);
+        fail(if unavailable { AppError::DatabaseUnavailable { request_id } } else { AppError::Internal { request_id } })
+    }
+}
+
 /// A plain HTML form post (no JavaScript): server_fn answers it with a redirect back to the form,
 /// carrying the error in the URL, and that redirect's status must stand.
 fn from_html_form() -> bool {

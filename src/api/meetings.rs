@@ -101,23 +101,17 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
 /// The most recent meetings created through Meeting Admin, newest first.
 #[server(prefix = "/api", endpoint = "meetings/recent", input = GetUrl)]
 pub async fn recent_meetings() -> Result<Vec<CreatedMeeting>, AppError> {
-    use super::context::{fail, request_id, require, state};
+    use super::context::{require, state, store_failed};
     require(crate::domain::Permission::ViewRecordings).await?;
-    crate::server::created_meetings::recent(&state()?.db, 20).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot read created meetings");
-        fail(AppError::Internal { request_id: request_id() })
-    })
+    crate::server::created_meetings::recent(&state()?.db, 20).await.map_err(store_failed("cannot read created meetings"))
 }
 
 /// One meeting created here; `None` when it was made elsewhere (the vendor cannot tell us more).
 #[server(prefix = "/api", endpoint = "meetings/record", input = GetUrl)]
 pub async fn meeting_record(meeting_id: String) -> Result<Option<CreatedMeeting>, AppError> {
-    use super::context::{fail, request_id, require, state};
+    use super::context::{fail, require, state, store_failed};
     require(crate::domain::Permission::ViewRecordings).await?;
     let id = crate::domain::MeetingId::parse(&meeting_id)
         .map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
-    crate::server::created_meetings::find(&state()?.db, &id).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot read a created meeting");
-        fail(AppError::Internal { request_id: request_id() })
-    })
+    crate::server::created_meetings::find(&state()?.db, &id).await.map_err(store_failed("cannot read a created meeting"))
 }

@@ -3,16 +3,17 @@
 
 use std::sync::Arc;
 
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{Database, QueryBuilder};
 
 use super::secret::Secret;
+use super::store::{on_pool, Backend, Store};
 use crate::domain::{AuditAction, AuditEntry, AuditPage, AuditQuery, Outcome, Role, SignInMethod, Staff, AUDIT_PAGE_SIZE};
 
 /// The audit log of one deployment. Text that goes in is scrubbed of the API key and of
 /// presigned URLs' signatures, whatever its source (vendor messages are echoed into errors).
 #[derive(Clone, Debug)]
 pub struct AuditLog {
-    db: SqlitePool,
+    db: Store,
     key: Arc<Secret>,
 }
 
@@ -86,7 +87,7 @@ fn clip(s: String, max_chars: usize) -> String {
 }
 
 impl AuditLog {
-    pub fn new(db: SqlitePool, key: Secret) -> Self {
+    pub fn new(db: Store, key: Secret) -> Self {
         Self { db, key: Arc::new(key) }
     }
 
@@ -97,30 +98,30 @@ impl AuditLog {
     async fn insert(&self, i: &Intent, c: Option<&Completion>) -> Result<EntryId, sqlx::Error> {
         let username = i.actor.as_ref().map(|s| s.username.clone()).or_else(|| i.claimed_user.clone());
         let now = now_ms();
-        let id = sqlx::query(
-            "INSERT INTO audit_log (at_ms, username, role, sign_in_method, client_addr, action, meeting_id, reason, detail, \
-             request_id, outcome, vendor_status, deleted_count, new_meeting_id, error, completed_ms) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(now)
-        .bind(self.clean(&username.map(|u| clip(u, 200))))
-        .bind(i.actor.as_ref().map(|s| s.role.as_str()))
-        .bind(i.actor.as_ref().map(|s| s.method.as_str()))
-        .bind(&i.client_addr)
-        .bind(i.action.as_str())
-        .bind(&i.meeting_id)
-        .bind(self.clean(&i.reason))
-        .bind(self.clean(&i.detail))
-        .bind(&i.request_id)
-        .bind(c.and_then(|c| c.outcome).map(Outcome::as_str))
-        .bind(c.and_then(|c| c.vendor_status))
-        .bind(c.and_then(|c| c.deleted_count))
-        .bind(c.and_then(|c| c.new_meeting_id.clone()))
-        .bind(c.and_then(|c| self.clean(&c.error)))
-        .bind(c.map(|_| now))
-        .execute(&self.db)
-        .await?
-        .last_insert_rowid();
+        let sql = "INSERT INTO audit_log (at_ms, username, role, sign_in_method, client_addr, action, meeting_id, reason, detail, \
+                   request_id, outcome, vendor_status, deleted_count, new_meeting_id, error, completed_ms) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+        let username = self.clean(&username.map(|u| clip(u, 200)));
+        let (reason, detail, error) = (self.clean(&i.reason), self.clean(&i.detail), c.and_then(|c| self.clean(&c.error)));
+        let id: i64 = on_pool!(&self.db, pool => sqlx::query_scalar(sql)
+            .bind(now)
+            .bind(&username)
+            .bind(i.actor.as_ref().map(|s| s.role.as_str()))
+            .bind(i.actor.as_ref().map(|s| s.method.as_str()))
+            .bind(&i.client_addr)
+            .bind(i.action.as_str())
+            .bind(&i.meeting_id)
+            .bind(&reason)
+            .bind(&detail)
+            .bind(&i.request_id)
+            .bind(c.and_then(|c| c.outcome).map(Outcome::as_str))
+            .bind(c.and_then(|c| c.vendor_status).map(i64::from))
+            .bind(c.and_then(|c| c.deleted_count).map(i64::from))
+            .bind(c.and_then(|c| c.new_meeting_id.clone()))
+            .bind(&error)
+            .bind(c.map(|_| now))
+            .fetch_one(pool)
+            .await)?;
         Ok(EntryId(id))
     }
 
@@ -132,19 +133,20 @@ impl AuditLog {
     /// Writes a pending entry's outcome. A failure is logged loudly; the entry then reads as
     /// "outcome unknown", which is the truth as far as the log can tell.
     pub async fn complete(&self, id: EntryId, c: &Completion) {
-        let result = sqlx::query(
-            "UPDATE audit_log SET outcome = ?, vendor_status = ?, deleted_count = ?, new_meeting_id = ?, error = ?, completed_ms = ? \
-             WHERE id = ? AND outcome IS NULL",
-        )
-        .bind(c.outcome.unwrap_or(Outcome::Unknown).as_str())
-        .bind(c.vendor_status)
-        .bind(c.deleted_count)
-        .bind(&c.new_meeting_id)
-        .bind(self.clean(&c.error))
-        .bind(now_ms())
-        .bind(id.0)
-        .execute(&self.db)
-        .await;
+        let sql = "UPDATE audit_log SET outcome = $1, vendor_status = $2, deleted_count = $3, new_meeting_id = $4, error = $5, completed_ms = $6 \
+                   WHERE id = $7 AND outcome IS NULL";
+        let error = self.clean(&c.error);
+        let result = on_pool!(&self.db, pool => sqlx::query(sql)
+            .bind(c.outcome.unwrap_or(Outcome::Unknown).as_str())
+            .bind(c.vendor_status.map(i64::from))
+            .bind(c.deleted_count.map(i64::from))
+            .bind(&c.new_meeting_id)
+            .bind(&error)
+            .bind(now_ms())
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map(|_| ()));
         if let Err(e) = result {
             tracing::error!(error = %e, entry = id.0, outcome = ?c.outcome, "cannot write an audit outcome");
         }
@@ -158,54 +160,70 @@ impl AuditLog {
     }
 
     pub async fn search(&self, q: &AuditQuery) -> Result<AuditPage, sqlx::Error> {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM audit_log");
-        push_filters(&mut count, q);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.db).await?;
-        let mut select = QueryBuilder::<Sqlite>::new(SELECT);
-        push_filters(&mut select, q);
-        select.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(AUDIT_PAGE_SIZE));
-        select.push(" OFFSET ").push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(AUDIT_PAGE_SIZE));
-        let entries = select.build().fetch_all(&self.db).await?.iter().map(entry).collect();
+        let backend = self.db.backend();
+        let offset = i64::from(q.page.saturating_sub(1)) * i64::from(AUDIT_PAGE_SIZE);
+        let (total, entries): (i64, Vec<AuditRow>) = on_pool!(&self.db, pool => {
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM audit_log");
+            push_filters(&mut count, q, backend);
+            let total = count.build_query_scalar().fetch_one(pool).await?;
+            let mut select = QueryBuilder::new(SELECT);
+            push_filters(&mut select, q, backend);
+            select.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(AUDIT_PAGE_SIZE));
+            select.push(" OFFSET ").push_bind(offset);
+            (total, select.build_query_as().fetch_all(pool).await?)
+        });
+        let entries = entries.into_iter().map(AuditRow::entry).collect();
         Ok(AuditPage { entries, total: total.max(0) as u64, page: q.page, per_page: AUDIT_PAGE_SIZE })
     }
 
     /// Every entry matching the filters, newest first (the CSV export), up to `limit`.
     pub async fn all_matching(&self, q: &AuditQuery, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
-        let mut select = QueryBuilder::<Sqlite>::new(SELECT);
-        push_filters(&mut select, q);
-        select.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
-        Ok(select.build().fetch_all(&self.db).await?.iter().map(entry).collect())
+        let backend = self.db.backend();
+        let rows: Vec<AuditRow> = on_pool!(&self.db, pool => {
+            let mut select = QueryBuilder::new(SELECT);
+            push_filters(&mut select, q, backend);
+            select.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+            select.build_query_as().fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(AuditRow::entry).collect())
     }
 
     /// Entries at or after `since_ms`, oldest first (the SIEM export).
     pub async fn since(&self, since_ms: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
-        let rows = sqlx::query(&format!("{SELECT} WHERE at_ms >= ? ORDER BY id")).bind(since_ms).fetch_all(&self.db).await?;
-        Ok(rows.iter().map(entry).collect())
+        let sql = format!("{SELECT} WHERE at_ms >= $1 ORDER BY id");
+        let rows: Vec<AuditRow> = on_pool!(&self.db, pool => sqlx::query_as(&sql).bind(since_ms).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(AuditRow::entry).collect())
     }
 
     /// A meeting's own history: what was done to it, and its creation. Newest first.
     pub async fn for_meeting(&self, meeting_id: &str, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
-        let rows = sqlx::query(&format!("{SELECT} WHERE meeting_id = ?1 OR new_meeting_id = ?1 ORDER BY id DESC LIMIT ?2"))
-            .bind(meeting_id)
-            .bind(limit)
-            .fetch_all(&self.db)
-            .await?;
-        Ok(rows.iter().map(entry).collect())
+        let sql = format!("{SELECT} WHERE meeting_id = $1 OR new_meeting_id = $1 ORDER BY id DESC LIMIT $2");
+        let rows: Vec<AuditRow> = on_pool!(&self.db, pool => sqlx::query_as(&sql).bind(meeting_id).bind(limit).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(AuditRow::entry).collect())
     }
 }
 
 const SELECT: &str = "SELECT id, at_ms, username, role, sign_in_method, client_addr, action, meeting_id, reason, detail, \
                       request_id, outcome, vendor_status, deleted_count, new_meeting_id, error FROM audit_log";
 
-fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, q: &AuditQuery) {
+fn push_filters<'a, DB: Database>(b: &mut QueryBuilder<'a, DB>, q: &AuditQuery, backend: Backend)
+where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'static str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     let mut sep = " WHERE ";
-    let mut next = |b: &mut QueryBuilder<'_, Sqlite>| {
+    let mut next = |b: &mut QueryBuilder<'a, DB>| {
         b.push(sep);
         sep = " AND ";
     };
     if let Some(u) = &q.user {
         next(b);
-        b.push("username = ").push_bind(u.clone()).push(" COLLATE NOCASE");
+        // Case-insensitive as usernames are; each form matches its backend's index.
+        match backend {
+            Backend::Sqlite => b.push("username = ").push_bind(u.clone()).push(" COLLATE NOCASE"),
+            Backend::Postgres => b.push("lower(username) = lower(").push_bind(u.clone()).push(")"),
+        };
     }
     if let Some(a) = q.action {
         next(b);
@@ -226,30 +244,52 @@ fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, q: &AuditQuery) {
     }
 }
 
-fn entry(row: &sqlx::sqlite::SqliteRow) -> AuditEntry {
-    let text = |name: &str| row.try_get::<Option<String>, _>(name).ok().flatten();
-    AuditEntry {
-        id: row.try_get("id").unwrap_or_default(),
-        at_ms: row.try_get("at_ms").unwrap_or_default(),
-        username: text("username"),
-        role: text("role").and_then(|r| Role::parse(&r).ok()),
-        method: text("sign_in_method").and_then(|m| match m.as_str() {
-            "password" => Some(SignInMethod::Password),
-            "sso" => Some(SignInMethod::Sso),
-            _ => None,
-        }),
-        client_addr: text("client_addr").unwrap_or_default(),
-        // The CHECK constraint admits only known actions.
-        action: text("action").and_then(|a| AuditAction::parse(&a)).unwrap_or(AuditAction::Denied),
-        meeting_id: text("meeting_id"),
-        reason: text("reason"),
-        detail: text("detail"),
-        request_id: text("request_id").unwrap_or_default(),
-        outcome: text("outcome").and_then(|o| Outcome::parse(&o)),
-        vendor_status: row.try_get::<Option<i64>, _>("vendor_status").ok().flatten().and_then(|s| u16::try_from(s).ok()),
-        deleted_count: row.try_get::<Option<i64>, _>("deleted_count").ok().flatten().and_then(|s| u32::try_from(s).ok()),
-        new_meeting_id: text("new_meeting_id"),
-        error: text("error"),
+/// One row as both backends return it (integers are 64-bit on both).
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at_ms: i64,
+    username: Option<String>,
+    role: Option<String>,
+    sign_in_method: Option<String>,
+    client_addr: String,
+    action: String,
+    meeting_id: Option<String>,
+    reason: Option<String>,
+    detail: Option<String>,
+    request_id: String,
+    outcome: Option<String>,
+    vendor_status: Option<i64>,
+    deleted_count: Option<i64>,
+    new_meeting_id: Option<String>,
+    error: Option<String>,
+}
+
+impl AuditRow {
+    fn entry(self) -> AuditEntry {
+        AuditEntry {
+            id: self.id,
+            at_ms: self.at_ms,
+            username: self.username,
+            role: self.role.and_then(|r| Role::parse(&r).ok()),
+            method: self.sign_in_method.and_then(|m| match m.as_str() {
+                "password" => Some(SignInMethod::Password),
+                "sso" => Some(SignInMethod::Sso),
+                _ => None,
+            }),
+            client_addr: self.client_addr,
+            // The CHECK constraint admits only known actions.
+            action: AuditAction::parse(&self.action).unwrap_or(AuditAction::Denied),
+            meeting_id: self.meeting_id,
+            reason: self.reason,
+            detail: self.detail,
+            request_id: self.request_id,
+            outcome: self.outcome.and_then(|o| Outcome::parse(&o)),
+            vendor_status: self.vendor_status.and_then(|s| u16::try_from(s).ok()),
+            deleted_count: self.deleted_count.and_then(|s| u32::try_from(s).ok()),
+            new_meeting_id: self.new_meeting_id,
+            error: self.error,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 
 use super::audit::AuditLog;
 use super::config::{parse_duration, AuditCommand, Config};
-use super::db;
+use super::store;
 use super::secret::Secret;
 use crate::domain::{format_rfc3339_ms, AuditEntry};
 
@@ -44,7 +44,7 @@ pub async fn run(config: &Config, cmd: AuditCommand) -> Result<(), String> {
     let AuditCommand::Export { since } = cmd;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     let since = parse_since(&since, now)?;
-    let pool = db::connect(&config.database_url).await?;
+    let pool = store::connect(&config.database, config.pool).await?;
     // Reading only: nothing is written, so nothing needs scrubbing with the key.
     let log = AuditLog::new(pool, Secret::new(""));
     let entries = log.since(since).await.map_err(|e| format!("cannot read the audit log: {e}"))?;

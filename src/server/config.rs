@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use url::Url;
 
 use super::secret::Secret;
+use super::store::{DatabaseTarget, PoolSettings};
 
 #[derive(Debug, Parser)]
 #[command(name = "meeting-admin", version, about = "Meeting Admin: administer ConnectyCube meetings and recordings")]
@@ -28,6 +29,9 @@ pub enum Command {
     MockUpstream(MockArgs),
     /// Exit 0 if the server at LEPTOS_SITE_ADDR answers /healthz (for container health checks).
     Healthcheck,
+    /// Apply the database migrations and exit (run as the owner role; `serve` then needs no
+    /// CREATE rights on PostgreSQL).
+    Migrate,
     /// Manage local staff accounts (in DATABASE_URL).
     #[command(subcommand)]
     User(UserCommand),
@@ -75,9 +79,12 @@ pub struct ServeArgs {
     /// File holding the administration API key (container secrets).
     #[arg(long = "api-key-file", env = "CONNECTYCUBE_ADMIN_API_KEY_FILE", global = true)]
     pub api_key_file: Option<PathBuf>,
-    /// Database URL (SQLite file; created when missing).
-    #[arg(long = "database-url", env = "DATABASE_URL", default_value = "sqlite://meeting-admin.db", global = true)]
+    /// Database URL: sqlite://PATH (created when missing) or postgres://USER@HOST/DB (shared by replicas).
+    #[arg(long = "database-url", env = "DATABASE_URL", default_value = "sqlite://meeting-admin.db", hide_env_values = true, global = true)]
     pub database_url: String,
+    /// Connections each replica keeps to PostgreSQL at most.
+    #[arg(long = "database-pool-size", env = "DATABASE_POOL_SIZE", default_value = "10", global = true)]
+    pub database_pool_size: String,
     /// Address to listen on.
     #[arg(long = "addr", env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub addr: String,
@@ -144,7 +151,8 @@ pub enum Upstream {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub upstream: Upstream,
-    pub database_url: String,
+    pub database: DatabaseTarget,
+    pub pool: PoolSettings,
     pub addr: SocketAddr,
     pub public_url: Url,
     pub log_format: LogFormat,
@@ -248,10 +256,11 @@ impl Config {
             }
             None => Url::parse(&format!("http://{addr}")).expect("a socket address makes a URL"),
         };
-        let database_url = a.database_url.trim().to_owned();
-        if !database_url.starts_with("sqlite:") {
-            return Err(bad("DATABASE_URL", "database-url", format!("'{database_url}' is not supported; use sqlite://PATH")));
-        }
+        let database = DatabaseTarget::parse(&a.database_url).map_err(|p| bad("DATABASE_URL", "database-url", p))?;
+        let pool = match a.database_pool_size.trim().parse::<u32>() {
+            Ok(n @ 1..=1000) => PoolSettings { max_connections: n, ..PoolSettings::default() },
+            _ => return Err(bad("DATABASE_POOL_SIZE", "database-pool-size", format!("'{}' is not a number from 1 to 1000", a.database_pool_size.trim()))),
+        };
         let log_format = match a.log_format.trim() {
             "pretty" => LogFormat::Pretty,
             "json" => LogFormat::Json,
@@ -298,7 +307,8 @@ impl Config {
             media_origins,
             client_ip_header,
             upstream,
-            database_url,
+            database,
+            pool,
             addr,
             public_url,
             log_format,

@@ -21,7 +21,7 @@ use tracing::Span;
 
 use super::auth::guard::{self, CspNonce};
 use super::auth::{session, CurrentStaff};
-use super::db;
+use super::store::sessions::Sessions;
 use super::mock_upstream;
 use super::state::AppState;
 use crate::api::upstream::{to_app_error, Call};
@@ -33,7 +33,10 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Forms here are small; anything bigger is refused before it is parsed.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Builds the app. Async because the session table is created (if missing) first.
+/// How often each replica deletes expired sessions (any replica may; the delete is idempotent).
+const SESSION_CLEANUP_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Builds the app, and starts the expired-session cleanup that goes with it.
 pub async fn build_router(state: AppState) -> Result<Router, String> {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
@@ -45,7 +48,8 @@ pub async fn build_router(state: AppState) -> Result<Router, String> {
             provide_context(Nonce::from_value(nonce.0));
         }
     };
-    let sessions = session::store(&state.db).await?;
+    let sessions = Sessions::new(&state.db).await?;
+    sessions.clone().spawn_cleanup(SESSION_CLEANUP_EVERY);
     let session_layer = session::layer(sessions, &state.auth.session);
     let mut router = Router::new()
         .route("/healthz", get(healthz))
@@ -94,11 +98,12 @@ async fn healthz() -> Json<serde_json::Value> {
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    let database = db::ping(&state.db).await;
+    let database = state.db.ping().await;
     let status = if database { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let body = json!({
         "status": if database { "ready" } else { "not ready" },
         "database": if database { "ok" } else { "unreachable" },
+        "backend": state.db.backend().as_str(),
         "upstream": state.info.upstream_label,
         "demo": state.demo,
     });

@@ -14,7 +14,7 @@ use super::secret::Secret;
 use super::auth::guard::GuardSettings;
 use super::auth::{users, SessionSettings};
 use super::state::{AppState, AuthSettings, ServerInfo, Shared};
-use super::{db, http};
+use super::{http, store};
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
@@ -62,7 +62,8 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
         connect_timeout: config.upstream_connect_timeout,
         retry: RetryPolicy::default(),
     })?;
-    let db = db::connect(&config.database_url).await?;
+    let db = store::connect(&config.database, config.pool).await?;
+    tracing::info!(backend = db.backend().as_str(), "database ready");
     let state = AppState::new(Shared {
         auth: AuthSettings {
             session: SessionSettings {

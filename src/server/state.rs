@@ -2,12 +2,12 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 
 use super::audit::AuditLog;
 use super::auth::guard::GuardSettings;
 use super::auth::SessionSettings;
 use super::connectycube::AdminClient;
+use super::store::Store;
 
 /// Everything a request may need. Reaches every middleware and server function, several times
 /// per request, so a clone is one reference count (cloning the fields showed up in profiles).
@@ -18,7 +18,7 @@ pub struct AppState(Arc<Shared>);
 pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub client: AdminClient,
-    pub db: SqlitePool,
+    pub db: Store,
     pub audit: AuditLog,
     /// The SSO gateway check, when one is configured.
     pub sso: Option<super::sso::Sso>,

@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal};
 use super::audit::{AuditLog, Completion, Intent};
 use super::auth::users::{self, Username};
 use super::config::{Config, UserCommand};
-use super::db;
+use super::store;
 use super::secret::Secret;
 use crate::domain::{AuditAction, Outcome, Role};
 
@@ -64,7 +64,7 @@ fn read_password(for_whom: &str) -> Result<String, String> {
 }
 
 pub async fn run(config: &Config, cmd: UserCommand) -> Result<(), String> {
-    let pool = db::connect(&config.database_url).await?;
+    let pool = store::connect(&config.database, config.pool).await?;
     // Account details are ours, never the vendor's: there is no key to scrub from them.
     let log = AuditLog::new(pool.clone(), Secret::new(""));
     match cmd {

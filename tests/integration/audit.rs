@@ -3,9 +3,10 @@
 
 use meeting_admin::server::mock_upstream::Faults;
 use serde_json::Value;
+use meeting_admin::server::store::Store;
 use sqlx::Row;
 
-use crate::support::{Browser, TestApp, ADMIN, KEY, OPERATOR, PASSWORD, VENDOR_MEETING, VIEWER};
+use crate::support::{database, Browser, TestApp, ADMIN, KEY, OPERATOR, PASSWORD, VENDOR_MEETING, VIEWER};
 
 async fn search(b: &Browser, query: &str) -> (u16, Value) {
     // The filter must be present even when empty.
@@ -133,10 +134,24 @@ async fn vendor_failures_and_timeouts_complete_the_entry() {
 #[tokio::test]
 async fn a_change_whose_intent_cannot_be_written_is_not_attempted() {
     let app = TestApp::spawn().await;
-    sqlx::query("CREATE TRIGGER block_intents BEFORE INSERT ON audit_log WHEN NEW.outcome IS NULL BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    // The database refuses writing intents (as when its disk is full), and only those.
+    match &app.db {
+        Store::Sqlite(pool) => {
+            sqlx::query("CREATE TRIGGER block_intents BEFORE INSERT ON audit_log WHEN NEW.outcome IS NULL BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        Store::Postgres(pool) => {
+            sqlx::raw_sql(
+                "CREATE FUNCTION block_intents() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+                 CREATE TRIGGER block_intents BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.outcome IS NULL) EXECUTE FUNCTION block_intents();",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+    }
     let res = delete(&app.http, VENDOR_MEETING, "2", "ticket").await;
     assert_eq!(res.status(), 503);
     let body: Value = res.json().await.unwrap();
@@ -152,25 +167,27 @@ async fn a_change_whose_intent_cannot_be_written_is_not_attempted() {
 async fn entries_are_append_only() {
     let app = TestApp::spawn().await;
     delete(&app.http, VENDOR_MEETING, "2", "ticket").await;
-    let before = sqlx::query("SELECT * FROM audit_log ORDER BY id").fetch_all(&app.db).await.unwrap().len();
+    let before = dump(&app).await.len();
     assert!(before >= 2);
     // The database itself refuses rewriting history, whoever asks.
-    for sql in [
+    let mut refused = vec![
         "DELETE FROM audit_log",
         "UPDATE audit_log SET reason = 'nothing to see'",
         "UPDATE audit_log SET outcome = 'failed' WHERE outcome IS NOT NULL",
         "UPDATE audit_log SET outcome = NULL",
-    ] {
-        let err = sqlx::query(sql).execute(&app.db).await.unwrap_err().to_string();
+    ];
+    if database::is_postgres() {
+        refused.push("TRUNCATE audit_log");
+    }
+    for sql in refused {
+        let err = execute(&app, sql).await.unwrap_err().to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
+    assert_eq!(dump(&app).await.len(), before);
     // A pending entry (as after a crash) may get its outcome once, and nothing else.
-    sqlx::query("INSERT INTO audit_log (at_ms, client_addr, action, request_id) VALUES (1, '-', 'delete_recordings', 'r')")
-        .execute(&app.db)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE audit_log SET outcome = 'failed' WHERE request_id = 'r'").execute(&app.db).await.unwrap();
-    assert!(sqlx::query("UPDATE audit_log SET outcome = 'succeeded' WHERE request_id = 'r'").execute(&app.db).await.is_err());
+    execute(&app, "INSERT INTO audit_log (at_ms, client_addr, action, request_id) VALUES (1, '-', 'delete_recordings', 'r')").await.unwrap();
+    execute(&app, "UPDATE audit_log SET outcome = 'failed' WHERE request_id = 'r'").await.unwrap();
+    assert!(execute(&app, "UPDATE audit_log SET outcome = 'succeeded' WHERE request_id = 'r'").await.is_err());
 
     // No route changes a past entry: snapshot, call every server function, compare.
     let snapshot = dump(&app).await;
@@ -189,14 +206,24 @@ async fn entries_are_append_only() {
     assert_eq!(&after[..snapshot.len()], &snapshot[..], "past entries are unchanged");
 }
 
+async fn execute(app: &TestApp, sql: &str) -> Result<u64, sqlx::Error> {
+    meeting_admin::on_pool!(&app.db, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))
+}
+
+/// Every entry, every column as text.
 async fn dump(app: &TestApp) -> Vec<String> {
-    sqlx::query("SELECT * FROM audit_log ORDER BY id")
-        .fetch_all(&app.db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (0..r.len()).map(|i| format!("{:?}", r.try_get::<Option<String>, _>(i).ok().flatten().or_else(|| r.try_get::<Option<i64>, _>(i).ok().flatten().map(|n| n.to_string())))).collect::<Vec<_>>().join("|"))
-        .collect()
+    fn line<R: Row>(r: &R) -> String
+    where
+        for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+        for<'a> Option<i64>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+        usize: sqlx::ColumnIndex<R>,
+    {
+        (0..r.len())
+            .map(|i| format!("{:?}", r.try_get::<Option<String>, _>(i).ok().flatten().or_else(|| r.try_get::<Option<i64>, _>(i).ok().flatten().map(|n| n.to_string()))))
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+    meeting_admin::on_pool!(&app.db, pool => sqlx::query("SELECT * FROM audit_log ORDER BY id").fetch_all(pool).await.unwrap().iter().map(line).collect())
 }
 
 #[tokio::test]
@@ -226,13 +253,15 @@ async fn filters_paging_and_csv() {
     // 60 old failed sign-ins spread over three days, then today's real activity.
     for i in 0..60i64 {
         let day = 1_793_491_200_000 + (i % 3) * 86_400_000; // 2026-11-01 .. 03
-        sqlx::query("INSERT INTO audit_log (at_ms, username, client_addr, action, request_id, outcome) VALUES (?, ?, '10.0.0.9', 'sign_in_failed', ?, 'refused')")
+        let sql = "INSERT INTO audit_log (at_ms, username, client_addr, action, request_id, outcome) VALUES ($1, $2, '10.0.0.9', 'sign_in_failed', $3, 'refused')";
+        meeting_admin::on_pool!(&app.db, pool => sqlx::query(sql)
             .bind(day + i)
             .bind(if i % 2 == 0 { "eve" } else { "Ada" })
             .bind(format!("seed-{i}"))
-            .execute(&app.db)
+            .execute(pool)
             .await
-            .unwrap();
+            .map(|_| ()))
+        .unwrap();
     }
     delete(&app.http, VENDOR_MEETING, "2", "ticket, with \"quotes\"").await;
 
@@ -296,9 +325,8 @@ async fn the_pages_show_the_log_and_a_meetings_history() {
 async fn exports_json_lines_for_a_siem() {
     let app = TestApp::spawn().await;
     delete(&app.http, VENDOR_MEETING, "2", "ticket 5").await;
-    let path: String = sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'").fetch_one(&app.db).await.unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
-        .args(["audit", "export", "--since", "1h", "--database-url", &format!("sqlite://{path}")])
+        .args(["audit", "export", "--since", "1h", "--database-url", &app.database_url])
         .env_remove("CONNECTYCUBE_ADMIN_API_KEY")
         .output()
         .unwrap();
@@ -310,7 +338,7 @@ async fn exports_json_lines_for_a_siem() {
     assert_eq!((d["action"].as_str(), d["reason"].as_str(), d["outcome"].as_str()), (Some("delete_recordings"), Some("ticket 5"), Some("succeeded")));
     assert!(d["time"].as_str().unwrap().ends_with('Z'));
     let later = std::process::Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
-        .args(["audit", "export", "--since", "2999-01-01", "--database-url", &format!("sqlite://{path}")])
+        .args(["audit", "export", "--since", "2999-01-01", "--database-url", &app.database_url])
         .output()
         .unwrap();
     assert!(later.status.success() && later.stdout.is_empty());

@@ -183,14 +183,20 @@ async fn a_busy_session_is_not_rewritten_on_every_request() {
     let app = TestApp::spawn().await;
     let b = app.as_user(VIEWER).await;
     let list = "/api/recordings/list?meeting_id=6932e0f8652986000d48148a";
-    let saved_before: String = sqlx::query_scalar("SELECT group_concat(hex(data), ',') FROM (SELECT data FROM sessions ORDER BY id)").fetch_one(&app.db).await.unwrap();
+    let saved_before = saved_sessions(&app).await;
     for _ in 0..3 {
         let res = b.get(list).await;
         assert_eq!(res.status(), 200);
         assert!(res.headers().get("set-cookie").is_none(), "the session was saved again");
     }
-    let saved_after: String = sqlx::query_scalar("SELECT group_concat(hex(data), ',') FROM (SELECT data FROM sessions ORDER BY id)").fetch_one(&app.db).await.unwrap();
+    let saved_after = saved_sessions(&app).await;
     assert_eq!(saved_before, saved_after);
+}
+
+/// Every stored session with its expiry, in id order.
+async fn saved_sessions(app: &TestApp) -> Vec<(String, Vec<u8>, String)> {
+    let sql = "SELECT id, data, CAST(expiry_date AS TEXT) FROM sessions ORDER BY id";
+    meeting_admin::on_pool!(&app.db, pool => sqlx::query_as(sql).fetch_all(pool).await.unwrap())
 }
 
 #[tokio::test]
@@ -308,7 +314,7 @@ async fn the_first_start_creates_admin_once() {
     use meeting_admin::server::config::{Cli, Config};
     use meeting_admin::server::startup;
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("boot.db").display());
+    let db = crate::support::database::fresh(dir.path()).await;
     let cli = Cli::try_parse_from(["meeting-admin", "--database-url", &db, "--admin-password", "bootstrap password 1"]).unwrap();
     let config = Config::from_args(&cli.serve).unwrap();
     let (state, _) = startup::build_state(&config).await.unwrap();

@@ -47,12 +47,13 @@ fn the_key_is_never_echoed() {
     assert!(!String::from_utf8_lossy(&help.stdout).contains("sentinel-key-cli-42"));
 }
 
-fn with_db(dir: &tempfile::TempDir) -> impl Fn(&[&str], Option<&str>) -> (i32, String) + '_ {
+fn with_db(dir: &tempfile::TempDir) -> impl Fn(&[&str], Option<&str>) -> (i32, String) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let db = runtime.block_on(crate::support::database::fresh(dir.path()));
     move |args, stdin| {
         use std::io::Write;
-        let db = format!("sqlite://{}", dir.path().join("cli.db").display());
         let mut child = bin()
-            .env("DATABASE_URL", db)
+            .env("DATABASE_URL", &db)
             .args(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())

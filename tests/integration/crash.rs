@@ -99,7 +99,7 @@ async fn every_change_the_vendor_saw_is_in_the_audit_log_after_a_kill() {
     // Every vendor call takes a while, so some are always in flight when the kill comes.
     upstream.faults(Faults { latency_ms: 120, ..Default::default() });
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
+    let db = crate::support::database::fresh(dir.path()).await;
 
     let mut server = start(&db, &upstream.url).await;
     let b = Browser::new(&server.url);

@@ -124,11 +124,8 @@ async fn run(app: &TestApp, call: Call, case: &str) -> (u16, Option<AppError>, S
 }
 
 async fn audit_outcome(app: &TestApp, request_id: &str) -> Option<String> {
-    sqlx::query_scalar::<_, Option<String>>("SELECT outcome FROM audit_log WHERE request_id = ? AND action != 'denied'")
-        .bind(request_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
+    let sql = "SELECT outcome FROM audit_log WHERE request_id = $1 AND action != 'denied'";
+    meeting_admin::on_pool!(&app.db, pool => sqlx::query_scalar::<_, Option<String>>(sql).bind(request_id).fetch_one(pool).await.unwrap())
 }
 
 /// Runs every fault against `call` and returns how many were tried.

@@ -177,7 +177,8 @@ async fn bad_assertions_are_each_refused() {
     }
     // Within the leeway, a just-expired assertion still passes.
     assert_eq!(who(&app, &ed.sign(&with(json!({"exp": now() - 10})))).await.0, 200);
-    let denied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND detail LIKE '%SSO%'").fetch_one(&app.db).await.unwrap();
+    let sql = "SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND detail LIKE '%SSO%'";
+    let denied: i64 = meeting_admin::on_pool!(&app.db, pool => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap());
     assert_eq!(denied, 9, "each refusal is in the audit log");
 }
 
@@ -283,10 +284,8 @@ async fn an_sso_admin_acts_and_is_audited_as_sso() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let row: (String, String, String) = sqlx::query_as("SELECT username, role, sign_in_method FROM audit_log WHERE action = 'delete_recordings'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let sql = "SELECT username, role, sign_in_method FROM audit_log WHERE action = 'delete_recordings'";
+    let row: (String, String, String) = meeting_admin::on_pool!(&app.db, pool => sqlx::query_as(sql).fetch_one(pool).await.unwrap());
     assert_eq!(row, ("ada@example.com".into(), "admin".into(), "sso".into()));
 
     // Local sign-in is off: the form is gone and the function refuses.

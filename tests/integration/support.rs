@@ -12,7 +12,7 @@ use meeting_admin::server::secret::Secret;
 use meeting_admin::domain::Role;
 use meeting_admin::server::auth::users::{self, Username};
 use meeting_admin::server::{http, startup};
-use sqlx::SqlitePool;
+use meeting_admin::server::store::Store;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
@@ -79,7 +79,9 @@ pub struct TestApp {
     pub upstream: Mock,
     /// Signed in as `ADMIN`; `as_user` and `anonymous` give other clients.
     pub http: Browser,
-    pub db: SqlitePool,
+    pub db: Store,
+    /// The `DATABASE_URL` this app runs on (for the CLI, or a second replica).
+    pub database_url: String,
     _dir: TempDir,
 }
 
@@ -168,7 +170,7 @@ impl TestApp {
 
     async fn launch(upstream: Mock, extra_args: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let db = format!("sqlite://{}", dir.path().join("test.db").display());
+        let db = database::fresh(dir.path()).await;
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let public = format!("http://{addr}");
@@ -183,7 +185,7 @@ impl TestApp {
         for (name, role) in [(ADMIN, Role::Admin), (OPERATOR, Role::Operator), (VIEWER, Role::Viewer)] {
             users::add(&state.db, &Username::parse(name).unwrap(), role, PASSWORD).await.unwrap();
         }
-        let db = state.db.clone();
+        let state_db = state.db.clone();
         let app = http::build_router(state).await.expect("router builds");
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
@@ -193,7 +195,7 @@ impl TestApp {
         if !extra_args.contains(&"--public-url") && !extra_args.contains(&"--local-login") {
             assert_eq!(http.sign_in(ADMIN, PASSWORD).await.status(), 200);
         }
-        Self { url: public, upstream, http, db, _dir: dir }
+        Self { url: public, upstream, http, db: state_db, database_url: db, _dir: dir }
     }
 
     /// A new client signed in as `user`.
@@ -214,6 +216,42 @@ impl TestApp {
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http.post_form(path, form).await
+    }
+}
+
+/// The database a test runs on. The whole suite runs twice: on SQLite files, and with
+/// `MEETING_ADMIN_TEST_POSTGRES` naming a PostgreSQL server (scripts/test.sh starts a throwaway
+/// one), where each app gets a new, empty database of its own.
+pub mod database {
+    use std::path::Path;
+
+    use sqlx::{Connection, Executor};
+
+    pub const POSTGRES_VAR: &str = "MEETING_ADMIN_TEST_POSTGRES";
+
+    /// The server's URL when this run is on PostgreSQL.
+    pub fn postgres_server() -> Option<String> {
+        std::env::var(POSTGRES_VAR).ok().filter(|v| !v.is_empty())
+    }
+
+    pub fn is_postgres() -> bool {
+        postgres_server().is_some()
+    }
+
+    /// A new, empty database: an SQLite file in `dir`, or a new database on the PostgreSQL server.
+    pub async fn fresh(dir: &Path) -> String {
+        match postgres_server() {
+            Some(server) => {
+                let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = sqlx::PgConnection::connect(&server).await.expect("the test PostgreSQL server answers");
+                conn.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+                let _ = conn.close().await;
+                let mut url = url::Url::parse(&server).unwrap();
+                url.set_path(&name);
+                url.to_string()
+            }
+            None => format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::new_v4().simple())).display()),
+        }
     }
 }
 

@@ -121,6 +121,11 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
     if signed_in {
         return next.run(req).await;
     }
+    if req.extensions().get::<super::session::StoreUnavailable>().is_some() && !(is_public(path) && !path.starts_with("/api/")) {
+        let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+        let err = crate::error::AppError::DatabaseUnavailable { request_id };
+        return error_response(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable", &err, path.starts_with("/api/"));
+    }
     if let Some(no_role) = req.extensions().get::<crate::server::sso::NoRole>() {
         if !is_public(path) || (path.starts_with("/api/") && !PUBLIC_API.contains(&path)) {
             return no_role_response(&no_role.0, path.starts_with("/api/"));
@@ -153,17 +158,23 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
 /// The SSO gateway vouches for them, but no group grants a role: say exactly that, with their name.
 fn no_role_response(identity: &str, api: bool) -> Response {
     let err = crate::error::AppError::NoRole { identity: identity.to_owned() };
+    error_response(StatusCode::FORBIDDEN, "No access to Meeting Admin", &err, api)
+}
+
+/// An error that stops a request before any page renders: JSON for server functions, a small
+/// page of its own otherwise.
+fn error_response(status: StatusCode, title: &str, err: &crate::error::AppError, api: bool) -> Response {
     if api {
-        let body = serde_json::to_string(&err).unwrap_or_default();
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        let body = serde_json::to_string(err).unwrap_or_default();
+        return (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     }
     let page = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>No role · Meeting Admin</title><link rel=\"stylesheet\" href=\"/pkg/meeting-admin.css\"></head>\
-         <body><main id=\"main\"><h1>No access to Meeting Admin</h1><div class=\"alert error\" role=\"alert\"><p>{}</p></div></main></body></html>",
+         <title>{title} · Meeting Admin</title><link rel=\"stylesheet\" href=\"/pkg/meeting-admin.css\"></head>\
+         <body><main id=\"main\"><h1>{title}</h1><div class=\"alert error\" role=\"alert\"><p>{}</p></div></main></body></html>",
         html_escape(&err.to_string())
     );
-    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
 fn html_escape(s: &str) -> String {

@@ -7,14 +7,13 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use super::users;
 use crate::domain::{SignInMethod, Staff};
 use crate::server::state::AppState;
+use crate::server::store::sessions::Sessions;
 
 const STAFF_KEY: &str = "staff";
 
@@ -33,6 +32,11 @@ pub struct SignedIn {
 #[derive(Debug, Clone, Default)]
 pub struct CurrentStaff(pub Option<Staff>);
 
+/// Set on a request whose session or account could not be read because the database failed:
+/// the visitor may well be signed in, so they are told the database is away, not to sign in.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreUnavailable;
+
 #[derive(Debug, Clone)]
 pub struct SessionSettings {
     pub idle: Duration,
@@ -47,13 +51,7 @@ impl SessionSettings {
     }
 }
 
-pub async fn store(db: &SqlitePool) -> Result<SqliteStore, String> {
-    let store = SqliteStore::new(db.clone()).with_table_name("sessions").map_err(|e| format!("session store: {e}"))?;
-    store.migrate().await.map_err(|e| format!("cannot create the session table: {e}"))?;
-    Ok(store)
-}
-
-pub fn layer(store: SqliteStore, s: &SessionSettings) -> SessionManagerLayer<SqliteStore> {
+pub fn layer(store: Sessions, s: &SessionSettings) -> SessionManagerLayer<Sessions> {
     let idle = tower_sessions::cookie::time::Duration::seconds(s.idle.as_secs() as i64);
     SessionManagerLayer::new(store)
         .with_name(s.cookie_name())
@@ -94,10 +92,17 @@ pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error
 /// Reads the session once per request. A session past its absolute lifetime, or whose local
 /// account was disabled or removed since, is ended here; a changed role applies at once.
 pub async fn load_staff(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+    let mut store_failed = false;
     let staff = match session.get::<SignedIn>(STAFF_KEY).await {
         Ok(Some(signed_in)) => {
             let touched = signed_in.touched_at_ms;
-            let staff = check(&state, &session, signed_in.clone()).await;
+            let staff = match check(&state, &session, signed_in.clone()).await {
+                Ok(staff) => staff,
+                Err(()) => {
+                    store_failed = true;
+                    None
+                }
+            };
             if staff.is_some() && now_ms() - touched >= refresh_after(state.auth.session.idle) {
                 // Changing the session marks it for saving, which moves its expiry on.
                 let touched = SignedIn { touched_at_ms: now_ms(), ..signed_in };
@@ -109,39 +114,44 @@ pub async fn load_staff(State(state): State<AppState>, session: Session, mut req
         }
         Ok(None) => None,
         Err(e) => {
-            tracing::warn!(error = %e, "cannot read the session; treating the request as signed out");
+            tracing::error!(error = %e, "cannot read the session");
+            store_failed = true;
             None
         }
     };
+    if store_failed {
+        req.extensions_mut().insert(StoreUnavailable);
+    }
     req.extensions_mut().insert(CurrentStaff(staff));
     next.run(req).await
 }
 
-async fn check(state: &AppState, session: &Session, signed_in: SignedIn) -> Option<Staff> {
+/// Who the session stands for now; `Err` when the account could not be read.
+async fn check(state: &AppState, session: &Session, signed_in: SignedIn) -> Result<Option<Staff>, ()> {
     let age = now() - signed_in.signed_in_at;
     if age < 0 || age as u64 > state.auth.session.absolute.as_secs() {
         tracing::info!(user = %signed_in.staff.username, "session reached its absolute lifetime");
         let _ = end(session).await;
-        return None;
+        return Ok(None);
     }
     if signed_in.staff.method == SignInMethod::Sso {
-        return Some(signed_in.staff);
+        return Ok(Some(signed_in.staff));
     }
     if !state.auth.local_login {
         tracing::info!(user = %signed_in.staff.username, "local sign-in is off; session ended");
         let _ = end(session).await;
-        return None;
+        return Ok(None);
     }
     match users::find(&state.db, &signed_in.staff.username).await {
-        Ok(Some(u)) if !u.disabled => Some(Staff { role: u.role, ..signed_in.staff }),
+        Ok(Some(u)) if !u.disabled => Ok(Some(Staff { role: u.role, ..signed_in.staff })),
         Ok(_) => {
             tracing::info!(user = %signed_in.staff.username, "account disabled or removed; session ended");
             let _ = end(session).await;
-            None
+            Ok(None)
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot check the account behind a session");
-            None
+            Err(())
         }
     }
 }

@@ -2,7 +2,7 @@
 //! client address) is locked for a while that doubles with each further failure. Kept in the
 //! database so every replica sees the same counts.
 
-use sqlx::SqlitePool;
+use crate::server::store::{on_pool, Store};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
@@ -27,45 +27,36 @@ pub fn address_key(addr: &str) -> String {
 }
 
 /// Seconds until the longest of these locks ends, if any is in force.
-pub async fn locked_for(db: &SqlitePool, keys: &[&str], now: i64) -> Result<Option<u64>, sqlx::Error> {
+pub async fn locked_for(db: &Store, keys: &[&str], now: i64) -> Result<Option<u64>, sqlx::Error> {
     let mut longest = 0;
     for key in keys {
-        let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM sign_in_failures WHERE throttle_key = ?")
-            .bind(key)
-            .fetch_optional(db)
-            .await?;
+        let sql = "SELECT locked_until FROM sign_in_failures WHERE throttle_key = $1";
+        let until: Option<i64> = on_pool!(db, pool => sqlx::query_scalar(sql).bind(key).fetch_optional(pool).await)?;
         longest = longest.max(until.unwrap_or(0) - now);
     }
     Ok((longest > 0).then_some(longest as u64))
 }
 
 /// Counts a failure; returns how long the key is now locked for (0 when not locked).
-pub async fn record_failure(db: &SqlitePool, key: &str, limit: Limit, now: i64) -> Result<i64, sqlx::Error> {
-    let failures: i64 = sqlx::query_scalar(
-        "INSERT INTO sign_in_failures (throttle_key, failures, last_failure, locked_until) VALUES (?1, 1, ?2, 0)
+pub async fn record_failure(db: &Store, key: &str, limit: Limit, now: i64) -> Result<i64, sqlx::Error> {
+    // One statement, so failures counted at once on two replicas are both counted.
+    let sql = "INSERT INTO sign_in_failures (throttle_key, failures, last_failure, locked_until) VALUES ($1, 1, $2, 0)
          ON CONFLICT (throttle_key) DO UPDATE SET
-           failures = CASE WHEN last_failure < ?2 - ?3 THEN 1 ELSE failures + 1 END,
-           last_failure = ?2
-         RETURNING failures",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(limit.window_secs)
-    .fetch_one(db)
-    .await?;
+           failures = CASE WHEN sign_in_failures.last_failure < $2 - $3 THEN 1 ELSE sign_in_failures.failures + 1 END,
+           last_failure = $2
+         RETURNING failures";
+    let failures: i64 = on_pool!(db, pool => sqlx::query_scalar(sql).bind(key).bind(now).bind(limit.window_secs).fetch_one(pool).await)?;
     let lock = lock_secs(failures, limit);
     if lock > 0 {
-        sqlx::query("UPDATE sign_in_failures SET locked_until = ? WHERE throttle_key = ?")
-            .bind(now + lock)
-            .bind(key)
-            .execute(db)
-            .await?;
+        let sql = "UPDATE sign_in_failures SET locked_until = $1 WHERE throttle_key = $2";
+        on_pool!(db, pool => sqlx::query(sql).bind(now + lock).bind(key).execute(pool).await.map(|_| ()))?;
     }
     Ok(lock)
 }
 
-pub async fn clear(db: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = ?").bind(key).execute(db).await?;
+pub async fn clear(db: &Store, key: &str) -> Result<(), sqlx::Error> {
+    let sql = "DELETE FROM sign_in_failures WHERE throttle_key = $1";
+    on_pool!(db, pool => sqlx::query(sql).bind(key).execute(pool).await.map(|_| ()))?;
     Ok(())
 }
 

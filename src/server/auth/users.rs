@@ -1,6 +1,6 @@
 //! Local accounts in the app's database. Names are case-insensitive and unique.
 
-use sqlx::SqlitePool;
+use crate::server::store::{on_pool, Store};
 
 use super::password;
 use crate::domain::Role;
@@ -60,56 +60,59 @@ fn record((username, password_hash, role, disabled, created_at): Row) -> Result<
     Ok(UserRecord { username, role, disabled, password_hash, created_at })
 }
 
-pub async fn find(db: &SqlitePool, name: &str) -> Result<Option<UserRecord>, UserError> {
-    let row: Option<Row> = sqlx::query_as("SELECT username, password_hash, role, disabled, created_at FROM users WHERE username = ?")
-        .bind(name.trim())
-        .fetch_optional(db)
-        .await?;
+pub async fn find(db: &Store, name: &str) -> Result<Option<UserRecord>, UserError> {
+    // lower() on both sides: SQLite's column is NOCASE, PostgreSQL has a unique index on lower().
+    let sql = "SELECT username, password_hash, role, disabled, created_at FROM users WHERE lower(username) = lower($1)";
+    let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(sql).bind(name.trim()).fetch_optional(pool).await)?;
     row.map(record).transpose()
 }
 
-pub async fn list(db: &SqlitePool) -> Result<Vec<UserRecord>, UserError> {
-    let rows: Vec<Row> = sqlx::query_as("SELECT username, password_hash, role, disabled, created_at FROM users ORDER BY username")
-        .fetch_all(db)
-        .await?;
+pub async fn list(db: &Store) -> Result<Vec<UserRecord>, UserError> {
+    let sql = "SELECT username, password_hash, role, disabled, created_at FROM users ORDER BY lower(username)";
+    let rows: Vec<Row> = on_pool!(db, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
     rows.into_iter().map(record).collect()
 }
 
-pub async fn count(db: &SqlitePool) -> Result<i64, UserError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await?)
+pub async fn count(db: &Store) -> Result<i64, UserError> {
+    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
 }
 
-pub async fn add(db: &SqlitePool, name: &Username, role: Role, password: &str) -> Result<(), UserError> {
+pub async fn add(db: &Store, name: &Username, role: Role, password: &str) -> Result<(), UserError> {
     password::check_new(password).map_err(UserError::Invalid)?;
     let hash = password::hash(password.to_owned()).await.map_err(UserError::Invalid)?;
     let t = now();
-    let done = sqlx::query(
-        "INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (username) DO NOTHING",
-    )
-    .bind(name.as_str())
-    .bind(hash)
-    .bind(role.as_str())
-    .bind(t)
-    .bind(t)
-    .execute(db)
-    .await?;
-    if done.rows_affected() == 0 {
+    // No conflict target: the name is unique whatever its case, by a different rule per backend.
+    let sql = "INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING";
+    let done = on_pool!(db, pool => sqlx::query(sql)
+        .bind(name.as_str())
+        .bind(&hash)
+        .bind(role.as_str())
+        .bind(false)
+        .bind(t)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done == 0 {
         return Err(UserError::Exists(name.as_str().to_owned()));
     }
     Ok(())
 }
 
 /// A new password also re-enables a disabled account.
-pub async fn set_password(db: &SqlitePool, name: &str, password: &str) -> Result<(), UserError> {
+pub async fn set_password(db: &Store, name: &str, password: &str) -> Result<(), UserError> {
     password::check_new(password).map_err(UserError::Invalid)?;
     let hash = password::hash(password.to_owned()).await.map_err(UserError::Invalid)?;
-    let done = sqlx::query("UPDATE users SET password_hash = ?, disabled = 0, updated_at = ? WHERE username = ?")
-        .bind(hash)
+    let sql = "UPDATE users SET password_hash = $1, disabled = $2, updated_at = $3 WHERE lower(username) = lower($4)";
+    let done = on_pool!(db, pool => sqlx::query(sql)
+        .bind(&hash)
+        .bind(false)
         .bind(now())
         .bind(name.trim())
-        .execute(db)
-        .await?;
-    if done.rows_affected() == 0 {
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done == 0 {
         return Err(UserError::NotFound(name.trim().to_owned()));
     }
     Ok(())
@@ -117,13 +120,16 @@ pub async fn set_password(db: &SqlitePool, name: &str, password: &str) -> Result
 
 /// Disables the account and ends its sessions at their next request (the session check
 /// re-reads the account).
-pub async fn disable(db: &SqlitePool, name: &str) -> Result<(), UserError> {
-    let done = sqlx::query("UPDATE users SET disabled = 1, updated_at = ? WHERE username = ?")
+pub async fn disable(db: &Store, name: &str) -> Result<(), UserError> {
+    let sql = "UPDATE users SET disabled = $1, updated_at = $2 WHERE lower(username) = lower($3)";
+    let done = on_pool!(db, pool => sqlx::query(sql)
+        .bind(true)
         .bind(now())
         .bind(name.trim())
-        .execute(db)
-        .await?;
-    if done.rows_affected() == 0 {
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done == 0 {
         return Err(UserError::NotFound(name.trim().to_owned()));
     }
     Ok(())
@@ -131,7 +137,7 @@ pub async fn disable(db: &SqlitePool, name: &str) -> Result<(), UserError> {
 
 /// The first start: with no account at all, create `admin` so someone can sign in.
 /// Returns the generated password when it made one up (printed once by the caller).
-pub async fn bootstrap_admin(db: &SqlitePool, admin_password: Option<&str>) -> Result<Option<String>, UserError> {
+pub async fn bootstrap_admin(db: &Store, admin_password: Option<&str>) -> Result<Option<String>, UserError> {
     if count(db).await? > 0 {
         return Ok(None);
     }

@@ -1,0 +1,1 @@
+ALTER TABLE created_meetings ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
