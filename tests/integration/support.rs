@@ -19,6 +19,7 @@ use tokio::net::TcpListener;
 pub const KEY: &str = "itest-sentinel-key-5d2c";
 pub const VENDOR_MEETING: &str = "6932e0f8652986000d48148a";
 
+#[derive(Clone)]
 pub struct Mock {
     pub mock: MockUpstream,
     pub url: String,
@@ -169,8 +170,28 @@ impl TestApp {
     }
 
     async fn launch(upstream: Mock, extra_args: &[&str]) -> Self {
+        Self::launch_on(upstream, None, extra_args).await
+    }
+
+    /// Another replica of this app: the same database and vendor; its own port, pool and memory.
+    pub async fn replica(&self) -> Self {
+        Self::replicas_on(&self.upstream, &self.database_url, 1).await.pop().unwrap()
+    }
+
+    /// `n` replicas started at the same moment on one database (empty or not) and one vendor.
+    pub async fn replicas_on(upstream: &Mock, database_url: &str, n: usize) -> Vec<Self> {
+        let args = ["--api-key", KEY, "--api-url", &upstream.url];
+        let starts = (0..n).map(|_| Self::launch_on(upstream.clone(), Some(database_url.to_owned()), &args));
+        futures_util::future::join_all(starts).await
+    }
+
+    /// The app on `database_url`, or on a new, empty database when `None`.
+    pub async fn launch_on(upstream: Mock, database_url: Option<String>, extra_args: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let db = database::fresh(dir.path()).await;
+        let db = match database_url {
+            Some(url) => url,
+            None => database::fresh(dir.path()).await,
+        };
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let public = format!("http://{addr}");
@@ -183,7 +204,11 @@ impl TestApp {
         let config = Config::from_args(&cli.serve).unwrap();
         let (state, _) = startup::build_state(&config).await.expect("state builds");
         for (name, role) in [(ADMIN, Role::Admin), (OPERATOR, Role::Operator), (VIEWER, Role::Viewer)] {
-            users::add(&state.db, &Username::parse(name).unwrap(), role, PASSWORD).await.unwrap();
+            match users::add(&state.db, &Username::parse(name).unwrap(), role, PASSWORD).await {
+                // Another replica on this database made it first.
+                Ok(()) | Err(users::UserError::Exists(_)) => {}
+                Err(e) => panic!("cannot add {name}: {e}"),
+            }
         }
         let state_db = state.db.clone();
         let app = http::build_router(state).await.expect("router builds");
