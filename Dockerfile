@@ -21,6 +21,8 @@ RUN apt-get update \
  && mkdir -p /data && chown meeting-admin /data
 COPY --from=build /src/target/release/meeting-admin /app/meeting-admin
 COPY --from=build /src/target/site /app/site
+COPY scripts/postgres-app-role.sql /app/postgres-app-role.sql
+# SQLite in the volume by default; several replicas set DATABASE_URL=postgres://... (README).
 ENV LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_SITE_ADDR=0.0.0.0:3000 \
     DATABASE_URL=sqlite:///data/meeting-admin.db \
