@@ -25,7 +25,8 @@ function contents(path: string): string {
 export default function globalTeardown() {
   const problems: string[] = [];
   let lines = 0;
-  for (const log of ['app.log', 'sso.log', 'mock.log']) {
+  const replicas = process.env.REPLICAS_DATABASE_URL ? ['replica-a.log', 'replica-b.log'] : [];
+  for (const log of ['app.log', 'sso.log', 'mock.log', ...replicas]) {
     const path = `${RUN_DIR}/${log}`;
     if (!existsSync(path)) {
       problems.push(`${log} is missing: the checks would pass without looking`);

@@ -15,6 +15,34 @@ export const SSO_APP_PORT = 3458;
 const db = `/tmp/meeting-admin-e2e-${process.pid}.db`;
 const ssoDb = `/tmp/meeting-admin-e2e-sso-${process.pid}.db`;
 const gatewayDir = `/tmp/meeting-admin-e2e-gateway-${process.pid}`;
+// Two replicas on one PostgreSQL database behind nginx (replicas/), when scripts/test.sh has
+// started a PostgreSQL server. Set once here, so the test workers see the runner's value.
+export const LB_PORT = 3463;
+export const REPLICA_PORTS = [3461, 3462];
+if (process.env.MEETING_ADMIN_TEST_POSTGRES && !process.env.REPLICAS_DATABASE_URL) {
+  const server = process.env.MEETING_ADMIN_TEST_POSTGRES;
+  process.env.REPLICAS_DATABASE_URL = `${server.slice(0, server.lastIndexOf('/'))}/e2e_replicas_${process.pid}`;
+}
+const replicas = process.env.REPLICAS_DATABASE_URL
+  ? [
+      {
+        command: `${__dirname}/replicas/start.sh`,
+        env: {
+          MEETING_ADMIN_BIN: bin,
+          RUN_DIR,
+          PUBLIC_URL: `http://127.0.0.1:${LB_PORT}`,
+          MEDIA_ORIGINS: `http://127.0.0.1:${MOCK_PORT}`,
+          CONNECTYCUBE_API_URL: `http://127.0.0.1:${MOCK_PORT}`,
+          CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
+          LEPTOS_SITE_ROOT: site,
+          LOG_FORMAT: 'json',
+        },
+        url: `http://127.0.0.1:${LB_PORT}/readyz`,
+        reuseExistingServer: false,
+        stdout: 'ignore' as const,
+      },
+    ]
+  : [];
 
 export default defineConfig({
   testDir: './tests',
@@ -102,5 +130,6 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: 'ignore',
     },
+    ...replicas,
   ],
 });

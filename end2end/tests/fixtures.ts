@@ -2,8 +2,9 @@ import { test as base, expect, Response } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { MOCK_KEY, RUN_DIR } from '../playwright.config';
 
-// Our servers (the app, the SSO app, and nginx in front of it); the mock is the vendor's stand-in.
-const OURS = /^http:\/\/127\.0\.0\.1:(3456|3458|3459|3460)\//;
+// Our servers (the app, the SSO app and nginx in front of it, the two replicas and their load
+// balancer); the mock is the vendor's stand-in.
+const OURS = /^http:\/\/127\.0\.0\.1:(3456|3458|3459|3460|3461|3462|3463)\//;
 
 /** Every response from our servers, in every test, is checked for the sentinel key. */
 export const test = base.extend<{ secretScan: void }>({
