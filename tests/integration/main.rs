@@ -14,5 +14,6 @@ mod postgres;
 mod properties;
 mod recordings_api;
 mod replicas;
+mod sessions;
 mod sso;
 mod support;
