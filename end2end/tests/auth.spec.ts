@@ -17,6 +17,16 @@ test('sign in, see your name and role, sign out', async ({ page }, info) => {
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
+test('a next that would lead to another site after sign-in lands on the home page instead', async ({ page }) => {
+  // Browsers drop the tab and read what is left as //evil.example/: another origin.
+  await page.goto(`/sign-in?next=${encodeURIComponent('/\t/evil.example/')}`);
+  await page.getByLabel('Username').fill(USERS.viewer.name);
+  await page.getByLabel('Password').fill(USERS.viewer.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:3456\/\??$/);
+  await expect(page.locator('.who')).toContainText(USERS.viewer.name);
+});
+
 test('a page asked for before signing in opens after it', async ({ page }) => {
   const id = await seedMeeting(page.request, 1);
   await page.goto(`/meetings/${id}/recordings`);

@@ -3,10 +3,23 @@ use leptos::prelude::*;
 use crate::domain::Staff;
 use crate::error::AppError;
 
-/// Where to go after signing in: only a path on this site, never another origin.
-pub fn safe_next(raw: &str) -> String {
-    let ok = raw.starts_with('/') && !raw.starts_with("//") && !raw.starts_with("/\\") && !raw.contains(['\r', '\n']);
-    if ok && !raw.starts_with("/sign-in") { raw.to_owned() } else { "/".to_owned() }
+/// Where to go after signing in: `next` resolved against our public origin as a browser would
+/// (the url crate implements the URL standard browsers follow: tabs and line breaks dropped, `\`
+/// read as `/`), kept only when it stays on our origin; the home page otherwise. The result is
+/// the normalised path, query and fragment, so what the browser follows is what was checked.
+#[cfg(feature = "ssr")]
+pub fn safe_next(raw: &str, public: &url::Url) -> String {
+    let home = || "/".to_owned();
+    let Ok(target) = public.join(raw) else { return home() };
+    if target.origin() != public.origin() || !matches!(target.scheme(), "http" | "https") {
+        return home();
+    }
+    let path = &target[url::Position::BeforePath..];
+    // A path that starts with `//` would read as another host once it stands alone.
+    if path.starts_with("//") || path == "/sign-in" || path.starts_with("/sign-in?") || path.starts_with("/sign-in#") {
+        return home();
+    }
+    path.to_owned()
 }
 
 /// Signs in with a local account. Every failure reads the same, costs the same time, and counts
@@ -65,7 +78,8 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     sessions::begin(&session()?, staff.clone()).await.map_err(|e| internal(&e))?;
     tracing::info!(user = %staff.username, role = %staff.role, "signed in");
     state.audit.record(&intent(AuditAction::SignIn, Some(staff.clone()), None, None), &Completion::new(Outcome::Succeeded)).await;
-    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/")));
+    let public = url::Url::parse(&state.guard.public_origin).map_err(|e| internal(&e))?;
+    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/"), &public));
     Ok(staff)
 }
 
@@ -88,15 +102,32 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::safe_next;
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next("/meetings/x/recordings?sort=size"), "/meetings/x/recordings?sort=size");
-        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "", "javascript:alert(1)", "/sign-in"] {
-            assert_eq!(safe_next(bad), "/", "{bad}");
+        let ours = url::Url::parse("https://meetings.example.com").unwrap();
+        let next = |raw: &str| safe_next(raw, &ours);
+        assert_eq!(next("/meetings/x/recordings?sort=size"), "/meetings/x/recordings?sort=size");
+        assert_eq!(next("https://meetings.example.com/audit?page=2"), "/audit?page=2");
+        assert_eq!(next("/a/../audit"), "/audit");
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "\t//evil.example",
+            "/.//evil.example",
+            "http://meetings.example.com/",
+            "",
+            "javascript:alert(1)",
+            "/sign-in",
+            "/sign-in?next=/x",
+        ] {
+            assert_eq!(next(bad), "/", "{bad:?}");
         }
     }
 }

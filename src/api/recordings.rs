@@ -71,13 +71,17 @@ pub async fn delete_recordings(meeting_id: String, expected_count: String, reaso
     use crate::server::audit::Completion;
     let id = parse_id(&meeting_id)?;
     let staff = require_on(Permission::DeleteRecordings, Some(&id)).await?;
-    let reason = reason.trim().to_owned();
     let mut fields = Vec::new();
-    if reason.is_empty() {
-        fields.push(FieldError::new("reason", "Give a reason or ticket reference; it is kept in the audit log."));
-    } else if reason.chars().count() > 500 {
-        fields.push(FieldError::new("reason", "Keep the reason under 500 characters."));
+    let reason = match crate::domain::plain_text(&reason) {
+        Ok("") => Err("Give a reason or ticket reference; it is kept in the audit log.".to_owned()),
+        Ok(r) if r.chars().count() > 500 => Err("Keep the reason under 500 characters.".to_owned()),
+        Ok(r) => Ok(r.to_owned()),
+        Err(m) => Err(m),
     }
+    .unwrap_or_else(|m| {
+        fields.push(FieldError::new("reason", m));
+        String::new()
+    });
     let expected: Option<usize> = expected_count.trim().parse().ok();
     if expected.is_none() {
         fields.push(FieldError::new("expected_count", "The confirmation is missing the number of recordings."));

@@ -215,10 +215,18 @@ fn day_start_ms(d: Date) -> i64 {
 impl AuditFilterForm {
     pub fn parse(&self) -> Result<AuditQuery, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let user = Some(self.user.trim()).filter(|u| !u.is_empty()).map(str::to_owned);
-        if user.as_ref().is_some_and(|u| u.chars().count() > 200) {
-            errors.push(FieldError::new("user", "Keep the user name under 200 characters."));
-        }
+        let user = match crate::domain::plain_text(&self.user) {
+            Ok("") => None,
+            Ok(u) if u.chars().count() > 200 => {
+                errors.push(FieldError::new("user", "Keep the user name under 200 characters."));
+                None
+            }
+            Ok(u) => Some(u.to_owned()),
+            Err(m) => {
+                errors.push(FieldError::new("user", m));
+                None
+            }
+        };
         let action = match self.action.trim() {
             "" => None,
             a => AuditAction::parse(a).or_else(|| {

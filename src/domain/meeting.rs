@@ -239,6 +239,11 @@ pub struct CreatedMeeting {
 }
 
 impl CreatedMeeting {
+    /// Its start had already passed when it was created (allowed, but worth saying).
+    pub fn started_before_creation(&self) -> bool {
+        self.meeting.start_date < self.created_at
+    }
+
     /// The zone the times were entered in (UTC when none was sent).
     pub fn zone(&self) -> crate::domain::Zone {
         self.meeting
@@ -257,7 +262,7 @@ impl NewMeeting {
     pub const NAME_MAX: usize = 200;
 
     pub fn check_name(raw: &str) -> Result<String, String> {
-        let name = raw.trim();
+        let name = crate::domain::plain_text(raw)?;
         if name.is_empty() {
             Err("Enter a meeting name.".into())
         } else if name.chars().count() > Self::NAME_MAX {

@@ -49,6 +49,18 @@ pub struct ParsedMeeting {
 
 pub const MAX_ATTENDEES: usize = 200;
 
+/// How far ahead a meeting may be planned. Meetings are booked weeks or months ahead; five years
+/// leaves room for any real plan and still catches a mistyped year (2062 for 2026).
+pub const MAX_YEARS_AHEAD: i64 = 5;
+
+/// Unix seconds now, on whichever side this runs (the browser has no system clock for std).
+pub fn now_unix() -> i64 {
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
+    return (js_sys::Date::now() / 1000.0) as i64;
+    #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
+    return std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+}
+
 pub fn attendee_field(i: usize, part: &str) -> String {
     format!("attendees[{i}][{part}]")
 }
@@ -82,6 +94,13 @@ impl MeetingForm {
     }
 
     pub fn parse(&self) -> Result<ParsedMeeting, Vec<FieldError>> {
+        self.parse_at(now_unix())
+    }
+
+    /// As `parse`, with "now" given (Unix seconds): dates more than `MAX_YEARS_AHEAD` years after
+    /// it are refused. A start before it is allowed (a meeting set up after the fact); the
+    /// meeting's page says so.
+    pub fn parse_at(&self, now: i64) -> Result<ParsedMeeting, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut err = |field: &str, msg: String| errors.push(FieldError::new(field, msg));
 
@@ -104,6 +123,19 @@ impl MeetingForm {
         if let Some(zone) = &zone {
             start_unix = start.and_then(|s| zone.resolve(s).map_err(|m| err("start", m)).ok());
             end_unix = end.and_then(|e| zone.resolve(e).map_err(|m| err("end", m)).ok());
+        }
+        let latest = now.saturating_add(MAX_YEARS_AHEAD * 31_557_600); // Julian years of 365.25 days
+        for (field, t) in [("start", &mut start_unix), ("end", &mut end_unix)] {
+            match *t {
+                // A zone west of UTC can put 1970-01-01 00:30 local before the epoch.
+                Some(u) if u < 0 => err(field, "Choose a date in 1970 or later.".into()),
+                Some(u) if u > latest => err(
+                    field,
+                    format!("Choose a date within {MAX_YEARS_AHEAD} years from now (before {}).", &super::format_utc(latest)[..10]),
+                ),
+                _ => continue,
+            }
+            *t = None;
         }
         if let (Some(s), Some(e)) = (start_unix, end_unix) {
             if let Err(m) = NewMeeting::check_times(s, e) {

@@ -20,9 +20,16 @@ pub enum MeetingIdError {
 impl MeetingId {
     pub const LEN: usize = 24;
 
-    /// Surrounding whitespace is forgiven (ids are pasted from tickets); anything else is not.
+    /// Surrounding whitespace is forgiven (ids are pasted from tickets), and so is a pasted link
+    /// or path with exactly one id in it (`https://…/meetings/{id}/recordings`); nothing else is.
     pub fn parse(raw: &str) -> Result<Self, MeetingIdError> {
         let s = raw.trim();
+        if s.contains('/') {
+            let mut ids = s.split(['/', '?', '#', '&', '=']).filter(|seg| seg.len() == Self::LEN && seg.bytes().all(|b| b.is_ascii_hexdigit()));
+            if let (Some(id), None) = (ids.next(), ids.next()) {
+                return Ok(Self(id.to_ascii_lowercase()));
+            }
+        }
         if s.is_empty() {
             return Err(MeetingIdError::Empty);
         }

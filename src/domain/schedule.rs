@@ -61,7 +61,10 @@ impl Zone {
                 local.display(),
                 self.name
             )),
-            _ => amb.compatible().map(|z| z.timestamp().as_second()).map_err(|e| e.to_string()),
+            _ => amb
+                .compatible()
+                .map(|z| z.timestamp().as_second())
+                .map_err(|_| format!("{} cannot be placed in {}; choose another time.", local.display(), self.name)),
         }
     }
 }
@@ -76,10 +79,18 @@ impl LocalDateTime {
         if s.is_empty() {
             return Err("Enter a date and time.".into());
         }
-        s.replacen(' ', "T", 1)
+        let dt = s
+            .replacen(' ', "T", 1)
             .parse::<DateTime>()
-            .map(Self)
-            .map_err(|_| format!("'{s}' is not a date and time such as 2026-05-04T09:30."))
+            .map_err(|_| format!("'{s}' is not a date and time such as 2026-05-04T09:30."))?;
+        // ConnectyCube counts time in seconds from 1970 (earlier would be sent as a negative
+        // number); the upper end is checked against today by `MeetingForm`, this only keeps
+        // jiff's own range errors out of the message.
+        match dt.year() {
+            ..1970 => Err("Choose a date in 1970 or later.".into()),
+            9000.. => Err(format!("Choose a date within {} years from now.", crate::domain::MAX_YEARS_AHEAD)),
+            _ => Ok(Self(dt)),
+        }
     }
 
     pub fn display(&self) -> String {

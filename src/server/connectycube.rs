@@ -49,6 +49,8 @@ pub struct AdminClient {
     base: Url,
     timeout: Duration,
     retry: RetryPolicy,
+    /// An origin whose plain-http download links may be shown (demo mode's own files).
+    http_link_origin: Option<String>,
 }
 
 impl std::fmt::Debug for AdminClient {
@@ -77,7 +79,13 @@ impl AdminClient {
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
-        Ok(Self { http, base, timeout: s.timeout, retry: s.retry })
+        Ok(Self { http, base, timeout: s.timeout, retry: s.retry, http_link_origin: None })
+    }
+
+    /// Lets plain-http download links from `origin` through (demo mode serves its files there).
+    pub fn allow_http_links_from(mut self, origin: String) -> Self {
+        self.http_link_origin = Some(origin);
+        self
     }
 
     fn url(&self, segments: &[&str]) -> Url {
@@ -100,7 +108,19 @@ impl AdminClient {
 
     pub async fn list_recordings(&self, id: &MeetingId) -> Result<Vec<Recording>, UpstreamError> {
         let url = self.url(&["admin", "meetings", "recordings", id.as_str()]);
-        Ok(self.send_idempotent("list_recordings", Method::GET, url).await?.value)
+        let mut recordings: Vec<Recording> = self.send_idempotent("list_recordings", Method::GET, url).await?.value;
+        for r in &mut recordings {
+            match linkable(&r.download_url, self.http_link_origin.as_deref()) {
+                // As a browser would read it, so what is shown is what was checked.
+                Some(url) => r.download_url = url.into(),
+                None => {
+                    let scheme = r.download_url.split(':').next().unwrap_or_default().chars().take(16).collect::<String>();
+                    tracing::warn!(recording = %r.id, scheme = %scheme, "ConnectyCube sent a download link that is not https; it is not shown");
+                    r.download_url.clear();
+                }
+            }
+        }
+        Ok(recordings)
     }
 
     pub async fn delete_recordings(&self, id: &MeetingId) -> Result<Reply<()>, UpstreamError> {
@@ -210,6 +230,47 @@ impl WithoutUrl for reqwest::Error {
             source = s.source();
         }
         if msg.is_empty() { "request failed".to_owned() } else { msg }
+    }
+}
+
+/// Whether a download link the vendor sent may become a link in our pages: https, or plain
+/// http only from this machine (the mock in tests) or `http_origin` (demo files). Anything else
+/// (`javascript:`, `data:`, http elsewhere, text that is no URL) never does: the vendor's
+/// replies are untrusted input too.
+fn linkable(raw: &str, http_origin: Option<&str>) -> Option<Url> {
+    let u = Url::parse(raw).ok()?;
+    let ok = match u.scheme() {
+        "https" => u.host().is_some(),
+        "http" => {
+            let loopback = match u.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                None => false,
+            };
+            loopback || http_origin.is_some_and(|o| u.origin().ascii_serialization() == o)
+        }
+        _ => false,
+    };
+    ok.then_some(u)
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::linkable;
+
+    #[test]
+    fn only_https_links_are_shown() {
+        let shown = |raw: &str| linkable(raw, Some("http://meetings.internal:3000")).map(String::from);
+        let s3 = "https://bucket.s3.amazonaws.com/r.webm?X-Amz-Signature=x";
+        assert_eq!(shown(s3).as_deref(), Some(s3));
+        assert!(shown("http://127.0.0.1:3457/files/r.webm").is_some());
+        assert!(shown("http://meetings.internal:3000/demo-files/r.webm").is_some());
+        // What a browser would make of it, not the raw text.
+        assert_eq!(shown(" https://x/a\tb\u{1b}").as_deref(), Some("https://x/ab"));
+        for bad in ["http://bucket.s3.amazonaws.com/r.webm", "javascript:alert(1)", "data:text/html,x", "//evil.example/x", "", "ftp://h/x", "https://"] {
+            assert_eq!(shown(bad), None, "{bad}");
+        }
     }
 }
 

@@ -62,6 +62,8 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
         connect_timeout: config.upstream_connect_timeout,
         retry: RetryPolicy::default(),
     })?;
+    // Demo recordings are served by us, over plain http when we are.
+    let client = if mock.is_some() { client.allow_http_links_from(config.public_url.origin().ascii_serialization()) } else { client };
     let db = store::connect(&config.database, config.pool).await?;
     tracing::info!(backend = db.backend().as_str(), "database ready");
     let state = AppState::new(Shared {

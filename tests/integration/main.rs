@@ -9,6 +9,7 @@ mod client;
 mod crash;
 mod faults;
 mod health;
+mod hostile;
 mod meetings_api;
 mod postgres;
 mod properties;

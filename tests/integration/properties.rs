@@ -27,7 +27,8 @@ prop_compose! {
         host in 1u64..=u64::MAX,
         name in "[A-Za-z0-9 .,:'!?&()-]{0,150}[A-Za-z0-9]",
         zone in 0..ZONES.len(),
-        (year, month, day) in (2026i16..=2035, 1i8..=12, 1i8..=28),
+        // Within the five years ahead that a start may be (and after today, so never refused).
+        (year, month, day) in (2027i16..=2030, 1i8..=12, 1i8..=28),
         // Away from the small hours, where daylight saving moves the clocks.
         (hour, minute) in (8i8..=10, 0i8..=59),
         length in 1i64..=600,
@@ -198,6 +199,54 @@ proptest! {
         let body = serde_json::to_vec(&wire).unwrap();
         let got = decode_reply::<Vec<Recording>>(200, None, &body).unwrap();
         prop_assert_eq!(got.value, recs);
+    }
+
+    #[test]
+    fn dates_are_refused_plainly_outside_1970_to_five_years_ahead(
+        year in prop_oneof![1i32..=9999, 1960i32..=1975, 2026i32..=2040],
+        (month, day, hour) in (1u32..=12, 1u32..=28, 0u32..=23),
+        zone in 0..ZONES.len(),
+    ) {
+        // 2026-12-01T00:00:00Z, so the test reads the same whenever it runs.
+        const NOW: i64 = 1_796_083_200;
+        let start = format!("{year:04}-{month:02}-{day:02}T{hour:02}:00");
+        let form = MeetingForm {
+            host_id: "1".into(), name: "Dated".into(), start: start.clone(), end: format!("{year:04}-{month:02}-{day:02}T{hour:02}:30"),
+            timezone: ZONES[zone].into(), notify_metric: "minutes".into(), notify_value: "15".into(), ..MeetingForm::default()
+        };
+        match form.parse_at(NOW) {
+            Ok(p) => {
+                prop_assert!(p.meeting.start_date >= 0, "{} became {}", start, p.meeting.start_date);
+                prop_assert!(p.meeting.start_date <= NOW + 5 * 31_557_600, "{} is more than 5 years ahead", start);
+            }
+            Err(fields) => {
+                prop_assert!(year < 1971 || year > 2030, "{} refused: {:?}", start, fields);
+                for f in &fields {
+                    // Plain words, never the date library's own text.
+                    prop_assert!(f.message.starts_with("Choose a date") || f.message.contains("skip that hour"), "{:?}", f);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn next_after_sign_in_never_leaves_our_origin(raw in "[/\\\\\t\n\r .:@%a-z0-9?#=-]{0,24}|(https?:)?//?[a-z.]{0,12}\\PC{0,12}|\\PC{0,40}") {
+        use meeting_admin::api::auth::safe_next;
+        let ours = url::Url::parse("https://meetings.example.com").unwrap();
+        let next = safe_next(&raw, &ours);
+        // A path on our site, resolved against ours or read on its own against any origin.
+        prop_assert!(next.starts_with('/') && !next.starts_with("//"), "{:?} -> {:?}", raw, next);
+        prop_assert_eq!(ours.join(&next).unwrap().origin(), ours.origin());
+        let other = url::Url::parse("https://other.example").unwrap();
+        prop_assert_eq!(other.join(&next).unwrap().origin(), other.origin(), "{:?} -> {:?} is not a plain path", raw, next);
+    }
+
+    #[test]
+    fn accepted_meeting_names_hold_no_hidden_characters(name in "\\PC{0,20}[\u{0}-\u{1f}\u{7f}\u{202a}-\u{202e}\u{2066}-\u{2069}]?\\PC{0,20}") {
+        if let Ok(n) = meeting_admin::domain::NewMeeting::check_name(&name) {
+            prop_assert!(!n.chars().any(meeting_admin::domain::is_hidden), "{:?}", n);
+            prop_assert_eq!(n.as_str(), n.trim());
+        }
     }
 
     #[test]

@@ -173,11 +173,6 @@ impl TestApp {
         Self::launch_on(upstream, None, extra_args).await
     }
 
-    /// Another replica of this app: the same database and vendor; its own port, pool and memory.
-    pub async fn replica(&self) -> Self {
-        Self::replicas_on(&self.upstream, &self.database_url, 1).await.pop().unwrap()
-    }
-
     /// `n` replicas started at the same moment on one database (empty or not) and one vendor.
     pub async fn replicas_on(upstream: &Mock, database_url: &str, n: usize) -> Vec<Self> {
         let args = ["--api-key", KEY, "--api-url", &upstream.url];

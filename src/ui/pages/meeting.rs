@@ -52,8 +52,12 @@ fn MeetingSummary(m: CreatedMeeting) -> impl IntoView {
         .collect();
     let notify = n.notify_before.map(|nb| format!("{} {} before the start", nb.value(), nb.metric().as_str()));
     let when = |t: i64| format!("{} ({})", zone.format(t), utc.format(t));
+    let past = m.started_before_creation().then(|| view! {
+        <p class="notice warning" role="note">"Its start had already passed when it was created: attendees were not notified ahead of it."</p>
+    });
     view! {
         <h1>{n.name.clone()}</h1>
+        {past}
         <section class="card meeting-summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading" class="visually-hidden">"Meeting details"</h2>
             <dl class="details">

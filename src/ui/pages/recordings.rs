@@ -256,14 +256,21 @@ fn RecordingRow(r: Recording, fetched_at: i64) -> impl IntoView {
             <td>{r.participants_count} {(!participants.is_empty()).then(|| view! { <span class="muted">" (" {participants} ")"</span> })}</td>
             <td class:expired=expiry.is_expired()>{expiry.describe()}</td>
             <td class="actions">
-                <a href=url.clone() rel="noreferrer noopener" target="_blank" download="">"Download"</a>
-                <button type="button" class="link-button js-only" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy link" }}
-                </button>
-                <details class="preview">
-                    <summary>"Preview"</summary>
-                    <video controls preload="none" src=url width="320"></video>
-                </details>
+                {if url.is_empty() {
+                    // The vendor's link was not https (the server drops such links).
+                    view! { <span class="muted">"No safe download link"</span> }.into_any()
+                } else {
+                    view! {
+                        <a href=url.clone() rel="noreferrer noopener" target="_blank" download="">"Download"</a>
+                        <button type="button" class="link-button js-only" on:click=copy>
+                            {move || if copied.get() { "Copied" } else { "Copy link" }}
+                        </button>
+                        <details class="preview">
+                            <summary>"Preview"</summary>
+                            <video controls preload="none" src=url width="320"></video>
+                        </details>
+                    }.into_any()
+                }}
             </td>
         </tr>
     }

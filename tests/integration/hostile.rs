@@ -1,0 +1,108 @@
+//! Hostile and careless input, tried as an attacker or a hurried user would: redirects after
+//! sign-in, hidden characters in free text, dates out of range, and what the vendor sends back.
+
+use serde_json::{json, Value};
+
+use crate::support::{create_form, TestApp, PASSWORD, VENDOR_MEETING, VIEWER};
+
+#[tokio::test]
+async fn next_after_sign_in_never_leads_to_another_origin() {
+    let app = TestApp::spawn().await;
+    for (next, lands) in [
+        ("/\t/evil.example/", "/"),
+        ("/\n/evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/.//evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/audit?page=2", "/audit?page=2"),
+    ] {
+        let res = app.anonymous().sign_in_to(VIEWER, PASSWORD, next).await;
+        assert_eq!(res.status(), 200, "{next:?}");
+        assert_eq!(res.headers()["location"], lands, "{next:?}");
+    }
+}
+
+async fn create(app: &TestApp, overrides: &[(&'static str, &str)]) -> (u16, Value) {
+    let mut form = create_form("Hostile input");
+    for (k, v) in overrides {
+        form.retain(|(key, _)| key != k);
+        form.push((k, (*v).to_owned()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let operator = app.as_user(crate::support::OPERATOR).await;
+    let res = operator.post_form("/api/meetings/create", &form).await;
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+fn field_message(body: &Value, field: &str) -> String {
+    let fields = body["error"]["fields"].as_array().unwrap_or_else(|| panic!("no fields in {body}"));
+    fields.iter().find(|f| f["field"] == field).unwrap_or_else(|| panic!("no {field} in {body}"))["message"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn hidden_characters_and_impossible_dates_are_refused_at_their_field() {
+    let app = TestApp::spawn().await;
+    let (status, body) = create(&app, &[("form[name]", "ab\u{1b}c")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(field_message(&body, "name"), "Remove the control character U+001B: it is not allowed here.");
+    let (_, body) = create(&app, &[("form[name]", "Invoice \u{202e}fdp.exe")]).await;
+    assert!(field_message(&body, "name").contains("hidden text-direction character U+202E"));
+
+    let (_, body) = create(&app, &[("form[start]", "9999-01-01T10:00"), ("form[end]", "9999-01-01T11:00")]).await;
+    assert!(field_message(&body, "start").starts_with("Choose a date within 5 years from now"), "{body}");
+    let (_, body) = create(&app, &[("form[start]", "2040-01-01T10:00"), ("form[end]", "2040-01-01T11:00")]).await;
+    assert!(field_message(&body, "start").starts_with("Choose a date within 5 years from now (before 20"), "{body}");
+    let (_, body) = create(&app, &[("form[start]", "1900-01-01T10:00")]).await;
+    assert_eq!(field_message(&body, "start"), "Choose a date in 1970 or later.");
+    let all = body.to_string();
+    assert!(!all.contains("Unix timestamp") && !all.contains("error converting"), "{all}");
+    assert_eq!(app.upstream.count("POST"), 0, "none of it reached the vendor");
+
+    // A start in the past is allowed, and the meeting's page says so.
+    let (status, created) = create(&app, &[("form[name]", "  Set up after the fact  "), ("form[start]", "2025-03-03T10:00"), ("form[end]", "2025-03-03T11:00")]).await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created["meeting"]["name"], "Set up after the fact", "trimmed");
+    let page = app.get(&format!("/meetings/{}", created["meeting_id"].as_str().unwrap())).await.text().await.unwrap();
+    assert!(page.contains("Its start had already passed when it was created"));
+}
+
+#[tokio::test]
+async fn reasons_and_filters_refuse_hidden_characters_too() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "ACC-1\u{2067}nimda")])
+        .await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "reason");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("U+2067"));
+    assert_eq!(app.upstream.count("DELETE"), 0);
+    let res = app.get("/api/audit/search?filter[user]=ada%0d%0a").await;
+    assert_eq!(res.status(), 200, "surrounding line breaks are trimmed");
+    let res = app.get("/api/audit/search?filter[user]=a%1bda").await;
+    assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
+async fn a_meeting_id_pasted_as_a_link_is_understood() {
+    let app = TestApp::spawn().await;
+    let pasted = format!("https://meetings.example.com/meetings/{}/recordings?sort=size", VENDOR_MEETING.to_uppercase());
+    let res = app.get(&format!("/api/recordings/list?meeting_id={}", url::form_urlencoded::byte_serialize(pasted.as_bytes()).collect::<String>())).await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn a_vendor_link_that_is_not_https_never_becomes_a_link() {
+    let app = TestApp::spawn().await;
+    let mut recs = app.upstream.mock.raw_recordings(VENDOR_MEETING);
+    recs[0]["download_url"] = json!("javascript:alert(document.cookie)");
+    recs[1]["download_url"] = json!("http://files.example.com/r.webm?X-Amz-Signature=abc");
+    app.upstream.mock.put_raw_recordings(VENDOR_MEETING, recs);
+    let list: Value = app.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await.json().await.unwrap();
+    assert!(list["recordings"].as_array().unwrap().iter().all(|r| r["download_url"] == ""), "{list}");
+    let page = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings")).await.text().await.unwrap();
+    assert!(!page.contains("javascript:") && !page.contains("files.example.com"));
+    assert_eq!(page.matches("No safe download link").count(), 2);
+}
