@@ -25,6 +25,8 @@ from report import fmt_share, render  # bench/report.py, beside this file
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-key-not-a-real-one-3b9f"
 MOCK, APP, NGINX = 3600, 3601, 3602
+# Section 6: the dashboard on PostgreSQL, and two replicas on it behind nginx.
+APP_PG, REPLICAS, LB = 3603, (3604, 3605), 3606
 APP_URL = f"http://127.0.0.1:{APP}"
 PASSWORD = "bench-password-long-enough"
 VENDOR_MEETING = "6932e0f8652986000d48148a"  # seeded with the vendor's two example recordings
@@ -116,16 +118,19 @@ def seed(meeting, n):
 
 # ---------------------------------------------------------------- setup
 
-NGINX_CONF = """
-worker_processes auto;
+# What both nginx configurations here start with (a prefix folder of their own, no logs).
+NGINX_HEAD = """
+worker_processes {workers};
 pid nginx.pid;
 error_log stderr warn;
-events {{ worker_connections 1024; }}
-http {{
+events {{{{ worker_connections 1024; }}}}
+http {{{{
     access_log off;
     client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fastcgi;
     uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;
-    proxy_buffer_size 64k; proxy_buffers 32 64k;
+    proxy_buffer_size 64k; proxy_buffers 32 64k;"""
+
+NGINX_CONF = NGINX_HEAD.format(workers="auto") + """
     upstream connectycube {{ server 127.0.0.1:{mock}; keepalive 64; }}
     server {{
         listen 127.0.0.1:{port};
@@ -171,10 +176,10 @@ def start_all(procs, binary, site, work, extra_env=None, log=None):
     return app
 
 
-def sign_in():
+def sign_in(port=APP):
     body = urllib.parse.urlencode({"username": "bench", "password": PASSWORD})
-    status, headers, _ = request(APP, "POST", "/api/sign_in", body, {
-        "content-type": "application/x-www-form-urlencoded", "origin": APP_URL, "accept": "application/json"})
+    status, headers, _ = request(port, "POST", "/api/sign_in", body, {
+        "content-type": "application/x-www-form-urlencoded", "origin": f"http://127.0.0.1:{port}", "accept": "application/json"})
     cookie = headers.get("set-cookie", "").split(";")[0]
     if status != 200 or not cookie:
         sys.exit(f"bench sign-in failed: HTTP {status}")
@@ -305,6 +310,86 @@ def lighthouse(cookie, work, keep_shifts=False):
     return results
 
 
+# ---------------------------------------------------------------- 6. the backends
+
+LB_CONF = NGINX_HEAD.format(workers=1) + """
+    upstream replicas {{ server 127.0.0.1:{a}; server 127.0.0.1:{b}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_pass http://replicas;
+        }}
+    }}
+}}
+"""
+
+
+def backends(procs, binary, site, work, sqlite_cookie, seconds):
+    """The proxy hop and the 100-row recordings page on SQLite, on PostgreSQL, and on two
+    PostgreSQL replicas behind nginx round-robin, one after another in this run."""
+    # Its own folder: the cluster belongs to the postgres user, who cannot enter `work` (0700).
+    pg = Path(tempfile.mkdtemp(prefix="meeting-admin-bench-pg-"))
+    url = subprocess.run([str(ROOT / "scripts/postgres.sh"), "start", str(pg), "55500"], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    try:
+        server = url.rsplit("/", 1)[0]
+        subprocess.run(["psql", url, "-qX", "-c", "CREATE DATABASE bench"], check=True, capture_output=True)
+        db = f"{server}/bench"
+        base = {
+            "DATABASE_URL": db,
+            "CONNECTYCUBE_API_URL": f"http://127.0.0.1:{MOCK}",
+            "CONNECTYCUBE_ADMIN_API_KEY": KEY,
+            "LEPTOS_SITE_ROOT": str(site),
+            "MEDIA_ORIGINS": f"http://127.0.0.1:{MOCK}",
+            "LOG_FORMAT": "json",
+        }
+        subprocess.run([binary, "migrate"], env={**os.environ, **base}, check=True, capture_output=True)
+        subprocess.run([binary, "user", "add", "bench", "--role", "admin"], input=PASSWORD, text=True,
+                       env={**os.environ, **base}, check=True, capture_output=True)
+        single = procs.start([binary, "serve"], {**base, "LEPTOS_SITE_ADDR": f"127.0.0.1:{APP_PG}", "PUBLIC_URL": f"http://127.0.0.1:{APP_PG}"})
+        lb_url = f"http://127.0.0.1:{LB}"
+        for port in REPLICAS:
+            procs.start([binary, "serve"], {**base, "LEPTOS_SITE_ADDR": f"127.0.0.1:{port}", "PUBLIC_URL": lb_url})
+        (work / "lb/tmp").mkdir(parents=True)
+        conf = work / "lb/nginx.conf"
+        conf.write_text(LB_CONF.format(a=REPLICAS[0], b=REPLICAS[1], port=LB))
+        procs.start(["nginx", "-p", f"{work}/lb/", "-c", str(conf), "-e", "stderr", "-g", "daemon off;"])
+        for port in (APP_PG, *REPLICAS, LB):
+            wait_for(port, "/readyz")
+        # The replicas' PUBLIC_URL is the load balancer's, so sign in through it.
+        body = urllib.parse.urlencode({"username": "bench", "password": PASSWORD})
+        status, headers, _ = request(LB, "POST", "/api/sign_in", body, {
+            "content-type": "application/x-www-form-urlencoded", "origin": lb_url, "accept": "application/json"})
+        assert status == 200, status
+        setups = [
+            ("SQLite, one process", APP, sqlite_cookie),
+            ("PostgreSQL, one process", APP_PG, sign_in(APP_PG)),
+            ("PostgreSQL, two replicas behind nginx", LB, headers.get("set-cookie", "").split(";")[0]),
+        ]
+        meeting = "d" * 21 + "100"
+        seed(meeting, 100)
+        set_latency(0)
+        rows = []
+        for name, port, cookie in setups:
+            base_url = f"http://127.0.0.1:{port}"
+            hop = wrk(f"{base_url}/api/recordings/list?meeting_id={VENDOR_MEETING}", 32, seconds, [f"Cookie: {cookie}", "Accept: application/json"])
+            page = wrk(f"{base_url}/meetings/{meeting}/recordings", 25, seconds, [f"Cookie: {cookie}"])
+            rows.append({"setup": name, "proxy_hop": hop, "page_100": page})
+            log(f"{name:<40} hop {hop['rps']:7.0f} req/s p50 {hop['p50_ms']:6.2f} ms p99 {hop['p99_ms']:6.2f} ms | "
+                f"100-row page {page['rps']:6.0f} req/s p50 {page['p50_ms']:6.2f} ms p99 {page['p99_ms']:6.2f} ms | "
+                f"errors {hop['non_2xx_3xx'] + page['non_2xx_3xx'] + hop['socket_errors'] + page['socket_errors']}")
+        return rows
+    finally:
+        for p in procs.procs[-4:]:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        subprocess.run([str(ROOT / "scripts/postgres.sh"), "stop", str(pg)], capture_output=True)
+        shutil.rmtree(pg, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- report
 
 def machine():
@@ -363,6 +448,8 @@ def main():
         time.sleep(args.settle)
         after_kib = rss_kib(app.pid)
         log(f"idle {idle_kib / 1024:.1f} MiB, peak {peak_kib / 1024:.1f} MiB, after {after_kib / 1024:.1f} MiB")
+        print("6. the backends", flush=True)
+        backend_rows = backends(procs, args.bin, site, work, cookie, args.seconds)
     finally:
         procs.stop()
     results = {
@@ -375,6 +462,7 @@ def main():
         "memory_mib": {"idle": idle_kib / 1024, "peak": peak_kib / 1024, "after_30s": after_kib / 1024},
         "downloads": files, "downloads_total": total,
         "lighthouse": lh,
+        "backends": backend_rows,
         "wall_seconds": time.time() - started,
     }
     (ROOT / "bench/results.json").write_text(json.dumps(results, indent=1) + "\n")

@@ -94,6 +94,22 @@ def render(r):
             out.append(f"| {l['page']} | {l['performance']} | {l['accessibility']} | {l['lcp_ms']:.0f} ms | {l['tbt_ms']:.0f} ms | {l['cls']:.3f} |")
     out.append("")
 
+    if r.get("backends"):
+        out += ["## 6. The backends", "",
+                "The same two loads on each store, in this run: the proxy hop (`/api/recordings/list`, 2",
+                "recordings, 0 ms upstream, 32 connections) and the recordings page of a meeting with 100",
+                "recordings (25 connections). PostgreSQL is a local throwaway cluster (`scripts/postgres.sh`,",
+                "fsync off); the two replicas share it behind nginx round-robin, on the same 2 cores, so",
+                "they show the cost of the extra hop rather than added capacity.", "",
+                "| setup | hop req/s | hop p50 / p99 ms | page req/s | page p50 / p99 ms | vs SQLite (hop, page) |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        first = r["backends"][0]
+        for b in r["backends"]:
+            h, p = b["proxy_hop"], b["page_100"]
+            out.append(f"| {b['setup']} | {h['rps']:.0f} | {ms(h['p50_ms'])} / {ms(h['p99_ms'])} | {p['rps']:.0f} "
+                       f"| {ms(p['p50_ms'])} / {ms(p['p99_ms'])} | {h['rps'] / first['proxy_hop']['rps']:.2f}x, "
+                       f"{p['rps'] / first['page_100']['rps']:.2f}x |")
+        out.append("")
     out += ["## Targets", "", "| target | figure | |", "| --- | --- | --- |"]
     for name, figure, ok in targets(r):
         out.append(f"| {name} | {figure} | {yes(ok)} |")

@@ -29,6 +29,7 @@ case "$cmd" in
   start)
     mkdir -p "$dir"
     [[ $(id -u) -eq 0 ]] && chown postgres "$dir"
+    as_owner test -w "$dir" || { echo "$dir: the postgres user cannot write here (are its parent folders private?)" >&2; exit 1; }
     if [[ ! -d "$dir/data" ]]; then
       as_owner "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null
     fi
