@@ -19,7 +19,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content="Administer ConnectyCube meetings and recordings"/>
-                <link rel="icon" href="data:,"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <Hydration options/>
                 <MetaTags/>
             </head>

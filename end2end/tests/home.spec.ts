@@ -24,3 +24,17 @@ test('an unknown page says so with a 404', async ({ page }, info) => {
   expect(res?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
+
+test('the icon and robots.txt are served to anyone, and robots.txt keeps crawlers out', async ({ page, playwright }) => {
+  await open(page, '/', test.info());
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', '/favicon.svg');
+  // A crawler is never signed in.
+  const anonymous = await playwright.request.newContext({ baseURL: 'http://127.0.0.1:3456' });
+  const robots = await anonymous.get('/robots.txt');
+  expect(robots.status()).toBe(200);
+  expect(await robots.text()).toMatch(/^User-agent: \*\nDisallow: \/$/m);
+  const icon = await anonymous.get('/favicon.svg');
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  await anonymous.dispose();
+});

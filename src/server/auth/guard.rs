@@ -103,11 +103,13 @@ pub(crate) async fn record_denial(state: &AppState, intent: crate::server::audit
     state.audit.record(&intent, &Completion::new(Outcome::Refused).error(error)).await;
 }
 
-/// Paths anyone may fetch: the sign-in page, health probes, the built assets, and demo files
-/// (which stand in for presigned storage links).
+/// Paths anyone may fetch: the sign-in page, health probes, the built assets, the icon and
+/// robots.txt (`public/`; crawlers are never signed in), and demo files (which stand in for
+/// presigned storage links).
 fn is_public(path: &str) -> bool {
     const PREFIXES: [&str; 5] = ["/pkg/", "/api/", "/demo-files/", "/healthz", "/readyz"];
-    path == "/sign-in" || PREFIXES.iter().any(|p| path.starts_with(p)) || path == "/favicon.ico"
+    const FILES: [&str; 3] = ["/favicon.ico", "/favicon.svg", "/robots.txt"];
+    path == "/sign-in" || PREFIXES.iter().any(|p| path.starts_with(p)) || FILES.contains(&path)
 }
 
 /// Server functions anyone may call: signing in, and the frame (which says nobody is signed in).
@@ -260,6 +262,7 @@ mod tests {
     fn public_paths() {
         assert!(is_public("/sign-in"));
         assert!(is_public("/pkg/meeting-admin.wasm"));
+        assert!(is_public("/robots.txt") && is_public("/favicon.svg"));
         assert!(!is_public("/"));
         assert!(!is_public("/sign-in-elsewhere"));
         assert!(!is_public("/meetings/x/recordings.csv"));
