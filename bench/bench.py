@@ -245,6 +245,8 @@ def rendering(cookie, site, seconds):
         "p50_growth_100_to_1000": by[1000]["page"]["p50_ms"] / by[100]["page"]["p50_ms"],
         "us_per_row_100_to_1000": 1000 * (by[1000]["page"]["p50_ms"] - by[100]["page"]["p50_ms"]) / 900,
         "us_per_row_1000_to_5000": 1000 * (by[5000]["page"]["p50_ms"] - by[1000]["page"]["p50_ms"]) / 4000,
+        # The 50-row page less the 10-row one: what one more table row adds to the HTML.
+        "html_bytes_per_row": (by[100]["html_bytes"] - by[10]["html_bytes"]) / (by[100]["rows_shown"] - by[10]["rows_shown"]),
     }
     return rows, summary
 

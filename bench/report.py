@@ -70,6 +70,9 @@ def render(r):
             f"Cost per recording (p50): {rs['us_per_row_100_to_1000']:.1f} µs from 100 to 1,000 recordings, "
             f"{rs['us_per_row_1000_to_5000']:.1f} µs from 1,000 to 5,000. p50 grows {rs['p50_growth_100_to_1000']:.1f}x from 100 to 1,000.",
             ""]
+    if "html_bytes_per_row" in rs:
+        out += [f"HTML per table row: {rs['html_bytes_per_row']:,.0f} bytes (the 50-row page less the 10-row one, over the 40 rows "
+                "between them; the row's data in the hydration payload included).", ""]
 
     m = r["memory_mib"]
     out += ["## 3. Memory", "", "Resident set of the dashboard process (the mock runs in its own).", "",

@@ -9,7 +9,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{AuditPage, ConfirmDeletePage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, SignInPage};
+use crate::ui::pages::{AuditPage, ConfirmDeletePage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, ShareLinkPage, SignInPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -74,7 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/meetings/:meeting_id") view=MeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/recordings") view=FindRecordingsPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id/recordings") view=RecordingsPage ssr=ssr.clone()/>
-                    <Route path=path!("/meetings/:meeting_id/recordings/delete") view=ConfirmDeletePage ssr=ssr/>
+                    <Route path=path!("/meetings/:meeting_id/recordings/delete") view=ConfirmDeletePage ssr=ssr.clone()/>
+                    <Route path=path!("/meetings/:meeting_id/recordings/:recording_id/share") view=ShareLinkPage ssr=ssr/>
                 </Routes>
             </main>
         </Router>

@@ -50,6 +50,14 @@ pub enum AppError {
     OutcomeUnknown { action: String, cause: NoClearAnswer, request_id: String },
     #[error("The recordings changed since you opened the confirmation: you confirmed {expected}, there are now {found}. Review the list and confirm again.")]
     ListChanged { expected: usize, found: usize },
+    #[error("Recording {recording_id} is not among this meeting's recordings any more: it was deleted, or the link is wrong. Look at the meeting's recordings again.")]
+    RecordingGone { recording_id: String },
+    #[error("ConnectyCube sent no https download link for recording {recording_id}, so Meeting Admin does not hand one out.")]
+    NoSafeLink { recording_id: String },
+    #[error("Nothing was handed out: every download, preview and shared link of a recording is recorded in the audit log, and the log cannot be written right now. Try again in a minute. Request id {request_id}.")]
+    AccessNotRecorded { request_id: String },
+    #[error("This shared link is no longer shown here: a link is shown only to the person who shared it, for {minutes} minutes. Share it again to get a new one (that is recorded too).")]
+    ShareNoLongerShown { minutes: u32 },
     #[error("Nothing was changed: the audit log cannot be written right now, and changes are only made when they can be recorded. Request id {request_id}.")]
     AuditUnavailable { request_id: String },
     #[error("Meeting Admin cannot reach its database right now, so nothing was looked up or changed. Try again in a minute; if it lasts, tell whoever runs Meeting Admin. Request id {request_id}.")]
@@ -108,12 +116,14 @@ impl AppError {
             Self::SignInThrottled { .. } => 429,
             Self::Invalid { .. } => 422,
             Self::ListChanged { .. } => 409,
+            Self::RecordingGone { .. } | Self::ShareNoLongerShown { .. } => 404,
+            Self::NoSafeLink { .. } => 502,
             Self::UpstreamKeyRejected { .. } | Self::UpstreamRejected { .. } | Self::UpstreamBadReply { .. } => 502,
             Self::UpstreamRateLimited { .. } => 429,
             Self::UpstreamUnavailable { .. } => 503,
             Self::OutcomeUnknown { cause: NoClearAnswer::Timeout, .. } => 504,
             Self::OutcomeUnknown { .. } => 502,
-            Self::AuditUnavailable { .. } | Self::DatabaseUnavailable { .. } => 503,
+            Self::AuditUnavailable { .. } | Self::AccessNotRecorded { .. } | Self::DatabaseUnavailable { .. } => 503,
             Self::Internal { .. } | Self::Transport { .. } => 500,
         }
     }

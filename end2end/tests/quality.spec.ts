@@ -101,6 +101,21 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
   await page.getByRole('button', { name: 'Create meeting' }).click();
   await expect(page.getByText('Enter a meeting name.')).toBeVisible();
   rules += await axe(page, 'new meeting, with errors', isJs(info));
+  // Sharing a link: the form, then the link shown; and a download that finds no recording.
+  await open(page, `/meetings/${withRecordings}/recordings`, info);
+  const share = (await page.getByRole('link', { name: 'Share link' }).first().getAttribute('href'))!;
+  await open(page, share, info);
+  rules += await axe(page, 'share a link', isJs(info));
+  if (!isJs(info)) htmlFiles.push(await saveHtml(page, { name: 'share a link', path: share }));
+  await page.getByRole('button', { name: 'Share link' }).click();
+  await expect(page.getByRole('heading', { name: 'Link shared' })).toBeVisible();
+  rules += await axe(page, 'link shared', isJs(info));
+  if (!isJs(info)) htmlFiles.push(await saveHtml(page, { name: 'link shared', path: new URL(page.url()).pathname + new URL(page.url()).search }));
+  const gone = `/meetings/${withRecordings}/recordings/000000000000000000000000/download`;
+  await page.goto(gone);
+  await expect(page.getByRole('heading', { name: 'Download not started' })).toBeVisible();
+  rules += await axe(page, 'download, recording gone', isJs(info));
+  if (!isJs(info)) htmlFiles.push(await saveHtml(page, { name: 'download, recording gone', path: gone }));
   if (isJs(info)) {
     await open(page, `/meetings/${withRecordings}/recordings`, info);
     await page.getByRole('link', { name: 'Delete all recordings' }).click();

@@ -115,3 +115,30 @@ pub async fn meeting_record(meeting_id: String) -> Result<Option<CreatedMeeting>
         .map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
     crate::server::created_meetings::find(&state()?.db, &id).await.map_err(store_failed("cannot read a created meeting"))
 }
+
+/// A meeting the person signed in opened lately, and its name when it was created here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenedMeeting {
+    pub meeting_id: crate::domain::MeetingId,
+    /// Unix milliseconds.
+    pub opened_ms: i64,
+    pub name: Option<String>,
+}
+
+/// The meetings the person asking opened most recently (any meeting, not only those created
+/// here), newest first.
+#[server(prefix = "/api", endpoint = "meetings/opened", input = GetUrl)]
+pub async fn opened_meetings() -> Result<Vec<OpenedMeeting>, AppError> {
+    use super::context::{require, state, store_failed};
+    let staff = require(crate::domain::Permission::ViewRecordings).await?;
+    let rows = crate::server::opened_meetings::recent(&state()?.db, &staff.username, 10)
+        .await
+        .map_err(store_failed("cannot read opened meetings"))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let meeting_id = crate::domain::MeetingId::parse(&r.meeting_id).ok()?;
+            Some(OpenedMeeting { meeting_id, opened_ms: r.opened_ms, name: r.name })
+        })
+        .collect())
+}

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod info;
 pub mod meetings;
 pub mod recordings;
+pub mod sharing;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context;

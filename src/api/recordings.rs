@@ -2,15 +2,15 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{MeetingId, Recording, RecordingPage};
+use crate::domain::{MeetingId, RecordingPage, RecordingRow};
 use crate::error::AppError;
 
-/// A meeting's recordings as of `fetched_at` (Unix seconds, the server's clock), so link expiry
-/// reads the same on the server and in the browser.
+/// A meeting's recordings as of `fetched_at` (Unix seconds, the server's clock). The rows carry
+/// no presigned links: files are handed out by the audited download address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordingList {
     pub meeting_id: MeetingId,
-    pub recordings: Vec<Recording>,
+    pub recordings: Vec<RecordingRow>,
     pub fetched_at: i64,
 }
 
@@ -23,9 +23,10 @@ pub async fn recordings_page(
     dir: Option<String>,
     page: Option<String>,
 ) -> Result<RecordingPage, AppError> {
-    let list = list_recordings(meeting_id).await?;
+    let (staff, id, all) = fetch(&meeting_id).await?;
+    note_opened(&staff, &id).await;
     let view = crate::domain::RecordingView::from_query(sort.as_deref(), dir.as_deref(), page.as_deref());
-    Ok(RecordingPage::of(list.meeting_id, list.recordings, view, list.fetched_at))
+    Ok(RecordingPage::of(id, all, view, crate::domain::now_unix()))
 }
 
 /// What a deletion did.
@@ -40,24 +41,36 @@ fn parse_id(raw: &str) -> Result<MeetingId, AppError> {
     MeetingId::parse(raw).map_err(|e| super::context::fail(AppError::invalid_field("meeting_id", e.to_string())))
 }
 
-#[cfg(feature = "ssr")]
-fn now_unix() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
 
-#[server(prefix = "/api", endpoint = "recordings/list", input = GetUrl)]
-pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
+/// Who asks, which meeting, and everything the vendor lists for it.
+#[cfg(feature = "ssr")]
+async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec<crate::domain::Recording>), AppError> {
     use super::context::{fail, request_id, require, state};
     use super::upstream::{to_app_error, Call};
-    require(crate::domain::Permission::ViewRecordings).await?;
-    let id = parse_id(&meeting_id)?;
-    let state = state()?;
-    let recordings = state
+    let staff = require(crate::domain::Permission::ViewRecordings).await?;
+    let id = parse_id(meeting_id)?;
+    let recordings = state()?
         .client
         .list_recordings(&id)
         .await
         .map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
-    Ok(RecordingList { meeting_id: id, recordings, fetched_at: now_unix() })
+    Ok((staff, id, recordings))
+}
+
+/// Puts the meeting on the person's "opened recently" list. The page does not depend on it, so
+/// a failure is logged and the page still shows.
+#[cfg(feature = "ssr")]
+async fn note_opened(staff: &crate::domain::Staff, id: &MeetingId) {
+    let Ok(state) = super::context::state() else { return };
+    if let Err(e) = crate::server::opened_meetings::record(&state.db, &staff.username, id.as_str(), crate::server::opened_meetings::now_ms()).await {
+        tracing::warn!(error = %e, meeting_id = %id, "cannot note an opened meeting");
+    }
+}
+
+#[server(prefix = "/api", endpoint = "recordings/list", input = GetUrl)]
+pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
+    let (_, id, all) = fetch(&meeting_id).await?;
+    Ok(RecordingList { meeting_id: id, recordings: all.into_iter().map(RecordingRow::from).collect(), fetched_at: crate::domain::now_unix() })
 }
 
 /// Deletes every recording of the meeting. `expected_count` is what the user saw when they

@@ -23,12 +23,19 @@ pub enum AuditAction {
     Denied,
     /// An account added, re-passworded or disabled from the console (`meeting-admin user ...`).
     AccountChange,
+    /// A recording's file handed out through the dashboard (see `RecordingAccess`).
+    DownloadRecording,
+    PreviewRecording,
+    ShareRecordingLink,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 10] = [
         Self::CreateMeeting,
         Self::DeleteRecordings,
+        Self::DownloadRecording,
+        Self::PreviewRecording,
+        Self::ShareRecordingLink,
         Self::SignIn,
         Self::SignOut,
         Self::SignInFailed,
@@ -46,6 +53,9 @@ impl AuditAction {
             Self::SignInFailed => "sign_in_failed",
             Self::Denied => "denied",
             Self::AccountChange => "account_change",
+            Self::DownloadRecording => "download_recording",
+            Self::PreviewRecording => "preview_recording",
+            Self::ShareRecordingLink => "share_recording_link",
         }
     }
 
@@ -62,6 +72,9 @@ impl AuditAction {
             Self::SignInFailed => "Failed sign-in",
             Self::Denied => "Denied request",
             Self::AccountChange => "Account change",
+            Self::DownloadRecording => "Download recording",
+            Self::PreviewRecording => "Preview recording",
+            Self::ShareRecordingLink => "Share recording link",
         }
     }
 }

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::civil_time::{parse_amz_date, parse_iso8601_utc};
+use super::recording_id::RecordingId;
 use super::units::{format_bytes, format_duration_ms};
 
 /// One recording as the vendor sends it. `_id` is the wire name only; unknown fields are ignored
@@ -27,9 +28,55 @@ pub struct Recording {
     pub created_at: String,
     #[serde(default, deserialize_with = "null_default")]
     pub updated_at: String,
-    /// A presigned URL: a bearer credential. Show it to the signed-in user; never log it.
+    /// A presigned URL: a bearer credential. It leaves the server only as the answer to an
+    /// audited download, preview or share; pages and our API carry a `RecordingRow` instead.
     #[serde(default, deserialize_with = "null_default")]
     pub download_url: String,
+}
+
+/// A recording as our pages and API show it: everything but its presigned link. Whether the
+/// dashboard can hand out a file for it is all the row says about the link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordingRow {
+    pub id: String,
+    pub participants_count: u64,
+    pub participants_ids: Vec<u64>,
+    /// Milliseconds.
+    pub duration: u64,
+    /// Bytes.
+    pub size: u64,
+    pub created_at: String,
+    /// Set when the vendor sent an https link and the id is one our links can name.
+    pub file: Option<RecordingId>,
+}
+
+impl From<Recording> for RecordingRow {
+    fn from(r: Recording) -> Self {
+        let file = if r.download_url.is_empty() { None } else { RecordingId::parse(&r.id).ok() };
+        Self {
+            id: r.id,
+            participants_count: r.participants_count,
+            participants_ids: r.participants_ids,
+            duration: r.duration,
+            size: r.size,
+            created_at: r.created_at,
+            file,
+        }
+    }
+}
+
+impl RecordingRow {
+    pub fn duration_hms(&self) -> String {
+        format_duration_ms(self.duration)
+    }
+
+    pub fn human_size(&self) -> String {
+        format_bytes(self.size)
+    }
+
+    pub fn created_unix(&self) -> Option<i64> {
+        parse_iso8601_utc(&self.created_at)
+    }
 }
 
 /// When a presigned download link stops working.
@@ -44,6 +91,15 @@ pub enum LinkExpiry {
 }
 
 impl LinkExpiry {
+    /// From the moment a link expires (if it says), seen at `now_unix`.
+    pub fn of(expires_at: Option<i64>, now_unix: i64) -> Self {
+        match expires_at {
+            Some(at) if at > now_unix => Self::ExpiresIn(at - now_unix),
+            Some(at) => Self::Expired(now_unix - at),
+            None => Self::Unknown,
+        }
+    }
+
     pub fn is_expired(self) -> bool {
         matches!(self, Self::Expired(_))
     }
@@ -69,14 +125,6 @@ fn span(secs: i64) -> String {
 }
 
 impl Recording {
-    pub fn duration_hms(&self) -> String {
-        format_duration_ms(self.duration)
-    }
-
-    pub fn human_size(&self) -> String {
-        format_bytes(self.size)
-    }
-
     pub fn created_unix(&self) -> Option<i64> {
         parse_iso8601_utc(&self.created_at)
     }
@@ -98,11 +146,7 @@ impl Recording {
     }
 
     pub fn link_expiry(&self, now_unix: i64) -> LinkExpiry {
-        match self.link_expires_at() {
-            Some(at) if at > now_unix => LinkExpiry::ExpiresIn(at - now_unix),
-            Some(at) => LinkExpiry::Expired(now_unix - at),
-            None => LinkExpiry::Unknown,
-        }
+        LinkExpiry::of(self.link_expires_at(), now_unix)
     }
 }
 
@@ -116,13 +160,44 @@ pub struct RecordingSummary {
     pub last_created: Option<i64>,
 }
 
+/// What a summary needs of a recording, as the vendor sent it or as a page shows it.
+pub trait Measured {
+    fn created_unix(&self) -> Option<i64>;
+    fn duration_ms(&self) -> u64;
+    fn size_bytes(&self) -> u64;
+}
+
+impl Measured for Recording {
+    fn created_unix(&self) -> Option<i64> {
+        Recording::created_unix(self)
+    }
+    fn duration_ms(&self) -> u64 {
+        self.duration
+    }
+    fn size_bytes(&self) -> u64 {
+        self.size
+    }
+}
+
+impl Measured for RecordingRow {
+    fn created_unix(&self) -> Option<i64> {
+        RecordingRow::created_unix(self)
+    }
+    fn duration_ms(&self) -> u64 {
+        self.duration
+    }
+    fn size_bytes(&self) -> u64 {
+        self.size
+    }
+}
+
 impl RecordingSummary {
-    pub fn of(recordings: &[Recording]) -> Self {
-        let created = recordings.iter().filter_map(Recording::created_unix);
+    pub fn of<R: Measured>(recordings: &[R]) -> Self {
+        let created = recordings.iter().filter_map(Measured::created_unix);
         Self {
             count: recordings.len(),
-            total_duration_ms: recordings.iter().map(|r| r.duration).fold(0, u64::saturating_add),
-            total_size: recordings.iter().map(|r| r.size).fold(0, u64::saturating_add),
+            total_duration_ms: recordings.iter().map(Measured::duration_ms).fold(0, u64::saturating_add),
+            total_size: recordings.iter().map(Measured::size_bytes).fold(0, u64::saturating_add),
             first_created: created.clone().min(),
             last_created: created.max(),
         }
@@ -196,8 +271,11 @@ mod tests {
     #[test]
     fn derived_views() {
         let r = &example()[0];
-        assert_eq!(r.duration_hms(), "0:01:00");
-        assert_eq!(r.human_size(), "1.00 MB");
+        let row = RecordingRow::from(r.clone());
+        assert_eq!(row.duration_hms(), "0:01:00");
+        assert_eq!(row.human_size(), "1.00 MB");
+        assert_eq!(row.file.as_ref().map(RecordingId::as_str), Some("6932e49ab470430179b26dcb"));
+        assert!(!serde_json::to_string(&row).unwrap().contains("X-Amz"), "a row never carries the link");
         // X-Amz-Date=20251205T140817Z plus 604800 s.
         assert_eq!(r.link_expires_at(), Some(1_764_943_697 + 604_800));
         let six_days_before = 1_764_943_697 + 604_800 - 6 * 86_400 - 5;
@@ -208,6 +286,8 @@ mod tests {
         let mut no_query = r.clone();
         no_query.download_url = "https://example.com/file.mp4".into();
         assert_eq!(no_query.link_expiry(0), LinkExpiry::Unknown);
+        no_query.download_url.clear();
+        assert_eq!(RecordingRow::from(no_query).file, None, "no safe link, no file to hand out");
     }
 
     #[test]
@@ -215,7 +295,9 @@ mod tests {
         let s = RecordingSummary::of(&example());
         assert_eq!((s.count, s.total_duration_ms, s.total_size), (2, 120_000, 2_000_000));
         assert_eq!(s.first_created, Some(1_764_943_002));
-        assert_eq!(RecordingSummary::of(&[]), RecordingSummary::default());
+        assert_eq!(RecordingSummary::of::<Recording>(&[]), RecordingSummary::default());
+        let rows: Vec<RecordingRow> = example().into_iter().map(RecordingRow::from).collect();
+        assert_eq!(RecordingSummary::of(&rows), s, "rows sum up as the vendor's list does");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::meeting_id::MeetingId;
-use super::recording::{Recording, RecordingSummary};
+use super::recording::{Recording, RecordingRow, RecordingSummary};
 
 pub const RECORDINGS_PER_PAGE: usize = 50;
 
@@ -72,7 +72,7 @@ pub struct RecordingPage {
     pub meeting_id: MeetingId,
     /// Over every recording, not just this page's.
     pub summary: RecordingSummary,
-    pub rows: Vec<Recording>,
+    pub rows: Vec<RecordingRow>,
     /// As shown: `page` clamped to `1..=pages`.
     pub view: RecordingView,
     pub pages: usize,
@@ -97,7 +97,7 @@ impl RecordingPage {
         let pages = all.len().div_ceil(RECORDINGS_PER_PAGE).max(1);
         let page = view.page.min(pages);
         let start = (page - 1) * RECORDINGS_PER_PAGE;
-        let rows: Vec<Recording> = all.into_iter().skip(start).take(RECORDINGS_PER_PAGE).collect();
+        let rows: Vec<RecordingRow> = all.into_iter().skip(start).take(RECORDINGS_PER_PAGE).map(RecordingRow::from).collect();
         let first_row = if rows.is_empty() { 0 } else { start + 1 };
         Self { meeting_id, summary, rows, view: RecordingView { page, ..view }, pages, first_row, fetched_at }
     }
@@ -163,7 +163,7 @@ mod tests {
                     seen.extend(p.rows);
                 }
                 assert_eq!(seen.len(), 123);
-                let key = |r: &Recording| match sort {
+                let key = |r: &RecordingRow| match sort {
                     SortKey::Created => (r.created_unix().unwrap(), r.id.clone()),
                     SortKey::Duration => (r.duration as i64, r.id.clone()),
                     SortKey::Size => (r.size as i64, r.id.clone()),

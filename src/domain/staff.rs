@@ -44,6 +44,8 @@ impl fmt::Display for Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Permission {
     ViewRecordings,
+    /// See a recording's presigned link, to pass on outside the company.
+    ShareRecordingLinks,
     CreateMeeting,
     DeleteRecordings,
     ReadAudit,
@@ -53,7 +55,8 @@ impl Permission {
     pub fn minimum_role(self) -> Role {
         match self {
             Self::ViewRecordings => Role::Viewer,
-            Self::CreateMeeting => Role::Operator,
+            // Operators deal with customers; a viewer may look and download, never hand a link out.
+            Self::CreateMeeting | Self::ShareRecordingLinks => Role::Operator,
             Self::DeleteRecordings | Self::ReadAudit => Role::Admin,
         }
     }
@@ -63,6 +66,7 @@ impl Permission {
         match self {
             Self::ViewRecordings => "view recordings",
             Self::CreateMeeting => "create meetings",
+            Self::ShareRecordingLinks => "share recording links",
             Self::DeleteRecordings => "delete recordings",
             Self::ReadAudit => "read the audit log",
         }

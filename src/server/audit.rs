@@ -195,6 +195,30 @@ impl AuditLog {
         Ok(rows.into_iter().map(AuditRow::entry).collect())
     }
 
+    /// One entry by its id.
+    pub async fn find(&self, id: i64) -> Result<Option<AuditEntry>, sqlx::Error> {
+        let sql = format!("{SELECT} WHERE id = $1");
+        let row: Option<AuditRow> = on_pool!(&self.db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+        Ok(row.map(AuditRow::entry))
+    }
+
+    /// Whether `username` already has a succeeded `action` entry on this meeting with this
+    /// detail since `since_ms` (a preview player asks for its file several times a minute).
+    pub async fn has_recent(&self, action: AuditAction, username: &str, meeting_id: &str, detail: &str, since_ms: i64) -> Result<bool, sqlx::Error> {
+        // The meeting index narrows it to the meeting's own entries.
+        let sql = "SELECT id FROM audit_log WHERE meeting_id = $1 AND action = $2 AND username = $3 AND detail = $4 \
+                   AND at_ms >= $5 AND outcome = 'succeeded' LIMIT 1";
+        let found: Option<i64> = on_pool!(&self.db, pool => sqlx::query_scalar(sql)
+            .bind(meeting_id)
+            .bind(action.as_str())
+            .bind(username)
+            .bind(detail)
+            .bind(since_ms)
+            .fetch_optional(pool)
+            .await?);
+        Ok(found.is_some())
+    }
+
     /// A meeting's own history: what was done to it, and its creation. Newest first.
     pub async fn for_meeting(&self, meeting_id: &str, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
         let sql = format!("{SELECT} WHERE meeting_id = $1 OR new_meeting_id = $1 ORDER BY id DESC LIMIT $2");

@@ -55,6 +55,8 @@ pub async fn build_router(state: AppState) -> Result<Router, String> {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/meetings/{meeting_id}/recordings.csv", get(recordings_csv))
+        .route("/meetings/{meeting_id}/recordings/{recording_id}/download", get(super::downloads::download))
+        .route("/meetings/{meeting_id}/recordings/{recording_id}/preview", get(super::downloads::preview))
         .route("/audit.csv", get(audit_csv))
         .leptos_routes_with_context(
             &state,
@@ -129,14 +131,13 @@ async fn recordings_csv(
     };
     match state.client.list_recordings(&id).await {
         Ok(recs) => {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
             (
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                     (header::CONTENT_DISPOSITION, format!("attachment; filename=\"recordings-{id}.csv\"")),
                     (header::CACHE_CONTROL, "no-store".to_owned()),
                 ],
-                domain::recordings_csv(&recs, now),
+                domain::recordings_csv(&id, &recs, &state.guard.public_origin),
             )
                 .into_response()
         }

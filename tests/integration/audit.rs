@@ -230,11 +230,7 @@ async fn dump(app: &TestApp) -> Vec<String> {
 async fn never_the_key_nor_a_presigned_url() {
     let app = TestApp::spawn().await;
     // A reason pasted carelessly, with the key and a download link in it.
-    let link = app.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await.json::<Value>().await.unwrap()["recordings"][0]
-        ["download_url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let link = app.upstream.mock.recordings(VENDOR_MEETING)[0].download_url.clone();
     assert!(link.contains("X-Amz-Signature"));
     let reason = format!("ticket 7 key {KEY} link {link}");
     assert_eq!(delete(&app.http, VENDOR_MEETING, "2", &reason).await.status(), 200);

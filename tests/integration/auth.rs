@@ -18,6 +18,17 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/recordings/list", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/recordings/page", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING), ("page", "1")]),
         ("/api/meetings/recent", Some(Role::Viewer), vec![]),
+        ("/api/meetings/opened", Some(Role::Viewer), vec![]),
+        (
+            "/api/recordings/share",
+            Some(Role::Operator),
+            vec![("meeting_id", VENDOR_MEETING), ("recording_id", "6932e49ab470430179b26dcb"), ("note", "role test")],
+        ),
+        (
+            "/api/recordings/shared",
+            Some(Role::Operator),
+            vec![("meeting_id", VENDOR_MEETING), ("recording_id", "6932e49ab470430179b26dcb"), ("entry", "1")],
+        ),
         ("/api/audit/search", Some(Role::Admin), vec![("filter[user]", "")]),
         ("/api/audit/meeting", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/meetings/record", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),

@@ -101,7 +101,11 @@ async fn a_vendor_link_that_is_not_https_never_becomes_a_link() {
     recs[1]["download_url"] = json!("http://files.example.com/r.webm?X-Amz-Signature=abc");
     app.upstream.mock.put_raw_recordings(VENDOR_MEETING, recs);
     let list: Value = app.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await.json().await.unwrap();
-    assert!(list["recordings"].as_array().unwrap().iter().all(|r| r["download_url"] == ""), "{list}");
+    assert!(list["recordings"].as_array().unwrap().iter().all(|r| r["file"].is_null()), "nothing to hand out: {list}");
+    let rid = list["recordings"][0]["id"].as_str().unwrap().to_owned();
+    let res = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings/{rid}/download")).await;
+    assert_eq!(res.status(), 502, "the download address refuses too");
+    assert!(res.text().await.unwrap().contains("sent no https download link"));
     let page = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings")).await.text().await.unwrap();
     assert!(!page.contains("javascript:") && !page.contains("files.example.com"));
     assert_eq!(page.matches("No safe download link").count(), 2);

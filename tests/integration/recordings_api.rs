@@ -101,9 +101,11 @@ async fn the_recordings_page_renders_the_table_without_javascript() {
     let res = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings")).await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    for needle in ["<table", "<thead>", "<tbody>", "6932e49ab470430179b26dcb", "0:01:00", "1.00 MB", "expires in", "Delete all recordings", "2 recordings"] {
+    let download = format!("/meetings/{VENDOR_MEETING}/recordings/6932e49ab470430179b26dcb/download");
+    for needle in ["<table", "<thead>", "<tbody>", "6932e49ab470430179b26dcb", "0:01:00", "1.00 MB", download.as_str(), "Delete all recordings", "2 recordings"] {
         assert!(html.contains(needle), "missing {needle}");
     }
+    assert!(!html.contains("X-Amz-"), "no presigned link in the page");
     let res = app.get("/meetings/nothex/recordings").await;
     let html = res.text().await.unwrap();
     assert!(html.contains("A meeting id uses only 0-9 and a-f"), "{html}");
@@ -130,9 +132,12 @@ async fn demo_mode_says_so_and_its_links_download() {
     assert!(html.contains("Demo mode"));
     let (status, body) = list(&app, VENDOR_MEETING).await;
     assert_eq!(status, 200);
-    let url = body["recordings"][0]["download_url"].as_str().unwrap();
-    assert!(url.starts_with(&format!("{}/demo-files/", app.url.replace("127.0.0.1:0", "127.0.0.1"))) || url.contains("/demo-files/"), "{url}");
-    let path = &url[url.find("/demo-files/").unwrap()..];
+    let rid = body["recordings"][0]["id"].as_str().unwrap();
+    let res = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings/{rid}/download")).await;
+    assert_eq!(res.status(), 303);
+    let url = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(url.starts_with(&format!("{}/demo-files/", app.url)), "{url}");
+    let path = &url[app.url.len()..];
     let res = app.get(path).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "video/webm");
@@ -140,7 +145,7 @@ async fn demo_mode_says_so_and_its_links_download() {
 }
 
 #[tokio::test]
-async fn exports_the_table_as_csv_without_links() {
+async fn exports_the_table_as_csv_with_our_links_only() {
     let app = TestApp::spawn().await;
     let res = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings.csv")).await;
     assert_eq!(res.status(), 200);
@@ -150,7 +155,9 @@ async fn exports_the_table_as_csv_without_links() {
     assert_eq!(csv.lines().count(), 3);
     assert!(csv.starts_with("recording_id,meeting_id,created_at"));
     assert!(csv.contains("6932e49ab470430179b26dcb"));
-    assert!(!csv.contains("X-Amz-Signature"));
+    assert!(csv.lines().next().unwrap().ends_with(",download"));
+    assert!(csv.contains(&format!("{}/meetings/{VENDOR_MEETING}/recordings/6932e49ab470430179b26dcb/download\r\n", app.url)), "{csv}");
+    assert!(!csv.contains("X-Amz-"));
     app.upstream.faults(Faults { status: Some(503), ..Default::default() });
     assert_eq!(app.get(&format!("/meetings/{VENDOR_MEETING}/recordings.csv")).await.status(), 503);
 }
@@ -210,9 +217,9 @@ async fn the_server_rendered_page_shows_one_page_and_a_pager() {
     assert!(html.contains(r#"<a rel="next" href="?sort=duration&amp;dir=asc&amp;page=3">"#));
     // A new order starts again on page 1.
     assert!(html.contains(r#"href="?sort=size&amp;dir=desc""#));
-    // The hydration data carries this page's rows, not all 121.
-    let urls = html.matches("X-Amz-Signature").count();
-    assert!(urls <= 50 * 3, "{urls} presigned links in the page");
+    // Rows link to our own download address; no presigned link is in the page or its data.
+    assert_eq!(html.matches("/download\"").count(), 50);
+    assert!(!html.contains("X-Amz-"));
 }
 
 /// Readers who close the tab while the page still waits on the vendor: their renders are dropped

@@ -113,7 +113,8 @@ impl Browser {
             Some(c) => req.header("cookie", c),
             None => req,
         };
-        let res = req.send().await.unwrap();
+        // No answer in a minute is a hang, not slowness: fail with the address rather than stall the run.
+        let res = req.timeout(Duration::from_secs(60)).send().await.unwrap_or_else(|e| panic!("no answer: {e}"));
         for v in res.headers().get_all("set-cookie") {
             let v = v.to_str().unwrap();
             let pair = v.split(';').next().unwrap().to_owned();

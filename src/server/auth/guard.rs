@@ -10,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::CurrentStaff;
+use crate::server::error_page::error_response;
 use crate::server::state::AppState;
 
 /// Where the guards get their view of the deployment.
@@ -126,7 +127,7 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
     if req.extensions().get::<super::session::StoreUnavailable>().is_some() && !(is_public(path) && !path.starts_with("/api/")) {
         let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
         let err = crate::error::AppError::DatabaseUnavailable { request_id };
-        return error_response(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable", &err, path.starts_with("/api/"));
+        return error_response(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable", &err, path.starts_with("/api/"), None);
     }
     if let Some(no_role) = req.extensions().get::<crate::server::sso::NoRole>() {
         if !is_public(path) || (path.starts_with("/api/") && !PUBLIC_API.contains(&path)) {
@@ -160,27 +161,7 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
 /// The SSO gateway vouches for them, but no group grants a role: say exactly that, with their name.
 fn no_role_response(identity: &str, api: bool) -> Response {
     let err = crate::error::AppError::NoRole { identity: identity.to_owned() };
-    error_response(StatusCode::FORBIDDEN, "No access to Meeting Admin", &err, api)
-}
-
-/// An error that stops a request before any page renders: JSON for server functions, a small
-/// page of its own otherwise.
-fn error_response(status: StatusCode, title: &str, err: &crate::error::AppError, api: bool) -> Response {
-    if api {
-        let body = serde_json::to_string(err).unwrap_or_default();
-        return (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-    }
-    let page = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Meeting Admin</title><link rel=\"stylesheet\" href=\"/pkg/meeting-admin.css\"></head>\
-         <body><main id=\"main\"><h1>{title}</h1><div class=\"alert error\" role=\"alert\"><p>{}</p></div></main></body></html>",
-        html_escape(&err.to_string())
-    );
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    error_response(StatusCode::FORBIDDEN, "No access to Meeting Admin", &err, api, None)
 }
 
 /// The per-request CSP nonce; Leptos puts it on the hydration scripts.
@@ -215,7 +196,7 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // `same-origin`, not `no-referrer`: cross-origin requests (such as a presigned download) get
     // no Referer either way, but our own no-JavaScript form posts need it to show their errors.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     if state.guard.https {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::meetings::recent_meetings;
+use crate::api::meetings::{opened_meetings, recent_meetings};
 use crate::domain::{MeetingId, Permission};
 use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime};
 
@@ -9,6 +9,7 @@ use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime
 pub fn HomePage() -> impl IntoView {
     let frame = use_frame();
     let recent = Resource::new(|| (), |_| recent_meetings());
+    let opened = Resource::new(|| (), |_| opened_meetings());
     view! {
         <Title text=""/>
         <h1>"Meeting Admin"</h1>
@@ -16,6 +17,30 @@ pub fn HomePage() -> impl IntoView {
         <section aria-labelledby="find-heading" class="card">
             <h2 id="find-heading">"Find recordings"</h2>
             <FindRecordingsForm id_prefix="home"/>
+        </section>
+        <section aria-labelledby="opened-heading" class="card">
+            <h2 id="opened-heading">"Opened recently"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match opened.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="muted">"Meetings whose recordings you look up appear here, so a support case can be picked up again in one click."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="opened-meetings">
+                                {list.into_iter().map(|m| view! {
+                                    <li>
+                                        <a href=m.meeting_id.recordings_path()><code>{m.meeting_id.to_string()}</code></a>
+                                        {m.name.map(|n| view! { " " <span>{n}</span> })}
+                                        <span class="muted">" · opened " <LocalTime unix={m.opened_ms / 1000}/></span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
         <section aria-labelledby="recent-heading" class="card">
             <h2 id="recent-heading">"Meetings created here"</h2>

@@ -6,6 +6,7 @@ mod meeting;
 mod new_meeting;
 mod not_found;
 mod recordings;
+mod share;
 mod sign_in;
 
 pub use audit::{AuditPage, EntryTable};
@@ -16,4 +17,5 @@ pub use meeting::MeetingPage;
 pub use new_meeting::NewMeetingPage;
 pub use not_found::NotFound;
 pub use recordings::RecordingsPage;
+pub use share::ShareLinkPage;
 pub use sign_in::SignInPage;

@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::audit::meeting_history;
 use crate::api::recordings::recordings_page;
-use crate::domain::{format_bytes, format_duration_ms, Permission, Recording, RecordingPage, RecordingView, SortKey};
+use crate::domain::{format_bytes, format_duration_ms, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
 use crate::error::AppError;
 use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime, Pager};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
@@ -15,7 +15,7 @@ pub fn RecordingsPage() -> impl IntoView {
     let query = use_query_map();
     let raw_id = move || params.read().get("meeting_id").unwrap_or_default();
     let deleted = move || query.read().get("deleted");
-    // Bumped by "Refresh links" when JavaScript runs; without it the button reloads the page.
+    // Bumped by "Refresh" when JavaScript runs; without it the button reloads the page.
     let refresh = RwSignal::new(0u32);
     let view_query = move || {
         let q = query.read();
@@ -30,8 +30,9 @@ pub fn RecordingsPage() -> impl IntoView {
     let fallback = || view! { <p class="loading">"Loading recordings…"</p> };
     let body = move || Suspend::new(async move {
         let may_delete = frame.may(Permission::DeleteRecordings).await;
+        let may_share = frame.may(Permission::ShareRecordingLinks).await;
         match list.await {
-            Ok(page) => view! { <RecordingsView page refresh may_delete/> }.into_any(),
+            Ok(page) => view! { <RecordingsView page refresh may_delete may_share/> }.into_any(),
             Err(e) => {
                 let bad_id = e.field("meeting_id");
                 view! {
@@ -102,7 +103,7 @@ fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, u32)>
 }
 
 #[component]
-fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool) -> impl IntoView {
+fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool, may_share: bool) -> impl IntoView {
     let summary = page.summary.clone();
     let id = page.meeting_id.clone();
     let delete_href = format!("{}/delete", id.recordings_path());
@@ -140,7 +141,7 @@ fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool)
         <div class="toolbar">
             <form method="get">
                 <button type="submit" on:click=move |ev| { ev.prevent_default(); refresh.update(|n| *n += 1); }>
-                    "Refresh links"
+                    "Refresh"
                 </button>
             </form>
             {(count > 0).then(|| view! {
@@ -162,7 +163,7 @@ fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool)
             .into_any()
         } else {
             view! {
-                <RecordingsTable page=page.clone()/>
+                <RecordingsTable page=page.clone() may_share/>
                 {may_delete.then(|| view! {
                 <dialog node_ref=dialog_ref class="confirm-dialog" aria-labelledby="confirm-heading" on:close=on_dialog_close>
                     <ConfirmDelete meeting_id=id.clone() summary=summary.clone() on_cancel=close_dialog/>
@@ -175,7 +176,7 @@ fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool)
 }
 
 #[component]
-fn RecordingsTable(page: RecordingPage) -> impl IntoView {
+fn RecordingsTable(page: RecordingPage, may_share: bool) -> impl IntoView {
     let RecordingView { sort: key, descending, page: current } = page.view;
     let header = move |col: SortKey, label: &'static str| {
         let active = col == key;
@@ -199,7 +200,7 @@ fn RecordingsTable(page: RecordingPage) -> impl IntoView {
             next=(current < pages).then(|| (page.page_href(current + 1), "Next →"))
         />
     });
-    let fetched_at = page.fetched_at;
+    let meeting = page.meeting_id.clone();
     view! {
         <div class="table-wrap">
             <table class="recordings">
@@ -211,12 +212,11 @@ fn RecordingsTable(page: RecordingPage) -> impl IntoView {
                         {header(SortKey::Duration, "Duration")}
                         {header(SortKey::Size, "Size")}
                         <th scope="col">"Participants"</th>
-                        <th scope="col">"Link"</th>
                         <th scope="col">"Actions"</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {page.rows.into_iter().map(|r| view! { <RecordingRow r fetched_at/> }).collect_view()}
+                    {page.rows.into_iter().map(|r| view! { <RowView r meeting=meeting.clone() may_share/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -224,26 +224,27 @@ fn RecordingsTable(page: RecordingPage) -> impl IntoView {
     }
 }
 
+/// One recording. Its file is reached only through our own addresses, which audit each use and
+/// redirect to a fresh presigned link: no bearer link is ever in the page.
 #[component]
-fn RecordingRow(r: Recording, fetched_at: i64) -> impl IntoView {
-    let expiry = r.link_expiry(fetched_at);
-    let url = r.download_url.clone();
-    let copied = RwSignal::new(false);
-    let copy = {
-        let url = url.clone();
-        move |_| {
-            #[cfg(feature = "hydrate")]
-            {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.navigator().clipboard().write_text(&url);
-                    copied.set(true);
-                }
+fn RowView(r: RecordingRow, meeting: MeetingId, may_share: bool) -> impl IntoView {
+    let participants = r.participants_ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+    let actions = match &r.file {
+        // The vendor's link was not https (the server never hands such links out).
+        None => view! { <span class="muted">"No safe download link"</span> }.into_any(),
+        Some(file) => {
+            let path = |access| meeting.recording_path(file, access);
+            view! {
+                <a href=path(RecordingAccess::Download) rel="noreferrer" download="">"Download"</a>
+                {may_share.then(|| view! { <a href=path(RecordingAccess::Share)>"Share link"</a> })}
+                <details class="preview">
+                    <summary>"Preview"</summary>
+                    <video controls preload="none" src=path(RecordingAccess::Preview) width="320"></video>
+                </details>
             }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = &url;
+            .into_any()
         }
     };
-    let participants = r.participants_ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
     view! {
         <tr>
             <td><code>{r.id.clone()}</code></td>
@@ -254,24 +255,7 @@ fn RecordingRow(r: Recording, fetched_at: i64) -> impl IntoView {
             <td class="num" title=format!("{} (raw value, read as milliseconds)", r.duration)>{r.duration_hms()}</td>
             <td class="num" title=format!("{} (raw value, read as bytes)", r.size)>{r.human_size()}</td>
             <td>{r.participants_count} {(!participants.is_empty()).then(|| view! { <span class="muted">" (" {participants} ")"</span> })}</td>
-            <td class:expired=expiry.is_expired()>{expiry.describe()}</td>
-            <td class="actions">
-                {if url.is_empty() {
-                    // The vendor's link was not https (the server drops such links).
-                    view! { <span class="muted">"No safe download link"</span> }.into_any()
-                } else {
-                    view! {
-                        <a href=url.clone() rel="noreferrer noopener" target="_blank" download="">"Download"</a>
-                        <button type="button" class="link-button js-only" on:click=copy>
-                            {move || if copied.get() { "Copied" } else { "Copy link" }}
-                        </button>
-                        <details class="preview">
-                            <summary>"Preview"</summary>
-                            <video controls preload="none" src=url width="320"></video>
-                        </details>
-                    }.into_any()
-                }}
-            </td>
+            <td class="actions">{actions}</td>
         </tr>
     }
 }
