@@ -58,6 +58,12 @@ pub enum AppError {
     AccessNotRecorded { request_id: String },
     #[error("This shared link is no longer shown here: a link is shown only to the person who shared it, for {minutes} minutes. Share it again to get a new one (that is recorded too).")]
     ShareNoLongerShown { minutes: u32 },
+    #[error("This meeting is on legal hold ({detail}), so nothing was deleted. An administrator must lift the hold first.")]
+    OnLegalHold { detail: String },
+    #[error("This meeting is already on legal hold ({detail}); that hold stands.")]
+    AlreadyOnHold { detail: String },
+    #[error("This meeting is not on legal hold, so there is nothing to lift.")]
+    NotOnHold,
     #[error("Nothing was changed: the audit log cannot be written right now, and changes are only made when they can be recorded. Request id {request_id}.")]
     AuditUnavailable { request_id: String },
     #[error("Meeting Admin cannot reach its database right now, so nothing was looked up or changed. Try again in a minute; if it lasts, tell whoever runs Meeting Admin. Request id {request_id}.")]
@@ -115,7 +121,7 @@ impl AppError {
             Self::LocalSignInOff | Self::NoRole { .. } => 403,
             Self::SignInThrottled { .. } => 429,
             Self::Invalid { .. } => 422,
-            Self::ListChanged { .. } => 409,
+            Self::ListChanged { .. } | Self::OnLegalHold { .. } | Self::AlreadyOnHold { .. } | Self::NotOnHold => 409,
             Self::RecordingGone { .. } | Self::ShareNoLongerShown { .. } => 404,
             Self::NoSafeLink { .. } => 502,
             Self::UpstreamKeyRejected { .. } | Self::UpstreamRejected { .. } | Self::UpstreamBadReply { .. } => 502,

@@ -231,3 +231,23 @@ test('a 503 from the vendor is shown clearly and the page stays usable', async (
   await box.press('Enter');
   await expect(page.locator('tbody tr')).toHaveCount(2);
 });
+
+test('a legal hold stops deletion until an admin lifts it', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 2);
+  await open(page, `/meetings/${id}/recordings`, info);
+  const card = page.getByRole('region', { name: 'Legal hold' });
+  await card.getByLabel('Reason for the hold').fill('Litigation LIT-7');
+  await card.getByRole('button', { name: 'Put on legal hold' }).click();
+  await expect(page).toHaveURL(/\?held=1$/);
+  await expect(page.getByRole('note').filter({ hasText: 'On legal hold' })).toContainText('placed by ada');
+  await expect(page.getByRole('link', { name: 'Delete all recordings' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'History of this meeting' })).toContainText('Put on legal hold');
+  const lift = page.getByRole('region', { name: 'Lift the legal hold' });
+  await lift.getByLabel('Why the hold ends').fill('Case closed');
+  await lift.getByRole('button', { name: 'Lift the hold' }).click();
+  await expect(page).toHaveURL(/\?released=1$/);
+  await expect(page.getByRole('note').filter({ hasText: 'On legal hold' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'History of this meeting' })).toContainText('Lift legal hold');
+  await expect(page.getByRole('link', { name: 'Delete all recordings' })).toBeVisible();
+  expect(await recordingCount(request, id)).toBe(2);
+});

@@ -62,7 +62,7 @@ async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec
 #[cfg(feature = "ssr")]
 async fn note_opened(staff: &crate::domain::Staff, id: &MeetingId) {
     let Ok(state) = super::context::state() else { return };
-    if let Err(e) = crate::server::opened_meetings::record(&state.db, &staff.username, id.as_str(), crate::server::opened_meetings::now_ms()).await {
+    if let Err(e) = crate::server::opened_meetings::record(&state.db, &staff.username, id.as_str(), crate::server::audit::now_ms()).await {
         tracing::warn!(error = %e, meeting_id = %id, "cannot note an opened meeting");
     }
 }
@@ -85,13 +85,7 @@ pub async fn delete_recordings(meeting_id: String, expected_count: String, reaso
     let id = parse_id(&meeting_id)?;
     let staff = require_on(Permission::DeleteRecordings, Some(&id)).await?;
     let mut fields = Vec::new();
-    let reason = match crate::domain::plain_text(&reason) {
-        Ok("") => Err("Give a reason or ticket reference; it is kept in the audit log.".to_owned()),
-        Ok(r) if r.chars().count() > 500 => Err("Keep the reason under 500 characters.".to_owned()),
-        Ok(r) => Ok(r.to_owned()),
-        Err(m) => Err(m),
-    }
-    .unwrap_or_else(|m| {
+    let reason = crate::domain::required_reason(&reason).unwrap_or_else(|m| {
         fields.push(FieldError::new("reason", m));
         String::new()
     });
@@ -125,6 +119,20 @@ pub async fn delete_recordings(meeting_id: String, expected_count: String, reaso
         let err = fail(AppError::ListChanged { expected, found: current.len() });
         state.audit.complete(audit_id, &Completion::new(Outcome::Failed).error(&err)).await;
         return Err(err);
+    }
+    // Checked last, just before the vendor is asked, so a hold placed meanwhile still counts.
+    match crate::server::legal_holds::find(&state.db, &id).await {
+        Ok(None) => {}
+        Ok(Some(hold)) => {
+            let err = fail(AppError::OnLegalHold { detail: hold.describe() });
+            state.audit.complete(audit_id, &Completion::new(Outcome::Refused).error(&err)).await;
+            return Err(err);
+        }
+        Err(e) => {
+            let err = super::context::store_failed("cannot read a legal hold")(e);
+            state.audit.complete(audit_id, &Completion::new(Outcome::Failed).error(&err)).await;
+            return Err(err);
+        }
     }
     let count = current.len();
     match state.client.delete_recordings(&id).await {

@@ -27,15 +27,20 @@ pub enum AuditAction {
     DownloadRecording,
     PreviewRecording,
     ShareRecordingLink,
+    /// A meeting put on legal hold, and its hold lifted.
+    HoldMeeting,
+    ReleaseHold,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::CreateMeeting,
         Self::DeleteRecordings,
         Self::DownloadRecording,
         Self::PreviewRecording,
         Self::ShareRecordingLink,
+        Self::HoldMeeting,
+        Self::ReleaseHold,
         Self::SignIn,
         Self::SignOut,
         Self::SignInFailed,
@@ -56,6 +61,8 @@ impl AuditAction {
             Self::DownloadRecording => "download_recording",
             Self::PreviewRecording => "preview_recording",
             Self::ShareRecordingLink => "share_recording_link",
+            Self::HoldMeeting => "hold_meeting",
+            Self::ReleaseHold => "release_hold",
         }
     }
 
@@ -75,6 +82,8 @@ impl AuditAction {
             Self::DownloadRecording => "Download recording",
             Self::PreviewRecording => "Preview recording",
             Self::ShareRecordingLink => "Share recording link",
+            Self::HoldMeeting => "Put on legal hold",
+            Self::ReleaseHold => "Lift legal hold",
         }
     }
 }

@@ -4,6 +4,7 @@
 mod audit;
 mod civil_time;
 mod csv;
+mod legal_hold;
 mod meeting;
 mod meeting_form;
 mod meeting_id;
@@ -23,6 +24,7 @@ pub use audit::{
 };
 pub use csv::recordings_csv;
 pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
+pub use legal_hold::{required_reason, LegalHold};
 pub use meeting::{Attendee, CreatedMeeting, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
 pub use meeting_form::{attendee_field, now_unix, split_pasted_emails, AttendeeRow, MeetingForm, ParsedMeeting, MAX_ATTENDEES, MAX_YEARS_AHEAD};
 pub use meeting_id::{MeetingId, MeetingIdError};

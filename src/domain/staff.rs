@@ -49,6 +49,8 @@ pub enum Permission {
     CreateMeeting,
     DeleteRecordings,
     ReadAudit,
+    /// Put a meeting on legal hold, or lift it.
+    ManageLegalHolds,
 }
 
 impl Permission {
@@ -57,7 +59,7 @@ impl Permission {
             Self::ViewRecordings => Role::Viewer,
             // Operators deal with customers; a viewer may look and download, never hand a link out.
             Self::CreateMeeting | Self::ShareRecordingLinks => Role::Operator,
-            Self::DeleteRecordings | Self::ReadAudit => Role::Admin,
+            Self::DeleteRecordings | Self::ReadAudit | Self::ManageLegalHolds => Role::Admin,
         }
     }
 
@@ -69,6 +71,7 @@ impl Permission {
             Self::ShareRecordingLinks => "share recording links",
             Self::DeleteRecordings => "delete recordings",
             Self::ReadAudit => "read the audit log",
+            Self::ManageLegalHolds => "place or lift legal holds",
         }
     }
 }

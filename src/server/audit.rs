@@ -56,7 +56,8 @@ impl Completion {
     }
 }
 
-fn now_ms() -> i64 {
+/// Unix milliseconds now.
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 

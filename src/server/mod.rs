@@ -10,6 +10,7 @@ pub mod created_meetings;
 pub mod downloads;
 pub mod error_page;
 pub mod html_tidy;
+pub mod legal_holds;
 pub mod http;
 pub mod mock_upstream;
 pub mod opened_meetings;

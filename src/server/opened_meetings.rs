@@ -17,11 +17,6 @@ pub struct OpenedRow {
     pub name: Option<String>,
 }
 
-/// Unix milliseconds now: the list is ordered by it, so seconds would tie.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
 fn key(username: &str) -> String {
     username.to_lowercase()
 }

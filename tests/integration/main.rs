@@ -10,6 +10,7 @@ mod crash;
 mod downloads;
 mod faults;
 mod health;
+mod holds;
 mod hostile;
 mod meetings_api;
 mod postgres;

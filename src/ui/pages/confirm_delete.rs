@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::holds::meeting_hold;
 use crate::api::recordings::{list_recordings, DeleteRecordings};
 use crate::domain::{format_bytes, format_utc, MeetingId, RecordingSummary};
-use crate::ui::components::ErrorAlert;
+use crate::ui::components::{ErrorAlert, HoldNotice};
 
 /// The confirmation itself: in a modal dialog when JavaScript runs, on its own page otherwise.
 /// States exactly what goes and asks for a reason before anything is deleted.
@@ -77,11 +78,16 @@ pub fn ConfirmDeletePage() -> impl IntoView {
     let params = use_params_map();
     let raw_id = move || params.read().get("meeting_id").unwrap_or_default();
     let list = Resource::new(raw_id, list_recordings);
+    let hold = Resource::new(raw_id, meeting_hold);
     view! {
         <Title text="Delete recordings"/>
         <h1>"Delete recordings"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading recordings…"</p> }>
             {move || Suspend::new(async move {
+                if let Ok(Some(hold)) = hold.await {
+                    let back = hold.meeting_id.recordings_path();
+                    return view! { <HoldNotice hold/> <p><a href=back>"Back to the meeting"</a></p> }.into_any();
+                }
                 match list.await {
                     Ok(list) if list.recordings.is_empty() => view! {
                         <p>"This meeting has no recordings to delete. "

@@ -3,10 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::audit::meeting_history;
+use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
-use crate::domain::{format_bytes, format_duration_ms, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
+use crate::domain::{format_bytes, format_duration_ms, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
 use crate::error::AppError;
-use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime, Pager};
+use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTime, Pager};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
 
 #[component]
@@ -25,14 +26,24 @@ pub fn RecordingsPage() -> impl IntoView {
         move || (raw_id(), view_query(), deleted(), refresh.get()),
         |(id, (sort, dir, page), _, _)| recordings_page(id, sort, dir, page),
     );
+    // `held`/`released` come back after a hold changes, so the hold is read again.
+    let hold_changed = move || {
+        let q = query.read();
+        (q.get("held"), q.get("released"))
+    };
+    let hold = Resource::new(move || (raw_id(), hold_changed()), |(id, _)| meeting_hold(id));
     let frame = use_frame();
     let loading = RwSignal::new(false);
     let fallback = || view! { <p class="loading">"Loading recordings…"</p> };
     let body = move || Suspend::new(async move {
         let may_delete = frame.may(Permission::DeleteRecordings).await;
         let may_share = frame.may(Permission::ShareRecordingLinks).await;
+        // A hold that cannot be read offers no delete (the server would refuse it anyway).
+        let held = hold.await;
+        let may_delete = may_delete && matches!(held, Ok(None));
+        let held = held.ok().flatten();
         match list.await {
-            Ok(page) => view! { <RecordingsView page refresh may_delete may_share/> }.into_any(),
+            Ok(page) => view! { <RecordingsView page refresh may_delete may_share held/> }.into_any(),
             Err(e) => {
                 let bad_id = e.field("meeting_id");
                 view! {
@@ -66,16 +77,26 @@ pub fn RecordingsPage() -> impl IntoView {
             </p>
         })}
         // `try_get`: the soak also caught this closure reading the signal after its disposal.
+        {move || hold_changed().0.map(|_| view! { <p class="notice success" role="status">"The meeting is on legal hold."</p> })}
+        {move || hold_changed().1.map(|_| view! { <p class="notice success" role="status">"The legal hold was lifted."</p> })}
         <div class="recordings-list" aria-busy=move || if loading.try_get().unwrap_or(false) { "true" } else { "false" }>
             {list_view}
         </div>
-        <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), refresh.get()))/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let may_hold = frame.may(Permission::ManageLegalHolds).await;
+                let meeting = MeetingId::parse(&raw_id()).ok()?;
+                let held = hold.await.ok()?.is_some();
+                may_hold.then(|| view! { <HoldControls meeting_id=meeting held/> })
+            })}
+        </Suspense>
+        <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), hold_changed(), refresh.get()))/>
     }
 }
 
 /// What was done to this meeting through Meeting Admin, from the audit log.
 #[component]
-fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, u32)>) -> impl IntoView {
+fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, (Option<String>, Option<String>), u32)>) -> impl IntoView {
     let history = Resource::new(move || (raw_id.get(), changed.get()), |(id, _)| meeting_history(id));
     view! {
         <Suspense fallback=|| ()>
@@ -103,7 +124,7 @@ fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, u32)>
 }
 
 #[component]
-fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool, may_share: bool) -> impl IntoView {
+fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool, may_share: bool, held: Option<LegalHold>) -> impl IntoView {
     let summary = page.summary.clone();
     let id = page.meeting_id.clone();
     let delete_href = format!("{}/delete", id.recordings_path());
@@ -129,6 +150,7 @@ fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool,
     };
     let count = summary.count;
     view! {
+        {held.map(|hold| view! { <HoldNotice hold/> })}
         <p class="summary" aria-live="polite">
             {format!(
                 "{} recording{}, total duration {}, total size {}",
