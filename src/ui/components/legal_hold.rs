@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::holds::{LiftHold, PlaceHold};
 use crate::domain::{LegalHold, MeetingId};
-use crate::ui::components::ErrorAlert;
+use crate::ui::components::{ErrorAlert, ReasonField};
 
 /// A meeting's legal hold as the recordings page states it.
 #[component]
@@ -32,21 +32,7 @@ pub fn HoldControls(meeting_id: MeetingId, held: bool) -> impl IntoView {
     };
     let fields = view! {
         <input type="hidden" name="meeting_id" value=meeting_id.to_string()/>
-        <div class="field">
-            <label for="hold-reason">{label}</label>
-            <input
-                id="hold-reason"
-                name="reason"
-                type="text"
-                required
-                maxlength="500"
-                autocomplete="off"
-                aria-describedby="hold-reason-hint hold-reason-error"
-                aria-invalid=move || if reason_error().is_some() { "true" } else { "false" }
-            />
-            <p id="hold-reason-hint" class="hint">{hint}</p>
-            <p id="hold-reason-error" class="field-error">{reason_error}</p>
-        </div>
+        <ReasonField id="hold-reason" label hint error=Signal::derive(reason_error)/>
         {move || general_error().map(|e| view! { <ErrorAlert error=e/> })}
         <button type="submit" class={if held { "primary" } else { "danger" }} disabled=pending>{button}</button>
     };

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::holds::meeting_hold;
 use crate::api::recordings::{list_recordings, DeleteRecordings};
 use crate::domain::{format_bytes, format_utc, MeetingId, RecordingSummary};
-use crate::ui::components::{ErrorAlert, HoldNotice};
+use crate::ui::components::{ErrorAlert, HoldNotice, ReasonField};
 
 /// The confirmation itself: in a modal dialog when JavaScript runs, on its own page otherwise.
 /// States exactly what goes and asks for a reason before anything is deleted.
@@ -40,21 +40,7 @@ pub fn ConfirmDelete(
             <p class="warning"><strong>"This cannot be undone."</strong>" ConnectyCube deletes every recording of the meeting at once, permanently."</p>
             <input type="hidden" name="meeting_id" value=meeting_id.to_string()/>
             <input type="hidden" name="expected_count" value=n.to_string()/>
-            <div class="field">
-                <label for="delete-reason">"Reason or ticket reference"</label>
-                <input
-                    id="delete-reason"
-                    name="reason"
-                    type="text"
-                    required
-                    maxlength="500"
-                    autocomplete="off"
-                    aria-describedby="delete-reason-hint delete-reason-error"
-                    aria-invalid=move || if reason_error().is_some() { "true" } else { "false" }
-                />
-                <p id="delete-reason-hint" class="hint">"Kept in the audit log with your name."</p>
-                <p id="delete-reason-error" class="field-error">{reason_error}</p>
-            </div>
+            <ReasonField id="delete-reason" label="Reason or ticket reference" hint="Kept in the audit log with your name." error=Signal::derive(reason_error)/>
             {move || general_error().map(|e| view! { <ErrorAlert error=e/> })}
             <div class="dialog-actions">
                 {match on_cancel {
