@@ -17,11 +17,10 @@ pub async fn search_audit(filter: AuditFilterForm) -> Result<AuditPage, AppError
 /// see why they changed; where the request came from is kept for admins.
 #[server(prefix = "/api", endpoint = "audit/meeting", input = GetUrl)]
 pub async fn meeting_history(meeting_id: String) -> Result<Vec<AuditEntry>, AppError> {
-    use super::context::{fail, require, state, store_failed};
+    use super::context::{parse_meeting_id, require, state, store_failed};
     use crate::domain::Permission;
     let staff = require(Permission::ViewRecordings).await?;
-    let id = crate::domain::MeetingId::parse(&meeting_id)
-        .map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
+    let id = parse_meeting_id(&meeting_id)?;
     let mut entries = state()?.audit.for_meeting(id.as_str(), 200).await.map_err(store_failed("cannot read a meeting's history"))?;
     if !staff.may(Permission::ReadAudit) {
         for e in &mut entries {

@@ -42,6 +42,11 @@ fn from_html_form() -> bool {
     })
 }
 
+/// A meeting id from a server function's arguments; a bad one is an error on its field.
+pub fn parse_meeting_id(raw: &str) -> Result<MeetingId, AppError> {
+    MeetingId::parse(raw).map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))
+}
+
 /// Set our HTTP status from the error (Leptos would send 500 for all) and log it once.
 pub fn fail(err: AppError) -> AppError {
     if let Some(res) = use_context::<ResponseOptions>().filter(|_| !from_html_form()) {

@@ -10,20 +10,20 @@ use crate::error::AppError;
 /// The meeting's hold, if it has one.
 #[server(prefix = "/api", endpoint = "meetings/hold", input = GetUrl)]
 pub async fn meeting_hold(meeting_id: String) -> Result<Option<LegalHold>, AppError> {
-    use super::context::{fail, require, state, store_failed};
+    use super::context::{parse_meeting_id, require, state, store_failed};
     require(crate::domain::Permission::ViewRecordings).await?;
-    let id = crate::domain::MeetingId::parse(&meeting_id).map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
+    let id = parse_meeting_id(&meeting_id)?;
     crate::server::legal_holds::find(&state()?.db, &id).await.map_err(store_failed("cannot read a legal hold"))
 }
 
 /// What the two changes share: who may, the reason, the audit entry around the store write.
 #[cfg(feature = "ssr")]
 async fn change_hold(meeting_id: &str, reason: &str, place: bool) -> Result<(), AppError> {
-    use super::context::{begin_change, fail, intent, require_on, state, store_failed};
-    use crate::domain::{AuditAction, MeetingId, Outcome, Permission};
+    use super::context::{begin_change, fail, intent, parse_meeting_id, require_on, state, store_failed};
+    use crate::domain::{AuditAction, Outcome, Permission};
     use crate::server::audit::Completion;
     use crate::server::legal_holds;
-    let id = MeetingId::parse(meeting_id).map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
+    let id = parse_meeting_id(meeting_id)?;
     let staff = require_on(Permission::ManageLegalHolds, Some(&id)).await?;
     let reason = crate::domain::required_reason(reason).map_err(|m| fail(AppError::invalid_field("reason", m)))?;
     let state = state()?;

@@ -109,10 +109,9 @@ pub async fn recent_meetings() -> Result<Vec<CreatedMeeting>, AppError> {
 /// One meeting created here; `None` when it was made elsewhere (the vendor cannot tell us more).
 #[server(prefix = "/api", endpoint = "meetings/record", input = GetUrl)]
 pub async fn meeting_record(meeting_id: String) -> Result<Option<CreatedMeeting>, AppError> {
-    use super::context::{fail, require, state, store_failed};
+    use super::context::{parse_meeting_id, require, state, store_failed};
     require(crate::domain::Permission::ViewRecordings).await?;
-    let id = crate::domain::MeetingId::parse(&meeting_id)
-        .map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
+    let id = parse_meeting_id(&meeting_id)?;
     crate::server::created_meetings::find(&state()?.db, &id).await.map_err(store_failed("cannot read a created meeting"))
 }
 

@@ -36,11 +36,6 @@ pub struct Deleted {
     pub count: usize,
 }
 
-#[cfg(feature = "ssr")]
-fn parse_id(raw: &str) -> Result<MeetingId, AppError> {
-    MeetingId::parse(raw).map_err(|e| super::context::fail(AppError::invalid_field("meeting_id", e.to_string())))
-}
-
 
 /// Who asks, which meeting, and everything the vendor lists for it.
 #[cfg(feature = "ssr")]
@@ -48,7 +43,7 @@ async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec
     use super::context::{fail, request_id, require, state};
     use super::upstream::{to_app_error, Call};
     let staff = require(crate::domain::Permission::ViewRecordings).await?;
-    let id = parse_id(meeting_id)?;
+    let id = super::context::parse_meeting_id(meeting_id)?;
     let recordings = state()?
         .client
         .list_recordings(&id)
@@ -82,7 +77,7 @@ pub async fn delete_recordings(meeting_id: String, expected_count: String, reaso
     use crate::domain::{AuditAction, Outcome, Permission};
     use crate::error::FieldError;
     use crate::server::audit::Completion;
-    let id = parse_id(&meeting_id)?;
+    let id = super::context::parse_meeting_id(&meeting_id)?;
     let staff = require_on(Permission::DeleteRecordings, Some(&id)).await?;
     let mut fields = Vec::new();
     let reason = crate::domain::required_reason(&reason).unwrap_or_else(|m| {

@@ -35,11 +35,8 @@ pub struct SharedLink {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_ids(meeting_id: &str, recording_id: &str) -> Result<(MeetingId, RecordingId), AppError> {
-    use super::context::fail;
-    let meeting = MeetingId::parse(meeting_id).map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
-    let recording = RecordingId::parse(recording_id).map_err(|e| fail(AppError::invalid_field("recording_id", e.to_string())))?;
-    Ok((meeting, recording))
+fn parse_recording_id(raw: &str) -> Result<RecordingId, AppError> {
+    RecordingId::parse(raw).map_err(|e| super::context::fail(AppError::invalid_field("recording_id", e.to_string())))
 }
 
 /// The share page for this recording, showing the share `entry`.
@@ -58,9 +55,10 @@ pub async fn share_recording_link(meeting_id: String, recording_id: String, note
     use super::context::{fail, intent, request_id, require_on, state};
     use crate::domain::{Outcome, Permission, RecordingAccess};
     use crate::server::audit::Completion;
-    let meeting = MeetingId::parse(&meeting_id).map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))?;
+    // The meeting is parsed first so that a refused role is audited against it.
+    let meeting = super::context::parse_meeting_id(&meeting_id)?;
     let staff = require_on(Permission::ShareRecordingLinks, Some(&meeting)).await?;
-    let (meeting, recording) = parse_ids(meeting.as_str(), &recording_id)?;
+    let recording = parse_recording_id(&recording_id)?;
     let note = match crate::domain::plain_text(&note) {
         Ok(n) if n.chars().count() > 500 => Err("Keep the note under 500 characters.".to_owned()),
         Ok(n) => Ok(n.to_owned()),
@@ -91,7 +89,7 @@ pub async fn show_shared_link(meeting_id: String, recording_id: String, entry: S
     use super::context::{fail, request_id, require, state, store_failed};
     use crate::domain::{AuditAction, Outcome, Permission, RecordingAccess};
     let staff = require(Permission::ShareRecordingLinks).await?;
-    let (meeting, recording) = parse_ids(&meeting_id, &recording_id)?;
+    let (meeting, recording) = (super::context::parse_meeting_id(&meeting_id)?, parse_recording_id(&recording_id)?);
     let gone = || fail(AppError::ShareNoLongerShown { minutes: SHARE_SHOWN_FOR_MINUTES });
     let entry_id: i64 = entry.trim().parse().map_err(|_| gone())?;
     let state = state()?;
