@@ -59,7 +59,7 @@ def main():
     app_log = work / "app.log"
     try:
         with open(app_log, "wb") as out:
-            app = start_all(procs, args.bin, args.site, work, {"CONNECTYCUBE_TIMEOUT": "2s"}, out)
+            app = start_all(procs, args.bin, args.site, work, {"CONNECTYCUBE_TIMEOUT": "2s", "DELETE_GRACE": "0"}, out)
         cookie = sign_in()
         for i in range(1, MEETINGS + 1):
             seed("50a4" + f"{i:020d}", 3)

@@ -26,7 +26,7 @@ export default function globalTeardown() {
   const problems: string[] = [];
   let lines = 0;
   const replicas = process.env.REPLICAS_DATABASE_URL ? ['replica-a.log', 'replica-b.log'] : [];
-  for (const log of ['app.log', 'sso.log', 'mock.log', ...replicas]) {
+  for (const log of ['app.log', 'sso.log', 'deletions.log', 'mock.log', ...replicas]) {
     const path = `${RUN_DIR}/${log}`;
     if (!existsSync(path)) {
       problems.push(`${log} is missing: the checks would pass without looking`);

@@ -14,6 +14,9 @@ export const SITE_ROOT = site;
 export const SSO_APP_PORT = 3458;
 const db = `/tmp/meeting-admin-e2e-${process.pid}.db`;
 const ssoDb = `/tmp/meeting-admin-e2e-sso-${process.pid}.db`;
+// A third instance where deletions wait for a second admin's approval, then a short grace period.
+export const DELETIONS_PORT = 3464;
+const deletionsDb = `/tmp/meeting-admin-e2e-deletions-${process.pid}.db`;
 const gatewayDir = `/tmp/meeting-admin-e2e-gateway-${process.pid}`;
 // Two replicas on one PostgreSQL database behind nginx (replicas/), when scripts/test.sh has
 // started a PostgreSQL server. Set once here, so the test workers see the runner's value.
@@ -36,6 +39,7 @@ const replicas = process.env.REPLICAS_DATABASE_URL
           CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
           LEPTOS_SITE_ROOT: site,
           LOG_FORMAT: 'json',
+          DELETE_GRACE: '0',
         },
         url: `http://127.0.0.1:${LB_PORT}/readyz`,
         reuseExistingServer: false,
@@ -91,12 +95,38 @@ export default defineConfig({
         CONNECTYCUBE_API_URL: `http://127.0.0.1:${MOCK_PORT}`,
         CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
         CONNECTYCUBE_TIMEOUT: '3s',
+        // Deletes at once, as the recordings tests expect; deletions.spec runs the waiting kind.
+        DELETE_GRACE: '0',
         DATABASE_URL: `sqlite://${db}`,
         LEPTOS_SITE_ADDR: `127.0.0.1:${APP_PORT}`,
         LEPTOS_SITE_ROOT: site,
         LOG_FORMAT: 'json',
       },
       url: `http://127.0.0.1:${APP_PORT}/readyz`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+    },
+    {
+      command: [
+        `rm -f ${deletionsDb}*`,
+        `mkdir -p ${RUN_DIR}`,
+        `echo e2e-admin-password | ${bin} user add ada --role admin`,
+        `echo e2e-second-admin-password | ${bin} user add bea --role admin`,
+        `exec ${bin} serve > ${RUN_DIR}/deletions.log 2>&1`,
+      ].join(' && '),
+      env: {
+        PUBLIC_URL: `http://127.0.0.1:${DELETIONS_PORT}`,
+        MEDIA_ORIGINS: `http://127.0.0.1:${MOCK_PORT}`,
+        CONNECTYCUBE_API_URL: `http://127.0.0.1:${MOCK_PORT}`,
+        CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
+        DATABASE_URL: `sqlite://${deletionsDb}`,
+        DELETE_GRACE: '4s',
+        DELETE_APPROVAL: 'required',
+        LEPTOS_SITE_ADDR: `127.0.0.1:${DELETIONS_PORT}`,
+        LEPTOS_SITE_ROOT: site,
+        LOG_FORMAT: 'json',
+      },
+      url: `http://127.0.0.1:${DELETIONS_PORT}/readyz`,
       reuseExistingServer: false,
       stdout: 'ignore',
     },
@@ -109,6 +139,7 @@ export default defineConfig({
         CONNECTYCUBE_API_URL: `http://127.0.0.1:${MOCK_PORT}`,
         CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
         DATABASE_URL: `sqlite://${ssoDb}`,
+        DELETE_GRACE: '0',
         LEPTOS_SITE_ADDR: `127.0.0.1:${SSO_APP_PORT}`,
         LEPTOS_SITE_ROOT: site,
         LOG_FORMAT: 'json',

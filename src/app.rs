@@ -9,7 +9,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{AuditPage, ConfirmDeletePage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, ShareLinkPage, SignInPage};
+use crate::ui::pages::{AuditPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, ShareLinkPage, SignInPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -70,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/audit") view=AuditPage ssr=ssr.clone()/>
+                    <Route path=path!("/deletions") view=DeletionsPage ssr=ssr.clone()/>
+                    <Route path=path!("/deletions/:request_id") view=DeletionPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/new") view=NewMeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id") view=MeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/recordings") view=FindRecordingsPage ssr=ssr.clone()/>
@@ -94,10 +96,12 @@ fn Header() -> impl IntoView {
                     let staff = info.staff?;
                     let may_audit = staff.may(Permission::ReadAudit);
                     let may_create = staff.may(Permission::CreateMeeting);
+                    let may_delete = staff.may(Permission::DeleteRecordings);
                     Some(view! {
                         <nav aria-label="Main">
                             <a href="/">"Home"</a>
                             {may_create.then(|| view! { <a href="/meetings/new">"New meeting"</a> })}
+                            {may_delete.then(|| view! { <a href="/deletions">"Deletions"</a> })}
                             {may_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
                         </nav>
                         <FindRecordingsForm id_prefix="header" compact=true/>

@@ -50,6 +50,22 @@ pub enum AppError {
     OutcomeUnknown { action: String, cause: NoClearAnswer, request_id: String },
     #[error("The recordings changed since you opened the confirmation: you confirmed {expected}, there are now {found}. Review the list and confirm again.")]
     ListChanged { expected: usize, found: usize },
+    #[error("The recordings changed since you opened the confirmation: there are still {count}, but not the same ones. Review the list and confirm again.")]
+    RecordingsReplaced { count: usize },
+    #[error("This meeting has no recordings to delete.")]
+    NothingToDelete,
+    #[error("A deletion of this meeting's recordings is already open ({detail}). Cancel it, or wait until it has run, before asking again.")]
+    DeletionAlreadyOpen { detail: String },
+    #[error("There is no deletion request #{id}.")]
+    DeletionNotFound { id: String },
+    #[error("Deletion request #{id} is {state} now, so it can no longer be {action}.")]
+    DeletionClosed { id: i64, state: String, action: String },
+    #[error("Deletion request #{id} is running: ConnectyCube is being asked right now, so it can no longer be cancelled.")]
+    DeletionRunning { id: i64 },
+    #[error("You requested this deletion, so someone else allowed to delete must approve or reject it.")]
+    OwnDeletionRequest,
+    #[error("The outcome of this deletion is unknown: {detail}.")]
+    DeletionInterrupted { detail: String },
     #[error("Recording {recording_id} is not among this meeting's recordings any more: it was deleted, or the link is wrong. Look at the meeting's recordings again.")]
     RecordingGone { recording_id: String },
     #[error("ConnectyCube sent no https download link for recording {recording_id}, so Meeting Admin does not hand one out.")]
@@ -122,6 +138,11 @@ impl AppError {
             Self::SignInThrottled { .. } => 429,
             Self::Invalid { .. } => 422,
             Self::ListChanged { .. } | Self::OnLegalHold { .. } | Self::AlreadyOnHold { .. } | Self::NotOnHold => 409,
+            Self::RecordingsReplaced { .. } | Self::NothingToDelete | Self::DeletionAlreadyOpen { .. } => 409,
+            Self::DeletionClosed { .. } | Self::DeletionRunning { .. } => 409,
+            Self::OwnDeletionRequest => 403,
+            Self::DeletionNotFound { .. } => 404,
+            Self::DeletionInterrupted { .. } => 502,
             Self::RecordingGone { .. } | Self::ShareNoLongerShown { .. } => 404,
             Self::NoSafeLink { .. } => 502,
             Self::UpstreamKeyRejected { .. } | Self::UpstreamRejected { .. } | Self::UpstreamBadReply { .. } => 502,

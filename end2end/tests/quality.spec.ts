@@ -96,6 +96,24 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
     if (!isJs(info)) htmlFiles.push(await saveHtml(page, p));
   }
 
+  // The Deletions page and one request, made here (this server deletes at once).
+  const deleted = await seedMeeting(request, 1);
+  const del = await page.request.post('/api/recordings/delete', {
+    form: { meeting_id: deleted, expected_count: '1', reason: 'quality check' },
+    headers: { origin: 'http://127.0.0.1:3456' },
+  });
+  expect(del.status()).toBe(200);
+  const made = await (await page.request.get(`/api/deletions/list?meeting=${deleted}`)).json();
+  for (const p of [
+    { name: 'deletions', path: '/deletions' },
+    { name: 'deletions, bad filter', path: '/deletions?state=done&meeting=not-an-id' },
+    { name: 'deletion request', path: `/deletions/${made.rows[0].request.id}` },
+  ]) {
+    await open(page, p.path, info);
+    rules += await axe(page, p.name, isJs(info));
+    if (!isJs(info)) htmlFiles.push(await saveHtml(page, p));
+  }
+
   // States reached by doing something: a rejected form, and the delete dialog.
   await open(page, '/meetings/new', info);
   await page.getByRole('button', { name: 'Create meeting' }).click();

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Staff;
+use crate::domain::{DeletionRules, Staff};
 use crate::error::AppError;
 
 /// What every page shows in its frame.
@@ -20,6 +20,8 @@ pub struct FrameInfo {
     pub local_login: bool,
     /// Someone the SSO gateway vouches for whose groups grant no role.
     pub no_role: Option<String>,
+    /// How confirmed deletions are held (the confirmation says it).
+    pub deletion_rules: DeletionRules,
 }
 
 #[server(prefix = "/api", endpoint = "app_info", input = GetUrl)]
@@ -43,5 +45,9 @@ pub async fn app_info() -> Result<FrameInfo, AppError> {
         now,
         local_login: state.auth.local_login,
         no_role,
+        deletion_rules: DeletionRules {
+            grace_secs: state.deletions.policy.grace.as_secs(),
+            approval_required: state.deletions.policy.approval_required,
+        },
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod deletions;
 pub mod holds;
 pub mod info;
 pub mod meetings;

@@ -29,14 +29,6 @@ pub async fn recordings_page(
     Ok(RecordingPage::of(id, all, view, crate::domain::now_unix()))
 }
 
-/// What a deletion did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deleted {
-    pub meeting_id: MeetingId,
-    pub count: usize,
-}
-
-
 /// Who asks, which meeting, and everything the vendor lists for it.
 #[cfg(feature = "ssr")]
 async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec<crate::domain::Recording>), AppError> {
@@ -66,86 +58,4 @@ async fn note_opened(staff: &crate::domain::Staff, id: &MeetingId) {
 pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
     let (_, id, all) = fetch(&meeting_id).await?;
     Ok(RecordingList { meeting_id: id, recordings: all.into_iter().map(RecordingRow::from).collect(), fetched_at: crate::domain::now_unix() })
-}
-
-/// Deletes every recording of the meeting. `expected_count` is what the user saw when they
-/// confirmed: if the list changed since, nothing is deleted and they are asked again.
-#[server(prefix = "/api", endpoint = "recordings/delete")]
-pub async fn delete_recordings(meeting_id: String, expected_count: String, reason: String) -> Result<Deleted, AppError> {
-    use super::context::{begin_change, fail, intent, request_id, require_on, state};
-    use super::upstream::{to_app_error, Call};
-    use crate::domain::{AuditAction, Outcome, Permission};
-    use crate::error::FieldError;
-    use crate::server::audit::Completion;
-    let id = super::context::parse_meeting_id(&meeting_id)?;
-    let staff = require_on(Permission::DeleteRecordings, Some(&id)).await?;
-    let mut fields = Vec::new();
-    let reason = crate::domain::required_reason(&reason).unwrap_or_else(|m| {
-        fields.push(FieldError::new("reason", m));
-        String::new()
-    });
-    let expected: Option<usize> = expected_count.trim().parse().ok();
-    if expected.is_none() {
-        fields.push(FieldError::new("expected_count", "The confirmation is missing the number of recordings."));
-    }
-    if !fields.is_empty() {
-        return Err(fail(AppError::Invalid { fields, message: None }));
-    }
-    let expected = expected.unwrap_or_default();
-    let state = state()?;
-    let mut entry = intent(AuditAction::DeleteRecordings, Some(staff.clone()), Some(id.to_string()), Some(reason));
-    entry.detail = Some(format!("confirmed {expected} recording{}", if expected == 1 { "" } else { "s" }));
-    let audit_id = begin_change(&state, &entry).await?;
-    let failed = |e: crate::domain::UpstreamError, call: Call| {
-        let vendor_status = e.status();
-        let err = fail(to_app_error(e, call, request_id()));
-        let outcome = if matches!(err, AppError::OutcomeUnknown { .. }) { Outcome::Unknown } else { Outcome::Failed };
-        (err, Completion { vendor_status, ..Completion::new(outcome) })
-    };
-    let current = match state.client.list_recordings(&id).await {
-        Ok(c) => c,
-        Err(e) => {
-            let (err, done) = failed(e, Call::ListRecordings);
-            state.audit.complete(audit_id, &done.error(&err)).await;
-            return Err(err);
-        }
-    };
-    if current.len() != expected {
-        let err = fail(AppError::ListChanged { expected, found: current.len() });
-        state.audit.complete(audit_id, &Completion::new(Outcome::Failed).error(&err)).await;
-        return Err(err);
-    }
-    // Checked last, just before the vendor is asked, so a hold placed meanwhile still counts.
-    match crate::server::legal_holds::find(&state.db, &id).await {
-        Ok(None) => {}
-        Ok(Some(hold)) => {
-            let err = fail(AppError::OnLegalHold { detail: hold.describe() });
-            state.audit.complete(audit_id, &Completion::new(Outcome::Refused).error(&err)).await;
-            return Err(err);
-        }
-        Err(e) => {
-            let err = super::context::store_failed("cannot read a legal hold")(e);
-            state.audit.complete(audit_id, &Completion::new(Outcome::Failed).error(&err)).await;
-            return Err(err);
-        }
-    }
-    let count = current.len();
-    match state.client.delete_recordings(&id).await {
-        Ok(reply) => {
-            let done = Completion {
-                vendor_status: Some(reply.status),
-                deleted_count: Some(u32::try_from(count).unwrap_or(u32::MAX)),
-                ..Completion::new(Outcome::Succeeded)
-            };
-            state.audit.complete(audit_id, &done).await;
-        }
-        Err(e) => {
-            let (err, done) = failed(e, Call::DeleteRecordings);
-            state.audit.complete(audit_id, &done.error(&err)).await;
-            return Err(err);
-        }
-    }
-    tracing::info!(meeting_id = %id, count, user = %staff.username, "recordings deleted");
-    leptos_axum::redirect(&format!("{}?deleted={count}", id.recordings_path()));
-    Ok(Deleted { meeting_id: id, count })
 }

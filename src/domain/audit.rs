@@ -30,11 +30,22 @@ pub enum AuditAction {
     /// A meeting put on legal hold, and its hold lifted.
     HoldMeeting,
     ReleaseHold,
+    /// The steps of a deletion request (the deletion itself is `DeleteRecordings`).
+    RequestDeletion,
+    ApproveDeletion,
+    RejectDeletion,
+    CancelDeletion,
+    ExpireDeletion,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 17] = [
         Self::CreateMeeting,
+        Self::RequestDeletion,
+        Self::ApproveDeletion,
+        Self::RejectDeletion,
+        Self::CancelDeletion,
+        Self::ExpireDeletion,
         Self::DeleteRecordings,
         Self::DownloadRecording,
         Self::PreviewRecording,
@@ -63,6 +74,11 @@ impl AuditAction {
             Self::ShareRecordingLink => "share_recording_link",
             Self::HoldMeeting => "hold_meeting",
             Self::ReleaseHold => "release_hold",
+            Self::RequestDeletion => "request_deletion",
+            Self::ApproveDeletion => "approve_deletion",
+            Self::RejectDeletion => "reject_deletion",
+            Self::CancelDeletion => "cancel_deletion",
+            Self::ExpireDeletion => "expire_deletion",
         }
     }
 
@@ -84,6 +100,11 @@ impl AuditAction {
             Self::ShareRecordingLink => "Share recording link",
             Self::HoldMeeting => "Put on legal hold",
             Self::ReleaseHold => "Lift legal hold",
+            Self::RequestDeletion => "Request deletion",
+            Self::ApproveDeletion => "Approve deletion",
+            Self::RejectDeletion => "Reject deletion",
+            Self::CancelDeletion => "Cancel deletion",
+            Self::ExpireDeletion => "Deletion request expired",
         }
     }
 }

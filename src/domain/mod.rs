@@ -4,6 +4,7 @@
 mod audit;
 mod civil_time;
 mod csv;
+mod deletion;
 mod legal_hold;
 mod meeting;
 mod meeting_form;
@@ -23,12 +24,13 @@ pub use audit::{
     AUDIT_PAGE_SIZE,
 };
 pub use csv::recordings_csv;
+pub use deletion::{relative, same_person, when, DeletionFilter, DeletionRequest, DeletionRules, DeletionState};
 pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
 pub use legal_hold::{required_reason, LegalHold};
 pub use meeting::{Attendee, CreatedMeeting, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
 pub use meeting_form::{attendee_field, now_unix, split_pasted_emails, AttendeeRow, MeetingForm, ParsedMeeting, MAX_ATTENDEES, MAX_YEARS_AHEAD};
 pub use meeting_id::{MeetingId, MeetingIdError};
-pub use recording::{LinkExpiry, Recording, RecordingRow, RecordingSummary};
+pub use recording::{fingerprint, LinkExpiry, Recording, RecordingRow, RecordingSummary};
 pub use recording_id::{RecordingAccess, RecordingId, RecordingIdError};
 pub use recording_page::{RecordingPage, RecordingView, SortKey, RECORDINGS_PER_PAGE};
 pub use schedule::{LocalDateTime, Zone};

@@ -158,16 +158,38 @@ pub struct RecordingSummary {
     pub total_size: u64,
     pub first_created: Option<i64>,
     pub last_created: Option<i64>,
+    /// Of the recording ids, in any order: what a deletion confirms, so it can tell later
+    /// whether the recordings are still the same ones (not only as many).
+    pub fingerprint: String,
+}
+
+/// FNV-1a (64 bits) of the sorted ids: stable across builds and the same in the browser. Not a
+/// security measure: it only tells one list of recordings from another.
+pub fn fingerprint<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for id in ids {
+        for b in id.bytes().chain(std::iter::once(b'\n')) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
 }
 
 /// What a summary needs of a recording, as the vendor sent it or as a page shows it.
 pub trait Measured {
+    fn recording_id(&self) -> &str;
     fn created_unix(&self) -> Option<i64>;
     fn duration_ms(&self) -> u64;
     fn size_bytes(&self) -> u64;
 }
 
 impl Measured for Recording {
+    fn recording_id(&self) -> &str {
+        &self.id
+    }
     fn created_unix(&self) -> Option<i64> {
         Recording::created_unix(self)
     }
@@ -180,6 +202,9 @@ impl Measured for Recording {
 }
 
 impl Measured for RecordingRow {
+    fn recording_id(&self) -> &str {
+        &self.id
+    }
     fn created_unix(&self) -> Option<i64> {
         RecordingRow::created_unix(self)
     }
@@ -200,6 +225,7 @@ impl RecordingSummary {
             total_size: recordings.iter().map(Measured::size_bytes).fold(0, u64::saturating_add),
             first_created: created.clone().min(),
             last_created: created.max(),
+            fingerprint: fingerprint(recordings.iter().map(Measured::recording_id)),
         }
     }
 }
@@ -295,7 +321,12 @@ mod tests {
         let s = RecordingSummary::of(&example());
         assert_eq!((s.count, s.total_duration_ms, s.total_size), (2, 120_000, 2_000_000));
         assert_eq!(s.first_created, Some(1_764_943_002));
-        assert_eq!(RecordingSummary::of::<Recording>(&[]), RecordingSummary::default());
+        assert_eq!(RecordingSummary::of::<Recording>(&[]).count, 0);
+        // The same recordings in any order confirm the same; others do not.
+        let mut reversed = example();
+        reversed.reverse();
+        assert_eq!(RecordingSummary::of(&reversed).fingerprint, s.fingerprint);
+        assert_ne!(RecordingSummary::of(&example()[..1]).fingerprint, s.fingerprint);
         let rows: Vec<RecordingRow> = example().into_iter().map(RecordingRow::from).collect();
         assert_eq!(RecordingSummary::of(&rows), s, "rows sum up as the vendor's list does");
     }

@@ -91,6 +91,10 @@ impl SignInMethod {
             Self::Sso => "sso",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Password, Self::Sso].into_iter().find(|m| m.as_str() == s)
+    }
 }
 
 /// The signed-in staff member, as every page and server function sees them.

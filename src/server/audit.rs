@@ -297,11 +297,7 @@ impl AuditRow {
             at_ms: self.at_ms,
             username: self.username,
             role: self.role.and_then(|r| Role::parse(&r).ok()),
-            method: self.sign_in_method.and_then(|m| match m.as_str() {
-                "password" => Some(SignInMethod::Password),
-                "sso" => Some(SignInMethod::Sso),
-                _ => None,
-            }),
+            method: self.sign_in_method.as_deref().and_then(SignInMethod::parse),
             client_addr: self.client_addr,
             // The CHECK constraint admits only known actions.
             action: AuditAction::parse(&self.action).unwrap_or(AuditAction::Denied),

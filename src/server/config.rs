@@ -119,8 +119,36 @@ pub struct ServeArgs {
     /// last entry is used). Unset: the TCP peer address.
     #[arg(long = "client-ip-header", env = "CLIENT_IP_HEADER", global = true)]
     pub client_ip_header: Option<String>,
+    /// How long a confirmed deletion waits, cancellable, before ConnectyCube is asked (e.g. 10m;
+    /// 0 deletes at once, as soon as it is confirmed and, where required, approved).
+    #[arg(long = "delete-grace", env = "DELETE_GRACE", default_value = "10m", global = true)]
+    pub delete_grace: String,
+    /// `required`: a deletion waits for a second person allowed to delete; `off`: it does not.
+    #[arg(long = "delete-approval", env = "DELETE_APPROVAL", default_value = "off", global = true)]
+    pub delete_approval: String,
+    /// A deletion nobody approved or rejected expires after this long.
+    #[arg(long = "delete-approval-ttl", env = "DELETE_APPROVAL_TTL", default_value = "24h", global = true)]
+    pub delete_approval_ttl: String,
+    /// Where to POST (JSON with a Slack-compatible `text`) when a deletion waits for approval.
+    #[arg(long = "approval-webhook-url", env = "APPROVAL_WEBHOOK_URL", hide_env_values = true, global = true)]
+    pub approval_webhook_url: Option<String>,
+    /// How long a replica's claim on a running deletion lasts unrenewed: after a replica stops
+    /// mid-deletion, another takes the request over this long after (and never deletes twice).
+    #[arg(long = "deletion-lease", env = "DELETION_LEASE", default_value = "30s", global = true)]
+    pub deletion_lease: String,
     #[command(flatten)]
     pub sso: super::sso::SsoArgs,
+}
+
+/// How confirmed deletions are held before the vendor is asked (`DELETE_*`).
+#[derive(Debug, Clone)]
+pub struct DeletionPolicy {
+    /// Zero: at once.
+    pub grace: Duration,
+    pub approval_required: bool,
+    pub approval_ttl: Duration,
+    /// May carry a token in its path (Slack's do), so it is kept as a secret.
+    pub webhook: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -166,6 +194,8 @@ pub struct Config {
     pub client_ip_header: Option<http::HeaderName>,
     pub local_login: bool,
     pub sso: Option<super::sso::SsoConfig>,
+    pub deletions: DeletionPolicy,
+    pub deletion_lease: Duration,
 }
 
 /// A bad setting: which variable (and flag), and what is wrong with it.
@@ -298,7 +328,30 @@ impl Config {
             None => None,
         };
         let (local_login, sso) = super::sso::parse(&a.sso)?;
+        let deletions = DeletionPolicy {
+            grace: match a.delete_grace.trim() {
+                "0" | "0s" | "0m" => Duration::ZERO,
+                other => parse_duration(other).map_err(|p| bad("DELETE_GRACE", "delete-grace", p))?,
+            },
+            approval_required: match a.delete_approval.trim() {
+                "required" => true,
+                "off" | "" => false,
+                other => return Err(bad("DELETE_APPROVAL", "delete-approval", format!("'{other}' is not required or off"))),
+            },
+            approval_ttl: parse_duration(&a.delete_approval_ttl).map_err(|p| bad("DELETE_APPROVAL_TTL", "delete-approval-ttl", p))?,
+            webhook: match a.approval_webhook_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+                Some(raw) => {
+                    // The message never says where it went wrong in the URL: it may hold a token.
+                    let url = parse_http_url(raw).map_err(|_| bad("APPROVAL_WEBHOOK_URL", "approval-webhook-url", "is not an http:// or https:// URL with a host"))?;
+                    Some(Secret::new(url.as_str()))
+                }
+                None => None,
+            },
+        };
+        let deletion_lease = parse_duration(&a.deletion_lease).map_err(|p| bad("DELETION_LEASE", "deletion-lease", p))?;
         Ok(Self {
+            deletions,
+            deletion_lease,
             local_login,
             sso,
             session_idle,
@@ -409,6 +462,24 @@ mod tests {
         let c = Config::from_args(&args(&["--admin-password", "a long enough secret", "--client-ip-header", "X-Forwarded-For"])).unwrap();
         assert!(!format!("{c:?}").contains("a long enough secret"));
         assert_eq!(c.client_ip_header.unwrap().as_str(), "x-forwarded-for");
+    }
+
+    #[test]
+    fn deletion_policy() {
+        let c = Config::from_args(&args(&[])).unwrap();
+        assert_eq!(c.deletions.grace, Duration::from_secs(600));
+        assert!(!c.deletions.approval_required);
+        assert_eq!(c.deletions.approval_ttl, Duration::from_secs(86_400));
+        let c = Config::from_args(&args(&["--delete-grace", "0", "--delete-approval", "required", "--approval-webhook-url", "https://hooks.example.com/T0/secret"])).unwrap();
+        assert_eq!(c.deletions.grace, Duration::ZERO);
+        assert!(c.deletions.approval_required);
+        assert!(!format!("{c:?}").contains("secret"));
+        assert_eq!(err(&["--delete-grace", "soon"]).var, "DELETE_GRACE");
+        assert_eq!(err(&["--delete-approval", "yes"]).var, "DELETE_APPROVAL");
+        assert_eq!(err(&["--delete-approval-ttl", "0"]).var, "DELETE_APPROVAL_TTL");
+        let e = err(&["--approval-webhook-url", "ftp://hooks.example.com/T0/secret"]);
+        assert_eq!(e.var, "APPROVAL_WEBHOOK_URL");
+        assert!(!e.to_string().contains("secret"));
     }
 
     #[test]

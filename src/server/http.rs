@@ -36,8 +36,22 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// How often each replica deletes expired sessions (any replica may; the delete is idempotent).
 const SESSION_CLEANUP_EVERY: Duration = Duration::from_secs(10 * 60);
 
-/// Builds the app, and starts the expired-session cleanup that goes with it.
+/// Builds the app, and starts what runs beside it: the expired-session cleanup and the
+/// deletion worker.
 pub async fn build_router(state: AppState) -> Result<Router, String> {
+    build_router_with(state, Background::All).await
+}
+
+/// What runs beside the router.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Background {
+    All,
+    /// No deletion worker: tests that drive `deletions::worker::tick` by hand, so that no
+    /// second worker takes a request from under them.
+    NoDeletionWorker,
+}
+
+pub async fn build_router_with(state: AppState, background: Background) -> Result<Router, String> {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let context_state = state.clone();
@@ -50,6 +64,9 @@ pub async fn build_router(state: AppState) -> Result<Router, String> {
     };
     let sessions = Sessions::new(&state.db).await?;
     sessions.clone().spawn_cleanup(SESSION_CLEANUP_EVERY);
+    if background == Background::All {
+        super::deletions::worker::spawn(state.clone());
+    }
     let session_layer = session::layer(sessions, &state.auth.session);
     let mut router = Router::new()
         .route("/healthz", get(healthz))

@@ -44,6 +44,11 @@ pub async fn start_mock(mock_key: &str, files_base: &str, addr: SocketAddr) -> R
 
 /// Everything the router needs. In demo mode this also starts the in-process mock.
 pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstream>), String> {
+    build_state_with_clock(config, super::clock::Clock::system()).await
+}
+
+/// `build_state`, timing deletions by `clock` (tests move a manual one forward).
+pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock) -> Result<(AppState, Option<MockUpstream>), String> {
     let (base_url, key, mock, label) = match &config.upstream {
         Upstream::Remote { base_url, key } => (base_url.clone(), key.clone(), None, base_url.origin().ascii_serialization()),
         Upstream::Demo => {
@@ -88,6 +93,8 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
         audit: AuditLog::new(db.clone(), audit_key),
         db,
         demo: config.is_demo(),
+        clock,
+        deletions: super::deletions::Deletions::new(config.deletions.clone(), config.deletion_lease)?,
         info: ServerInfo { upstream_label: label },
     });
     Ok((state, mock))

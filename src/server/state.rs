@@ -26,6 +26,9 @@ pub struct Shared {
     pub info: ServerInfo,
     pub auth: AuthSettings,
     pub guard: GuardSettings,
+    /// What grace periods, approvals and leases are timed by.
+    pub clock: super::clock::Clock,
+    pub deletions: super::deletions::Deletions,
 }
 
 impl AppState {

@@ -41,6 +41,13 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
             Some(Role::Admin),
             vec![("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "role test")],
         ),
+        ("/api/deletions/open", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
+        ("/api/deletions/list", Some(Role::Admin), vec![]),
+        ("/api/deletions/one", Some(Role::Viewer), vec![("request_id", "1")]),
+        // Anyone may cancel their own request; the store says whose it is (a 404 here).
+        ("/api/deletions/cancel", Some(Role::Viewer), vec![("request_id", "1")]),
+        ("/api/deletions/approve", Some(Role::Admin), vec![("request_id", "1")]),
+        ("/api/deletions/reject", Some(Role::Admin), vec![("request_id", "1"), ("comment", "role test")]),
     ]
 }
 

@@ -22,11 +22,16 @@ fn free_port() -> u16 {
 }
 
 async fn start(db: &str, upstream: &str) -> Server {
+    start_with(db, upstream, &["--delete-grace", "0"]).await
+}
+
+async fn start_with(db: &str, upstream: &str, extra: &[&str]) -> Server {
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
         .args(["--database-url", db, "--addr", &format!("127.0.0.1:{port}"), "--public-url", &url])
         .args(["--api-url", upstream, "--upstream-timeout", "5s", "--admin-password", PASSWORD])
+        .args(extra)
         .env("CONNECTYCUBE_ADMIN_API_KEY", KEY)
         .env_remove("CONNECTYCUBE_ADMIN_API_KEY_FILE")
         .stdout(Stdio::null())
@@ -180,4 +185,75 @@ async fn every_change_the_vendor_saw_is_in_the_audit_log_after_a_kill() {
         changes.len(),
         unrecorded.len()
     );
+}
+
+/// A deletion request survives the server: one due while the server was down runs after it
+/// starts again, and one killed while its DELETE was in flight is never sent twice; the audit
+/// log and the request say what most likely happened.
+#[tokio::test]
+async fn a_killed_deletion_is_never_sent_twice() {
+    let upstream = Mock::start().await;
+    let (waiting, in_flight) = (meeting(900_001), meeting(900_002));
+    upstream.mock.seed(&waiting, 2);
+    upstream.mock.seed(&in_flight, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::support::database::fresh(dir.path()).await;
+    let args = ["--delete-grace", "2s", "--deletion-lease", "2s"];
+    let server = start_with(&db, &upstream.url, &args).await;
+    let b = Browser::new(&server.url);
+    assert_eq!(b.sign_in("admin", PASSWORD).await.status(), 200);
+    let ask = |m: String, n: &'static str| {
+        let b = b.clone();
+        async move { b.post_form("/api/recordings/delete", &[("meeting_id", m.as_str()), ("expected_count", n), ("reason", "kill test")]).await.status() }
+    };
+    // The first request's DELETE hangs at the vendor, and the server is killed while it does.
+    upstream.faults(Faults { latency_ms: 30_000, method: Some("DELETE".into()), ..Default::default() });
+    assert_eq!(ask(in_flight.clone(), "3").await, 200);
+    let deletes_of = |m: &str| upstream.mock.requests().iter().filter(|r| r.method == "DELETE" && r.path.ends_with(m)).count();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while deletes_of(&in_flight) == 0 {
+        assert!(Instant::now() < deadline, "the worker never sent the DELETE");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(ask(waiting.clone(), "2").await, 200);
+    let mut server = server;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    drop(server);
+    upstream.faults(Faults::default());
+    // Down for longer than the grace period and the lease.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let server = start_with(&db, &upstream.url, &args).await;
+    let b = Browser::new(&server.url);
+    assert_eq!(b.sign_in("admin", PASSWORD).await.status(), 200);
+    let state = |id: i64| {
+        let b = b.clone();
+        async move { b.get(&format!("/api/deletions/one?request_id={id}")).await.json::<Value>().await.unwrap()["request"].clone() }
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (first, second) = loop {
+        let (first, second) = (state(1).await, state(2).await);
+        if !first["state"].as_str().is_some_and(|s| ["scheduled", "running"].contains(&s))
+            && !second["state"].as_str().is_some_and(|s| ["scheduled", "running"].contains(&s))
+        {
+            break (first, second);
+        }
+        assert!(Instant::now() < deadline, "still open after the restart: {first} {second}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(second["state"], "done", "due while the server was down, run after it started: {second}");
+    assert_eq!(deletes_of(&waiting), 1);
+    assert_eq!(first["state"], "unknown", "{first}");
+    assert!(first["result"].as_str().unwrap().contains("all 3 confirmed recordings are still listed"), "{first}");
+    assert_eq!(deletes_of(&in_flight), 1, "never sent twice");
+    drop(server);
+    let entries = export(&db);
+    let story: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e["meeting_id"] == in_flight.as_str())
+        .map(|e| (e["action"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(story, vec![("request_deletion", "succeeded"), ("delete_recordings", "unknown"), ("delete_recordings", "unknown")], "the cut-off attempt, then the check after the restart");
+    eprintln!("kill mid-deletion: 2 requests, DELETEs seen by the vendor: {} and {}", deletes_of(&in_flight), deletes_of(&waiting));
 }

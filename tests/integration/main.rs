@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod client;
 mod crash;
+mod deletions;
 mod downloads;
 mod faults;
 mod health;

@@ -296,3 +296,45 @@ async fn an_sso_admin_acts_and_is_audited_as_sso() {
     let page = b.get("/sign-in").await.text().await.unwrap();
     assert!(page.contains("Local sign-in is turned off here") && !page.contains("current-password"));
 }
+
+/// Two-person approval holds across sign-in methods: the same name is the same person, whether
+/// it signed in with a password or came through the gateway, in any case.
+#[tokio::test]
+async fn a_requester_cannot_approve_their_own_deletion_through_sso_either() {
+    let app = header_app(&["--delete-grace", "10m", "--delete-approval", "required"]).await;
+    let gateway = from("127.0.0.2");
+    let as_sso = |name: &'static str, path: &'static str, form: Vec<(&'static str, String)>| {
+        gateway
+            .post(format!("{}{path}", app.url))
+            .header("origin", &app.url)
+            .header("x-forwarded-email", name)
+            .header("x-forwarded-groups", "meeting-admins")
+            .form(&form)
+            .send()
+    };
+    // Requested by the local account "ada" (password)...
+    let res = app.post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "four eyes")]).await;
+    assert_eq!(res.status(), 200);
+    let id = res.json::<Value>().await.unwrap()["request_id"].as_i64().unwrap().to_string();
+    // ...not approvable by "ADA" through the gateway, nor "ada" there.
+    for name in ["ADA", "ada"] {
+        let res = as_sso(name, "/api/deletions/approve", vec![("request_id", id.clone())]).await.unwrap();
+        assert_eq!(res.status(), 403, "{name} via SSO");
+        assert_eq!(res.json::<Value>().await.unwrap()["kind"], "own_deletion_request");
+    }
+    // Requested through the gateway, it is not approvable by the same name signed in locally.
+    let m = "5550e0f8652986000d48148a";
+    app.upstream.mock.seed(m, 1);
+    let form = vec![("meeting_id", m.to_owned()), ("expected_count", "1".to_owned()), ("reason", "four eyes".to_owned())];
+    let res = as_sso("Ada", "/api/recordings/delete", form).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let id = res.json::<Value>().await.unwrap()["request_id"].as_i64().unwrap().to_string();
+    let res = app.post_form("/api/deletions/approve", &[("request_id", id.as_str())]).await;
+    assert_eq!(res.status(), 403, "local ada approving SSO Ada's request");
+    // Someone else through the gateway may.
+    let res = as_sso("sam@example.com", "/api/deletions/approve", vec![("request_id", id.clone())]).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let sql = "SELECT decided_by, decided_method FROM deletion_requests WHERE id = $1";
+    let row: (String, String) = meeting_admin::on_pool!(&app.db, pool => sqlx::query_as(sql).bind(id.parse::<i64>().unwrap()).fetch_one(pool).await.unwrap());
+    assert_eq!(row, ("sam@example.com".into(), "sso".into()));
+}

@@ -12,6 +12,8 @@ use meeting_admin::server::secret::Secret;
 use meeting_admin::domain::Role;
 use meeting_admin::server::auth::users::{self, Username};
 use meeting_admin::server::{http, startup};
+use meeting_admin::server::clock::Clock;
+use meeting_admin::server::state::AppState;
 use meeting_admin::server::store::Store;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -83,6 +85,10 @@ pub struct TestApp {
     pub db: Store,
     /// The `DATABASE_URL` this app runs on (for the CLI, or a second replica).
     pub database_url: String,
+    /// Times deletions: `advance` it instead of waiting for a grace period.
+    pub clock: Clock,
+    /// The app's own state (tests run its deletion worker by hand with it).
+    pub state: AppState,
     _dir: TempDir,
 }
 
@@ -174,6 +180,19 @@ impl TestApp {
         Self::launch_on(upstream, None, extra_args).await
     }
 
+    /// `n` replicas on one database and one vendor, timed by one clock, with these settings,
+    /// each running its own deletion worker. Started one after another: two pools on one
+    /// SQLite file work, but only PostgreSQL serialises migrations started at once.
+    pub async fn replicas_with(upstream: &Mock, database_url: &str, n: usize, clock: &Clock, extra_args: &[&str]) -> Vec<Self> {
+        let mut args = vec!["--api-key", KEY, "--api-url", &upstream.url];
+        args.extend_from_slice(extra_args);
+        let mut apps = Vec::with_capacity(n);
+        for _ in 0..n {
+            apps.push(Self::launch_clocked(upstream.clone(), Some(database_url.to_owned()), &args, clock.clone(), http::Background::All).await);
+        }
+        apps
+    }
+
     /// `n` replicas started at the same moment on one database (empty or not) and one vendor.
     pub async fn replicas_on(upstream: &Mock, database_url: &str, n: usize) -> Vec<Self> {
         let args = ["--api-key", KEY, "--api-url", &upstream.url];
@@ -183,6 +202,12 @@ impl TestApp {
 
     /// The app on `database_url`, or on a new, empty database when `None`.
     pub async fn launch_on(upstream: Mock, database_url: Option<String>, extra_args: &[&str]) -> Self {
+        Self::launch_clocked(upstream, database_url, extra_args, Clock::manual(), http::Background::NoDeletionWorker).await
+    }
+
+    /// Replicas run their own deletion workers; a single app leaves them to the test's
+    /// `deletions::worker::tick`, so what a test counts is what it ran.
+    async fn launch_clocked(upstream: Mock, database_url: Option<String>, extra_args: &[&str], clock: Clock, background: http::Background) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = match database_url {
             Some(url) => url,
@@ -195,10 +220,14 @@ impl TestApp {
         if !extra_args.contains(&"--public-url") {
             argv.extend(["--public-url", &public]);
         }
+        // Deleting at once, as the suites written before grace periods expect; deletion tests set their own.
+        if !extra_args.contains(&"--delete-grace") {
+            argv.extend(["--delete-grace", "0"]);
+        }
         argv.extend_from_slice(extra_args);
         let cli = Cli::try_parse_from(argv).unwrap();
         let config = Config::from_args(&cli.serve).unwrap();
-        let (state, _) = startup::build_state(&config).await.expect("state builds");
+        let (state, _) = startup::build_state_with_clock(&config, clock.clone()).await.expect("state builds");
         for (name, role) in [(ADMIN, Role::Admin), (OPERATOR, Role::Operator), (VIEWER, Role::Viewer)] {
             match users::add(&state.db, &Username::parse(name).unwrap(), role, PASSWORD).await {
                 // Another replica on this database made it first.
@@ -207,7 +236,8 @@ impl TestApp {
             }
         }
         let state_db = state.db.clone();
-        let app = http::build_router(state).await.expect("router builds");
+        let app_state = state.clone();
+        let app = http::build_router_with(state, background).await.expect("router builds");
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
@@ -216,7 +246,7 @@ impl TestApp {
         if !extra_args.contains(&"--public-url") && !extra_args.contains(&"--local-login") {
             assert_eq!(http.sign_in(ADMIN, PASSWORD).await.status(), 200);
         }
-        Self { url: public, upstream, http, db: state_db, database_url: db, _dir: dir }
+        Self { url: public, upstream, http, db: state_db, database_url: db, clock, state: app_state, _dir: dir }
     }
 
     /// A new client signed in as `user`.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::info::FrameInfo;
-use crate::domain::{Permission, Staff};
+use crate::domain::{DeletionRules, Permission, Staff};
 use crate::error::AppError;
 
 /// The frame info (who is signed in, demo mode), fetched once per page load and shared by the
@@ -21,6 +21,10 @@ impl Frame {
     /// Who is signed in, once the frame info has arrived.
     pub async fn staff(self) -> Option<Staff> {
         self.0.await.ok().and_then(|i| i.staff)
+    }
+
+    pub async fn deletion_rules(self) -> DeletionRules {
+        self.0.await.map(|i| i.deletion_rules).unwrap_or_default()
     }
 
     pub async fn may(self, p: Permission) -> bool {

@@ -1,4 +1,6 @@
 mod alert;
+mod countdown;
+mod deletion_notice;
 pub mod browser;
 mod find_form;
 mod frame;
@@ -8,6 +10,8 @@ mod pager;
 mod reason_field;
 
 pub use alert::ErrorAlert;
+pub use countdown::Countdown;
+pub use deletion_notice::{CancelForm, DeletionNotice};
 pub use find_form::FindRecordingsForm;
 pub use frame::{provide_frame, use_frame, Frame};
 pub use legal_hold::{HoldControls, HoldNotice};

@@ -1,9 +1,17 @@
 use leptos::prelude::*;
 
-/// The required reason of a change the audit log must explain, with its hint and its error.
-/// `id` names the input; the hint and the error take `{id}-hint` and `{id}-error`.
+/// The reason of a change the audit log must explain, with its hint and its error. `id` names
+/// the input; the hint and the error take `{id}-hint` and `{id}-error`. The form field is
+/// `reason` and required unless told otherwise.
 #[component]
-pub fn ReasonField(id: &'static str, label: &'static str, hint: &'static str, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+pub fn ReasonField(
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = "reason")] name: &'static str,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     view! {
@@ -11,9 +19,9 @@ pub fn ReasonField(id: &'static str, label: &'static str, hint: &'static str, #[
             <label for=id>{label}</label>
             <input
                 id=id
-                name="reason"
+                name=name
                 type="text"
-                required
+                required=required
                 maxlength="500"
                 autocomplete="off"
                 aria-describedby=format!("{hint_id} {error_id}")

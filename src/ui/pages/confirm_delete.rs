@@ -3,9 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::holds::meeting_hold;
-use crate::api::recordings::{list_recordings, DeleteRecordings};
-use crate::domain::{format_bytes, format_utc, MeetingId, RecordingSummary};
-use crate::ui::components::{ErrorAlert, HoldNotice, ReasonField};
+use crate::api::deletions::RequestDeletion;
+use crate::api::recordings::list_recordings;
+use crate::domain::{format_bytes, format_utc, DeletionRules, MeetingId, RecordingSummary};
+use crate::ui::components::{use_frame, ErrorAlert, HoldNotice, ReasonField};
 
 /// The confirmation itself: in a modal dialog when JavaScript runs, on its own page otherwise.
 /// States exactly what goes and asks for a reason before anything is deleted.
@@ -13,11 +14,12 @@ use crate::ui::components::{ErrorAlert, HoldNotice, ReasonField};
 pub fn ConfirmDelete(
     meeting_id: MeetingId,
     summary: RecordingSummary,
+    rules: DeletionRules,
     /// Closes the dialog; without it (the no-JS page) "Cancel" links back to the list.
     #[prop(optional)]
     on_cancel: Option<Callback<()>>,
 ) -> impl IntoView {
-    let action = ServerAction::<DeleteRecordings>::new();
+    let action = ServerAction::<RequestDeletion>::new();
     let error = move || action.value().get().and_then(Result::err);
     let reason_error = move || error().and_then(|e| e.field("reason"));
     let general_error = move || error().filter(|e| e.field("reason").is_none());
@@ -37,9 +39,14 @@ pub fn ConfirmDelete(
                 <li><strong>{format!("{n} recording{plural}")}</strong>{format!(", {} in total", format_bytes(summary.total_size))}</li>
                 <li>{range}</li>
             </ul>
-            <p class="warning"><strong>"This cannot be undone."</strong>" ConnectyCube deletes every recording of the meeting at once, permanently."</p>
+            {(!rules.immediate()).then(|| view! { <p class="notice">{rules.explain()}</p> })}
+            <p class="warning">
+                <strong>{if rules.immediate() { "This cannot be undone." } else { "Once it runs, it cannot be undone." }}</strong>
+                " ConnectyCube deletes every recording of the meeting at once, permanently."
+            </p>
             <input type="hidden" name="meeting_id" value=meeting_id.to_string()/>
             <input type="hidden" name="expected_count" value=n.to_string()/>
+            <input type="hidden" name="fingerprint" value=summary.fingerprint.clone()/>
             <ReasonField id="delete-reason" label="Reason or ticket reference" hint="Kept in the audit log with your name." error=Signal::derive(reason_error)/>
             {move || general_error().map(|e| view! { <ErrorAlert error=e/> })}
             <div class="dialog-actions">
@@ -50,7 +57,11 @@ pub fn ConfirmDelete(
                     None => view! { <a class="button" href=back>"Cancel"</a> }.into_any(),
                 }}
                 <button type="submit" class="danger" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Deleting…".to_owned() } else { format!("Delete {n} recording{plural}") }}
+                    {move || match (action.pending().get(), rules.immediate()) {
+                        (true, true) => "Deleting…".to_owned(),
+                        (true, false) => "Scheduling…".to_owned(),
+                        (false, _) => format!("Delete {n} recording{plural}"),
+                    }}
                 </button>
             </div>
         </ActionForm>
@@ -65,6 +76,7 @@ pub fn ConfirmDeletePage() -> impl IntoView {
     let raw_id = move || params.read().get("meeting_id").unwrap_or_default();
     let list = Resource::new(raw_id, list_recordings);
     let hold = Resource::new(raw_id, meeting_hold);
+    let frame = use_frame();
     view! {
         <Title text="Delete recordings"/>
         <h1>"Delete recordings"</h1>
@@ -81,7 +93,8 @@ pub fn ConfirmDeletePage() -> impl IntoView {
                     }.into_any(),
                     Ok(list) => {
                         let summary = RecordingSummary::of(&list.recordings);
-                        view! { <div class="card"><ConfirmDelete meeting_id=list.meeting_id summary/></div> }.into_any()
+                        let rules = frame.deletion_rules().await;
+                        view! { <div class="card"><ConfirmDelete meeting_id=list.meeting_id summary rules/></div> }.into_any()
                     }
                     Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
                 }

@@ -1,5 +1,6 @@
 mod audit;
 mod confirm_delete;
+mod deletions;
 mod find;
 mod home;
 mod meeting;
@@ -11,6 +12,7 @@ mod sign_in;
 
 pub use audit::{AuditPage, EntryTable};
 pub use confirm_delete::{ConfirmDelete, ConfirmDeletePage};
+pub use deletions::{DeletionPage, DeletionsPage};
 pub use find::FindRecordingsPage;
 pub use home::HomePage;
 pub use meeting::MeetingPage;

@@ -3,11 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::audit::meeting_history;
+use crate::api::deletions::{open_deletion, DeletionView};
 use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
-use crate::domain::{format_bytes, format_duration_ms, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
+use crate::domain::{format_bytes, format_duration_ms, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
 use crate::error::AppError;
-use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTime, Pager};
+use crate::ui::components::{use_frame, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTime, Pager};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
 
 #[component]
@@ -32,6 +33,12 @@ pub fn RecordingsPage() -> impl IntoView {
         (q.get("held"), q.get("released"))
     };
     let hold = Resource::new(move || (raw_id(), hold_changed()), |(id, _)| meeting_hold(id));
+    // `requested`/`cancelled` come back after a deletion request is made or cancelled.
+    let deletion_changed = move || {
+        let q = query.read();
+        (q.get("requested"), q.get("cancelled"))
+    };
+    let open = Resource::new(move || (raw_id(), deletion_changed(), deleted(), refresh.get()), |(id, _, _, _)| open_deletion(id));
     let frame = use_frame();
     let loading = RwSignal::new(false);
     let fallback = || view! { <p class="loading">"Loading recordings…"</p> };
@@ -42,8 +49,13 @@ pub fn RecordingsPage() -> impl IntoView {
         let held = hold.await;
         let may_delete = may_delete && matches!(held, Ok(None));
         let held = held.ok().flatten();
+        // A meeting with an open request gets no second one (the server refuses it too).
+        let open = open.await;
+        let may_delete = may_delete && matches!(open, Ok(None));
+        let open = open.ok().flatten();
+        let rules = frame.deletion_rules().await;
         match list.await {
-            Ok(page) => view! { <RecordingsView page refresh may_delete may_share held/> }.into_any(),
+            Ok(page) => view! { <RecordingsView page refresh may_delete may_share held open rules/> }.into_any(),
             Err(e) => {
                 let bad_id = e.field("meeting_id");
                 view! {
@@ -79,6 +91,12 @@ pub fn RecordingsPage() -> impl IntoView {
         // `try_get`: the soak also caught this closure reading the signal after its disposal.
         {move || hold_changed().0.map(|_| view! { <p class="notice success" role="status">"The meeting is on legal hold."</p> })}
         {move || hold_changed().1.map(|_| view! { <p class="notice success" role="status">"The legal hold was lifted."</p> })}
+        {move || deletion_changed().0.map(|id| view! {
+            <p class="notice success" role="status">{format!("Deletion requested (request #{id}). Nothing is deleted until it runs.")}</p>
+        })}
+        {move || deletion_changed().1.map(|id| view! {
+            <p class="notice success" role="status">{format!("Deletion request #{id} cancelled: nothing was deleted.")}</p>
+        })}
         <div class="recordings-list" aria-busy=move || if loading.try_get().unwrap_or(false) { "true" } else { "false" }>
             {list_view}
         </div>
@@ -90,13 +108,13 @@ pub fn RecordingsPage() -> impl IntoView {
                 may_hold.then(|| view! { <HoldControls meeting_id=meeting held/> })
             })}
         </Suspense>
-        <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), hold_changed(), refresh.get()))/>
+        <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), hold_changed(), deletion_changed(), refresh.get()))/>
     }
 }
 
 /// What was done to this meeting through Meeting Admin, from the audit log.
 #[component]
-fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, (Option<String>, Option<String>), u32)>) -> impl IntoView {
+fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, (Option<String>, Option<String>), (Option<String>, Option<String>), u32)>) -> impl IntoView {
     let history = Resource::new(move || (raw_id.get(), changed.get()), |(id, _)| meeting_history(id));
     view! {
         <Suspense fallback=|| ()>
@@ -124,7 +142,15 @@ fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, (Opti
 }
 
 #[component]
-fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool, may_share: bool, held: Option<LegalHold>) -> impl IntoView {
+fn RecordingsView(
+    page: RecordingPage,
+    refresh: RwSignal<u32>,
+    may_delete: bool,
+    may_share: bool,
+    held: Option<LegalHold>,
+    open: Option<DeletionView>,
+    rules: DeletionRules,
+) -> impl IntoView {
     let summary = page.summary.clone();
     let id = page.meeting_id.clone();
     let delete_href = format!("{}/delete", id.recordings_path());
@@ -151,6 +177,7 @@ fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool,
     let count = summary.count;
     view! {
         {held.map(|hold| view! { <HoldNotice hold/> })}
+        {open.map(|view| view! { <DeletionNotice view from="meeting"/> })}
         <p class="summary" aria-live="polite">
             {format!(
                 "{} recording{}, total duration {}, total size {}",
@@ -188,7 +215,7 @@ fn RecordingsView(page: RecordingPage, refresh: RwSignal<u32>, may_delete: bool,
                 <RecordingsTable page=page.clone() may_share/>
                 {may_delete.then(|| view! {
                 <dialog node_ref=dialog_ref class="confirm-dialog" aria-labelledby="confirm-heading" on:close=on_dialog_close>
-                    <ConfirmDelete meeting_id=id.clone() summary=summary.clone() on_cancel=close_dialog/>
+                    <ConfirmDelete meeting_id=id.clone() summary=summary.clone() rules on_cancel=close_dialog/>
                 </dialog>
                 })}
             }

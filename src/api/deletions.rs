@@ -1,0 +1,421 @@
+//! Deletion requests over HTTP: confirming a deletion makes a request (run at once when there is
+//! no grace period and no approval); the requester or anyone allowed to delete cancels it; a
+//! second person approves or rejects it. Every step is an audit entry.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{DeletionRequest, MeetingId};
+use crate::error::AppError;
+
+/// A request as one person sees it: what they may do with it, and the server's time to count
+/// down from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletionView {
+    pub request: DeletionRequest,
+    pub now_ms: i64,
+    pub may_cancel: bool,
+    pub may_decide: bool,
+    /// The viewer asked for it (so they may not approve it).
+    pub own: bool,
+}
+
+/// The Deletions page's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletionList {
+    pub rows: Vec<DeletionView>,
+    pub approval_required: bool,
+}
+
+/// What confirming a deletion did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Requested {
+    /// No grace period and no approval: deleted at once.
+    Deleted { meeting_id: MeetingId, count: u64 },
+    /// Waiting (for approval, then the grace period).
+    Open { meeting_id: MeetingId, request_id: i64 },
+}
+
+/// How many rows the Deletions page lists at most.
+pub const DELETIONS_LISTED: i64 = 200;
+
+/// Confirms the deletion of every recording of the meeting. `expected_count` and `fingerprint`
+/// are what the person saw: if the recordings differ by the time the vendor would be asked,
+/// nothing is deleted and they are asked to confirm again.
+#[server(prefix = "/api", endpoint = "recordings/delete")]
+pub async fn request_deletion(
+    meeting_id: String,
+    expected_count: String,
+    reason: String,
+    fingerprint: Option<String>,
+) -> Result<Requested, AppError> {
+    server::request(&meeting_id, &expected_count, &reason, fingerprint.as_deref()).await
+}
+
+/// The meeting's open deletion request, if any (the recordings page states it).
+#[server(prefix = "/api", endpoint = "deletions/open", input = GetUrl)]
+pub async fn open_deletion(meeting_id: String) -> Result<Option<DeletionView>, AppError> {
+    server::open(&meeting_id).await
+}
+
+/// Requests, open ones first, filtered by state and meeting (the Deletions page).
+#[server(prefix = "/api", endpoint = "deletions/list", input = GetUrl)]
+pub async fn deletion_requests(state: Option<String>, meeting: Option<String>) -> Result<DeletionList, AppError> {
+    server::list(state.as_deref(), meeting.as_deref()).await
+}
+
+#[server(prefix = "/api", endpoint = "deletions/one", input = GetUrl)]
+pub async fn find_deletion(request_id: String) -> Result<DeletionView, AppError> {
+    server::one(&request_id).await
+}
+
+/// Cancels an open request. `from` says where the person came from (`meeting`, `list` or
+/// `request`), to go back there.
+#[server(prefix = "/api", endpoint = "deletions/cancel")]
+pub async fn cancel_deletion(request_id: String, from: Option<String>) -> Result<(), AppError> {
+    server::cancel(&request_id, from.as_deref()).await
+}
+
+/// Approves a request awaiting approval; its grace period starts now.
+#[server(prefix = "/api", endpoint = "deletions/approve")]
+pub async fn approve_deletion(request_id: String, comment: Option<String>) -> Result<(), AppError> {
+    server::decide(&request_id, comment.as_deref().unwrap_or_default(), true).await
+}
+
+/// Rejects a request awaiting approval, saying why.
+#[server(prefix = "/api", endpoint = "deletions/reject")]
+pub async fn reject_deletion(request_id: String, comment: String) -> Result<(), AppError> {
+    server::decide(&request_id, &comment, false).await
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::{DeletionList, DeletionView, Requested, DELETIONS_LISTED};
+    use crate::api::context::{begin_change, client_addr, fail, intent, parse_meeting_id, request_id, require, require_on, state, store_failed};
+    use crate::api::upstream::{to_app_error, Call};
+    use crate::domain::{fingerprint as fingerprint_of, required_reason, same_person, AuditAction, DeletionFilter, DeletionState, MeetingId, Outcome, Permission, RecordingSummary, Staff};
+    use crate::error::{AppError, FieldError};
+    use crate::server::audit::{Completion, EntryId};
+    use crate::server::deletions::run::{run, Ran, RunContext};
+    use crate::server::deletions::store::{self, CreateError, NewRequest, Start, Stored};
+    use crate::server::state::AppState;
+
+    fn view(staff: &Staff, r: crate::domain::DeletionRequest, now_ms: i64) -> DeletionView {
+        let own = same_person(&r.requested_by, &staff.username);
+        DeletionView {
+            may_cancel: matches!(r.state, DeletionState::AwaitingApproval | DeletionState::Scheduled)
+                && (own || staff.may(Permission::DeleteRecordings)),
+            may_decide: staff.may(Permission::DeleteRecordings) && r.may_be_decided_by(&staff.username),
+            own,
+            request: r,
+            now_ms,
+        }
+    }
+
+    fn parse_request_id(raw: &str) -> Result<i64, AppError> {
+        raw.trim()
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| fail(AppError::invalid_field("request_id", "A deletion request is named by its number, such as 12.")))
+    }
+
+    async fn find(state: &AppState, raw_id: &str) -> Result<Stored, AppError> {
+        let id = parse_request_id(raw_id)?;
+        match store::find(&state.db, id).await {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => Err(fail(AppError::DeletionNotFound { id: id.to_string() })),
+            Err(e) => Err(store_failed("cannot read a deletion request")(e)),
+        }
+    }
+
+    /// An optional comment: plain text, 500 characters at most.
+    fn comment(raw: &str, required: bool) -> Result<Option<String>, AppError> {
+        let bad = |m: String| fail(AppError::invalid_field("comment", m));
+        match crate::domain::plain_text(raw) {
+            Ok("") if required => Err(bad("Say why, for the requester and the audit log.".to_owned())),
+            Ok("") => Ok(None),
+            Ok(c) if c.chars().count() > 500 => Err(bad("Keep the comment under 500 characters.".to_owned())),
+            Ok(c) => Ok(Some(c.to_owned())),
+            Err(m) => Err(bad(m)),
+        }
+    }
+
+    fn what(r: &crate::domain::DeletionRequest) -> String {
+        format!("request #{} by {}: {}", r.id, r.requested_by, r.what_goes())
+    }
+
+    pub async fn request(meeting_id: &str, expected_count: &str, reason: &str, fingerprint: Option<&str>) -> Result<Requested, AppError> {
+        let id = parse_meeting_id(meeting_id)?;
+        let staff = require_on(Permission::DeleteRecordings, Some(&id)).await?;
+        let mut fields = Vec::new();
+        let reason = required_reason(reason).unwrap_or_else(|m| {
+            fields.push(FieldError::new("reason", m));
+            String::new()
+        });
+        let expected: Option<u64> = expected_count.trim().parse().ok();
+        if expected.is_none() {
+            fields.push(FieldError::new("expected_count", "The confirmation is missing the number of recordings."));
+        }
+        let fingerprint = fingerprint.map(str::trim).filter(|f| !f.is_empty());
+        if fingerprint.is_some_and(|f| f.len() != 16 || !f.bytes().all(|b| b.is_ascii_hexdigit())) {
+            fields.push(FieldError::new("fingerprint", "The confirmation is damaged: open it again."));
+        }
+        if !fields.is_empty() {
+            return Err(fail(AppError::Invalid { fields, message: None }));
+        }
+        let expected = expected.unwrap_or_default();
+        let state = state()?;
+        let policy = &state.deletions.policy;
+        let immediate = policy.grace.is_zero() && !policy.approval_required;
+        let action = if immediate { AuditAction::DeleteRecordings } else { AuditAction::RequestDeletion };
+        let plural = if expected == 1 { "" } else { "s" };
+        let mut entry = intent(action, Some(staff.clone()), Some(id.to_string()), Some(reason.clone()));
+        entry.detail = Some(format!("confirmed {expected} recording{plural}"));
+        match crate::server::legal_holds::find(&state.db, &id).await {
+            Ok(None) => {}
+            Ok(Some(hold)) => {
+                let err = fail(AppError::OnLegalHold { detail: hold.describe() });
+                state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
+                return Err(err);
+            }
+            Err(e) => return Err(store_failed("cannot read a legal hold")(e)),
+        }
+        let now = state.clock.now_ms();
+        let new = NewRequest {
+            meeting_id: id.clone(),
+            reason,
+            expected_count: expected,
+            fingerprint: fingerprint.map(str::to_ascii_lowercase),
+            total_size: None,
+            first_created: None,
+            last_created: None,
+            requester: staff.clone(),
+            requested_addr: client_addr(),
+            now_ms: now,
+            start: Start::Running { owner: state.deletions.worker_id.clone(), lease_until_ms: now + state.deletions.lease.as_millis() as i64 },
+        };
+        if immediate {
+            return run_now(&state, new, &entry).await;
+        }
+        // Held for later: what goes is listed now, so the request can say it and the page can
+        // refuse a list that already changed.
+        let audit = begin_change(&state, &entry).await?;
+        let refuse = |err: AppError, outcome: Outcome| {
+            let state = state.clone();
+            async move {
+                state.audit.complete(audit, &Completion::new(outcome).error(&err)).await;
+                Err(err)
+            }
+        };
+        let current = match state.client.list_recordings(&id).await {
+            Ok(c) => c,
+            Err(e) => return refuse(fail(to_app_error(e, Call::ListRecordings, request_id())), Outcome::Failed).await,
+        };
+        let found = current.len();
+        if found == 0 {
+            return refuse(fail(AppError::NothingToDelete), Outcome::Refused).await;
+        }
+        let now_print = fingerprint_of(current.iter().map(|r| r.id.as_str()));
+        if u64::try_from(found).ok() != Some(expected) {
+            return refuse(fail(AppError::ListChanged { expected: expected as usize, found }), Outcome::Failed).await;
+        }
+        if new.fingerprint.as_ref().is_some_and(|f| *f != now_print) {
+            return refuse(fail(AppError::RecordingsReplaced { count: found }), Outcome::Failed).await;
+        }
+        let summary = RecordingSummary::of(&current);
+        let start = if policy.approval_required {
+            Start::AwaitingApproval { expires_at_ms: now + policy.approval_ttl.as_millis() as i64 }
+        } else {
+            Start::Scheduled { due_at_ms: now + policy.grace.as_millis() as i64 }
+        };
+        let new = NewRequest {
+            fingerprint: Some(now_print),
+            total_size: Some(summary.total_size),
+            first_created: summary.first_created,
+            last_created: summary.last_created,
+            start,
+            ..new
+        };
+        let request_id = match store::create(&state.db, &new).await {
+            Ok(rid) => rid,
+            Err(CreateError::AlreadyOpen(open)) => {
+                let detail = open.map(|o| o.status_line(now)).unwrap_or_else(|| "another request".to_owned());
+                return refuse(fail(AppError::DeletionAlreadyOpen { detail }), Outcome::Refused).await;
+            }
+            Err(CreateError::Store(e)) => {
+                let err = store_failed("cannot store a deletion request")(e);
+                state.audit.complete(audit, &Completion::new(Outcome::Failed).error(&err)).await;
+                return Err(err);
+            }
+        };
+        state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
+        tracing::info!(request = request_id, meeting_id = %id, user = %staff.username, approval = policy.approval_required, "deletion requested");
+        if let (Some(hook), Ok(Some(s))) = (&state.deletions.webhook, store::find(&state.db, request_id).await) {
+            if s.request.state == DeletionState::AwaitingApproval {
+                hook.awaiting_approval(&s.request, &state.guard.public_origin);
+            }
+        }
+        leptos_axum::redirect(&format!("{}?requested={request_id}", id.recordings_path()));
+        Ok(Requested::Open { meeting_id: id, request_id })
+    }
+
+    /// No grace period and no approval: the request is made already claimed by this replica and
+    /// run in this request, as deleting always did.
+    async fn run_now(state: &AppState, new: NewRequest, entry: &crate::server::audit::Intent) -> Result<Requested, AppError> {
+        let id = new.meeting_id.clone();
+        let owner = state.deletions.worker_id.clone();
+        let rid = match store::create(&state.db, &new).await {
+            Ok(rid) => rid,
+            Err(CreateError::AlreadyOpen(open)) => {
+                let detail = open.map(|o| o.status_line(new.now_ms)).unwrap_or_else(|| "another request".to_owned());
+                let err = fail(AppError::DeletionAlreadyOpen { detail });
+                state.audit.record(entry, &Completion::new(Outcome::Refused).error(&err)).await;
+                return Err(err);
+            }
+            Err(CreateError::Store(e)) => return Err(store_failed("cannot store a deletion request")(e)),
+        };
+        let ctx = RunContext { owner, request_id: request_id(), client_addr: entry.client_addr.clone(), background: false };
+        match run(state, rid, &ctx).await {
+            Ran::Deleted { count } => {
+                leptos_axum::redirect(&format!("{}?deleted={count}", id.recordings_path()));
+                Ok(Requested::Deleted { meeting_id: id, count })
+            }
+            Ran::Changed(e) | Ran::Waiting(e) | Ran::Failed(e) | Ran::Unknown(e) | Ran::NotRun(e) | Ran::RetryAt { error: e, .. } => Err(fail(e)),
+        }
+    }
+
+    pub async fn open(meeting_id: &str) -> Result<Option<DeletionView>, AppError> {
+        let staff = require(Permission::ViewRecordings).await?;
+        let id: MeetingId = parse_meeting_id(meeting_id)?;
+        let state = state()?;
+        let open = store::open_for(&state.db, &id).await.map_err(store_failed("cannot read deletion requests"))?;
+        let Some(open) = open else { return Ok(None) };
+        let stored = store::find(&state.db, open.id).await.map_err(store_failed("cannot read a deletion request"))?;
+        Ok(stored.map(|s| view(&staff, s.request, state.clock.now_ms())))
+    }
+
+    pub async fn list(state_filter: Option<&str>, meeting: Option<&str>) -> Result<DeletionList, AppError> {
+        let staff = require(Permission::DeleteRecordings).await?;
+        let filter = DeletionFilter::from_query(state_filter, meeting).map_err(|m| fail(AppError::invalid_field("meeting", m)))?;
+        let state = state()?;
+        let rows = store::list(&state.db, &filter, DELETIONS_LISTED).await.map_err(store_failed("cannot list deletion requests"))?;
+        let now = state.clock.now_ms();
+        let rows = rows.into_iter().map(|r| view(&staff, r, now)).collect();
+        Ok(DeletionList { rows, approval_required: state.deletions.policy.approval_required })
+    }
+
+    pub async fn one(raw_id: &str) -> Result<DeletionView, AppError> {
+        let staff = require(Permission::ViewRecordings).await?;
+        let state = state()?;
+        let s = find(&state, raw_id).await?;
+        Ok(view(&staff, s.request, state.clock.now_ms()))
+    }
+
+    fn closed(r: &crate::domain::DeletionRequest, action: &str) -> AppError {
+        match r.state {
+            DeletionState::Running => AppError::DeletionRunning { id: r.id },
+            s => AppError::DeletionClosed { id: r.id, state: s.label().to_owned(), action: action.to_owned() },
+        }
+    }
+
+    /// Writes the step's audit entry around `change`, which says whether the store took it.
+    async fn step(
+        state: &AppState,
+        staff: &Staff,
+        s: &Stored,
+        action: AuditAction,
+        reason: Option<String>,
+        verb: &str,
+        change: impl std::future::Future<Output = Result<bool, sqlx::Error>>,
+    ) -> Result<(), AppError> {
+        let r = &s.request;
+        let mut entry = intent(action, Some(staff.clone()), Some(r.meeting_id.to_string()), reason);
+        entry.detail = Some(what(r));
+        let audit: EntryId = begin_change(state, &entry).await?;
+        let err = match change.await {
+            Ok(true) => {
+                state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
+                tracing::info!(request = r.id, user = %staff.username, step = action.as_str(), "deletion request changed");
+                return Ok(());
+            }
+            Ok(false) => {
+                // Lost a race (a worker claimed it, someone else decided, it expired): say what it is now.
+                let now = store::find(&state.db, r.id).await.ok().flatten().map(|s| s.request).unwrap_or_else(|| r.clone());
+                fail(closed(&now, verb))
+            }
+            Err(e) => store_failed("cannot change a deletion request")(e),
+        };
+        let outcome = if matches!(err, AppError::DeletionClosed { .. } | AppError::DeletionRunning { .. }) { Outcome::Refused } else { Outcome::Failed };
+        state.audit.complete(audit, &Completion::new(outcome).error(&err)).await;
+        Err(err)
+    }
+
+    pub async fn cancel(raw_id: &str, from: Option<&str>) -> Result<(), AppError> {
+        let staff = require(Permission::ViewRecordings).await?;
+        let state = state()?;
+        let s = find(&state, raw_id).await?;
+        let r = &s.request;
+        if !same_person(&r.requested_by, &staff.username) {
+            // Anyone else needs the right to delete (refused and audited otherwise).
+            require_on(Permission::DeleteRecordings, Some(&r.meeting_id)).await?;
+        }
+        if !matches!(r.state, DeletionState::AwaitingApproval | DeletionState::Scheduled) {
+            let err = fail(closed(r, "cancelled"));
+            let mut entry = intent(AuditAction::CancelDeletion, Some(staff.clone()), Some(r.meeting_id.to_string()), None);
+            entry.detail = Some(what(r));
+            state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
+            return Err(err);
+        }
+        let now = state.clock.now_ms();
+        step(&state, &staff, &s, AuditAction::CancelDeletion, None, "cancelled", store::cancel(&state.db, r.id, &staff.username, now)).await?;
+        let to = match from {
+            Some("list") => format!("/deletions?cancelled={}", r.id),
+            Some("request") => format!("{}?cancelled=1", r.path()),
+            _ => format!("{}?cancelled={}", r.meeting_id.recordings_path(), r.id),
+        };
+        leptos_axum::redirect(&to);
+        Ok(())
+    }
+
+    pub async fn decide(raw_id: &str, raw_comment: &str, approve: bool) -> Result<(), AppError> {
+        let staff = require(Permission::DeleteRecordings).await?;
+        let state = state()?;
+        let s = find(&state, raw_id).await?;
+        let r = &s.request;
+        let comment = comment(raw_comment, !approve)?;
+        let action = if approve { AuditAction::ApproveDeletion } else { AuditAction::RejectDeletion };
+        let verb = if approve { "approved" } else { "rejected" };
+        let refuse = |err: AppError| async {
+            let err = fail(err);
+            let mut entry = intent(action, Some(staff.clone()), Some(r.meeting_id.to_string()), comment.clone());
+            entry.detail = Some(what(r));
+            state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
+            Err(err)
+        };
+        // Whatever the sign-in method: the same name is the same person.
+        if same_person(&r.requested_by, &staff.username) {
+            tracing::warn!(request = r.id, user = %staff.username, "refused: approving one's own deletion request");
+            return refuse(AppError::OwnDeletionRequest).await;
+        }
+        let now = state.clock.now_ms();
+        if r.state != DeletionState::AwaitingApproval {
+            return refuse(closed(r, verb)).await;
+        }
+        if approve && r.expires_at_ms.is_some_and(|t| t <= now) {
+            return refuse(AppError::DeletionClosed { id: r.id, state: DeletionState::Expired.label().to_owned(), action: verb.to_owned() }).await;
+        }
+        let due = approve.then(|| now + state.deletions.policy.grace.as_millis() as i64);
+        let change = store::decide(&state.db, r.id, &staff, comment.as_deref(), now, due);
+        step(&state, &staff, &s, action, comment.clone(), verb, change).await?;
+        if approve {
+            // Due now when there is no grace period: this replica's worker runs it at once.
+            state.deletions.wake.notify_one();
+        }
+        leptos_axum::redirect(&format!("{}?{verb}=1", r.path()));
+        Ok(())
+    }
+}

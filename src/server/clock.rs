@@ -1,0 +1,51 @@
+//! The time work that waits (deletion grace periods, approvals, leases) is measured by. Tests
+//! move it forward instead of sleeping through real minutes.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    /// `None`: the system clock. `Some`: the system clock plus this many milliseconds.
+    offset_ms: Option<Arc<AtomicI64>>,
+}
+
+impl Clock {
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// The system clock, moved forward only by `advance` (tests; clones share the offset, so
+    /// replicas started with one clock agree on the time).
+    pub fn manual() -> Self {
+        Self { offset_ms: Some(Arc::new(AtomicI64::new(0))) }
+    }
+
+    /// Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        super::audit::now_ms() + self.offset_ms.as_ref().map_or(0, |o| o.load(Ordering::SeqCst))
+    }
+
+    /// Moves a manual clock forward; the system clock cannot be moved, and a call on it panics
+    /// (only tests call this).
+    pub fn advance(&self, by: Duration) {
+        let offset = self.offset_ms.as_ref().expect("only a manual clock can be moved");
+        offset.fetch_add(i64::try_from(by.as_millis()).unwrap_or(i64::MAX), Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manual_clock_moves_only_when_told_and_clones_agree() {
+        let c = Clock::manual();
+        let twin = c.clone();
+        let before = c.now_ms();
+        c.advance(Duration::from_secs(600));
+        assert!(twin.now_ms() >= before + 600_000);
+        assert!(Clock::system().now_ms() < twin.now_ms());
+    }
+}

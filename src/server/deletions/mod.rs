@@ -1,0 +1,35 @@
+//! Deletions that wait: a confirmed deletion becomes a request in the store, held for a second
+//! person's approval where policy says so and for a grace period anyone allowed to delete can
+//! cancel in; then a worker in one replica runs it (see `run`), exactly once.
+
+pub mod run;
+pub mod store;
+pub mod webhook;
+pub mod worker;
+
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::server::config::DeletionPolicy;
+
+/// This replica's part in it.
+#[derive(Debug)]
+pub struct Deletions {
+    pub policy: DeletionPolicy,
+    /// How long a claim holds without renewal: a replica that stops mid-run gives its request
+    /// up after this long (renewed every third of it while running).
+    pub lease: Duration,
+    /// Names this replica's claims (unique per process start).
+    pub worker_id: String,
+    /// Wakes this replica's worker early (a request approved or made due here).
+    pub wake: Notify,
+    pub webhook: Option<webhook::Webhook>,
+}
+
+impl Deletions {
+    pub fn new(policy: DeletionPolicy, lease: Duration) -> Result<Self, String> {
+        let webhook = policy.webhook.clone().map(webhook::Webhook::new).transpose()?;
+        Ok(Self { policy, lease, worker_id: format!("replica-{}", uuid::Uuid::new_v4().simple()), wake: Notify::new(), webhook })
+    }
+}

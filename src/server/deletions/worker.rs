@@ -1,0 +1,86 @@
+//! The worker every replica runs: it expires approvals nobody gave in time and runs the
+//! requests whose time has come, each claimed with a lease so that one replica runs it.
+
+use std::time::Duration;
+
+use super::run::{run, Ran, RunContext};
+use super::store;
+use crate::domain::{AuditAction, Outcome};
+use crate::server::audit::{Completion, Intent};
+use crate::server::state::AppState;
+
+/// How often each replica looks for due requests (one indexed query each time); a request
+/// approved or scheduled on this replica wakes it at once.
+pub const POLL: Duration = Duration::from_secs(1);
+
+/// At most this many requests per look, so a long queue cannot starve the approval expiry.
+const PER_TICK: usize = 50;
+
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        tracing::info!(worker = %state.deletions.worker_id, "deletion worker started");
+        loop {
+            tick(&state).await;
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                () = state.deletions.wake.notified() => {}
+            }
+        }
+    });
+}
+
+/// One look: expiries, then due requests. Returns how many requests it ran.
+pub async fn tick(state: &AppState) -> usize {
+    expire(state).await;
+    let mut ran = 0;
+    while ran < PER_TICK {
+        let now = state.clock.now_ms();
+        let lease_until = now + state.deletions.lease.as_millis() as i64;
+        let id = match store::claim(&state.db, &state.deletions.worker_id, now, lease_until).await {
+            Ok(Some(id)) => id,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for due deletion requests");
+                break;
+            }
+        };
+        let ctx = RunContext {
+            owner: state.deletions.worker_id.clone(),
+            request_id: format!("deletion-{id}"),
+            client_addr: "worker".to_owned(),
+            background: true,
+        };
+        ran += 1;
+        // Handed back untouched: trying again at once would only fail the same way.
+        if matches!(run(state, id, &ctx).await, Ran::NotRun(_)) {
+            break;
+        }
+    }
+    ran
+}
+
+async fn expire(state: &AppState) {
+    let ids = match store::expire_due(&state.db, state.clock.now_ms()).await {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot expire deletion requests");
+            return;
+        }
+    };
+    for id in ids {
+        let Ok(Some(s)) = store::find(&state.db, id).await else { continue };
+        let r = &s.request;
+        let intent = Intent {
+            actor: None,
+            claimed_user: None,
+            client_addr: "worker".to_owned(),
+            action: AuditAction::ExpireDeletion,
+            meeting_id: Some(r.meeting_id.to_string()),
+            reason: Some(r.reason.clone()),
+            detail: Some(format!("request #{id} by {}: nobody approved or rejected it in time", r.requested_by)),
+            request_id: format!("deletion-{id}"),
+        };
+        state.audit.record(&intent, &Completion::new(Outcome::Succeeded)).await;
+        tracing::info!(request = id, meeting_id = %r.meeting_id, "deletion request expired unapproved");
+    }
+}
