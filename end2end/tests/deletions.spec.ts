@@ -83,6 +83,8 @@ test('a second admin approves, and the deletion runs after its grace period; the
   // The second admin finds it on the Deletions page and approves it with a comment.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signInAs(page, BEA);
+  await go(page, '/', js);
+  await expect(page.getByRole('region', { name: 'Deletions waiting for your approval' }).getByRole('link', { name: `Request #${n}` })).toBeVisible();
   await go(page, '/deletions', js);
   const row = page.getByRole('row').filter({ hasText: `#${n}` });
   await expect(row).toContainText('awaiting approval');

@@ -66,6 +66,13 @@ pub async fn deletion_requests(state: Option<String>, meeting: Option<String>) -
     server::list(state.as_deref(), meeting.as_deref()).await
 }
 
+/// Requests waiting for the signed-in person's approval (none for those who may not delete, and
+/// never their own): the home page lists them.
+#[server(prefix = "/api", endpoint = "deletions/awaiting", input = GetUrl)]
+pub async fn awaiting_my_approval() -> Result<Vec<DeletionView>, AppError> {
+    server::awaiting().await
+}
+
 #[server(prefix = "/api", endpoint = "deletions/one", input = GetUrl)]
 pub async fn find_deletion(request_id: String) -> Result<DeletionView, AppError> {
     server::one(&request_id).await
@@ -306,6 +313,18 @@ mod server {
         let now = state.clock.now_ms();
         let rows = rows.into_iter().map(|r| view(&staff, r, now)).collect();
         Ok(DeletionList { rows, approval_required: state.deletions.policy.approval_required })
+    }
+
+    pub async fn awaiting() -> Result<Vec<DeletionView>, AppError> {
+        let staff = require(Permission::ViewRecordings).await?;
+        if !staff.may(Permission::DeleteRecordings) {
+            return Ok(Vec::new());
+        }
+        let state = state()?;
+        let filter = DeletionFilter { state: Some(DeletionState::AwaitingApproval), meeting_id: None };
+        let rows = store::list(&state.db, &filter, DELETIONS_LISTED).await.map_err(store_failed("cannot list deletion requests"))?;
+        let now = state.clock.now_ms();
+        Ok(rows.into_iter().map(|r| view(&staff, r, now)).filter(|v| v.may_decide).collect())
     }
 
     pub async fn one(raw_id: &str) -> Result<DeletionView, AppError> {

@@ -43,6 +43,7 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ),
         ("/api/deletions/open", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/deletions/list", Some(Role::Admin), vec![]),
+        ("/api/deletions/awaiting", Some(Role::Viewer), vec![]),
         ("/api/deletions/one", Some(Role::Viewer), vec![("request_id", "1")]),
         // Anyone may cancel their own request; the store says whose it is (a 404 here).
         ("/api/deletions/cancel", Some(Role::Viewer), vec![("request_id", "1")]),

@@ -206,6 +206,13 @@ async fn a_second_person_approves_and_never_the_requester() {
     let view = one(&app.http, id).await;
     assert_eq!((view["request"]["state"].as_str(), view["may_decide"].as_bool(), view["own"].as_bool()), (Some("awaiting_approval"), Some(false), Some(true)));
     assert_eq!(one(&bea, id).await["may_decide"], true);
+    // Bea's home page says it waits for her; Ada's does not (it is her own), nor a viewer's.
+    let waiting: Value = bea.get("/api/deletions/awaiting").await.json().await.unwrap();
+    assert_eq!(waiting.as_array().unwrap().iter().map(|v| v["request"]["id"].as_i64().unwrap()).collect::<Vec<_>>(), vec![id]);
+    let home = bea.get("/").await.text().await.unwrap();
+    assert!(home.contains("Deletions waiting for your approval") && home.contains(&format!("Request #{id}")));
+    assert!(!app.get("/").await.text().await.unwrap().contains("Deletions waiting for your approval"));
+    assert_eq!(app.as_user(VIEWER).await.get("/api/deletions/awaiting").await.json::<Value>().await.unwrap(), serde_json::json!([]));
 
     // The requester, from another session too, is refused and audited.
     let again = app.as_user(ADMIN).await;

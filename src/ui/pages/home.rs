@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::deletions::awaiting_my_approval;
 use crate::api::meetings::{opened_meetings, recent_meetings};
 use crate::domain::{MeetingId, Permission};
 use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime};
@@ -10,10 +11,33 @@ pub fn HomePage() -> impl IntoView {
     let frame = use_frame();
     let recent = Resource::new(|| (), |_| recent_meetings());
     let opened = Resource::new(|| (), |_| opened_meetings());
+    let awaiting = Resource::new(|| (), |_| awaiting_my_approval());
     view! {
         <Title text=""/>
         <h1>"Meeting Admin"</h1>
         <p class="lead">"Look up a meeting's recordings, download them, or delete them on a customer's request."</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                // Shown only when something waits: most people never approve anything.
+                let list = awaiting.await.ok().filter(|l| !l.is_empty())?;
+                Some(view! {
+                    <section aria-labelledby="awaiting-heading" class="card">
+                        <h2 id="awaiting-heading">"Deletions waiting for your approval"</h2>
+                        <ul class="opened-meetings">
+                            {list.into_iter().map(|v| {
+                                let r = v.request;
+                                view! {
+                                    <li>
+                                        <a href=r.path()>{format!("Request #{}", r.id)}</a>
+                                        {format!(": {} of meeting {}, requested by {}: {}", r.what_goes(), r.meeting_id, r.requested_by, r.reason)}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
         <section aria-labelledby="find-heading" class="card">
             <h2 id="find-heading">"Find recordings"</h2>
             <FindRecordingsForm id_prefix="home"/>
