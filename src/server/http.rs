@@ -51,8 +51,17 @@ pub enum Background {
     NoDeletionWorker,
 }
 
+/// The app's routes, worked out once per process. Generating them sets a process-wide flag that
+/// leaves any resource first polled meanwhile pending for good (leptos#4773): harmless at start,
+/// but the integration suite starts servers while others serve, and one page in a few hundred
+/// never answered.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub async fn build_router_with(state: AppState, background: Background) -> Result<Router, String> {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let leptos_options = state.leptos_options.clone();
     let context_state = state.clone();
     let provide = move || {

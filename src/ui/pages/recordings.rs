@@ -32,30 +32,38 @@ pub fn RecordingsPage() -> impl IntoView {
         let q = query.read();
         (q.get("held"), q.get("released"))
     };
-    let hold = Resource::new(move || (raw_id(), hold_changed()), |(id, _)| meeting_hold(id));
     // `requested`/`cancelled` come back after a deletion request is made or cancelled.
     let deletion_changed = move || {
         let q = query.read();
         (q.get("requested"), q.get("cancelled"))
     };
-    let open = Resource::new(move || (raw_id(), deletion_changed(), deleted(), refresh.get()), |(id, _, _, _)| open_deletion(id));
+    // The hold and the open deletion request decide together what the page offers, so they come
+    // as one resource, read by the one boundary that shows them (fewer boundaries sharing
+    // resources: see leptos#4578).
+    let meeting_state = Resource::new(
+        move || (raw_id(), hold_changed(), deletion_changed(), deleted(), refresh.get()),
+        |(id, _, _, _, _)| async move { (meeting_hold(id.clone()).await, open_deletion(id).await) },
+    );
     let frame = use_frame();
     let loading = RwSignal::new(false);
     let fallback = || view! { <p class="loading">"Loading recordings…"</p> };
     let body = move || Suspend::new(async move {
-        let may_delete = frame.may(Permission::DeleteRecordings).await;
-        let may_share = frame.may(Permission::ShareRecordingLinks).await;
-        // A hold that cannot be read offers no delete (the server would refuse it anyway).
-        let held = hold.await;
-        let may_delete = may_delete && matches!(held, Ok(None));
+        let info = frame.0.await.ok();
+        let may = |p| info.as_ref().and_then(|i| i.staff.as_ref()).is_some_and(|s| s.may(p));
+        let rules = info.as_ref().map(|i| i.deletion_rules).unwrap_or_default();
+        let (held, open) = meeting_state.await;
+        // A hold that cannot be read offers no delete (the server would refuse it anyway), nor
+        // does a meeting with an open request (it gets no second one).
+        let may_delete = may(Permission::DeleteRecordings) && matches!(held, Ok(None)) && matches!(open, Ok(None));
+        let hold_controls = match (may(Permission::ManageLegalHolds), MeetingId::parse(&raw_id()), &held) {
+            (true, Ok(meeting), Ok(h)) => Some(view! { <HoldControls meeting_id=meeting held=h.is_some()/> }),
+            _ => None,
+        };
         let held = held.ok().flatten();
-        // A meeting with an open request gets no second one (the server refuses it too).
-        let open = open.await;
-        let may_delete = may_delete && matches!(open, Ok(None));
         let open = open.ok().flatten();
-        let rules = frame.deletion_rules().await;
+        let may_share = may(Permission::ShareRecordingLinks);
         match list.await {
-            Ok(page) => view! { <RecordingsView page refresh may_delete may_share held open rules/> }.into_any(),
+            Ok(page) => view! { <RecordingsView page refresh may_delete may_share held open rules/> {hold_controls} }.into_any(),
             Err(e) => {
                 let bad_id = e.field("meeting_id");
                 view! {
@@ -66,6 +74,7 @@ pub fn RecordingsPage() -> impl IntoView {
                             "Try again"
                         </button>
                     </form>
+                    {hold_controls}
                 }
                 .into_any()
             }
@@ -100,14 +109,6 @@ pub fn RecordingsPage() -> impl IntoView {
         <div class="recordings-list" aria-busy=move || if loading.try_get().unwrap_or(false) { "true" } else { "false" }>
             {list_view}
         </div>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let may_hold = frame.may(Permission::ManageLegalHolds).await;
-                let meeting = MeetingId::parse(&raw_id()).ok()?;
-                let held = hold.await.ok()?.is_some();
-                may_hold.then(|| view! { <HoldControls meeting_id=meeting held/> })
-            })}
-        </Suspense>
         <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), hold_changed(), deletion_changed(), refresh.get()))/>
     }
 }
