@@ -151,8 +151,11 @@ mod server {
         }
     }
 
-    fn what(r: &crate::domain::DeletionRequest) -> String {
-        format!("request #{} by {}: {}", r.id, r.requested_by, r.what_goes())
+    /// The audit entry of a step on request `r` by `staff`, naming the request and its requester.
+    fn step_intent(action: AuditAction, staff: &Staff, r: &crate::domain::DeletionRequest, reason: Option<String>) -> crate::server::audit::Intent {
+        let mut entry = intent(action, Some(staff.clone()), Some(r.meeting_id.to_string()), reason);
+        entry.detail = Some(format!("request #{} by {}: {}", r.id, r.requested_by, r.what_goes()));
+        entry
     }
 
     pub async fn request(meeting_id: &str, expected_count: &str, reason: &str, fingerprint: Option<&str>) -> Result<Requested, AppError> {
@@ -261,9 +264,11 @@ mod server {
         };
         state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
         tracing::info!(request = request_id, meeting_id = %id, user = %staff.username, approval = policy.approval_required, "deletion requested");
-        if let (Some(hook), Ok(Some(s))) = (&state.deletions.webhook, store::find(&state.db, request_id).await) {
-            if s.request.state == DeletionState::AwaitingApproval {
-                hook.awaiting_approval(&s.request, &state.guard.public_origin);
+        if let Some(hook) = &state.deletions.webhook {
+            if let Ok(Some(s)) = store::find(&state.db, request_id).await {
+                if s.request.state == DeletionState::AwaitingApproval {
+                    hook.awaiting_approval(&s.request, &state.guard.public_origin);
+                }
             }
         }
         leptos_axum::redirect(&format!("{}?requested={request_id}", id.recordings_path()));
@@ -300,9 +305,7 @@ mod server {
         let id: MeetingId = parse_meeting_id(meeting_id)?;
         let state = state()?;
         let open = store::open_for(&state.db, &id).await.map_err(store_failed("cannot read deletion requests"))?;
-        let Some(open) = open else { return Ok(None) };
-        let stored = store::find(&state.db, open.id).await.map_err(store_failed("cannot read a deletion request"))?;
-        Ok(stored.map(|s| view(&staff, s.request, state.clock.now_ms())))
+        Ok(open.map(|r| view(&staff, r, state.clock.now_ms())))
     }
 
     pub async fn list(state_filter: Option<&str>, meeting: Option<&str>) -> Result<DeletionList, AppError> {
@@ -352,9 +355,7 @@ mod server {
         change: impl std::future::Future<Output = Result<bool, sqlx::Error>>,
     ) -> Result<(), AppError> {
         let r = &s.request;
-        let mut entry = intent(action, Some(staff.clone()), Some(r.meeting_id.to_string()), reason);
-        entry.detail = Some(what(r));
-        let audit: EntryId = begin_change(state, &entry).await?;
+        let audit: EntryId = begin_change(state, &step_intent(action, staff, r, reason)).await?;
         let err = match change.await {
             Ok(true) => {
                 state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
@@ -384,9 +385,7 @@ mod server {
         }
         if !matches!(r.state, DeletionState::AwaitingApproval | DeletionState::Scheduled) {
             let err = fail(closed(r, "cancelled"));
-            let mut entry = intent(AuditAction::CancelDeletion, Some(staff.clone()), Some(r.meeting_id.to_string()), None);
-            entry.detail = Some(what(r));
-            state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
+            state.audit.record(&step_intent(AuditAction::CancelDeletion, &staff, r, None), &Completion::new(Outcome::Refused).error(&err)).await;
             return Err(err);
         }
         let now = state.clock.now_ms();
@@ -410,9 +409,7 @@ mod server {
         let verb = if approve { "approved" } else { "rejected" };
         let refuse = |err: AppError| async {
             let err = fail(err);
-            let mut entry = intent(action, Some(staff.clone()), Some(r.meeting_id.to_string()), comment.clone());
-            entry.detail = Some(what(r));
-            state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
+            state.audit.record(&step_intent(action, &staff, r, comment.clone()), &Completion::new(Outcome::Refused).error(&err)).await;
             Err(err)
         };
         // Whatever the sign-in method: the same name is the same person.
