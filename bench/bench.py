@@ -422,9 +422,18 @@ def main():
     ap.add_argument("--settle", type=int, default=30, help="seconds to wait before the after-load RSS")
     ap.add_argument("--lighthouse-only", action="store_true",
                     help="only Lighthouse, with the elements that shifted; writes nothing (for diagnosis)")
+    ap.add_argument("--bulk-only", action="store_true",
+                    help="only the bulk batch (section 7): writes bench/bulk.json and BENCHMARKS.md from it and the last results.json")
     args = ap.parse_args()
     if args.lighthouse_only:
         return lighthouse_only(args)
+    import bulk  # bench/bulk.py; it imports this module
+    if args.bulk_only:
+        print("7. bulk work", flush=True)
+        bulk.run(args.bin, args.site)
+        (ROOT / "BENCHMARKS.md").write_text(render(json.loads((ROOT / "bench/results.json").read_text())))
+        print("wrote bench/bulk.json and BENCHMARKS.md")
+        return
 
     work = Path(tempfile.mkdtemp(prefix="meeting-admin-bench-"))
     site = work / "site"
@@ -454,6 +463,8 @@ def main():
         backend_rows = backends(procs, args.bin, site, work, cookie, args.seconds)
     finally:
         procs.stop()
+    print("7. bulk work", flush=True)
+    bulk.run(args.bin, site)
     results = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
@@ -474,4 +485,5 @@ def main():
 
 
 if __name__ == "__main__":
+    sys.modules.setdefault("bench", sys.modules[__name__])  # one module, whether run or imported
     main()

@@ -120,10 +120,36 @@ def render(r):
     analysis = Path(__file__).with_name("analysis.md")
     if analysis.exists():
         out += [analysis.read_text().rstrip(), ""]
+    bulk = Path(__file__).with_name("bulk.json")
+    if bulk.exists():
+        out += render_bulk(json.loads(bulk.read_text()))
     soak = Path(__file__).with_name("soak.json")
     if soak.exists():
         out += render_soak(json.loads(soak.read_text()))
     return "\n".join(out)
+
+
+def render_bulk(b):
+    """Section 7 (bench/bulk.py, bench/bulk.json), measured on its own stack."""
+    return [
+        "## 7. Bulk work",
+        "",
+        f"Measured on {b['date']}, commit `{b['commit']}` (`scripts/bench.sh`, or `--bulk-only`); raw figures in `bench/bulk.json`.",
+        f"One batch of {b['meetings']} meetings ({b['recordings']:,} recordings) against the mock with {b['latency_ms']} ms added to",
+        "every vendor call, `DELETE_GRACE=0`, one dashboard on SQLite, polled by its JSON every 50 ms. \"One at a",
+        "time\" is what the same calls take back to back at that latency: the floor without concurrency.",
+        "",
+        "| measure | figure | one at a time | |",
+        "| --- | ---: | ---: | ---: |",
+        f"| start to preview (every meeting looked up) | {b['preview_seconds']:.2f} s | {b['sequential_lookup_seconds']:.1f} s "
+        f"| {b['sequential_lookup_seconds'] / b['preview_seconds']:.1f}x faster |",
+        f"| request to the last result ({b['deleted_meetings']} meetings, {b['deleted_recordings']:,} recordings deleted) "
+        f"| {b['finish_seconds']:.2f} s | {b['sequential_finish_seconds']:.1f} s | {b['sequential_finish_seconds'] / b['finish_seconds']:.2f}x |",
+        f"| vendor calls in all (look-up, then a list and a DELETE per meeting) | {b['vendor_calls']:,} | {3 * b['meetings']:,} | |",
+        f"| resident set idle / peak while it ran | {b['rss_idle_mib']:.1f} / {b['rss_peak_mib']:.1f} MiB | | |",
+        f"| what one poll reads (`/api/bulk/one`, JSON) / the batch page's HTML | {b['poll_json_bytes']:,} / {b['page_html_bytes']:,} bytes | | |",
+        "",
+    ]
 
 
 def render_soak(s):

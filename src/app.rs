@@ -9,7 +9,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{AuditPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, ShareLinkPage, SignInPage};
+use crate::ui::pages::{AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, ShareLinkPage, SignInPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -71,6 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/audit") view=AuditPage ssr=ssr.clone()/>
                     <Route path=path!("/deletions") view=DeletionsPage ssr=ssr.clone()/>
+                    <Route path=path!("/bulk") view=BulkPage ssr=ssr.clone()/>
+                    <Route path=path!("/bulk/:batch_id") view=BatchPage ssr=ssr.clone()/>
                     <Route path=path!("/deletions/:request_id") view=DeletionPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/new") view=NewMeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id") view=MeetingPage ssr=ssr.clone()/>
@@ -101,7 +103,7 @@ fn Header() -> impl IntoView {
                         <nav aria-label="Main">
                             <a href="/">"Home"</a>
                             {may_create.then(|| view! { <a href="/meetings/new">"New meeting"</a> })}
-                            {may_delete.then(|| view! { <a href="/deletions">"Deletions"</a> })}
+                            {may_delete.then(|| view! { <a href="/deletions">"Deletions"</a> <a href="/bulk">"Bulk"</a> })}
                             {may_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
                         </nav>
                         <FindRecordingsForm id_prefix="header" compact=true/>

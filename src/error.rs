@@ -66,6 +66,10 @@ pub enum AppError {
     OwnDeletionRequest,
     #[error("The outcome of this deletion is unknown: {detail}.")]
     DeletionInterrupted { detail: String },
+    #[error("There is no bulk batch #{id}.")]
+    BatchNotFound { id: i64 },
+    #[error("Batch #{id} {state}, so it cannot be {action}.")]
+    BatchNotReady { id: i64, state: String, action: String },
     #[error("Recording {recording_id} is not among this meeting's recordings any more: it was deleted, or the link is wrong. Look at the meeting's recordings again.")]
     RecordingGone { recording_id: String },
     #[error("ConnectyCube sent no https download link for recording {recording_id}, so Meeting Admin does not hand one out.")]
@@ -141,7 +145,8 @@ impl AppError {
             Self::RecordingsReplaced { .. } | Self::NothingToDelete | Self::DeletionAlreadyOpen { .. } => 409,
             Self::DeletionClosed { .. } | Self::DeletionRunning { .. } => 409,
             Self::OwnDeletionRequest => 403,
-            Self::DeletionNotFound { .. } => 404,
+            Self::DeletionNotFound { .. } | Self::BatchNotFound { .. } => 404,
+            Self::BatchNotReady { .. } => 409,
             Self::DeletionInterrupted { .. } => 502,
             Self::RecordingGone { .. } | Self::ShareNoLongerShown { .. } => 404,
             Self::NoSafeLink { .. } => 502,

@@ -114,6 +114,22 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
     if (!isJs(info)) htmlFiles.push(await saveHtml(page, p));
   }
 
+  // Bulk work: the list form and a checked batch with a line that was not taken.
+  const bulk = await page.request.post('/api/bulk/create', {
+    form: { ids: `${withRecordings}\nnot-an-id\n${withRecordings}\n` },
+    headers: { origin: 'http://127.0.0.1:3456' },
+  });
+  expect(bulk.status()).toBe(200);
+  const batchId = (await bulk.json()).batch_id;
+  for (const p of [
+    { name: 'bulk', path: '/bulk' },
+    { name: 'bulk batch', path: `/bulk/${batchId}` },
+  ]) {
+    await open(page, p.path, info);
+    rules += await axe(page, p.name, isJs(info));
+    if (!isJs(info)) htmlFiles.push(await saveHtml(page, p));
+  }
+
   // States reached by doing something: a rejected form, and the delete dialog.
   await open(page, '/meetings/new', info);
   await page.getByRole('button', { name: 'Create meeting' }).click();

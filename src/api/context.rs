@@ -47,6 +47,17 @@ pub fn parse_meeting_id(raw: &str) -> Result<MeetingId, AppError> {
     MeetingId::parse(raw).map_err(|e| fail(AppError::invalid_field("meeting_id", e.to_string())))
 }
 
+/// A row's number from a server function's arguments (`12` or `#12`); anything else is an error
+/// on `field`, saying `hint`.
+pub fn parse_number(raw: &str, field: &str, hint: &str) -> Result<i64, AppError> {
+    raw.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| fail(AppError::invalid_field(field, hint)))
+}
+
+/// An approver's comment (required to reject); a bad one is an error on its field.
+pub fn parse_comment(raw: &str, required: bool) -> Result<Option<String>, AppError> {
+    crate::domain::decision_comment(raw, required).map_err(|m| fail(AppError::invalid_field("comment", m)))
+}
+
 /// Set our HTTP status from the error (Leptos would send 500 for all) and log it once.
 pub fn fail(err: AppError) -> AppError {
     if let Some(res) = use_context::<ResponseOptions>().filter(|_| !from_html_form()) {

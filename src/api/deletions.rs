@@ -100,7 +100,7 @@ pub async fn reject_deletion(request_id: String, comment: String) -> Result<(), 
 #[cfg(feature = "ssr")]
 mod server {
     use super::{DeletionList, DeletionView, Requested, DELETIONS_LISTED};
-    use crate::api::context::{begin_change, client_addr, fail, intent, parse_meeting_id, request_id, require, require_on, state, store_failed};
+    use crate::api::context::{begin_change, client_addr, fail, intent, parse_comment, parse_meeting_id, parse_number, request_id, require, require_on, state, store_failed};
     use crate::api::upstream::{to_app_error, Call};
     use crate::domain::{fingerprint as fingerprint_of, required_reason, same_person, AuditAction, DeletionFilter, DeletionState, MeetingId, Outcome, Permission, RecordingSummary, Staff};
     use crate::error::{AppError, FieldError};
@@ -122,12 +122,7 @@ mod server {
     }
 
     fn parse_request_id(raw: &str) -> Result<i64, AppError> {
-        raw.trim()
-            .trim_start_matches('#')
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| fail(AppError::invalid_field("request_id", "A deletion request is named by its number, such as 12.")))
+        parse_number(raw, "request_id", "A deletion request is named by its number, such as 12.")
     }
 
     async fn find(state: &AppState, raw_id: &str) -> Result<Stored, AppError> {
@@ -136,18 +131,6 @@ mod server {
             Ok(Some(s)) => Ok(s),
             Ok(None) => Err(fail(AppError::DeletionNotFound { id: id.to_string() })),
             Err(e) => Err(store_failed("cannot read a deletion request")(e)),
-        }
-    }
-
-    /// An optional comment: plain text, 500 characters at most.
-    fn comment(raw: &str, required: bool) -> Result<Option<String>, AppError> {
-        let bad = |m: String| fail(AppError::invalid_field("comment", m));
-        match crate::domain::plain_text(raw) {
-            Ok("") if required => Err(bad("Say why, for the requester and the audit log.".to_owned())),
-            Ok("") => Ok(None),
-            Ok(c) if c.chars().count() > 500 => Err(bad("Keep the comment under 500 characters.".to_owned())),
-            Ok(c) => Ok(Some(c.to_owned())),
-            Err(m) => Err(bad(m)),
         }
     }
 
@@ -207,6 +190,7 @@ mod server {
             requested_addr: client_addr(),
             now_ms: now,
             start: Start::Running { owner: state.deletions.worker_id.clone(), lease_until_ms: now + state.deletions.lease.as_millis() as i64 },
+            batch_id: None,
         };
         if immediate {
             return run_now(&state, new, &entry).await;
@@ -404,7 +388,7 @@ mod server {
         let state = state()?;
         let s = find(&state, raw_id).await?;
         let r = &s.request;
-        let comment = comment(raw_comment, !approve)?;
+        let comment = parse_comment(raw_comment, !approve)?;
         let action = if approve { AuditAction::ApproveDeletion } else { AuditAction::RejectDeletion };
         let verb = if approve { "approved" } else { "rejected" };
         let refuse = |err: AppError| async {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod deletions;
 pub mod holds;
 pub mod info;

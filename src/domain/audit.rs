@@ -32,6 +32,8 @@ pub enum AuditAction {
     ReleaseHold,
     /// The steps of a deletion request (the deletion itself is `DeleteRecordings`).
     RequestDeletion,
+    /// One request for the deletion of a whole batch (each meeting then gets its own entries).
+    RequestBulkDeletion,
     ApproveDeletion,
     RejectDeletion,
     CancelDeletion,
@@ -39,9 +41,10 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::CreateMeeting,
         Self::RequestDeletion,
+        Self::RequestBulkDeletion,
         Self::ApproveDeletion,
         Self::RejectDeletion,
         Self::CancelDeletion,
@@ -75,6 +78,7 @@ impl AuditAction {
             Self::HoldMeeting => "hold_meeting",
             Self::ReleaseHold => "release_hold",
             Self::RequestDeletion => "request_deletion",
+            Self::RequestBulkDeletion => "request_bulk_deletion",
             Self::ApproveDeletion => "approve_deletion",
             Self::RejectDeletion => "reject_deletion",
             Self::CancelDeletion => "cancel_deletion",
@@ -101,6 +105,7 @@ impl AuditAction {
             Self::HoldMeeting => "Put on legal hold",
             Self::ReleaseHold => "Lift legal hold",
             Self::RequestDeletion => "Request deletion",
+            Self::RequestBulkDeletion => "Request bulk deletion",
             Self::ApproveDeletion => "Approve deletion",
             Self::RejectDeletion => "Reject deletion",
             Self::CancelDeletion => "Cancel deletion",

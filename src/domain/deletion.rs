@@ -110,6 +110,8 @@ pub struct DeletionRequest {
     pub deleted_count: Option<u64>,
     pub vendor_status: Option<u16>,
     pub result: Option<String>,
+    /// Made by this bulk batch.
+    pub batch_id: Option<i64>,
     /// The meeting is on legal hold now: an open request waits for the hold to be lifted.
     pub held: bool,
 }
@@ -220,6 +222,18 @@ impl DeletionRequest {
     }
 }
 
+/// An approver's comment: plain text, 500 characters at most; required to reject (the
+/// requester is told why). The error is the message for the comment's field.
+pub fn decision_comment(raw: &str, required: bool) -> Result<Option<String>, String> {
+    match super::text::plain_text(raw) {
+        Ok("") if required => Err("Say why, for the requester and the audit log.".to_owned()),
+        Ok("") => Ok(None),
+        Ok(c) if c.chars().count() > 500 => Err("Keep the comment under 500 characters.".to_owned()),
+        Ok(c) => Ok(Some(c.to_owned())),
+        Err(m) => Err(m),
+    }
+}
+
 /// "2026-12-01 14:05 UTC (in 12 min)", or "(3 min ago)" once passed.
 pub fn when(at_ms: i64, now_ms: i64) -> String {
     let utc = format_utc_ms(at_ms);
@@ -289,6 +303,7 @@ mod tests {
             deleted_count: None,
             vendor_status: None,
             result: None,
+            batch_id: None,
             held: false,
         }
     }

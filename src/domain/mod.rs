@@ -2,6 +2,8 @@
 //! from then on; both the server and the wasm bundle use these types.
 
 mod audit;
+mod bulk;
+mod bulk_list;
 mod civil_time;
 mod csv;
 mod deletion;
@@ -23,8 +25,10 @@ pub use audit::{
     audit_csv, format_rfc3339_ms, format_utc_ms, AuditAction, AuditEntry, AuditFilterForm, AuditPage, AuditQuery, Outcome,
     AUDIT_PAGE_SIZE,
 };
+pub use bulk::{batch_csv, phase, Batch, BatchPhase, BatchTotals, BulkItem, ItemOutcome, ItemRequest, ItemResult, LookupState};
+pub use bulk_list::{ListProblem, MeetingList, MAX_BATCH};
 pub use csv::recordings_csv;
-pub use deletion::{relative, same_person, when, DeletionFilter, DeletionRequest, DeletionRules, DeletionState};
+pub use deletion::{decision_comment, relative, same_person, when, DeletionFilter, DeletionRequest, DeletionRules, DeletionState};
 pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
 pub use legal_hold::{required_reason, LegalHold};
 pub use meeting::{Attendee, CreatedMeeting, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};

@@ -3,6 +3,10 @@
 //!   spelling of the same empty comment node;
 //! - it appends the resolved-resources `<script>` after `</html>`, where a parser has to guess;
 //!   moved to the end of `<body>`, it still runs before the (deferred) module that hydrates.
+//!
+//! And one addition: a page that asked for `REFRESH_HEADER` gets a refresh inside `<noscript>`
+//! in its head, so it reloads itself without JavaScript and never with it (a `Refresh` header
+//! or a plain `<meta>` would reload a live page too, and a removed `<meta>` still fires).
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
@@ -21,10 +25,15 @@ pub async fn tidy(req: Request, next: Next) -> Response {
         return res;
     }
     let (mut parts, body) = res.into_parts();
+    let refresh = parts.headers.remove(crate::REFRESH_HEADER).and_then(|v| v.to_str().ok().and_then(|s| s.parse::<u32>().ok()));
     match to_bytes(body, MAX_DOCUMENT).await {
         Ok(bytes) => {
             parts.headers.remove(CONTENT_LENGTH);
-            Response::from_parts(parts, Body::from(tidy_document(&bytes)))
+            let mut page = tidy_document(&bytes);
+            if let Some(secs) = refresh {
+                page = with_noscript_refresh(page, secs);
+            }
+            Response::from_parts(parts, Body::from(page))
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot read a rendered page");
@@ -49,6 +58,17 @@ pub fn tidy_document(html: &[u8]) -> Vec<u8> {
     out.extend_from_slice(trailing);
     out.extend_from_slice(&html[body_end..html_end]);
     out.extend_from_slice(b"</html>");
+    out
+}
+
+/// `<noscript><meta http-equiv="refresh" …></noscript>` right after `<head>` (valid there).
+pub fn with_noscript_refresh(page: Vec<u8>, secs: u32) -> Vec<u8> {
+    let Some(at) = find_from(&page, 0, b"<head>").map(|p| p + b"<head>".len()) else { return page };
+    let tag = format!("<noscript><meta http-equiv=\"refresh\" content=\"{secs}\"></noscript>");
+    let mut out = Vec::with_capacity(page.len() + tag.len());
+    out.extend_from_slice(&page[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&page[at..]);
     out
 }
 
@@ -124,6 +144,16 @@ mod tests {
     fn text_that_only_looks_like_a_marker_is_kept() {
         let page = r#"<!DOCTYPE html><html><body><input value="<!>" title='a>b'><!-- <!> --><script>x("<!>")</script><style>p::before{content:"<!>"}</style>&lt;!&gt;</body></html>"#;
         assert_eq!(tidy(page), page);
+    }
+
+    #[test]
+    fn a_refresh_goes_into_the_head_inside_noscript() {
+        let page = super::with_noscript_refresh(b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body></body></html>".to_vec(), 3);
+        assert_eq!(
+            String::from_utf8(page).unwrap(),
+            r#"<!DOCTYPE html><html><head><noscript><meta http-equiv="refresh" content="3"></noscript><meta charset="utf-8"></head><body></body></html>"#
+        );
+        assert_eq!(super::with_noscript_refresh(b"{}".to_vec(), 3), b"{}");
     }
 
     #[test]

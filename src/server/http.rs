@@ -46,8 +46,8 @@ pub async fn build_router(state: AppState) -> Result<Router, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Background {
     All,
-    /// No deletion worker: tests that drive `deletions::worker::tick` by hand, so that no
-    /// second worker takes a request from under them.
+    /// No deletion or bulk worker: tests that drive `deletions::worker::tick` and
+    /// `bulk::worker::tick` by hand, so that no second worker takes a step from under them.
     NoDeletionWorker,
 }
 
@@ -75,6 +75,7 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
     sessions.clone().spawn_cleanup(SESSION_CLEANUP_EVERY);
     if background == Background::All {
         super::deletions::worker::spawn(state.clone());
+        super::bulk::worker::spawn(state.clone());
     }
     let session_layer = session::layer(sessions, &state.auth.session);
     let mut router = Router::new()
@@ -84,6 +85,8 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
         .route("/meetings/{meeting_id}/recordings/{recording_id}/download", get(super::downloads::download))
         .route("/meetings/{meeting_id}/recordings/{recording_id}/preview", get(super::downloads::preview))
         .route("/audit.csv", get(audit_csv))
+        .route("/api/bulk/create", axum::routing::post(super::bulk::files::create))
+        .route("/bulk/{batch_id}/results.csv", get(super::bulk::files::results_csv))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -71,6 +71,9 @@ pub struct ReceivedRequest {
     pub content_type: Option<String>,
     pub user_agent: Option<String>,
     pub body: Option<Value>,
+    /// Answered with a fault instead of being carried out (latency alone still carries it out).
+    #[serde(default)]
+    pub faulted: bool,
 }
 
 #[derive(Debug)]
@@ -276,14 +279,6 @@ impl MockUpstream {
             if data.requests.len() == REQUEST_LOG_CAP {
                 data.requests.pop_front();
             }
-            data.requests.push_back(ReceivedRequest {
-                method: method.to_owned(),
-                path,
-                key_ok,
-                content_type: header("content-type"),
-                user_agent: header("user-agent"),
-                body,
-            });
             let f = data.faults.clone();
             let mut active = f != Faults::default()
                 && f.count != Some(0)
@@ -297,6 +292,16 @@ impl MockUpstream {
                     *n -= 1;
                 }
             }
+            let faulted = active && (f.status.is_some() || f.non_json || f.truncated || f.drop_connection || f.raw_body.is_some());
+            data.requests.push_back(ReceivedRequest {
+                method: method.to_owned(),
+                path,
+                key_ok,
+                content_type: header("content-type"),
+                user_agent: header("user-agent"),
+                body,
+                faulted: faulted || !key_ok,
+            });
             active.then_some(f)
         };
         if let Some(f) = &fault {

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod connectycube;
 pub mod created_meetings;
+pub mod bulk;
 pub mod deletions;
 pub mod downloads;
 pub mod error_page;

@@ -95,6 +95,7 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
         demo: config.is_demo(),
         clock,
         deletions: super::deletions::Deletions::new(config.deletions.clone(), config.deletion_lease)?,
+        bulk: super::bulk::Bulk::default(),
         info: ServerInfo { upstream_label: label },
     });
     Ok((state, mock))

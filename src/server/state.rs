@@ -29,6 +29,7 @@ pub struct Shared {
     /// What grace periods, approvals and leases are timed by.
     pub clock: super::clock::Clock,
     pub deletions: super::deletions::Deletions,
+    pub bulk: super::bulk::Bulk,
 }
 
 impl AppState {

@@ -49,6 +49,16 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/deletions/cancel", Some(Role::Viewer), vec![("request_id", "1")]),
         ("/api/deletions/approve", Some(Role::Admin), vec![("request_id", "1")]),
         ("/api/deletions/reject", Some(Role::Admin), vec![("request_id", "1"), ("comment", "role test")]),
+        ("/api/bulk/one", Some(Role::Admin), vec![("batch_id", "1")]),
+        ("/api/bulk/list", Some(Role::Admin), vec![]),
+        ("/api/bulk/source", Some(Role::Admin), vec![("batch_id", "1")]),
+        ("/api/bulk/start", Some(Role::Admin), vec![("batch_id", "1")]),
+        ("/api/bulk/look_up_again", Some(Role::Admin), vec![("batch_id", "1")]),
+        ("/api/bulk/request", Some(Role::Admin), vec![("batch_id", "1"), ("reason", "role test")]),
+        ("/api/bulk/approve", Some(Role::Admin), vec![("batch_id", "1")]),
+        ("/api/bulk/reject", Some(Role::Admin), vec![("batch_id", "1"), ("comment", "role test")]),
+        ("/api/bulk/cancel", Some(Role::Admin), vec![("batch_id", "1")]),
+        ("/api/bulk/retry", Some(Role::Admin), vec![("batch_id", "1")]),
     ]
 }
 

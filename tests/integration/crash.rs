@@ -257,3 +257,98 @@ async fn a_killed_deletion_is_never_sent_twice() {
     assert_eq!(story, vec![("request_deletion", "succeeded"), ("delete_recordings", "unknown"), ("delete_recordings", "unknown")], "the cut-off attempt, then the check after the restart");
     eprintln!("kill mid-deletion: 2 requests, DELETEs seen by the vendor: {} and {}", deletes_of(&in_flight), deletes_of(&waiting));
 }
+
+/// A bulk batch survives the server being killed twice: in the middle of its look-up, and in
+/// the middle of its deletions. After each restart it goes on where it was; every meeting ends
+/// with a result, and ConnectyCube carries out at most one DELETE per meeting.
+#[tokio::test]
+async fn a_bulk_batch_goes_on_after_the_server_is_killed_mid_lookup_and_mid_deletion() {
+    const N: usize = 40;
+    let upstream = Mock::start().await;
+    for n in 0..N {
+        upstream.mock.seed(&meeting(700_000 + n), 1 + n % 2);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::support::database::fresh(dir.path()).await;
+    let args = ["--delete-grace", "0", "--deletion-lease", "2s"];
+    let signed_in = |url: String| async move {
+        let b = Browser::new(&url);
+        assert_eq!(b.sign_in("admin", PASSWORD).await.status(), 200);
+        b
+    };
+    let calls = |method: &str| upstream.mock.requests().iter().filter(|r| r.method == method).count();
+    let wait_for = |what: &'static str, done: Box<dyn Fn() -> bool>| async move {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done() {
+            assert!(Instant::now() < deadline, "{what} never happened");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+
+    // Killed while the look-ups are slow and under way.
+    let mut server = start_with(&db, &upstream.url, &args).await;
+    let b = signed_in(server.url.clone()).await;
+    let ids: String = (0..N).map(|n| format!("{}\n", meeting(700_000 + n))).collect();
+    let batch: Value = b.post_form("/api/bulk/create", &[("ids", &ids)]).await.json().await.unwrap();
+    let id = batch["batch_id"].as_i64().unwrap().to_string();
+    upstream.faults(Faults { latency_ms: 300, method: Some("GET".into()), ..Default::default() });
+    assert_eq!(b.post_form("/api/bulk/start", &[("batch_id", &id)]).await.status(), 200);
+    let up = upstream.clone();
+    wait_for("a look-up", Box::new(move || up.mock.requests().iter().any(|r| r.method == "GET"))).await;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let looked_up_before = calls("GET");
+    assert!(looked_up_before < N, "killed before the look-up ended");
+    upstream.faults(Faults::default());
+    // Longer than the lease, so the restarted process takes the claimed look-ups over.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let mut server = start_with(&db, &upstream.url, &args).await;
+    let b = signed_in(server.url.clone()).await;
+    let phase = |b: Browser, id: String| async move { b.get(&format!("/api/bulk/one?batch_id={id}")).await.json::<Value>().await.unwrap() };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while phase(b.clone(), id.clone()).await["phase"] != "ready" {
+        assert!(Instant::now() < deadline, "the look-up did not go on after the restart");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Killed while DELETEs are slow and under way.
+    upstream.faults(Faults { latency_ms: 300, method: Some("DELETE".into()), ..Default::default() });
+    assert_eq!(b.post_form("/api/bulk/request", &[("batch_id", &id), ("reason", "kill test")]).await.status(), 200);
+    let up = upstream.clone();
+    wait_for("a DELETE", Box::new(move || up.mock.requests().iter().filter(|r| r.method == "DELETE").count() >= 3)).await;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    drop(server);
+    let deletes_at_kill = calls("DELETE");
+    upstream.faults(Faults::default());
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let server = start_with(&db, &upstream.url, &args).await;
+    let b = signed_in(server.url.clone()).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let view = loop {
+        let v = phase(b.clone(), id.clone()).await;
+        if v["phase"] == "finished" {
+            break v;
+        }
+        assert!(Instant::now() < deadline, "the batch did not finish after the restart: {}", v["totals"]);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let mut per_meeting: HashMap<String, usize> = HashMap::new();
+    for r in upstream.mock.requests().into_iter().filter(|r| r.method == "DELETE" && !r.faulted) {
+        *per_meeting.entry(r.path.rsplit('/').next().unwrap().to_owned()).or_default() += 1;
+    }
+    assert!(per_meeting.values().all(|n| *n == 1), "a DELETE sent twice: {per_meeting:?}");
+    let totals = &view["totals"];
+    let results: Vec<String> = view["items"].as_array().unwrap().iter().map(|i| i["request"]["state"].as_str().unwrap_or("none").to_owned()).collect();
+    assert!(results.iter().all(|s| s == "done" || s == "unknown"), "{results:?}");
+    assert_eq!(totals["finished"], N as u64);
+    eprintln!(
+        "bulk kill test: {looked_up_before} of {N} looked up before the first kill; {deletes_at_kill} DELETEs before the second; \
+         after the restarts {} deleted, {} outcome unknown, {} DELETEs in all",
+        totals["deleted_meetings"],
+        results.iter().filter(|s| *s == "unknown").count(),
+        per_meeting.len()
+    );
+}

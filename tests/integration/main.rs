@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod bulk;
 mod cli;
 mod client;
 mod crash;

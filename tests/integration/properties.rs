@@ -293,3 +293,70 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         ]
     })
 }
+
+/// Bulk lists: whatever separates valid ids, each comes back once, in order, and every repeat is
+/// reported with the line it repeats.
+fn unique_in_order(ids: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.iter().map(|i| i.to_ascii_lowercase()).filter(|i| seen.insert(i.clone())).collect()
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn a_pasted_list_gives_back_each_id_once_in_order(
+        ids in prop::collection::vec("[0-9a-fA-F]{24}", 0..40),
+        seps in prop::collection::vec(prop::sample::select(vec![" ", ",", ";", "\n", "\r\n", ", ", "\t", " ;\n", "\n\n", " | "]), 40),
+        repeat in prop::option::of(0usize..40),
+    ) {
+        let mut ids = ids;
+        if let (Some(r), false) = (repeat, ids.is_empty()) {
+            let again = ids[r % ids.len()].clone();
+            ids.push(again);
+        }
+        let text: String = ids.iter().zip(seps.iter().cycle()).map(|(id, sep)| format!("{id}{sep}")).collect();
+        let list = meeting_admin::domain::MeetingList::parse(&text);
+        let got: Vec<String> = list.ids.iter().map(|(_, id)| id.to_string()).collect();
+        prop_assert_eq!(&got, &unique_in_order(&ids));
+        prop_assert_eq!(list.invalid(), 0);
+        prop_assert_eq!(list.duplicates(), ids.len() - got.len());
+        for p in &list.problems {
+            if let meeting_admin::domain::ListProblem::Duplicate { line, first_line, .. } = p {
+                prop_assert!(first_line <= line);
+            }
+        }
+    }
+
+    #[test]
+    fn a_csv_is_read_by_its_meeting_column_whatever_else_it_holds(
+        rows in prop::collection::vec(("[0-9a-f]{24}", "[0-9a-f]{24}", "[A-Za-z0-9 ,\"-]{0,20}"), 0..30),
+        column in 0usize..3,
+    ) {
+        let mut names = vec!["recording_id", "note"];
+        names.insert(column.min(2), "meeting_id");
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let mut text = format!("{}\r\n", names.join(","));
+        for (meeting, other, note) in &rows {
+            let mut cells = vec![other.clone(), quote(note)];
+            cells.insert(column.min(2), meeting.clone());
+            text.push_str(&format!("{}\r\n", cells.join(",")));
+        }
+        let list = meeting_admin::domain::MeetingList::parse(&text);
+        let meetings: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let got: Vec<String> = list.ids.iter().map(|(_, id)| id.to_string()).collect();
+        prop_assert_eq!(got, unique_in_order(&meetings));
+        prop_assert_eq!(list.invalid(), 0);
+    }
+
+    #[test]
+    fn any_text_is_read_without_panicking_and_shown_back_printable(text in "\\PC{0,300}|[\\s\\S]{0,300}") {
+        let list = meeting_admin::domain::MeetingList::parse(&text);
+        for p in &list.problems {
+            let said = p.describe();
+            prop_assert!(!said.chars().any(|c| c.is_control() || meeting_admin::domain::is_hidden(c)));
+            prop_assert!(p.line() >= 1 && p.line() <= text.lines().count().max(1));
+        }
+        prop_assert!(list.ids.len() + list.problems.len() <= text.len());
+    }
+}

@@ -19,6 +19,8 @@ pub struct NewRequest {
     pub requested_addr: String,
     pub now_ms: i64,
     pub start: Start,
+    /// Made for a meeting of this bulk batch.
+    pub batch_id: Option<i64>,
 }
 
 /// How a new request begins.
@@ -55,7 +57,7 @@ const OPEN: &str = "('awaiting_approval', 'scheduled', 'running')";
 const COLUMNS: &str = "r.id, r.meeting_id, r.state, r.reason, r.expected_count, r.fingerprint, r.total_size, r.first_created, \
     r.last_created, r.requested_by, r.requested_role, r.requested_method, r.requested_addr, r.requested_at_ms, r.expires_at_ms, \
     r.due_at_ms, r.decided_by, r.decided_at_ms, r.decision_comment, r.cancelled_by, r.finished_at_ms, r.attempts, \
-    r.vendor_called_ms, r.deleted_count, r.vendor_status, r.result, \
+    r.vendor_called_ms, r.deleted_count, r.vendor_status, r.result, r.batch_id, \
     EXISTS (SELECT 1 FROM legal_holds h WHERE h.meeting_id = r.meeting_id) AS held";
 
 #[derive(sqlx::FromRow)]
@@ -86,6 +88,7 @@ struct Row {
     deleted_count: Option<i64>,
     vendor_status: Option<i64>,
     result: Option<String>,
+    batch_id: Option<i64>,
     held: bool,
 }
 
@@ -125,6 +128,7 @@ impl Row {
                 deleted_count: unsigned(self.deleted_count),
                 vendor_status: self.vendor_status.and_then(|s| u16::try_from(s).ok()),
                 result: self.result,
+                batch_id: self.batch_id,
                 held: self.held,
             },
             fingerprint: self.fingerprint,
@@ -147,7 +151,8 @@ pub async fn create(db: &Store, r: &NewRequest) -> Result<i64, CreateError> {
     };
     let sql = "INSERT INTO deletion_requests (meeting_id, state, reason, expected_count, fingerprint, total_size, first_created, \
                last_created, requested_by, requested_role, requested_method, requested_addr, requested_at_ms, expires_at_ms, due_at_ms, \
-               lease_owner, lease_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
+               lease_owner, lease_until_ms, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+               RETURNING id";
     let inserted: Result<i64, sqlx::Error> = on_pool!(db, pool => sqlx::query_scalar(sql)
         .bind(r.meeting_id.as_str())
         .bind(state.as_str())
@@ -166,6 +171,7 @@ pub async fn create(db: &Store, r: &NewRequest) -> Result<i64, CreateError> {
         .bind(due)
         .bind(&owner)
         .bind(lease)
+        .bind(r.batch_id)
         .fetch_one(pool)
         .await);
     match inserted {
@@ -345,4 +351,42 @@ pub async fn release(db: &Store, id: i64, owner: &str) -> Result<bool, sqlx::Err
                WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
     let n = on_pool!(db, pool => sqlx::query(sql).bind(id).bind(owner).execute(pool).await?.rows_affected());
     Ok(n == 1)
+}
+
+/// A request a batch-wide step changed, for its audit entry.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Changed {
+    pub id: i64,
+    pub meeting_id: String,
+    pub requested_by: String,
+    pub expected_count: i64,
+}
+
+/// `decide` for every request of a batch still awaiting approval (one approval covers the
+/// batch); the same refusals hold per request: never the requester, never after expiry.
+pub async fn decide_batch(db: &Store, batch_id: i64, approver: &Staff, comment: Option<&str>, now_ms: i64, approve_due_at: Option<i64>) -> Result<Vec<Changed>, sqlx::Error> {
+    let (set, extra) = match approve_due_at {
+        Some(_) => ("state = 'scheduled', due_at_ms = $6", " AND expires_at_ms > $5"),
+        None => ("state = 'rejected', finished_at_ms = $5", ""),
+    };
+    let sql = format!(
+        "UPDATE deletion_requests SET {set}, decided_by = $1, decided_method = $2, decided_at_ms = $5, decision_comment = $3 \
+         WHERE batch_id = $4 AND state = 'awaiting_approval' AND lower(requested_by) <> lower($1){extra} \
+         RETURNING id, meeting_id, requested_by, expected_count"
+    );
+    Ok(on_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql).bind(&approver.username).bind(approver.method.as_str()).bind(comment).bind(batch_id).bind(now_ms);
+        if let Some(due) = approve_due_at {
+            q = q.bind(due);
+        }
+        q.fetch_all(pool).await?
+    }))
+}
+
+/// Cancels every request of a batch that has not started running.
+pub async fn cancel_batch(db: &Store, batch_id: i64, by: &str, now_ms: i64) -> Result<Vec<Changed>, sqlx::Error> {
+    let sql = "UPDATE deletion_requests SET state = 'cancelled', cancelled_by = $1, finished_at_ms = $2 \
+               WHERE batch_id = $3 AND state IN ('awaiting_approval', 'scheduled') \
+               RETURNING id, meeting_id, requested_by, expected_count";
+    Ok(on_pool!(db, pool => sqlx::query_as(sql).bind(by).bind(now_ms).bind(batch_id).fetch_all(pool).await?))
 }

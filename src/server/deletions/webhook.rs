@@ -43,13 +43,36 @@ impl Webhook {
             "reason": r.reason,
             "url": link,
         });
-        let (http, url, id) = (self.http.clone(), self.url.clone(), r.id);
+        self.send(body, format!("request #{}", r.id));
+    }
+
+    /// One notice for a bulk batch's requests (not one per meeting).
+    pub fn batch_awaiting_approval(&self, batch_id: i64, requests: u64, requested_by: &str, reason: &str, public_origin: &str) {
+        let link = format!("{public_origin}/bulk/{batch_id}");
+        let text = format!(
+            "Bulk deletion batch #{batch_id} waits for approval: {requests} deletion request{}, requested by {requested_by}: {reason}. Review it: {link}",
+            if requests == 1 { "" } else { "s" }
+        );
+        let body = serde_json::json!({
+            "text": text,
+            "batch_id": batch_id,
+            "requests": requests,
+            "requested_by": requested_by,
+            "reason": reason,
+            "url": link,
+        });
+        self.send(body, format!("batch #{batch_id}"));
+    }
+
+    /// Posts in the background; the outcome is logged under `what`.
+    fn send(&self, body: serde_json::Value, what: String) {
+        let (http, url) = (self.http.clone(), self.url.clone());
         tokio::spawn(async move {
             match http.post(url.expose()).json(&body).send().await {
-                Ok(res) if res.status().is_success() => tracing::info!(request = id, "approval webhook sent"),
-                Ok(res) => tracing::warn!(request = id, status = res.status().as_u16(), "the approval webhook refused the notice"),
+                Ok(res) if res.status().is_success() => tracing::info!(about = %what, "approval webhook sent"),
+                Ok(res) => tracing::warn!(about = %what, status = res.status().as_u16(), "the approval webhook refused the notice"),
                 // reqwest's message would include the URL.
-                Err(e) => tracing::warn!(request = id, timeout = e.is_timeout(), connect = e.is_connect(), "cannot reach the approval webhook"),
+                Err(e) => tracing::warn!(about = %what, timeout = e.is_timeout(), connect = e.is_connect(), "cannot reach the approval webhook"),
             }
         });
     }

@@ -20,7 +20,10 @@ pub fn spawn(state: AppState) {
     tokio::spawn(async move {
         tracing::info!(worker = %state.deletions.worker_id, "deletion worker started");
         loop {
-            tick(&state).await;
+            // A full look means more are due (a bulk batch): look again at once.
+            if tick(&state).await == PER_TICK {
+                continue;
+            }
             tokio::select! {
                 () = tokio::time::sleep(POLL) => {}
                 () = state.deletions.wake.notified() => {}

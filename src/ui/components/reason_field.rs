@@ -11,6 +11,8 @@ pub fn ReasonField(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(default = "reason")] name: &'static str,
     #[prop(default = true)] required: bool,
+    /// What it starts with (a retry suggests the first request's reason).
+    #[prop(optional, into)] value: String,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -22,6 +24,7 @@ pub fn ReasonField(
                 name=name
                 type="text"
                 required=required
+                value=value
                 maxlength="500"
                 autocomplete="off"
                 aria-describedby=format!("{hint_id} {error_id}")

@@ -184,6 +184,7 @@ fn RequestDetail(v: DeletionView) -> impl IntoView {
                 <dd>{r.what_goes()}{range.map(|t| format!(", {t}"))}</dd>
                 <dt>"Reason"</dt>
                 <dd>{r.reason.clone()}</dd>
+                {r.batch_id.map(|b| view! { <dt>"Batch"</dt><dd><a href=format!("/bulk/{b}")>{format!("Part of bulk batch #{b}")}</a></dd> })}
                 <dt>"Requested"</dt>
                 <dd>{format!("by {}{method}, {}", r.requested_by, format_utc_ms(r.requested_at_ms))}</dd>
                 <Decision r=r.clone()/>

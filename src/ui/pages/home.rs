@@ -24,14 +24,8 @@ pub fn HomePage() -> impl IntoView {
                     <section aria-labelledby="awaiting-heading" class="card">
                         <h2 id="awaiting-heading">"Deletions waiting for your approval"</h2>
                         <ul class="opened-meetings">
-                            {list.into_iter().map(|v| {
-                                let r = v.request;
-                                view! {
-                                    <li>
-                                        <a href=r.path()>{format!("Request #{}", r.id)}</a>
-                                        {format!(": {} of meeting {}, requested by {}: {}", r.what_goes(), r.meeting_id, r.requested_by, r.reason)}
-                                    </li>
-                                }
+                            {awaiting_lines(list).into_iter().map(|(href, link, text)| view! {
+                                <li><a href=href>{link}</a>{text}</li>
                             }).collect_view()}
                         </ul>
                     </section>
@@ -121,4 +115,29 @@ pub fn HomePage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// One line per request, except that a bulk batch's requests make one line: one approval there
+/// covers them all.
+fn awaiting_lines(list: Vec<crate::api::deletions::DeletionView>) -> Vec<(String, String, String)> {
+    let mut lines = Vec::new();
+    let mut batches: Vec<(i64, usize, String, String)> = Vec::new();
+    for v in list {
+        let r = v.request;
+        match r.batch_id {
+            Some(b) => match batches.iter_mut().find(|(id, ..)| *id == b) {
+                Some(entry) => entry.1 += 1,
+                None => batches.push((b, 1, r.requested_by.clone(), r.reason.clone())),
+            },
+            None => lines.push((
+                r.path(),
+                format!("Request #{}", r.id),
+                format!(": {} of meeting {}, requested by {}: {}", r.what_goes(), r.meeting_id, r.requested_by, r.reason),
+            )),
+        }
+    }
+    let grouped = batches.into_iter().map(|(b, n, by, reason)| {
+        (format!("/bulk/{b}"), format!("Batch #{b}"), format!(": {n} deletion request{}, requested by {by}: {reason}", if n == 1 { "" } else { "s" }))
+    });
+    grouped.chain(lines).collect()
 }

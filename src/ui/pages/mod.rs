@@ -1,4 +1,5 @@
 mod audit;
+mod bulk;
 mod confirm_delete;
 mod deletions;
 mod find;
@@ -11,6 +12,7 @@ mod share;
 mod sign_in;
 
 pub use audit::{AuditPage, EntryTable};
+pub use bulk::{BatchPage, BulkPage};
 pub use confirm_delete::{ConfirmDelete, ConfirmDeletePage};
 pub use deletions::{DeletionPage, DeletionsPage};
 pub use find::FindRecordingsPage;

@@ -1,0 +1,469 @@
+//! Batches and their meetings in the store. Like deletion requests, every step a worker takes is
+//! one conditional UPDATE on a row it holds with a lease, so two replicas never do one meeting's
+//! step twice, and a replica that stops mid-step leaves it to another after the lease runs out.
+
+use crate::domain::{Batch, BulkItem, DeletionState, ItemOutcome, ItemRequest, ListProblem, LookupState, MeetingId, MeetingList, RecordingSummary, Role, SignInMethod, Staff};
+use crate::server::store::{on_pool, Backend, Store};
+
+/// What a new batch is made of.
+pub struct NewBatch<'a> {
+    pub creator: &'a Staff,
+    pub source_text: &'a str,
+    pub list: &'a MeetingList,
+    pub retry_of: Option<i64>,
+    pub now_ms: i64,
+    /// Look up at once (a retry of meetings already checked once); else it waits as a draft.
+    pub start: bool,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Problems {
+    problems: Vec<ListProblem>,
+    header: Option<String>,
+}
+
+/// Rows per INSERT: far under either backend's limit on bound values.
+const INSERT_CHUNK: usize = 100;
+
+pub async fn create(db: &Store, b: &NewBatch<'_>) -> Result<i64, sqlx::Error> {
+    let notes = seen_before(db, b.list.ids.iter().map(|(_, id)| id)).await?;
+    let problems = serde_json::to_string(&Problems { problems: b.list.problems.clone(), header: b.list.header.clone() }).unwrap_or_default();
+    let started = b.start.then_some(b.now_ms);
+    let state = if b.start { LookupState::Pending } else { LookupState::Draft };
+    let batch_sql = "INSERT INTO bulk_batches (created_by, created_role, created_method, created_at_ms, retry_of, source_text, problems, started_at_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(batch_sql)
+            .bind(&b.creator.username)
+            .bind(b.creator.role.as_str())
+            .bind(b.creator.method.as_str())
+            .bind(b.now_ms)
+            .bind(b.retry_of)
+            .bind(b.source_text)
+            .bind(&problems)
+            .bind(started)
+            .fetch_one(&mut *tx)
+            .await?;
+        for (chunk_no, chunk) in b.list.ids.chunks(INSERT_CHUNK).enumerate() {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let p = i * 6;
+                    format!("(${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6)
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO bulk_items (batch_id, position, meeting_id, line, note, lookup_state) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (i, (line, meeting)) in chunk.iter().enumerate() {
+                let position = (chunk_no * INSERT_CHUNK + i + 1) as i64;
+                q = q.bind(id).bind(position).bind(meeting.as_str()).bind(*line as i64).bind(notes.get(meeting).cloned()).bind(state.as_str());
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+/// "In batch #3; deletion request #12 is open", per meeting seen before.
+async fn seen_before<'a>(db: &Store, ids: impl Iterator<Item = &'a MeetingId>) -> Result<std::collections::HashMap<MeetingId, String>, sqlx::Error> {
+    let ids: Vec<&MeetingId> = ids.collect();
+    let mut notes: std::collections::HashMap<MeetingId, Vec<String>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(INSERT_CHUNK * 4) {
+        let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let batches = format!("SELECT meeting_id, MAX(batch_id) FROM bulk_items WHERE meeting_id IN ({marks}) GROUP BY meeting_id");
+        let open = format!(
+            "SELECT meeting_id, id FROM deletion_requests WHERE meeting_id IN ({marks}) AND state IN ('awaiting_approval', 'scheduled', 'running')"
+        );
+        for (sql, text) in [(batches, "in batch #"), (open, "deletion request #")] {
+            let rows: Vec<(String, i64)> = on_pool!(db, pool => {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(id.as_str());
+                }
+                q.fetch_all(pool).await?
+            });
+            for (meeting, n) in rows {
+                let Ok(meeting) = MeetingId::parse(&meeting) else { continue };
+                let note = if text.starts_with("in batch") { format!("also in batch #{n}") } else { format!("deletion request #{n} is open") };
+                notes.entry(meeting).or_default().push(note);
+            }
+        }
+    }
+    Ok(notes.into_iter().map(|(k, v)| (k, v.join("; "))).collect())
+}
+
+const BATCH_COLUMNS: &str = "id, created_by, created_at_ms, retry_of, problems, started_at_ms, reason, requested_by, requested_at_ms";
+
+#[derive(sqlx::FromRow)]
+struct BatchRow {
+    id: i64,
+    created_by: String,
+    created_at_ms: i64,
+    retry_of: Option<i64>,
+    problems: String,
+    started_at_ms: Option<i64>,
+    reason: Option<String>,
+    requested_by: Option<String>,
+    requested_at_ms: Option<i64>,
+}
+
+impl From<BatchRow> for Batch {
+    fn from(r: BatchRow) -> Self {
+        let p: Problems = serde_json::from_str(&r.problems).unwrap_or(Problems { problems: vec![], header: None });
+        Batch {
+            id: r.id,
+            created_by: r.created_by,
+            created_at_ms: r.created_at_ms,
+            retry_of: r.retry_of,
+            problems: p.problems,
+            header: p.header,
+            started_at_ms: r.started_at_ms,
+            reason: r.reason,
+            requested_by: r.requested_by,
+            requested_at_ms: r.requested_at_ms,
+        }
+    }
+}
+
+pub async fn find(db: &Store, id: i64) -> Result<Option<Batch>, sqlx::Error> {
+    let sql = format!("SELECT {BATCH_COLUMNS} FROM bulk_batches WHERE id = $1");
+    let row: Option<BatchRow> = on_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+    Ok(row.map(Batch::from))
+}
+
+/// What was pasted and uploaded, to edit it.
+pub async fn source_text(db: &Store, id: i64) -> Result<Option<String>, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT source_text FROM bulk_batches WHERE id = $1").bind(id).fetch_optional(pool).await?))
+}
+
+/// The newest batches, with how many meetings each holds.
+pub async fn recent(db: &Store, limit: i64) -> Result<Vec<(Batch, i64)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT b.{}, (SELECT COUNT(*) FROM bulk_items i WHERE i.batch_id = b.id) AS meetings FROM bulk_batches b ORDER BY b.id DESC LIMIT {limit}",
+        BATCH_COLUMNS.replace(", ", ", b.")
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        batch: BatchRow,
+        meetings: i64,
+    }
+    let rows: Vec<Row> = on_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(|r| (Batch::from(r.batch), r.meetings)).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    position: i64,
+    meeting_id: String,
+    line: i64,
+    note: Option<String>,
+    lookup_state: String,
+    recording_count: Option<i64>,
+    total_size: Option<i64>,
+    first_created: Option<i64>,
+    last_created: Option<i64>,
+    lookup_error: Option<String>,
+    outcome: Option<String>,
+    outcome_detail: Option<String>,
+    other_request_id: Option<i64>,
+    deletion_request_id: Option<i64>,
+    request_state: Option<String>,
+    deleted_count: Option<i64>,
+    request_result: Option<String>,
+    held: bool,
+}
+
+fn unsigned(v: Option<i64>) -> Option<u64> {
+    v.and_then(|v| u64::try_from(v).ok())
+}
+
+impl ItemRow {
+    fn item(self) -> Option<BulkItem> {
+        let request = match (self.deletion_request_id, self.request_state.as_deref().and_then(DeletionState::parse)) {
+            (Some(id), Some(state)) => Some(ItemRequest { id, state, deleted_count: unsigned(self.deleted_count), result: self.request_result }),
+            _ => None,
+        };
+        Some(BulkItem {
+            position: u32::try_from(self.position).ok()?,
+            meeting_id: MeetingId::parse(&self.meeting_id).ok()?,
+            line: u32::try_from(self.line).unwrap_or(0),
+            note: self.note,
+            lookup: LookupState::parse(&self.lookup_state)?,
+            recording_count: unsigned(self.recording_count),
+            total_size: unsigned(self.total_size),
+            first_created: self.first_created,
+            last_created: self.last_created,
+            lookup_error: self.lookup_error,
+            held: self.held,
+            outcome: self.outcome.as_deref().and_then(ItemOutcome::parse),
+            outcome_detail: self.outcome_detail,
+            other_request_id: self.other_request_id,
+            request,
+        })
+    }
+}
+
+/// The batch's meetings in list order, each with its deletion request's state.
+pub async fn items(db: &Store, batch_id: i64) -> Result<Vec<BulkItem>, sqlx::Error> {
+    let sql = "SELECT i.position, i.meeting_id, i.line, i.note, i.lookup_state, i.recording_count, i.total_size, i.first_created, \
+               i.last_created, i.lookup_error, i.outcome, i.outcome_detail, i.other_request_id, i.deletion_request_id, \
+               r.state AS request_state, r.deleted_count, r.result AS request_result, \
+               EXISTS (SELECT 1 FROM legal_holds h WHERE h.meeting_id = i.meeting_id) AS held \
+               FROM bulk_items i LEFT JOIN deletion_requests r ON r.id = i.deletion_request_id \
+               WHERE i.batch_id = $1 ORDER BY i.position";
+    let rows: Vec<ItemRow> = on_pool!(db, pool => sqlx::query_as(sql).bind(batch_id).fetch_all(pool).await?);
+    Ok(rows.into_iter().filter_map(|r| {
+        let s = r.item();
+        if s.is_none() {
+            tracing::error!(batch = batch_id, "a batch item in the store cannot be read; skipped");
+        }
+        s
+    }).collect())
+}
+
+/// Starts the look-up of a draft; `false` when it was started already.
+pub async fn start(db: &Store, batch_id: i64, now_ms: i64) -> Result<bool, sqlx::Error> {
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query("UPDATE bulk_batches SET started_at_ms = $1 WHERE id = $2 AND started_at_ms IS NULL")
+            .bind(now_ms).bind(batch_id).execute(&mut *tx).await?.rows_affected();
+        if n == 1 {
+            sqlx::query("UPDATE bulk_items SET lookup_state = 'pending', not_before_ms = $1 WHERE batch_id = $2 AND lookup_state = 'draft'")
+                .bind(now_ms).bind(batch_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(n == 1)
+    })
+}
+
+/// Looks the failed ones up again, while the batch is not requested yet; how many.
+pub async fn look_up_again(db: &Store, batch_id: i64, now_ms: i64) -> Result<u64, sqlx::Error> {
+    let sql = "UPDATE bulk_items SET lookup_state = 'pending', lookup_error = NULL, lookup_attempts = 0, not_before_ms = $1 \
+               WHERE batch_id = $2 AND lookup_state = 'failed' \
+               AND EXISTS (SELECT 1 FROM bulk_batches b WHERE b.id = $2 AND b.requested_at_ms IS NULL)";
+    Ok(on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(batch_id).execute(pool).await?.rows_affected()))
+}
+
+fn lock(db: &Store, of: &str) -> String {
+    match db.backend() {
+        // Another replica's claim skips rows this one is taking rather than waiting for them.
+        Backend::Postgres => format!(" FOR UPDATE OF {of} SKIP LOCKED"),
+        // SQLite runs one write at a time: the UPDATE is the lock.
+        Backend::Sqlite => String::new(),
+    }
+}
+
+/// A meeting to look up, held until `lease_until_ms`.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub item_id: i64,
+    pub batch_id: i64,
+    pub meeting_id: MeetingId,
+    pub attempts: i64,
+}
+
+/// Takes up to `limit` meetings waiting to be looked up (or whose looker stopped).
+pub async fn claim_lookups(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE bulk_items SET lease_owner = $1, lease_until_ms = $2, lookup_attempts = lookup_attempts + 1 \
+         WHERE id IN (SELECT i.id FROM bulk_items i WHERE i.lookup_state = 'pending' AND i.not_before_ms <= $3 \
+                      AND (i.lease_until_ms IS NULL OR i.lease_until_ms < $3) ORDER BY i.batch_id, i.position LIMIT $4{}) \
+         RETURNING id, batch_id, meeting_id, lookup_attempts",
+        lock(db, "i")
+    );
+    let rows: Vec<(i64, i64, String, i64)> =
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).bind(limit).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(item_id, batch_id, m, attempts)| Some(Claimed { item_id, batch_id, meeting_id: MeetingId::parse(&m).ok()?, attempts }))
+        .collect())
+}
+
+/// The look-up's answer, written while the lease holds; `false` when it does not any more.
+pub async fn found(db: &Store, item_id: i64, owner: &str, s: &RecordingSummary) -> Result<bool, sqlx::Error> {
+    let sql = "UPDATE bulk_items SET lookup_state = 'found', recording_count = $1, total_size = $2, first_created = $3, last_created = $4, \
+               fingerprint = $5, lookup_error = NULL, lease_owner = NULL, lease_until_ms = NULL \
+               WHERE id = $6 AND lease_owner = $7 AND lookup_state = 'pending'";
+    let n = on_pool!(db, pool => sqlx::query(sql)
+        .bind(s.count as i64)
+        .bind(i64::try_from(s.total_size).unwrap_or(i64::MAX))
+        .bind(s.first_created)
+        .bind(s.last_created)
+        .bind(&s.fingerprint)
+        .bind(item_id)
+        .bind(owner)
+        .execute(pool)
+        .await?
+        .rows_affected());
+    Ok(n == 1)
+}
+
+/// The look-up failed for good (`retry_at_ms` `None`) or is tried again then.
+pub async fn lookup_failed(db: &Store, item_id: i64, owner: &str, error: &str, retry_at_ms: Option<i64>) -> Result<bool, sqlx::Error> {
+    let (state, not_before) = match retry_at_ms {
+        Some(at) => ("pending", at),
+        None => ("failed", 0),
+    };
+    let sql = "UPDATE bulk_items SET lookup_state = $1, lookup_error = $2, not_before_ms = $3, lease_owner = NULL, lease_until_ms = NULL \
+               WHERE id = $4 AND lease_owner = $5 AND lookup_state = 'pending'";
+    let n = on_pool!(db, pool => sqlx::query(sql).bind(state).bind(error).bind(not_before).bind(item_id).bind(owner).execute(pool).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// The request to delete, once: `false` when the batch was requested already or is still
+/// being looked up.
+pub async fn request(db: &Store, batch_id: i64, reason: &str, by: &Staff, addr: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
+    let sql = "UPDATE bulk_batches SET reason = $1, requested_by = $2, requested_role = $3, requested_method = $4, requested_addr = $5, \
+               requested_at_ms = $6 WHERE id = $7 AND requested_at_ms IS NULL AND started_at_ms IS NOT NULL \
+               AND NOT EXISTS (SELECT 1 FROM bulk_items i WHERE i.batch_id = $7 AND i.lookup_state IN ('draft', 'pending'))";
+    let n = on_pool!(db, pool => sqlx::query(sql)
+        .bind(reason)
+        .bind(&by.username)
+        .bind(by.role.as_str())
+        .bind(by.method.as_str())
+        .bind(addr)
+        .bind(now_ms)
+        .bind(batch_id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+    Ok(n == 1)
+}
+
+/// Takes up to `limit` meetings of requested batches that have no outcome yet.
+pub async fn claim_requests(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE bulk_items SET lease_owner = $1, lease_until_ms = $2 \
+         WHERE id IN (SELECT i.id FROM bulk_items i JOIN bulk_batches b ON b.id = i.batch_id \
+                      WHERE b.requested_at_ms IS NOT NULL AND i.outcome IS NULL AND i.lookup_state IN ('found', 'failed') \
+                      AND (i.lease_until_ms IS NULL OR i.lease_until_ms < $3) ORDER BY i.batch_id, i.position LIMIT $4{}) \
+         RETURNING id",
+        lock(db, "i")
+    );
+    Ok(on_pool!(db, pool => sqlx::query_scalar(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).bind(limit).fetch_all(pool).await?))
+}
+
+/// A claimed meeting with what its deletion request needs.
+#[derive(Debug, Clone)]
+pub struct ToRequest {
+    pub item_id: i64,
+    pub batch_id: i64,
+    pub meeting_id: MeetingId,
+    pub lookup: LookupState,
+    pub summary: RecordingSummary,
+    pub lookup_error: Option<String>,
+    pub reason: String,
+    pub requester: Staff,
+    pub requested_addr: String,
+    pub held: bool,
+}
+
+pub async fn to_request(db: &Store, item_id: i64) -> Result<Option<ToRequest>, sqlx::Error> {
+    let sql = "SELECT i.batch_id, i.meeting_id, i.lookup_state, i.recording_count, i.total_size, i.first_created, i.last_created, \
+               i.fingerprint, i.lookup_error, b.reason, b.requested_by, b.requested_role, b.requested_method, b.requested_addr, \
+               EXISTS (SELECT 1 FROM legal_holds h WHERE h.meeting_id = i.meeting_id) AS held \
+               FROM bulk_items i JOIN bulk_batches b ON b.id = i.batch_id WHERE i.id = $1";
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        batch_id: i64,
+        meeting_id: String,
+        lookup_state: String,
+        recording_count: Option<i64>,
+        total_size: Option<i64>,
+        first_created: Option<i64>,
+        last_created: Option<i64>,
+        fingerprint: Option<String>,
+        lookup_error: Option<String>,
+        reason: Option<String>,
+        requested_by: Option<String>,
+        requested_role: Option<String>,
+        requested_method: Option<String>,
+        requested_addr: Option<String>,
+        held: bool,
+    }
+    let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(sql).bind(item_id).fetch_optional(pool).await?);
+    Ok(row.and_then(|r| {
+        Some(ToRequest {
+            item_id,
+            batch_id: r.batch_id,
+            meeting_id: MeetingId::parse(&r.meeting_id).ok()?,
+            lookup: LookupState::parse(&r.lookup_state)?,
+            summary: RecordingSummary {
+                count: usize::try_from(r.recording_count.unwrap_or(0)).unwrap_or(0),
+                total_duration_ms: 0,
+                total_size: unsigned(r.total_size).unwrap_or(0),
+                first_created: r.first_created,
+                last_created: r.last_created,
+                fingerprint: r.fingerprint.unwrap_or_default(),
+            },
+            lookup_error: r.lookup_error,
+            reason: r.reason?,
+            requester: Staff {
+                username: r.requested_by?,
+                role: Role::parse(r.requested_role.as_deref().unwrap_or_default()).unwrap_or(Role::Viewer),
+                method: SignInMethod::parse(r.requested_method.as_deref().unwrap_or_default()).unwrap_or(SignInMethod::Password),
+            },
+            requested_addr: r.requested_addr.unwrap_or_default(),
+            held: r.held,
+        })
+    }))
+}
+
+/// A meeting's outcome in its batch.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub outcome: ItemOutcome,
+    pub detail: Option<String>,
+    pub other_request_id: Option<i64>,
+    pub deletion_request_id: Option<i64>,
+}
+
+/// Closes a claimed meeting with its outcome; `false` when the lease was lost.
+pub async fn set_outcome(db: &Store, item_id: i64, owner: &str, o: &Outcome) -> Result<bool, sqlx::Error> {
+    let sql = "UPDATE bulk_items SET outcome = $1, outcome_detail = $2, other_request_id = $3, deletion_request_id = $4, \
+               lease_owner = NULL, lease_until_ms = NULL WHERE id = $5 AND lease_owner = $6 AND outcome IS NULL";
+    let n = on_pool!(db, pool => sqlx::query(sql)
+        .bind(o.outcome.as_str())
+        .bind(&o.detail)
+        .bind(o.other_request_id)
+        .bind(o.deletion_request_id)
+        .bind(item_id)
+        .bind(owner)
+        .execute(pool)
+        .await?
+        .rows_affected());
+    Ok(n == 1)
+}
+
+/// Hands a claimed meeting back untouched, to be tried again at `not_before_ms`.
+pub async fn release(db: &Store, item_id: i64, owner: &str, not_before_ms: i64) -> Result<(), sqlx::Error> {
+    let sql = "UPDATE bulk_items SET lease_owner = NULL, lease_until_ms = $1 WHERE id = $2 AND lease_owner = $3";
+    // The lease's end doubles as "not before": claims skip rows whose lease has not run out.
+    on_pool!(db, pool => sqlx::query(sql).bind(not_before_ms).bind(item_id).bind(owner).execute(pool).await?.rows_affected());
+    Ok(())
+}
+
+/// The deletion request this batch already made for this meeting (a worker stopped between
+/// making it and noting it): adopted rather than made twice.
+pub async fn request_of(db: &Store, batch_id: i64, meeting: &MeetingId) -> Result<Option<i64>, sqlx::Error> {
+    let sql = "SELECT id FROM deletion_requests WHERE batch_id = $1 AND meeting_id = $2 ORDER BY id LIMIT 1";
+    Ok(on_pool!(db, pool => sqlx::query_scalar(sql).bind(batch_id).bind(meeting.as_str()).fetch_optional(pool).await?))
+}
+
+/// How many requested meetings still wait for their deletion request to be made.
+pub async fn unrequested(db: &Store, batch_id: i64) -> Result<i64, sqlx::Error> {
+    let sql = "SELECT COUNT(*) FROM bulk_items i JOIN bulk_batches b ON b.id = i.batch_id \
+               WHERE i.batch_id = $1 AND b.requested_at_ms IS NOT NULL AND i.outcome IS NULL";
+    Ok(on_pool!(db, pool => sqlx::query_scalar(sql).bind(batch_id).fetch_one(pool).await?))
+}
+
+/// Claims the one approval notice of a batch; `true` for exactly one caller.
+pub async fn claim_approval_notice(db: &Store, batch_id: i64, now_ms: i64) -> Result<bool, sqlx::Error> {
+    let sql = "UPDATE bulk_batches SET approval_notified_ms = $1 WHERE id = $2 AND approval_notified_ms IS NULL";
+    Ok(on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(batch_id).execute(pool).await?.rows_affected()) == 1)
+}

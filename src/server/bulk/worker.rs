@@ -1,0 +1,249 @@
+//! The bulk worker every replica runs: it looks up the meetings of started batches, a few at a
+//! time, and makes the deletion request of each meeting of a requested batch. Each meeting is
+//! claimed with a lease, so two replicas never do the same step; a look-up done twice after a
+//! crash only reads again, and a request made before a crash is found and adopted, never made
+//! twice.
+
+use std::time::Duration;
+
+use super::store::{self, Claimed, Outcome, ToRequest};
+use crate::api::upstream::{to_app_error, Call};
+use crate::domain::{AuditAction, ItemOutcome, LookupState, Outcome as AuditOutcome, RecordingSummary, UpstreamError};
+use crate::error::AppError;
+use crate::server::audit::{Completion, Intent};
+use crate::server::deletions::store::{self as deletions, CreateError, NewRequest, Start};
+use crate::server::state::AppState;
+
+/// How often each replica looks for work; a batch started or requested on it wakes it at once.
+pub const POLL: Duration = Duration::from_secs(1);
+
+/// Look-ups in flight at once, per replica: the vendor's list call is not paged, and 500
+/// meetings at 20 ms each take about a second and a half this way.
+pub const LOOKUPS_AT_ONCE: usize = 8;
+
+/// A look-up that keeps failing transiently is given up after this many tries.
+pub const LOOKUP_TRIES: i64 = 3;
+
+/// Requests made per claim.
+const REQUESTS_PER_CLAIM: i64 = 25;
+
+/// Enough for a whole batch per look; the next look goes on where this one stopped.
+const PER_TICK: usize = 1_000;
+
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        tracing::info!(worker = %state.deletions.worker_id, "bulk worker started");
+        loop {
+            let t = tick(&state).await;
+            if t.looked_up >= PER_TICK || t.requested >= PER_TICK {
+                continue;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                () = state.bulk.wake.notified() => {}
+            }
+        }
+    });
+}
+
+/// What one look did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Ticked {
+    pub looked_up: usize,
+    pub requested: usize,
+}
+
+/// One look: look-ups first, then requests. Tests call it to drive the worker by hand.
+pub async fn tick(state: &AppState) -> Ticked {
+    let mut ticked = Ticked::default();
+    while ticked.looked_up < PER_TICK && state.clock.now_ms() >= state.bulk.paused_until() {
+        let now = state.clock.now_ms();
+        let claimed = match store::claim_lookups(&state.db, owner(state), now, lease_until(state, now), LOOKUPS_AT_ONCE as i64).await {
+            Ok(c) if c.is_empty() => break,
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for meetings to look up");
+                break;
+            }
+        };
+        ticked.looked_up += claimed.len();
+        futures_util::future::join_all(claimed.into_iter().map(|c| look_up(state, c))).await;
+    }
+    while ticked.requested < PER_TICK {
+        let now = state.clock.now_ms();
+        let ids = match store::claim_requests(&state.db, owner(state), now, lease_until(state, now), REQUESTS_PER_CLAIM).await {
+            Ok(ids) if ids.is_empty() => break,
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for meetings to request");
+                break;
+            }
+        };
+        for id in ids {
+            ticked.requested += 1;
+            request_one(state, id).await;
+        }
+        // Requests due now (no grace period) run at once on this replica.
+        state.deletions.wake.notify_one();
+    }
+    ticked
+}
+
+fn owner(state: &AppState) -> &str {
+    &state.deletions.worker_id
+}
+
+fn lease_until(state: &AppState, now: i64) -> i64 {
+    now + state.deletions.lease.as_millis() as i64
+}
+
+/// Lists one meeting's recordings; the vendor's "later" is honoured for this whole replica.
+async fn look_up(state: &AppState, c: Claimed) {
+    let owner = owner(state);
+    let written = match state.client.list_recordings(&c.meeting_id).await {
+        Ok(recordings) => store::found(&state.db, c.item_id, owner, &RecordingSummary::of(&recordings)).await,
+        Err(e) => {
+            let now = state.clock.now_ms();
+            let retry_at = match &e {
+                UpstreamError::RateLimited { retry_after } => {
+                    let at = now + retry_after.unwrap_or(Duration::from_secs(30)).max(Duration::from_secs(1)).as_millis() as i64;
+                    state.bulk.pause_until(at);
+                    Some(at)
+                }
+                // A read: safe to repeat whatever went wrong on the way.
+                UpstreamError::Timeout(_) | UpstreamError::Interrupted(_) | UpstreamError::BadReply(_) if c.attempts < LOOKUP_TRIES => {
+                    Some(now + 2_000 * c.attempts)
+                }
+                e if e.is_retryable() && c.attempts < LOOKUP_TRIES => Some(now + 2_000 * c.attempts),
+                _ => None,
+            };
+            let error = to_app_error(e, Call::ListRecordings, format!("bulk-{}", c.batch_id));
+            tracing::warn!(batch = c.batch_id, meeting_id = %c.meeting_id, try_again = retry_at.is_some(), error = %error, "bulk look-up failed");
+            store::lookup_failed(&state.db, c.item_id, owner, &error.to_string(), retry_at).await
+        }
+    };
+    match written {
+        Ok(true) => {}
+        Ok(false) => tracing::info!(batch = c.batch_id, meeting_id = %c.meeting_id, "a look-up's lease ran out; another worker has it"),
+        Err(e) => tracing::error!(error = %e, batch = c.batch_id, "cannot store a look-up"),
+    }
+}
+
+/// Makes one meeting's deletion request (or says why it gets none), with its audit entries.
+async fn request_one(state: &AppState, item_id: i64) {
+    let owner = owner(state);
+    let t = match store::to_request(&state.db, item_id).await {
+        Ok(Some(t)) => t,
+        Ok(None) => {
+            tracing::error!(item = item_id, "a batch item cannot be read; left as it is");
+            return;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, item = item_id, "cannot read a batch item");
+            return;
+        }
+    };
+    let outcome = match decide(state, &t).await {
+        Ok(o) => o,
+        Err(why) => {
+            // Nothing decided: tried again after a pause (the audit log or the store failed).
+            tracing::warn!(batch = t.batch_id, meeting_id = %t.meeting_id, error = %why, "a bulk deletion request waits to be made");
+            let _ = store::release(&state.db, item_id, owner, state.clock.now_ms() + 5_000).await;
+            return;
+        }
+    };
+    match store::set_outcome(&state.db, item_id, owner, &outcome).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(batch = t.batch_id, meeting_id = %t.meeting_id, "a batch item's lease ran out before its outcome was written"),
+        Err(e) => tracing::error!(error = %e, batch = t.batch_id, "cannot store a batch item's outcome"),
+    }
+    if outcome.outcome == ItemOutcome::Requested {
+        notify_when_complete(state, &t).await;
+    }
+}
+
+fn outcome(outcome: ItemOutcome, detail: Option<String>) -> Outcome {
+    Outcome { outcome, detail, other_request_id: None, deletion_request_id: None }
+}
+
+async fn decide(state: &AppState, t: &ToRequest) -> Result<Outcome, String> {
+    if t.lookup == LookupState::Failed {
+        return Ok(outcome(ItemOutcome::LookupFailed, t.lookup_error.clone()));
+    }
+    if t.summary.count == 0 {
+        return Ok(outcome(ItemOutcome::NothingToDelete, None));
+    }
+    // Made before a crash, its outcome not written: the same request, not a second one.
+    if let Some(id) = store::request_of(&state.db, t.batch_id, &t.meeting_id).await.map_err(|e| e.to_string())? {
+        return Ok(Outcome { deletion_request_id: Some(id), ..outcome(ItemOutcome::Requested, None) });
+    }
+    let n = t.summary.count;
+    let intent = Intent {
+        actor: Some(t.requester.clone()),
+        claimed_user: None,
+        client_addr: t.requested_addr.clone(),
+        action: AuditAction::RequestDeletion,
+        meeting_id: Some(t.meeting_id.to_string()),
+        reason: Some(t.reason.clone()),
+        detail: Some(format!("batch #{}: {n} recording{} looked up", t.batch_id, if n == 1 { "" } else { "s" })),
+        request_id: format!("bulk-{}", t.batch_id),
+    };
+    if t.held {
+        let hold = crate::server::legal_holds::find(&state.db, &t.meeting_id).await.map_err(|e| e.to_string())?;
+        let detail = hold.map(|h| h.describe()).unwrap_or_else(|| "the meeting is on legal hold".to_owned());
+        let err = AppError::OnLegalHold { detail: detail.clone() };
+        state.audit.record(&intent, &Completion::new(AuditOutcome::Refused).error(&err)).await;
+        return Ok(outcome(ItemOutcome::OnHold, Some(detail)));
+    }
+    let audit = state.audit.begin(&intent).await.map_err(|e| e.to_string())?;
+    let now = state.clock.now_ms();
+    let policy = &state.deletions.policy;
+    let start = if policy.approval_required {
+        Start::AwaitingApproval { expires_at_ms: now + policy.approval_ttl.as_millis() as i64 }
+    } else {
+        Start::Scheduled { due_at_ms: now + policy.grace.as_millis() as i64 }
+    };
+    let new = NewRequest {
+        meeting_id: t.meeting_id.clone(),
+        reason: t.reason.clone(),
+        expected_count: n as u64,
+        fingerprint: Some(t.summary.fingerprint.clone()),
+        total_size: Some(t.summary.total_size),
+        first_created: t.summary.first_created,
+        last_created: t.summary.last_created,
+        requester: t.requester.clone(),
+        requested_addr: t.requested_addr.clone(),
+        now_ms: now,
+        start,
+        batch_id: Some(t.batch_id),
+    };
+    match deletions::create(&state.db, &new).await {
+        Ok(id) => {
+            state.audit.complete(audit, &Completion::new(AuditOutcome::Succeeded)).await;
+            Ok(Outcome { deletion_request_id: Some(id), ..outcome(ItemOutcome::Requested, None) })
+        }
+        Err(CreateError::AlreadyOpen(open)) => {
+            let detail = open.as_ref().map(|o| o.status_line(now)).unwrap_or_else(|| "another request".to_owned());
+            let err = AppError::DeletionAlreadyOpen { detail: detail.clone() };
+            state.audit.complete(audit, &Completion::new(AuditOutcome::Refused).error(&err)).await;
+            Ok(Outcome { other_request_id: open.map(|o| o.id), ..outcome(ItemOutcome::AlreadyOpen, Some(detail)) })
+        }
+        Err(CreateError::Store(e)) => {
+            state.audit.complete(audit, &Completion::new(AuditOutcome::Failed).error(&e)).await;
+            Err(e.to_string())
+        }
+    }
+}
+
+/// Under two-person approval, one notice for the whole batch once its last request is made
+/// (sent by exactly one replica).
+async fn notify_when_complete(state: &AppState, t: &ToRequest) {
+    let Some(hook) = &state.deletions.webhook else { return };
+    if !state.deletions.policy.approval_required || !matches!(store::unrequested(&state.db, t.batch_id).await, Ok(0)) {
+        return;
+    }
+    if let Ok(true) = store::claim_approval_notice(&state.db, t.batch_id, state.clock.now_ms()).await {
+        let requests = store::items(&state.db, t.batch_id).await.map(|items| items.iter().filter(|i| i.outcome == Some(ItemOutcome::Requested)).count()).unwrap_or(0);
+        hook.batch_awaiting_approval(t.batch_id, requests as u64, &t.requester.username, &t.reason, &state.guard.public_origin);
+    }
+}
