@@ -136,7 +136,7 @@ def render_bulk(b):
         "",
         f"Measured on {b['date']}, commit `{b['commit']}` (`scripts/bench.sh`, or `--bulk-only`); raw figures in `bench/bulk.json`.",
         f"One batch of {b['meetings']} meetings ({b['recordings']:,} recordings) against the mock with {b['latency_ms']} ms added to",
-        "every vendor call, `DELETE_GRACE=0`, one dashboard on SQLite, polled by its JSON every 50 ms. \"One at a",
+        "every vendor call, `DELETE_GRACE=0`, one dashboard on SQLite (`synchronous=FULL`: a commit is an fsync), polled by its JSON every 200 ms. \"One at a",
         "time\" is what the same calls take back to back at that latency: the floor without concurrency.",
         "",
         "| measure | figure | one at a time | |",

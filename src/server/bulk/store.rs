@@ -284,35 +284,47 @@ pub async fn claim_lookups(db: &Store, owner: &str, now_ms: i64, lease_until_ms:
         .collect())
 }
 
-/// The look-up's answer, written while the lease holds; `false` when it does not any more.
-pub async fn found(db: &Store, item_id: i64, owner: &str, s: &RecordingSummary) -> Result<bool, sqlx::Error> {
-    let sql = "UPDATE bulk_items SET lookup_state = 'found', recording_count = $1, total_size = $2, first_created = $3, last_created = $4, \
-               fingerprint = $5, lookup_error = NULL, lease_owner = NULL, lease_until_ms = NULL \
-               WHERE id = $6 AND lease_owner = $7 AND lookup_state = 'pending'";
-    let n = on_pool!(db, pool => sqlx::query(sql)
-        .bind(s.count as i64)
-        .bind(i64::try_from(s.total_size).unwrap_or(i64::MAX))
-        .bind(s.first_created)
-        .bind(s.last_created)
-        .bind(&s.fingerprint)
-        .bind(item_id)
-        .bind(owner)
-        .execute(pool)
-        .await?
-        .rows_affected());
-    Ok(n == 1)
+/// What looking one meeting up gave.
+#[derive(Debug, Clone)]
+pub enum Looked {
+    Found(RecordingSummary),
+    /// Failed for good (`retry_at_ms` `None`), or to be tried again then.
+    Failed { error: String, retry_at_ms: Option<i64> },
 }
 
-/// The look-up failed for good (`retry_at_ms` `None`) or is tried again then.
-pub async fn lookup_failed(db: &Store, item_id: i64, owner: &str, error: &str, retry_at_ms: Option<i64>) -> Result<bool, sqlx::Error> {
-    let (state, not_before) = match retry_at_ms {
-        Some(at) => ("pending", at),
-        None => ("failed", 0),
-    };
-    let sql = "UPDATE bulk_items SET lookup_state = $1, lookup_error = $2, not_before_ms = $3, lease_owner = NULL, lease_until_ms = NULL \
-               WHERE id = $4 AND lease_owner = $5 AND lookup_state = 'pending'";
-    let n = on_pool!(db, pool => sqlx::query(sql).bind(state).bind(error).bind(not_before).bind(item_id).bind(owner).execute(pool).await?.rows_affected());
-    Ok(n == 1)
+/// Writes a round of look-ups in one transaction (one commit, not one per meeting), each only
+/// where `owner` still holds its lease; how many were written.
+pub async fn write_lookups(db: &Store, owner: &str, looked: &[(i64, Looked)]) -> Result<usize, sqlx::Error> {
+    let found = "UPDATE bulk_items SET lookup_state = 'found', recording_count = $1, total_size = $2, first_created = $3, \
+                 last_created = $4, fingerprint = $5, lookup_error = NULL, lease_owner = NULL, lease_until_ms = NULL \
+                 WHERE id = $6 AND lease_owner = $7 AND lookup_state = 'pending'";
+    let failed = "UPDATE bulk_items SET lookup_state = $1, lookup_error = $2, not_before_ms = $3, lease_owner = NULL, lease_until_ms = NULL \
+                  WHERE id = $4 AND lease_owner = $5 AND lookup_state = 'pending'";
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let mut written = 0;
+        for (item_id, l) in looked {
+            let q = match l {
+                Looked::Found(s) => sqlx::query(found)
+                    .bind(s.count as i64)
+                    .bind(i64::try_from(s.total_size).unwrap_or(i64::MAX))
+                    .bind(s.first_created)
+                    .bind(s.last_created)
+                    .bind(&s.fingerprint)
+                    .bind(*item_id)
+                    .bind(owner),
+                Looked::Failed { error, retry_at_ms } => sqlx::query(failed)
+                    .bind(if retry_at_ms.is_some() { "pending" } else { "failed" })
+                    .bind(error)
+                    .bind(retry_at_ms.unwrap_or(0))
+                    .bind(*item_id)
+                    .bind(owner),
+            };
+            written += q.execute(&mut *tx).await?.rows_affected() as usize;
+        }
+        tx.commit().await?;
+        Ok(written)
+    })
 }
 
 /// The request to delete, once: `false` when the batch was requested already or is still

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::store::{self, Claimed, Outcome, ToRequest};
+use super::store::{self, Claimed, Looked, Outcome, ToRequest};
 use crate::api::upstream::{to_app_error, Call};
 use crate::domain::{AuditAction, ItemOutcome, LookupState, Outcome as AuditOutcome, RecordingSummary, UpstreamError};
 use crate::error::AppError;
@@ -67,7 +67,13 @@ pub async fn tick(state: &AppState) -> Ticked {
             }
         };
         ticked.looked_up += claimed.len();
-        futures_util::future::join_all(claimed.into_iter().map(|c| look_up(state, c))).await;
+        let looked = futures_util::future::join_all(claimed.iter().map(|c| look_up(state, c))).await;
+        let results: Vec<(i64, Looked)> = claimed.iter().map(|c| c.item_id).zip(looked).collect();
+        match store::write_lookups(&state.db, owner(state), &results).await {
+            Ok(n) if n < results.len() => tracing::info!(lost = results.len() - n, "look-ups whose lease ran out; other workers have them"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "cannot store look-ups; they are looked up again after the lease"),
+        }
     }
     while ticked.requested < PER_TICK {
         let now = state.clock.now_ms();
@@ -98,13 +104,12 @@ fn lease_until(state: &AppState, now: i64) -> i64 {
 }
 
 /// Lists one meeting's recordings; the vendor's "later" is honoured for this whole replica.
-async fn look_up(state: &AppState, c: Claimed) {
-    let owner = owner(state);
-    let written = match state.client.list_recordings(&c.meeting_id).await {
-        Ok(recordings) => store::found(&state.db, c.item_id, owner, &RecordingSummary::of(&recordings)).await,
+async fn look_up(state: &AppState, c: &Claimed) -> Looked {
+    match state.client.list_recordings(&c.meeting_id).await {
+        Ok(recordings) => Looked::Found(RecordingSummary::of(&recordings)),
         Err(e) => {
             let now = state.clock.now_ms();
-            let retry_at = match &e {
+            let retry_at_ms = match &e {
                 UpstreamError::RateLimited { retry_after } => {
                     let at = now + retry_after.unwrap_or(Duration::from_secs(30)).max(Duration::from_secs(1)).as_millis() as i64;
                     state.bulk.pause_until(at);
@@ -118,14 +123,9 @@ async fn look_up(state: &AppState, c: Claimed) {
                 _ => None,
             };
             let error = to_app_error(e, Call::ListRecordings, format!("bulk-{}", c.batch_id));
-            tracing::warn!(batch = c.batch_id, meeting_id = %c.meeting_id, try_again = retry_at.is_some(), error = %error, "bulk look-up failed");
-            store::lookup_failed(&state.db, c.item_id, owner, &error.to_string(), retry_at).await
+            tracing::warn!(batch = c.batch_id, meeting_id = %c.meeting_id, try_again = retry_at_ms.is_some(), error = %error, "bulk look-up failed");
+            Looked::Failed { error: error.to_string(), retry_at_ms }
         }
-    };
-    match written {
-        Ok(true) => {}
-        Ok(false) => tracing::info!(batch = c.batch_id, meeting_id = %c.meeting_id, "a look-up's lease ran out; another worker has it"),
-        Err(e) => tracing::error!(error = %e, batch = c.batch_id, "cannot store a look-up"),
     }
 }
 

@@ -270,26 +270,26 @@ pub async fn expire_due(db: &Store, now_ms: i64) -> Result<Vec<i64>, sqlx::Error
     Ok(on_pool!(db, pool => sqlx::query_scalar(sql).bind(now_ms).fetch_all(pool).await?))
 }
 
-/// Takes the next due request for `owner` until `lease_until_ms`: a scheduled one whose time
-/// has come and whose meeting is not held, or a running one whose worker's lease ran out (that
+/// Takes up to `limit` due requests for `owner` until `lease_until_ms`: scheduled ones whose time
+/// has come and whose meeting is not held, or running ones whose worker's lease ran out (that
 /// worker stopped). Each request goes to one caller at a time, across replicas.
-pub async fn claim(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn claim(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
     let pick = "SELECT r.id FROM deletion_requests r \
                 WHERE ((r.state = 'scheduled' AND r.due_at_ms <= $3 \
                         AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.meeting_id = r.meeting_id)) \
                     OR (r.state = 'running' AND r.lease_until_ms < $3)) \
-                ORDER BY r.due_at_ms LIMIT 1";
+                ORDER BY r.due_at_ms LIMIT $4";
     let lock = match db.backend() {
-        // Another replica's claim skips the row this one holds rather than waiting for it.
+        // Another replica's claim skips the rows this one holds rather than waiting for them.
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         // SQLite runs one write at a time: the UPDATE is the lock.
         Backend::Sqlite => "",
     };
     let sql = format!(
         "UPDATE deletion_requests SET state = 'running', lease_owner = $1, lease_until_ms = $2 \
-         WHERE id = ({pick}{lock}) RETURNING id"
+         WHERE id IN ({pick}{lock}) RETURNING id"
     );
-    Ok(on_pool!(db, pool => sqlx::query_scalar(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).fetch_optional(pool).await?))
+    Ok(on_pool!(db, pool => sqlx::query_scalar(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).bind(limit).fetch_all(pool).await?))
 }
 
 /// Keeps the lease while the vendor is being asked; `false` when it was lost.

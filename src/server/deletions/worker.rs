@@ -21,7 +21,7 @@ pub fn spawn(state: AppState) {
         tracing::info!(worker = %state.deletions.worker_id, "deletion worker started");
         loop {
             // A full look means more are due (a bulk batch): look again at once.
-            if tick(&state).await == PER_TICK {
+            if tick(&state).await >= PER_TICK {
                 continue;
             }
             tokio::select! {
@@ -32,6 +32,10 @@ pub fn spawn(state: AppState) {
     });
 }
 
+/// Requests run at once per replica: each waits on the vendor twice (list, then DELETE), so a
+/// bulk batch's requests overlap those waits; every one holds its own lease.
+pub const AT_ONCE: usize = 4;
+
 /// One look: expiries, then due requests. Returns how many requests it ran.
 pub async fn tick(state: &AppState) -> usize {
     expire(state).await;
@@ -39,23 +43,26 @@ pub async fn tick(state: &AppState) -> usize {
     while ran < PER_TICK {
         let now = state.clock.now_ms();
         let lease_until = now + state.deletions.lease.as_millis() as i64;
-        let id = match store::claim(&state.db, &state.deletions.worker_id, now, lease_until).await {
-            Ok(Some(id)) => id,
-            Ok(None) => break,
+        let ids = match store::claim(&state.db, &state.deletions.worker_id, now, lease_until, AT_ONCE as i64).await {
+            Ok(ids) if ids.is_empty() => break,
+            Ok(ids) => ids,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot look for due deletion requests");
                 break;
             }
         };
-        let ctx = RunContext {
-            owner: state.deletions.worker_id.clone(),
-            request_id: format!("deletion-{id}"),
-            client_addr: "worker".to_owned(),
-            background: true,
-        };
-        ran += 1;
+        ran += ids.len();
+        let runs = ids.into_iter().map(|id| {
+            let ctx = RunContext {
+                owner: state.deletions.worker_id.clone(),
+                request_id: format!("deletion-{id}"),
+                client_addr: "worker".to_owned(),
+                background: true,
+            };
+            async move { run(state, id, &ctx).await }
+        });
         // Handed back untouched: trying again at once would only fail the same way.
-        if matches!(run(state, id, &ctx).await, Ran::NotRun(_)) {
+        if futures_util::future::join_all(runs).await.iter().any(|r| matches!(r, Ran::NotRun(_))) {
             break;
         }
     }
