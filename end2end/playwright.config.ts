@@ -40,6 +40,7 @@ const replicas = process.env.REPLICAS_DATABASE_URL
           LEPTOS_SITE_ROOT: site,
           LOG_FORMAT: 'json',
           DELETE_GRACE: '0',
+          RECORDINGS_CACHE_TTL: '0',
         },
         url: `http://127.0.0.1:${LB_PORT}/readyz`,
         reuseExistingServer: false,
@@ -97,6 +98,8 @@ export default defineConfig({
         CONNECTYCUBE_TIMEOUT: '3s',
         // Deletes at once, as the recordings tests expect; deletions.spec runs the waiting kind.
         DELETE_GRACE: '0',
+        // Every view asks the mock (tests change it between views); the approvals server keeps lists.
+        RECORDINGS_CACHE_TTL: '0',
         DATABASE_URL: `sqlite://${db}`,
         LEPTOS_SITE_ADDR: `127.0.0.1:${APP_PORT}`,
         LEPTOS_SITE_ROOT: site,
@@ -140,6 +143,7 @@ export default defineConfig({
         CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
         DATABASE_URL: `sqlite://${ssoDb}`,
         DELETE_GRACE: '0',
+        RECORDINGS_CACHE_TTL: '0',
         LEPTOS_SITE_ADDR: `127.0.0.1:${SSO_APP_PORT}`,
         LEPTOS_SITE_ROOT: site,
         LOG_FORMAT: 'json',

@@ -15,18 +15,21 @@ pub struct RecordingList {
 }
 
 /// One page of a meeting's recordings, for the recordings page. `sort`, `dir` and `page` are
-/// the page's query string as typed; see `RecordingView::from_query`.
+/// the page's query string as typed; see `RecordingView::from_query`. The vendor's list is kept
+/// a few seconds (`RECORDINGS_CACHE_TTL`), so paging and sorting ask it nothing; `refresh` asks
+/// it again. `fetched_at` says when the list was ConnectyCube's answer.
 #[server(prefix = "/api", endpoint = "recordings/page", input = GetUrl)]
 pub async fn recordings_page(
     meeting_id: String,
     sort: Option<String>,
     dir: Option<String>,
     page: Option<String>,
+    refresh: Option<String>,
 ) -> Result<RecordingPage, AppError> {
-    let (staff, id, all) = fetch(&meeting_id).await?;
+    let (staff, id, all, fetched_ms) = fetch_for_page(&meeting_id, refresh.is_some()).await?;
     note_opened(&staff, &id).await;
     let view = crate::domain::RecordingView::from_query(sort.as_deref(), dir.as_deref(), page.as_deref());
-    Ok(RecordingPage::of(id, all, view, crate::domain::now_unix()))
+    Ok(RecordingPage::of(id, &all, view, fetched_ms / 1000))
 }
 
 /// Who asks, which meeting, and everything the vendor lists for it.
@@ -42,6 +45,27 @@ async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec
         .await
         .map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
     Ok((staff, id, recordings))
+}
+
+/// `fetch` for the recordings page: the kept list while it is fresh (unless `refresh`), and the
+/// time (ms) the vendor gave it.
+#[cfg(feature = "ssr")]
+async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domain::Staff, MeetingId, std::sync::Arc<Vec<crate::domain::Recording>>, i64), AppError> {
+    use super::context::{fail, request_id, require, state};
+    use super::upstream::{to_app_error, Call};
+    let staff = require(crate::domain::Permission::ViewRecordings).await?;
+    let id = super::context::parse_meeting_id(meeting_id)?;
+    let state = state()?;
+    let now = state.clock.now_ms();
+    if !refresh {
+        if let Some(kept) = state.recordings.get(&id, now) {
+            return Ok((staff, id, kept.list, kept.fetched_ms));
+        }
+    }
+    let list = state.client.list_recordings(&id).await.map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
+    let list = std::sync::Arc::new(list);
+    state.recordings.put(id.clone(), list.clone(), now);
+    Ok((staff, id, list, now))
 }
 
 /// Puts the meeting on the person's "opened recently" list. The page does not depend on it, so

@@ -83,21 +83,23 @@ pub struct RecordingPage {
 }
 
 impl RecordingPage {
-    pub fn of(meeting_id: MeetingId, mut all: Vec<Recording>, view: RecordingView, fetched_at: i64) -> Self {
-        let summary = RecordingSummary::of(&all);
+    /// The page of `all` that `view` asks for: sorts references, and copies only the rows shown.
+    pub fn of(meeting_id: MeetingId, all: &[Recording], view: RecordingView, fetched_at: i64) -> Self {
+        let summary = RecordingSummary::of(all);
+        let mut order: Vec<&Recording> = all.iter().collect();
         // The id breaks ties so a row never shows on two pages, or on none.
         match view.sort {
-            SortKey::Created => all.sort_by_cached_key(|r| (r.created_unix().unwrap_or(i64::MIN), r.id.clone())),
-            SortKey::Duration => all.sort_by(|a, b| (a.duration, &a.id).cmp(&(b.duration, &b.id))),
-            SortKey::Size => all.sort_by(|a, b| (a.size, &a.id).cmp(&(b.size, &b.id))),
+            SortKey::Created => order.sort_by_cached_key(|r| (r.created_unix().unwrap_or(i64::MIN), r.id.as_str())),
+            SortKey::Duration => order.sort_by(|a, b| (a.duration, &a.id).cmp(&(b.duration, &b.id))),
+            SortKey::Size => order.sort_by(|a, b| (a.size, &a.id).cmp(&(b.size, &b.id))),
         }
         if view.descending {
-            all.reverse();
+            order.reverse();
         }
-        let pages = all.len().div_ceil(RECORDINGS_PER_PAGE).max(1);
+        let pages = order.len().div_ceil(RECORDINGS_PER_PAGE).max(1);
         let page = view.page.min(pages);
         let start = (page - 1) * RECORDINGS_PER_PAGE;
-        let rows: Vec<RecordingRow> = all.into_iter().skip(start).take(RECORDINGS_PER_PAGE).map(RecordingRow::from).collect();
+        let rows: Vec<RecordingRow> = order.into_iter().skip(start).take(RECORDINGS_PER_PAGE).map(|r| RecordingRow::from(r.clone())).collect();
         let first_row = if rows.is_empty() { 0 } else { start + 1 };
         Self { meeting_id, summary, rows, view: RecordingView { page, ..view }, pages, first_row, fetched_at }
     }
@@ -157,7 +159,7 @@ mod tests {
             for descending in [true, false] {
                 let mut seen = Vec::new();
                 for page in 1..=3 {
-                    let p = RecordingPage::of(id(), all.clone(), RecordingView { sort, descending, page }, 0);
+                    let p = RecordingPage::of(id(), &all, RecordingView { sort, descending, page }, 0);
                     assert_eq!((p.pages, p.view.page, p.summary.count), (3, page, 123));
                     assert_eq!(p.first_row, (page - 1) * 50 + 1);
                     seen.extend(p.rows);
@@ -181,12 +183,12 @@ mod tests {
 
     #[test]
     fn a_page_past_the_end_shows_the_last_and_links_keep_the_view() {
-        let p = RecordingPage::of(id(), (0..123).map(rec).collect(), RecordingView { sort: SortKey::Size, descending: false, page: 9 }, 0);
+        let p = RecordingPage::of(id(), &(0..123).map(rec).collect::<Vec<_>>(), RecordingView { sort: SortKey::Size, descending: false, page: 9 }, 0);
         assert_eq!((p.view.page, p.rows.len(), p.first_row), (3, 23, 101));
         assert_eq!(p.range_text(), "Showing 101–123 of 123");
         assert_eq!(p.page_href(2), "?sort=size&dir=asc&page=2");
         assert_eq!(p.page_href(1), "?sort=size&dir=asc");
-        let empty = RecordingPage::of(id(), vec![], RecordingView::default(), 0);
+        let empty = RecordingPage::of(id(), &[], RecordingView::default(), 0);
         assert_eq!((empty.pages, empty.view.page, empty.first_row, empty.rows.len()), (1, 1, 0, 0));
     }
 }

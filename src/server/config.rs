@@ -136,6 +136,13 @@ pub struct ServeArgs {
     /// mid-deletion, another takes the request over this long after (and never deletes twice).
     #[arg(long = "deletion-lease", env = "DELETION_LEASE", default_value = "30s", global = true)]
     pub deletion_lease: String,
+    /// How long a meeting's recordings list is kept for paging and sorting the recordings page
+    /// (e.g. 10s; 0 keeps nothing). "Refresh" always asks ConnectyCube.
+    #[arg(long = "recordings-cache-ttl", env = "RECORDINGS_CACHE_TTL", default_value = "10s", global = true)]
+    pub recordings_cache_ttl: String,
+    /// Memory the kept lists may take, in MiB; the least recently used go first.
+    #[arg(long = "recordings-cache-mib", env = "RECORDINGS_CACHE_MIB", default_value = "64", global = true)]
+    pub recordings_cache_mib: String,
     #[command(flatten)]
     pub sso: super::sso::SsoArgs,
 }
@@ -196,6 +203,8 @@ pub struct Config {
     pub sso: Option<super::sso::SsoConfig>,
     pub deletions: DeletionPolicy,
     pub deletion_lease: Duration,
+    pub recordings_cache_ttl: Duration,
+    pub recordings_cache_bytes: usize,
 }
 
 /// A bad setting: which variable (and flag), and what is wrong with it.
@@ -349,7 +358,21 @@ impl Config {
             },
         };
         let deletion_lease = parse_duration(&a.deletion_lease).map_err(|p| bad("DELETION_LEASE", "deletion-lease", p))?;
+        let recordings_cache_ttl = match a.recordings_cache_ttl.trim() {
+            "0" | "0s" => Duration::ZERO,
+            other => parse_duration(other).map_err(|p| bad("RECORDINGS_CACHE_TTL", "recordings-cache-ttl", p))?,
+        };
+        let recordings_cache_bytes = a
+            .recordings_cache_mib
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|m| *m <= 64 * 1024)
+            .map(|m| m * 1024 * 1024)
+            .ok_or_else(|| bad("RECORDINGS_CACHE_MIB", "recordings-cache-mib", format!("'{}' is not a number of MiB from 0 to 65536", a.recordings_cache_mib.trim())))?;
         Ok(Self {
+            recordings_cache_ttl,
+            recordings_cache_bytes,
             deletions,
             deletion_lease,
             local_login,

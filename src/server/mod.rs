@@ -17,6 +17,7 @@ pub mod legal_holds;
 pub mod http;
 pub mod mock_upstream;
 pub mod opened_meetings;
+pub mod recordings_cache;
 pub mod secret;
 pub mod sso;
 pub mod startup;

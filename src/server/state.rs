@@ -30,6 +30,8 @@ pub struct Shared {
     pub clock: super::clock::Clock,
     pub deletions: super::deletions::Deletions,
     pub bulk: super::bulk::Bulk,
+    /// Meetings' recordings lists, kept a few seconds for paging and sorting.
+    pub recordings: super::recordings_cache::RecordingsCache,
 }
 
 impl AppState {

@@ -18,6 +18,7 @@ mod meetings_api;
 mod postgres;
 mod properties;
 mod recordings_api;
+mod recordings_cache;
 mod replicas;
 mod sessions;
 mod sso;

@@ -224,6 +224,11 @@ impl TestApp {
         if !extra_args.contains(&"--delete-grace") {
             argv.extend(["--delete-grace", "0"]);
         }
+        // Every view asks the vendor, as the suites that change the mock between views expect;
+        // the cache's own tests turn it on.
+        if !extra_args.contains(&"--recordings-cache-ttl") {
+            argv.extend(["--recordings-cache-ttl", "0"]);
+        }
         argv.extend_from_slice(extra_args);
         let cli = Cli::try_parse_from(argv).unwrap();
         let config = Config::from_args(&cli.serve).unwrap();

@@ -6,7 +6,7 @@ use crate::api::audit::meeting_history;
 use crate::api::deletions::{open_deletion, DeletionView};
 use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
-use crate::domain::{format_bytes, format_duration_ms, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
+use crate::domain::{format_bytes, format_duration_ms, format_utc_ms, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
 use crate::error::AppError;
 use crate::ui::components::{use_frame, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTime, Pager};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
@@ -23,9 +23,17 @@ pub fn RecordingsPage() -> impl IntoView {
         let q = query.read();
         (q.get("sort"), q.get("dir"), q.get("page"))
     };
+    // "Refresh" asks ConnectyCube again: the plain form sends `refresh`, and with JavaScript a
+    // new count does; paging and sorting after it use the list just read.
+    let refresh_query = move || query.read().get("refresh").is_some();
+    let refreshed = StoredValue::new(0u32);
     let list = Resource::new(
-        move || (raw_id(), view_query(), deleted(), refresh.get()),
-        |(id, (sort, dir, page), _, _)| recordings_page(id, sort, dir, page),
+        move || (raw_id(), view_query(), deleted(), refresh.get(), refresh_query()),
+        move |(id, (sort, dir, page), _, count, asked)| {
+            let again = asked || count != refreshed.get_value();
+            refreshed.set_value(count);
+            recordings_page(id, sort, dir, page, again.then(|| "1".to_owned()))
+        },
     );
     // `held`/`released` come back after a hold changes, so the hold is read again.
     let hold_changed = move || {
@@ -187,9 +195,14 @@ fn RecordingsView(
                 format_duration_ms(summary.total_duration_ms),
                 format_bytes(summary.total_size)
             )}
+            <span class="muted">{format!(" · as listed by ConnectyCube at {}", format_utc_ms(page.fetched_at * 1000))}</span>
         </p>
         <div class="toolbar">
             <form method="get">
+                <input type="hidden" name="sort" value=page.view.sort.as_str()/>
+                <input type="hidden" name="dir" value=if page.view.descending { "desc" } else { "asc" }/>
+                <input type="hidden" name="page" value=page.view.page.to_string()/>
+                <input type="hidden" name="refresh" value="1"/>
                 <button type="submit" on:click=move |ev| { ev.prevent_default(); refresh.update(|n| *n += 1); }>
                     "Refresh"
                 </button>

@@ -1,0 +1,191 @@
+//! The vendor's recordings list of a meeting, kept for a few seconds so that paging and sorting
+//! the recordings page cost no vendor call (ConnectyCube's list has no paging: every view would
+//! fetch and decode all of a meeting's recordings again). Bounded by bytes, not entries: one
+//! meeting can hold 5,000 recordings. Only pages read it; "Refresh", downloads, deletions and
+//! the checks before a deletion always ask the vendor, and a deletion run here drops the meeting.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::domain::{MeetingId, Recording};
+
+#[derive(Debug)]
+pub struct RecordingsCache {
+    ttl_ms: i64,
+    max_bytes: usize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    entries: HashMap<MeetingId, Entry>,
+    bytes: usize,
+    /// Counts uses, to find the least recently used entry.
+    uses: u64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    list: Arc<Vec<Recording>>,
+    fetched_ms: i64,
+    bytes: usize,
+    used: u64,
+}
+
+/// A list as kept, and when the vendor gave it.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub list: Arc<Vec<Recording>>,
+    pub fetched_ms: i64,
+}
+
+impl RecordingsCache {
+    /// `ttl` zero keeps nothing.
+    pub fn new(ttl: Duration, max_bytes: usize) -> Self {
+        Self { ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX), max_bytes, inner: Mutex::default() }
+    }
+
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // Nothing here is left half-written by a panic that matters: recover rather than poison.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The meeting's list if it is younger than the TTL.
+    pub fn get(&self, id: &MeetingId, now_ms: i64) -> Option<Cached> {
+        let mut inner = self.inner();
+        inner.uses += 1;
+        let uses = inner.uses;
+        let fresh = match inner.entries.get_mut(id) {
+            Some(e) if now_ms - e.fetched_ms < self.ttl_ms && now_ms >= e.fetched_ms => {
+                e.used = uses;
+                return Some(Cached { list: e.list.clone(), fetched_ms: e.fetched_ms });
+            }
+            Some(_) => false,
+            None => return None,
+        };
+        if !fresh {
+            inner.remove(id);
+        }
+        None
+    }
+
+    /// Keeps `list` for the meeting, making room by dropping the least recently used lists.
+    pub fn put(&self, id: MeetingId, list: Arc<Vec<Recording>>, now_ms: i64) {
+        let bytes = size_of(&list);
+        if self.ttl_ms == 0 || bytes > self.max_bytes {
+            return;
+        }
+        let mut inner = self.inner();
+        inner.remove(&id);
+        while inner.bytes + bytes > self.max_bytes {
+            let Some(oldest) = inner.entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| k.clone()) else { break };
+            inner.remove(&oldest);
+        }
+        inner.uses += 1;
+        let used = inner.uses;
+        inner.bytes += bytes;
+        inner.entries.insert(id, Entry { list, fetched_ms: now_ms, bytes, used });
+    }
+
+    /// Drops the meeting's list (its recordings were deleted here, or changed).
+    pub fn forget(&self, id: &MeetingId) {
+        self.inner().remove(id);
+    }
+
+    /// What the kept lists take, by `size_of`.
+    pub fn bytes(&self) -> usize {
+        self.inner().bytes
+    }
+}
+
+impl Inner {
+    fn remove(&mut self, id: &MeetingId) {
+        if let Some(e) = self.entries.remove(id) {
+            self.bytes -= e.bytes;
+        }
+    }
+}
+
+/// What a list holds in memory, near enough: each recording's own size and its strings and ids.
+pub fn size_of(list: &[Recording]) -> usize {
+    list.iter()
+        .map(|r| {
+            std::mem::size_of::<Recording>()
+                + r.id.len()
+                + r.room_id.len()
+                + r.file_uid.len()
+                + r.created_at.len()
+                + r.updated_at.len()
+                + r.download_url.len()
+                + r.participants_ids.len() * std::mem::size_of::<u64>()
+        })
+        .sum::<usize>()
+        + std::mem::size_of::<Vec<Recording>>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(n: usize, tag: &str) -> Arc<Vec<Recording>> {
+        Arc::new(
+            (0..n)
+                .map(|i| Recording {
+                    id: format!("{tag}{i:020}"),
+                    room_id: "room".into(),
+                    participants_count: 2,
+                    participants_ids: vec![1, 2],
+                    file_uid: format!("file-{i}"),
+                    duration: 1_000,
+                    size: 1_000_000,
+                    created_at: "2026-11-24T10:10:10Z".into(),
+                    updated_at: "2026-11-24T10:10:10Z".into(),
+                    download_url: format!("https://s3.example.com/{i}?X-Amz-Signature=abc"),
+                })
+                .collect(),
+        )
+    }
+
+    fn meeting(n: usize) -> MeetingId {
+        MeetingId::parse(&format!("{n:024x}")).unwrap()
+    }
+
+    #[test]
+    fn a_list_is_kept_for_its_ttl_and_forgotten_on_request() {
+        let cache = RecordingsCache::new(Duration::from_secs(10), 1 << 20);
+        cache.put(meeting(1), list(3, "a"), 1_000);
+        assert_eq!(cache.get(&meeting(1), 10_999).unwrap().list.len(), 3);
+        assert_eq!(cache.get(&meeting(1), 10_999).unwrap().fetched_ms, 1_000);
+        assert!(cache.get(&meeting(1), 11_000).is_none(), "expired at the TTL");
+        assert_eq!(cache.bytes(), 0, "an expired list is dropped when found");
+        cache.put(meeting(1), list(3, "a"), 20_000);
+        cache.forget(&meeting(1));
+        assert!(cache.get(&meeting(1), 20_001).is_none());
+        let off = RecordingsCache::new(Duration::ZERO, 1 << 20);
+        off.put(meeting(1), list(3, "a"), 0);
+        assert!(off.get(&meeting(1), 0).is_none(), "a zero TTL keeps nothing");
+    }
+
+    /// 25 meetings of 5,000 recordings each: the kept lists stay under the bound, the least
+    /// recently used go first, and a list larger than the bound is never kept.
+    #[test]
+    fn the_byte_bound_holds_under_25_meetings_of_5000_recordings() {
+        let one = size_of(&list(5_000, "x"));
+        let bound = one * 4 + one / 2;
+        let cache = RecordingsCache::new(Duration::from_secs(60), bound);
+        for m in 0..25 {
+            cache.put(meeting(m), list(5_000, "x"), 1_000 + m as i64);
+            assert!(cache.bytes() <= bound, "{} > {bound} after {m}", cache.bytes());
+            // The first meeting is read every time, so it stays.
+            assert!(cache.get(&meeting(0), 1_100).is_some(), "the most used list was evicted");
+        }
+        assert_eq!(cache.bytes(), one * 4);
+        assert!(cache.get(&meeting(24), 1_100).is_some());
+        assert!(cache.get(&meeting(1), 1_100).is_none());
+        let small = RecordingsCache::new(Duration::from_secs(60), one / 2);
+        small.put(meeting(1), list(5_000, "x"), 0);
+        assert_eq!(small.bytes(), 0);
+        println!("one list of 5,000 recordings: {one} bytes as counted");
+    }
+}

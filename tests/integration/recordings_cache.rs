@@ -1,0 +1,63 @@
+//! The recordings list kept a few seconds: paging and sorting cost no vendor call, "Refresh"
+//! and the TTL ask again, and a deletion drops the kept list.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::{TestApp, VENDOR_MEETING};
+
+fn gets(app: &TestApp, meeting: &str) -> usize {
+    app.upstream.mock.requests().iter().filter(|r| r.method == "GET" && r.path.ends_with(meeting)).count()
+}
+
+const MEETING: &str = "cac4e0000000000000000001";
+
+async fn page_of(app: &TestApp, meeting: &str, query: &str) -> Value {
+    let res = app.get(&format!("/api/recordings/page?meeting_id={meeting}{query}")).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn page(app: &TestApp, query: &str) -> Value {
+    page_of(app, MEETING, query).await
+}
+
+#[tokio::test]
+async fn paging_and_sorting_use_the_kept_list_until_refresh_or_the_ttl() {
+    let app = TestApp::spawn_with(&["--recordings-cache-ttl", "10s"]).await;
+    app.upstream.mock.seed(MEETING, 120);
+    let first = page(&app, "&page=1").await;
+    let fetched = first["fetched_at"].as_i64().unwrap();
+    for q in ["&page=2", "&page=3", "&sort=size&dir=desc", "&sort=duration&page=2"] {
+        let p = page(&app, q).await;
+        assert_eq!(p["fetched_at"], fetched, "{q}: the same list");
+        assert_eq!(p["summary"]["count"], 120);
+    }
+    assert_eq!(gets(&app, MEETING), 1, "one vendor call for five views");
+    // The page says as of when.
+    let html = app.get(&format!("/meetings/{MEETING}/recordings?page=2")).await.text().await.unwrap();
+    assert!(html.contains("as listed by ConnectyCube at "), "the page states when the list was read");
+    assert_eq!(gets(&app, MEETING), 1);
+
+    // Refresh asks again, and what it read is kept.
+    app.upstream.mock.seed(MEETING, 7);
+    assert_eq!(page(&app, "&refresh=1").await["summary"]["count"], 7);
+    assert_eq!(page(&app, "&page=1").await["summary"]["count"], 7);
+    assert_eq!(gets(&app, MEETING), 2);
+
+    // After the TTL the vendor is asked again.
+    app.upstream.mock.seed(MEETING, 9);
+    app.clock.advance(Duration::from_secs(11));
+    assert_eq!(page(&app, "").await["summary"]["count"], 9);
+    assert_eq!(gets(&app, MEETING), 3);
+}
+
+#[tokio::test]
+async fn a_deletion_here_drops_the_kept_list() {
+    let app = TestApp::spawn_with(&["--recordings-cache-ttl", "10s"]).await;
+    assert_eq!(page_of(&app, VENDOR_MEETING, "").await["summary"]["count"], 2);
+    let res = app.post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "cache test")]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(page_of(&app, VENDOR_MEETING, "").await["summary"]["count"], 0, "no deleted recording is shown from memory");
+}
