@@ -54,17 +54,21 @@ def render(r):
         "## 2. Server rendering",
         "",
         "The recordings page of a meeting with N recordings, server-rendered for a signed-in admin, at 25",
-        "connections. Each view fetches all N from the mock, sorts them and renders one page of the table",
-        "(\"rows shown\"). \"Static\" is the same HTML saved as a file and served by the same server (same",
-        "middleware: session, headers).",
+        "connections, sorted on the server, one page of the table (\"rows shown\"). \"Page\" is a view within",
+        "the kept list's TTL (`RECORDINGS_CACHE_TTL`, 10 s): what paging and sorting cost. \"Uncached\" is",
+        "every view with `?refresh=1`, which fetches and decodes all N from the mock, as a first view does.",
+        "\"Static\" is the same HTML saved as a file and served by the same server (same middleware: session,",
+        "headers).",
         "",
-        "| recordings | rows shown | HTML bytes | page req/s | page p50 / p99 ms | static req/s | static p50 / p99 ms | page / static |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| recordings | rows shown | HTML bytes | page req/s | page p50 / p99 ms | uncached req/s | uncached p50 / p99 ms | static req/s | static p50 / p99 ms | page / static |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for x in r["rendering"]:
         p, s = x["page"], x["static"]
+        u = x.get("uncached")
+        uncached = f"{u['rps']:.0f} | {ms(u['p50_ms'])} / {ms(u['p99_ms'])}" if u else "- | -"
         out.append(f"| {x['recordings']:,} | {x.get('rows_shown', x['recordings']):,} | {x['html_bytes']:,} | {p['rps']:.0f} | {ms(p['p50_ms'])} / {ms(p['p99_ms'])} "
-                   f"| {s['rps']:.0f} | {ms(s['p50_ms'])} / {ms(s['p99_ms'])} | {x['vs_static']:.2f}x |")
+                   f"| {uncached} | {s['rps']:.0f} | {ms(s['p50_ms'])} / {ms(s['p99_ms'])} | {x['vs_static']:.2f}x |")
     rs = r["rendering_summary"]
     out += ["",
             f"Cost per recording (p50): {rs['us_per_row_100_to_1000']:.1f} µs from 100 to 1,000 recordings, "
@@ -193,6 +197,8 @@ def targets(r):
     k = next(x for x in r["rendering"] if x["recordings"] == 1000)
     yield "recordings page, 1,000 recordings: p99 at most 10 ms", f"{k['page']['p99_ms']:.2f} ms", k["page"]["p99_ms"] <= 10
     yield "recordings page, 1,000 recordings: at least 0.7x the static copy's requests/s", f"{k['vs_static']:.2f}x", k["vs_static"] >= 0.7
+    yield "recordings page, 1,000 recordings, kept list: at least 0.5x the static copy (issue 22)", f"{k['vs_static']:.2f}x", k["vs_static"] >= 0.5
+    yield "recordings page, 1,000 recordings, kept list: p99 at most 20 ms (issue 22)", f"{k['page']['p99_ms']:.2f} ms", k["page"]["p99_ms"] <= 20
     g = r["rendering_summary"]["p50_growth_100_to_1000"]
     yield "p50 grows at most 10x from 100 to 1,000 recordings", f"{g:.1f}x", g <= 10
     br = r["downloads_total"]["brotli"]
