@@ -414,3 +414,41 @@ async fn one_approval_covers_a_batch_and_never_the_requesters_own() {
     // The requester's attempt refused; then one for the batch and one per meeting.
     assert_eq!(outcomes, ["succeeded", "succeeded", "succeeded", "succeeded", "refused"], "{approvals}");
 }
+
+/// Under approval the webhook is told once for the whole batch, also when its last meeting is
+/// one that is skipped.
+#[tokio::test]
+async fn the_approval_webhook_is_told_once_per_batch() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let hook = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(v): axum::Json<Value>| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(v);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hook).await.unwrap() });
+    let app = TestApp::spawn_with(&["--delete-grace", "0", "--delete-approval", "required", "--approval-webhook-url", &url]).await;
+    for n in 0..3 {
+        app.upstream.mock.seed(&meeting(800 + n), 1);
+    }
+    // The last meeting of the list has no recordings: it is skipped, and is the last one decided.
+    app.upstream.mock.seed(&meeting(803), 0);
+    let text: String = (0..4).map(|n| format!("{}\n", meeting(800 + n))).collect();
+    let id = create(&app.http, &text).await.1["batch_id"].as_i64().unwrap();
+    post(&app.http, "/api/bulk/start", &[("batch_id", &id.to_string())]).await;
+    settle(&app).await;
+    post(&app.http, "/api/bulk/request", &[("batch_id", &id.to_string()), ("reason", "GDPR-901")]).await;
+    settle(&app).await;
+    let sent = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("the webhook is called").unwrap();
+    let said = sent["text"].as_str().unwrap();
+    assert!(said.contains(&format!("Bulk deletion batch #{id} waits for approval: 3 deletion requests")), "{said}");
+    assert!(said.contains(&format!("{}/bulk/{id}", app.url)), "{said}");
+    settle(&app).await;
+    assert!(tokio::time::timeout(Duration::from_millis(500), rx.recv()).await.is_err(), "told once");
+}

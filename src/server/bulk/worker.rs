@@ -157,9 +157,8 @@ async fn request_one(state: &AppState, item_id: i64) {
         Ok(false) => tracing::warn!(batch = t.batch_id, meeting_id = %t.meeting_id, "a batch item's lease ran out before its outcome was written"),
         Err(e) => tracing::error!(error = %e, batch = t.batch_id, "cannot store a batch item's outcome"),
     }
-    if outcome.outcome == ItemOutcome::Requested {
-        notify_when_complete(state, &t).await;
-    }
+    // Whichever meeting is the last to get its outcome (one skipped, say), the batch is then complete.
+    notify_when_complete(state, &t).await;
 }
 
 fn outcome(outcome: ItemOutcome, detail: Option<String>) -> Outcome {
@@ -242,8 +241,9 @@ async fn notify_when_complete(state: &AppState, t: &ToRequest) {
     if !state.deletions.policy.approval_required || !matches!(store::unrequested(&state.db, t.batch_id).await, Ok(0)) {
         return;
     }
-    if let Ok(true) = store::claim_approval_notice(&state.db, t.batch_id, state.clock.now_ms()).await {
-        let requests = store::items(&state.db, t.batch_id).await.map(|items| items.iter().filter(|i| i.outcome == Some(ItemOutcome::Requested)).count()).unwrap_or(0);
+    let requests = store::items(&state.db, t.batch_id).await.map(|items| items.iter().filter(|i| i.outcome == Some(ItemOutcome::Requested)).count()).unwrap_or(0);
+    // Nothing awaits approval when every meeting was skipped.
+    if requests > 0 && matches!(store::claim_approval_notice(&state.db, t.batch_id, state.clock.now_ms()).await, Ok(true)) {
         hook.batch_awaiting_approval(t.batch_id, requests as u64, &t.requester.username, &t.reason, &state.guard.public_origin);
     }
 }
