@@ -60,8 +60,15 @@ pub enum UserCommand {
         #[arg(long, default_value = "viewer")]
         role: String,
     },
-    /// Set a new password (read like `add`); also re-enables a disabled account.
+    /// Set a new password (read like `add`); also re-enables a disabled account and ends the
+    /// sessions signed in before it.
     Passwd { name: String },
+    /// Change an account's role; it applies at the account's next request.
+    Role {
+        name: String,
+        /// viewer, operator or admin.
+        role: String,
+    },
     /// Disable an account; its sessions end at their next request.
     Disable { name: String },
     /// List accounts with their role and state.

@@ -71,8 +71,9 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
             provide_context(Nonce::from_value(nonce.0));
         }
     };
-    let sessions = Sessions::new(&state.db).await?;
+    let sessions = Sessions::new(&state.db, state.identity.clone()).await?;
     sessions.clone().spawn_cleanup(SESSION_CLEANUP_EVERY);
+    super::store::auth_changes::spawn(&state.db, state.identity.clone());
     if background == Background::All {
         super::deletions::worker::spawn(state.clone());
         super::bulk::worker::spawn(state.clone());
@@ -137,6 +138,9 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::
         "backend": state.db.backend().as_str(),
         "upstream": state.info.upstream_label,
         "demo": state.demo,
+        // Whether account and session changes are being followed, so sessions are answered from
+        // memory ("live"), or every request reads them from the database ("off").
+        "identity_cache": if state.identity.is_live() { "live" } else { "off" },
     });
     (status, Json(body))
 }

@@ -97,6 +97,7 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
         deletions: super::deletions::Deletions::new(config.deletions.clone(), config.deletion_lease)?,
         bulk: super::bulk::Bulk::default(),
         recordings: super::recordings_cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes),
+        identity: Default::default(),
         info: ServerInfo { upstream_label: label },
     });
     Ok((state, mock))

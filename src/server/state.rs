@@ -32,6 +32,8 @@ pub struct Shared {
     pub bulk: super::bulk::Bulk,
     /// Meetings' recordings lists, kept a few seconds for paging and sorting.
     pub recordings: super::recordings_cache::RecordingsCache,
+    /// Sessions and accounts kept in memory while changes to them are followed.
+    pub identity: super::auth::identity_cache::IdentityCache,
 }
 
 impl AppState {

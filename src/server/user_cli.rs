@@ -80,7 +80,13 @@ pub async fn run(config: &Config, cmd: UserCommand) -> Result<(), String> {
             let password = read_password(&name)?;
             let detail = format!("set the password of {name} (and enable it)");
             audited(&log, detail, users::set_password(&pool, &name, &password)).await?;
-            println!("password changed for {name}");
+            println!("password changed for {name}; their earlier sessions are ended");
+        }
+        UserCommand::Role { name, role } => {
+            let role = Role::parse(&role)?;
+            let detail = format!("set the role of {name} to {role}");
+            audited(&log, detail, users::set_role(&pool, &name, role)).await?;
+            println!("{name} is now {role}, from their next request");
         }
         UserCommand::Disable { name } => {
             let detail = format!("disable account {name}");

@@ -84,6 +84,12 @@ fn user_management_from_the_console() {
     let (code, out) = run(&["user", "add", "tim", "--role", "root"], Some("a long enough password\n"));
     assert_ne!(code, 0);
     assert!(out.contains("viewer, operator or admin"), "{out}");
+    let (code, out) = run(&["user", "role", "sam", "admin"], None);
+    assert!(code == 0 && out.contains("sam is now admin"), "{out}");
+    let (code, out) = run(&["user", "role", "sam", "root"], None);
+    assert!(code != 0 && out.contains("viewer, operator or admin"), "{out}");
+    assert_ne!(run(&["user", "role", "nobody", "viewer"], None).0, 0);
+    assert_eq!(run(&["user", "role", "sam", "operator"], None).0, 0);
     assert_eq!(run(&["user", "disable", "sam"], None).0, 0);
     let (_, list) = run(&["user", "list"], None);
     assert!(list.lines().any(|l| l.starts_with("sam") && l.contains("operator") && l.contains("disabled")), "{list}");
@@ -117,6 +123,9 @@ fn user_management_from_the_console() {
             ("add account sam (operator)", "succeeded"),
             ("add account sam (viewer)", "failed"),
             ("add account tim (viewer)", "failed"),
+            ("set the role of sam to admin", "succeeded"),
+            ("set the role of nobody to viewer", "failed"),
+            ("set the role of sam to operator", "succeeded"),
             ("disable account sam", "succeeded"),
             ("set the password of sam (and enable it)", "succeeded"),
             ("set the password of nobody (and enable it)", "failed"),

@@ -13,6 +13,7 @@ mod downloads;
 mod faults;
 mod health;
 mod holds;
+mod identity;
 mod hostile;
 mod meetings_api;
 mod postgres;

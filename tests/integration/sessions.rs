@@ -50,7 +50,7 @@ async fn expired_sessions_are_deleted_and_the_cleanup_outlives_its_errors() {
     let app = TestApp::spawn().await;
     let db = &app.db;
     let before = count(db).await.unwrap(); // the admin's own session
-    let cleanup = Sessions::new(db).await.unwrap().spawn_cleanup(Duration::from_millis(100));
+    let cleanup = Sessions::new(db, Default::default()).await.unwrap().spawn_cleanup(Duration::from_millis(100));
     plant(db).await;
     wait_for(db, before + 1).await;
 

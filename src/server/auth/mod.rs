@@ -2,6 +2,7 @@
 //! request-level guards (page sign-in redirect, cross-site refusal, security headers).
 
 pub mod guard;
+pub mod identity_cache;
 pub mod password;
 pub mod session;
 pub mod throttle;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
+use super::identity_cache::AccountState;
 use super::users;
 use crate::domain::{SignInMethod, Staff};
 use crate::server::state::AppState;
@@ -23,6 +24,9 @@ pub struct SignedIn {
     pub staff: Staff,
     /// Unix seconds; the absolute lifetime counts from here, however active the session is.
     pub signed_in_at: i64,
+    /// The same in milliseconds, to compare with a password change (0 in sessions from before).
+    #[serde(default)]
+    pub signed_in_ms: i64,
     /// Unix milliseconds of the last save, which is what slides the idle timeout.
     #[serde(default)]
     pub touched_at_ms: i64,
@@ -81,7 +85,8 @@ fn refresh_after(idle: Duration) -> i64 {
 /// Starts a signed-in session: a fresh id (so a planted id is worthless), then the identity.
 pub async fn begin(session: &Session, staff: Staff) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
-    session.insert(STAFF_KEY, SignedIn { staff, signed_in_at: now(), touched_at_ms: now_ms() }).await
+    let now_ms = now_ms();
+    session.insert(STAFF_KEY, SignedIn { staff, signed_in_at: now_ms / 1000, signed_in_ms: now_ms, touched_at_ms: now_ms }).await
 }
 
 /// Deletes the session from the store and clears the cookie.
@@ -89,8 +94,9 @@ pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error
     session.flush().await
 }
 
-/// Reads the session once per request. A session past its absolute lifetime, or whose local
-/// account was disabled or removed since, is ended here; a changed role applies at once.
+/// Reads the session once per request (from memory when nothing changed). A session past its
+/// absolute lifetime, whose local account was disabled or removed since, or that signed in
+/// before the account's last new password, is ended here; a changed role applies at once.
 pub async fn load_staff(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let mut store_failed = false;
     let staff = match session.get::<SignedIn>(STAFF_KEY).await {
@@ -142,16 +148,37 @@ async fn check(state: &AppState, session: &Session, signed_in: SignedIn) -> Resu
         let _ = end(session).await;
         return Ok(None);
     }
-    match users::find(&state.db, &signed_in.staff.username).await {
-        Ok(Some(u)) if !u.disabled => Ok(Some(Staff { role: u.role, ..signed_in.staff })),
-        Ok(_) => {
-            tracing::info!(user = %signed_in.staff.username, "account disabled or removed; session ended");
-            let _ = end(session).await;
-            Ok(None)
-        }
+    let account = match account(state, &signed_in.staff.username).await {
+        Ok(account) => account,
         Err(e) => {
             tracing::error!(error = %e, "cannot check the account behind a session");
-            Err(())
+            return Err(());
         }
+    };
+    match account {
+        Some(a) if a.disabled => {
+            tracing::info!(user = %signed_in.staff.username, "account disabled; session ended");
+        }
+        Some(a) if signed_in.signed_in_ms.max(signed_in.signed_in_at * 1000) < a.password_changed_ms => {
+            tracing::info!(user = %signed_in.staff.username, "password changed since this sign-in; session ended");
+        }
+        Some(a) => return Ok(Some(Staff { role: a.role, ..signed_in.staff })),
+        None => tracing::info!(user = %signed_in.staff.username, "account removed; session ended"),
     }
+    let _ = end(session).await;
+    Ok(None)
+}
+
+/// The account as it is now: from memory when kept, else read and kept (`identity_cache`).
+async fn account(state: &AppState, username: &str) -> Result<Option<AccountState>, users::UserError> {
+    if let Some(kept) = state.identity.account(username) {
+        return Ok(Some(kept));
+    }
+    let generation = state.identity.generation();
+    let Some(user) = users::find(&state.db, username).await? else {
+        return Ok(None);
+    };
+    let account = AccountState { role: user.role, disabled: user.disabled, password_changed_ms: user.password_changed_ms };
+    state.identity.keep_account(generation, username, account.clone());
+    Ok(Some(account))
 }

@@ -35,6 +35,8 @@ pub struct UserRecord {
     pub disabled: bool,
     pub password_hash: String,
     pub created_at: i64,
+    /// Unix milliseconds; sessions signed in before it end (0: not set since the column came).
+    pub password_changed_ms: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,26 +52,32 @@ pub enum UserError {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    now_ms() / 1000
 }
 
-type Row = (String, String, String, bool, i64);
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
 
-fn record((username, password_hash, role, disabled, created_at): Row) -> Result<UserRecord, UserError> {
+type Row = (String, String, String, bool, i64, i64);
+
+const COLUMNS: &str = "username, password_hash, role, disabled, created_at, password_changed_ms";
+
+fn record((username, password_hash, role, disabled, created_at, password_changed_ms): Row) -> Result<UserRecord, UserError> {
     let role = Role::parse(&role).map_err(UserError::Invalid)?;
-    Ok(UserRecord { username, role, disabled, password_hash, created_at })
+    Ok(UserRecord { username, role, disabled, password_hash, created_at, password_changed_ms })
 }
 
 pub async fn find(db: &Store, name: &str) -> Result<Option<UserRecord>, UserError> {
     // lower() on both sides: SQLite's column is NOCASE, PostgreSQL has a unique index on lower().
-    let sql = "SELECT username, password_hash, role, disabled, created_at FROM users WHERE lower(username) = lower($1)";
-    let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(sql).bind(name.trim()).fetch_optional(pool).await)?;
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE lower(username) = lower($1)");
+    let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(&sql).bind(name.trim()).fetch_optional(pool).await)?;
     row.map(record).transpose()
 }
 
 pub async fn list(db: &Store) -> Result<Vec<UserRecord>, UserError> {
-    let sql = "SELECT username, password_hash, role, disabled, created_at FROM users ORDER BY lower(username)";
-    let rows: Vec<Row> = on_pool!(db, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY lower(username)");
+    let rows: Vec<Row> = on_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
     rows.into_iter().map(record).collect()
 }
 
@@ -82,14 +90,15 @@ pub async fn add(db: &Store, name: &Username, role: Role, password: &str) -> Res
     let hash = password::hash(password.to_owned()).await.map_err(UserError::Invalid)?;
     let t = now();
     // No conflict target: the name is unique whatever its case, by a different rule per backend.
-    let sql = "INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING";
+    let sql = "INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at, password_changed_ms) \
+               VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING";
     let done = on_pool!(db, pool => sqlx::query(sql)
         .bind(name.as_str())
         .bind(&hash)
         .bind(role.as_str())
         .bind(false)
         .bind(t)
+        .bind(now_ms())
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
@@ -99,14 +108,33 @@ pub async fn add(db: &Store, name: &Username, role: Role, password: &str) -> Res
     Ok(())
 }
 
-/// A new password also re-enables a disabled account.
+/// A new password also re-enables a disabled account, and ends the sessions signed in before it
+/// (whoever had the old one may have signed in with it).
 pub async fn set_password(db: &Store, name: &str, password: &str) -> Result<(), UserError> {
     password::check_new(password).map_err(UserError::Invalid)?;
     let hash = password::hash(password.to_owned()).await.map_err(UserError::Invalid)?;
-    let sql = "UPDATE users SET password_hash = $1, disabled = $2, updated_at = $3 WHERE lower(username) = lower($4)";
+    let sql = "UPDATE users SET password_hash = $1, disabled = $2, updated_at = $3, password_changed_ms = $4 WHERE lower(username) = lower($5)";
     let done = on_pool!(db, pool => sqlx::query(sql)
         .bind(&hash)
         .bind(false)
+        .bind(now())
+        .bind(now_ms())
+        .bind(name.trim())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(UserError::NotFound(name.trim().to_owned()));
+    }
+    Ok(())
+}
+
+/// Disables the account and ends its sessions at their next request on every replica (the
+/// change reaches each replica's kept accounts through `store::auth_changes`).
+pub async fn disable(db: &Store, name: &str) -> Result<(), UserError> {
+    let sql = "UPDATE users SET disabled = $1, updated_at = $2 WHERE lower(username) = lower($3)";
+    let done = on_pool!(db, pool => sqlx::query(sql)
+        .bind(true)
         .bind(now())
         .bind(name.trim())
         .execute(pool)
@@ -118,12 +146,11 @@ pub async fn set_password(db: &Store, name: &str, password: &str) -> Result<(), 
     Ok(())
 }
 
-/// Disables the account and ends its sessions at their next request (the session check
-/// re-reads the account).
-pub async fn disable(db: &Store, name: &str) -> Result<(), UserError> {
-    let sql = "UPDATE users SET disabled = $1, updated_at = $2 WHERE lower(username) = lower($3)";
+/// A new role, in force at the account's next request on every replica.
+pub async fn set_role(db: &Store, name: &str, role: Role) -> Result<(), UserError> {
+    let sql = "UPDATE users SET role = $1, updated_at = $2 WHERE lower(username) = lower($3)";
     let done = on_pool!(db, pool => sqlx::query(sql)
-        .bind(true)
+        .bind(role.as_str())
         .bind(now())
         .bind(name.trim())
         .execute(pool)
