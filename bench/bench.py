@@ -145,6 +145,13 @@ NGINX_CONF = NGINX_HEAD.format(workers="auto") + """
 """
 
 
+# Trusted-header SSO beside local sign-in: what a gateway in front would send. A request with
+# these headers has no session at all, so it shows what the path costs without the session.
+SSO_ENV = {"SSO_USER_HEADER": "X-Forwarded-Email", "SSO_GROUPS_HEADER": "X-Forwarded-Groups",
+           "SSO_TRUSTED_PROXIES": "127.0.0.1/32", "SSO_ADMIN_GROUPS": "bench-admins"}
+SSO_HEADERS = ["X-Forwarded-Email: sso-bench@example.com", "X-Forwarded-Groups: bench-admins", "Accept: application/json"]
+
+
 def start_all(procs, binary, site, work, extra_env=None, log=None):
     """The mock, nginx and the dashboard (its output to `log`, if given); returns the dashboard."""
     procs.start([binary, "mock-upstream", "--mock-addr", f"127.0.0.1:{MOCK}"], {"MOCK_UPSTREAM_KEY": KEY})
@@ -165,6 +172,7 @@ def start_all(procs, binary, site, work, extra_env=None, log=None):
         "PUBLIC_URL": APP_URL,
         "MEDIA_ORIGINS": f"http://127.0.0.1:{MOCK}",
         "LOG_FORMAT": "json",
+        **SSO_ENV,
         **(extra_env or {}),
     }
     subprocess.run([binary, "user", "add", "bench", "--role", "admin"], input=PASSWORD, text=True,
@@ -200,6 +208,7 @@ def proxy_hop(cookie, seconds):
                     "direct": (f"http://127.0.0.1:{MOCK}/admin/meetings/recordings/{meeting}", [f"CB-Administration-API-Key: {KEY}"]),
                     "nginx": (f"http://127.0.0.1:{NGINX}/admin/meetings/recordings/{meeting}", []),
                     "dashboard": (f"{APP_URL}/api/recordings/list?meeting_id={meeting}", [f"Cookie: {cookie}", "Accept: application/json"]),
+                    "dashboard_sso": (f"{APP_URL}/api/recordings/list?meeting_id={meeting}", SSO_HEADERS),
                 }
                 row = {"recordings": n, "latency_ms": latency, "concurrency": conns}
                 for way, (url, headers) in ways.items():
@@ -216,6 +225,10 @@ def proxy_hop(cookie, seconds):
                 row["added_p50_ms"] = x["p50_ms"] - d["p50_ms"]
                 row["added_p99_ms"] = x["p99_ms"] - d["p99_ms"]
                 row["rps_vs_nginx"] = x["rps"] / g["rps"]
+                s = row["dashboard_sso"]
+                row["sso_added_p50_ms"] = s["p50_ms"] - d["p50_ms"]
+                row["sso_added_p99_ms"] = s["p99_ms"] - d["p99_ms"]
+                row["sso_rps_vs_nginx"] = s["rps"] / g["rps"]
                 rows.append(row)
     set_latency(0)
     return rows
@@ -352,6 +365,7 @@ def backends(procs, binary, site, work, sqlite_cookie, seconds):
             "LEPTOS_SITE_ROOT": str(site),
             "MEDIA_ORIGINS": f"http://127.0.0.1:{MOCK}",
             "LOG_FORMAT": "json",
+            **SSO_ENV,
         }
         subprocess.run([binary, "migrate"], env={**os.environ, **base}, check=True, capture_output=True)
         subprocess.run([binary, "user", "add", "bench", "--role", "admin"], input=PASSWORD, text=True,
@@ -379,12 +393,18 @@ def backends(procs, binary, site, work, sqlite_cookie, seconds):
         meeting = "d" * 21 + "100"
         seed(meeting, 100)
         set_latency(0)
+        # The references for this section's hop, measured here so every ratio is within one run.
+        direct = wrk(f"http://127.0.0.1:{MOCK}/admin/meetings/recordings/{VENDOR_MEETING}", 32, seconds, [f"CB-Administration-API-Key: {KEY}"])
+        proxy = wrk(f"http://127.0.0.1:{NGINX}/admin/meetings/recordings/{VENDOR_MEETING}", 32, seconds)
+        log(f"{'direct':<40} hop {direct['rps']:7.0f} req/s p50 {direct['p50_ms']:6.2f} ms | nginx {proxy['rps']:7.0f} req/s p50 {proxy['p50_ms']:6.2f} ms")
         rows = []
         for name, port, cookie in setups:
             base_url = f"http://127.0.0.1:{port}"
             hop = wrk(f"{base_url}/api/recordings/list?meeting_id={VENDOR_MEETING}", 32, seconds, [f"Cookie: {cookie}", "Accept: application/json"])
+            sso = wrk(f"{base_url}/api/recordings/list?meeting_id={VENDOR_MEETING}", 32, seconds, SSO_HEADERS)
             page = wrk(f"{base_url}/meetings/{meeting}/recordings", 25, seconds, [f"Cookie: {cookie}"])
-            rows.append({"setup": name, "proxy_hop": hop, "page_100": page})
+            rows.append({"setup": name, "proxy_hop": hop, "proxy_hop_sso": sso, "page_100": page, "direct": direct, "nginx": proxy})
+            log(f"{name:<40} SSO hop {sso['rps']:7.0f} req/s p50 {sso['p50_ms']:6.2f} ms p99 {sso['p99_ms']:6.2f} ms")
             log(f"{name:<40} hop {hop['rps']:7.0f} req/s p50 {hop['p50_ms']:6.2f} ms p99 {hop['p99_ms']:6.2f} ms | "
                 f"100-row page {page['rps']:6.0f} req/s p50 {page['p50_ms']:6.2f} ms p99 {page['p99_ms']:6.2f} ms | "
                 f"errors {hop['non_2xx_3xx'] + page['non_2xx_3xx'] + hop['socket_errors'] + page['socket_errors']}")

@@ -47,7 +47,17 @@ def render(r):
             f"| {h['rps_vs_nginx']:.2f}x | {ms(d['p50_ms'])} / {ms(d['p99_ms'])} | {ms(g['p50_ms'])} / {ms(g['p99_ms'])} "
             f"| {ms(x['p50_ms'])} / {ms(x['p99_ms'])} | {h['added_p50_ms']:+.2f} / {h['added_p99_ms']:+.2f} "
             f"| {fmt_share(g['upstream_reused_share'])}, {fmt_share(x['upstream_reused_share'])} |")
-    errors = sum(h[w]["non_2xx_3xx"] + h[w]["socket_errors"] for h in r["proxy_hop"] for w in ("direct", "nginx", "dashboard"))
+    ways = ("direct", "nginx", "dashboard", "dashboard_sso")
+    errors = sum(h[w]["non_2xx_3xx"] + h[w]["socket_errors"] for h in r["proxy_hop"] for w in ways if w in h)
+    if any("dashboard_sso" in h for h in r["proxy_hop"]):
+        out += ["", "The same calls signed in through trusted SSO headers (`SSO_USER_HEADER`, from 127.0.0.1), so",
+                "the request has no session at all:", "",
+                "| recs | upstream latency | conc. | SSO req/s | SSO / nginx | SSO p50 / p99 ms | added p50 / p99 ms |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for h in r["proxy_hop"]:
+            s = h["dashboard_sso"]
+            out.append(f"| {h['recordings']} | {h['latency_ms']} ms | {h['concurrency']} | {s['rps']:.0f} | {h['sso_rps_vs_nginx']:.2f}x "
+                       f"| {ms(s['p50_ms'])} / {ms(s['p99_ms'])} | {h['sso_added_p50_ms']:+.2f} / {h['sso_added_p99_ms']:+.2f} |")
     out += ["", f"Errors (non-2xx or socket) across all of these runs: {errors}.", ""]
 
     out += [
@@ -117,6 +127,18 @@ def render(r):
                        f"| {ms(p['p50_ms'])} / {ms(p['p99_ms'])} | {h['rps'] / first['proxy_hop']['rps']:.2f}x, "
                        f"{p['rps'] / first['page_100']['rps']:.2f}x |")
         out.append("")
+        if "nginx" in first:
+            d, g = first["direct"], first["nginx"]
+            out += [f"The hop against its references in the same section: direct {d['rps']:.0f} req/s (p50 {ms(d['p50_ms'])} ms,",
+                    f"p99 {ms(d['p99_ms'])} ms), nginx {g['rps']:.0f} req/s (p50 {ms(g['p50_ms'])} ms). \"Added\" is the dashboard",
+                    "minus direct.", "",
+                    "| setup | sign-in | req/s | / nginx | p50 / p99 ms | added p50 / p99 ms |",
+                    "| --- | --- | ---: | ---: | ---: | ---: |"]
+            for b in r["backends"]:
+                for way, h in (("session cookie", b["proxy_hop"]), ("SSO headers", b["proxy_hop_sso"])):
+                    out.append(f"| {b['setup']} | {way} | {h['rps']:.0f} | {h['rps'] / g['rps']:.2f}x | {ms(h['p50_ms'])} / {ms(h['p99_ms'])} "
+                               f"| {h['p50_ms'] - d['p50_ms']:+.2f} / {h['p99_ms'] - d['p99_ms']:+.2f} |")
+            out.append("")
     out += ["## Targets", "", "| target | figure | |", "| --- | --- | --- |"]
     for name, figure, ok in targets(r):
         out.append(f"| {name} | {figure} | {yes(ok)} |")
@@ -199,6 +221,17 @@ def targets(r):
     yield "recordings page, 1,000 recordings: at least 0.7x the static copy's requests/s", f"{k['vs_static']:.2f}x", k["vs_static"] >= 0.7
     yield "recordings page, 1,000 recordings, kept list: at least 0.5x the static copy (issue 22)", f"{k['vs_static']:.2f}x", k["vs_static"] >= 0.5
     yield "recordings page, 1,000 recordings, kept list: p99 at most 20 ms (issue 22)", f"{k['page']['p99_ms']:.2f} ms", k["page"]["p99_ms"] <= 20
+    for b in r.get("backends", []):
+        if "nginx" not in b:
+            continue
+        d, g = b["direct"], b["nginx"]
+        for way, h in (("session", b["proxy_hop"]), ("SSO", b["proxy_hop_sso"])):
+            where = f"{b['setup']}, {way}"
+            ratio = h["rps"] / g["rps"]
+            yield f"hop at least 0.5x nginx's requests/s, c=32 (issue 22): {where}", f"{ratio:.2f}x", ratio >= 0.5
+            added = h["p50_ms"] - d["p50_ms"]
+            yield f"hop adds at most 0.5 ms p50, c=32 (issue 22): {where}", f"{added:+.2f} ms", added <= 0.5
+            yield f"hop p99 at most 2 ms, c=32 (issue 22): {where}", f"{ms(h['p99_ms'])} ms", h["p99_ms"] <= 2
     g = r["rendering_summary"]["p50_growth_100_to_1000"]
     yield "p50 grows at most 10x from 100 to 1,000 recordings", f"{g:.1f}x", g <= 10
     br = r["downloads_total"]["brotli"]

@@ -54,14 +54,16 @@ async fn main() -> std::process::ExitCode {
         Some(Command::User(cmd)) => meeting_admin::server::user_cli::run(&config, cmd).await,
         Some(Command::Audit(cmd)) => meeting_admin::server::audit_cli::run(&config, cmd).await,
     };
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
             eprintln!("meeting-admin: {e}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry::flush();
+    code
 }
 
 #[cfg(feature = "ssr")]

@@ -73,7 +73,7 @@ async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domai
 #[cfg(feature = "ssr")]
 async fn note_opened(staff: &crate::domain::Staff, id: &MeetingId) {
     let Ok(state) = super::context::state() else { return };
-    if let Err(e) = crate::server::opened_meetings::record(&state.db, &staff.username, id.as_str(), crate::server::audit::now_ms()).await {
+    if let Err(e) = crate::server::opened_meetings::record(&state.db, &state.opened, &staff.username, id.as_str(), crate::server::audit::now_ms()).await {
         tracing::warn!(error = %e, meeting_id = %id, "cannot note an opened meeting");
     }
 }

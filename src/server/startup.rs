@@ -98,6 +98,7 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
         bulk: super::bulk::Bulk::default(),
         recordings: super::recordings_cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes),
         identity: Default::default(),
+        opened: Default::default(),
         info: ServerInfo { upstream_label: label },
     });
     Ok((state, mock))

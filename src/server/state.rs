@@ -34,6 +34,8 @@ pub struct Shared {
     pub recordings: super::recordings_cache::RecordingsCache,
     /// Sessions and accounts kept in memory while changes to them are followed.
     pub identity: super::auth::identity_cache::IdentityCache,
+    /// Which opened meetings this replica noted lately (`opened_meetings::record`).
+    pub opened: super::opened_meetings::RecentlyWritten,
 }
 
 impl AppState {
