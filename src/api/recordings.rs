@@ -50,7 +50,7 @@ async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec
 /// `fetch` for the recordings page: the kept list while it is fresh (unless `refresh`), and the
 /// time (ms) the vendor gave it.
 #[cfg(feature = "ssr")]
-async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domain::Staff, MeetingId, std::sync::Arc<Vec<crate::domain::Recording>>, i64), AppError> {
+async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domain::Staff, MeetingId, std::sync::Arc<crate::domain::IndexedRecordings>, i64), AppError> {
     use super::context::{fail, request_id, require, state};
     use super::upstream::{to_app_error, Call};
     let staff = require(crate::domain::Permission::ViewRecordings).await?;
@@ -63,7 +63,7 @@ async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domai
         }
     }
     let list = state.client.list_recordings(&id).await.map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
-    let list = std::sync::Arc::new(list);
+    let list = std::sync::Arc::new(crate::domain::IndexedRecordings::new(list));
     state.recordings.put(id.clone(), list.clone(), now);
     Ok((staff, id, list, now))
 }

@@ -36,7 +36,7 @@ pub use meeting_form::{attendee_field, now_unix, split_pasted_emails, AttendeeRo
 pub use meeting_id::{MeetingId, MeetingIdError};
 pub use recording::{fingerprint, LinkExpiry, Recording, RecordingRow, RecordingSummary};
 pub use recording_id::{RecordingAccess, RecordingId, RecordingIdError};
-pub use recording_page::{RecordingPage, RecordingView, SortKey, RECORDINGS_PER_PAGE};
+pub use recording_page::{IndexedRecordings, RecordingPage, RecordingView, SortKey, RECORDINGS_PER_PAGE};
 pub use schedule::{LocalDateTime, Zone};
 pub use staff::{Permission, Role, SignInMethod, Staff};
 pub use text::{is_hidden, plain_text};

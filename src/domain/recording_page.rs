@@ -2,6 +2,8 @@
 //! once; the page shows `RECORDINGS_PER_PAGE` of them, so a meeting with thousands of recordings
 //! stays a small page to render, send and hydrate. The summary still covers all of them.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use super::meeting_id::MeetingId;
@@ -82,26 +84,71 @@ pub struct RecordingPage {
     pub fetched_at: i64,
 }
 
+/// A meeting's whole list with what every view of it needs worked out once: the summary, and per
+/// sort key the order (made the first time a view asks for it). The recordings page keeps one per
+/// meeting for `RECORDINGS_CACHE_TTL`, so paging and sorting a kept list cost the rows shown, not
+/// a parse of every timestamp and a sort of every recording (most of a kept view's profile).
+#[derive(Debug)]
+pub struct IndexedRecordings {
+    list: Vec<Recording>,
+    summary: RecordingSummary,
+    /// Ascending, ties broken by id (so a row never shows on two pages, or on none); by
+    /// `SortKey::index`.
+    orders: [OnceLock<Vec<u32>>; 3],
+}
+
+impl SortKey {
+    fn index(self) -> usize {
+        match self {
+            Self::Created => 0,
+            Self::Duration => 1,
+            Self::Size => 2,
+        }
+    }
+}
+
+impl IndexedRecordings {
+    pub fn new(list: Vec<Recording>) -> Self {
+        let summary = RecordingSummary::of(&list);
+        Self { list, summary, orders: Default::default() }
+    }
+
+    pub fn list(&self) -> &[Recording] {
+        &self.list
+    }
+
+    /// What the orders take beyond the list, once all three are made (for a memory bound).
+    pub fn index_bytes(&self) -> usize {
+        std::mem::size_of::<Self>() + 3 * std::mem::size_of::<u32>() * self.list.len() + self.summary.fingerprint.len()
+    }
+
+    fn order(&self, key: SortKey) -> &[u32] {
+        self.orders[key.index()].get_or_init(|| {
+            let all = &self.list;
+            let mut order: Vec<u32> = (0..all.len() as u32).collect();
+            let at = |i: &u32| &all[*i as usize];
+            match key {
+                SortKey::Created => order.sort_by_cached_key(|i| (at(i).created_unix().unwrap_or(i64::MIN), at(i).id.as_str())),
+                SortKey::Duration => order.sort_by(|a, b| (at(a).duration, &at(a).id).cmp(&(at(b).duration, &at(b).id))),
+                SortKey::Size => order.sort_by(|a, b| (at(a).size, &at(a).id).cmp(&(at(b).size, &at(b).id))),
+            }
+            order
+        })
+    }
+}
+
 impl RecordingPage {
-    /// The page of `all` that `view` asks for: sorts references, and copies only the rows shown.
-    pub fn of(meeting_id: MeetingId, all: &[Recording], view: RecordingView, fetched_at: i64) -> Self {
-        let summary = RecordingSummary::of(all);
-        let mut order: Vec<&Recording> = all.iter().collect();
-        // The id breaks ties so a row never shows on two pages, or on none.
-        match view.sort {
-            SortKey::Created => order.sort_by_cached_key(|r| (r.created_unix().unwrap_or(i64::MIN), r.id.as_str())),
-            SortKey::Duration => order.sort_by(|a, b| (a.duration, &a.id).cmp(&(b.duration, &b.id))),
-            SortKey::Size => order.sort_by(|a, b| (a.size, &a.id).cmp(&(b.size, &b.id))),
-        }
-        if view.descending {
-            order.reverse();
-        }
+    /// The page of `all` that `view` asks for, copying only the rows shown.
+    pub fn of(meeting_id: MeetingId, all: &IndexedRecordings, view: RecordingView, fetched_at: i64) -> Self {
+        let order = all.order(view.sort);
         let pages = order.len().div_ceil(RECORDINGS_PER_PAGE).max(1);
         let page = view.page.min(pages);
         let start = (page - 1) * RECORDINGS_PER_PAGE;
-        let rows: Vec<RecordingRow> = order.into_iter().skip(start).take(RECORDINGS_PER_PAGE).map(|r| RecordingRow::from(r.clone())).collect();
+        let end = (start + RECORDINGS_PER_PAGE).min(order.len());
+        let position = |p: usize| if view.descending { order[order.len() - 1 - p] } else { order[p] };
+        let rows: Vec<RecordingRow> = (start..end).map(|p| RecordingRow::from(all.list[position(p) as usize].clone())).collect();
         let first_row = if rows.is_empty() { 0 } else { start + 1 };
-        Self { meeting_id, summary, rows, view: RecordingView { page, ..view }, pages, first_row, fetched_at }
+        Self { meeting_id, summary: all.summary.clone(), rows, view: RecordingView { page, ..view }, pages, first_row, fetched_at }
     }
 
     /// "Showing 51–100 of 1000", for the pager.
@@ -154,12 +201,13 @@ mod tests {
 
     #[test]
     fn pages_cover_every_row_once_in_order() {
-        let all: Vec<_> = (0..123).map(rec).collect();
+        let all = IndexedRecordings::new((0..123).map(rec).collect());
         for sort in [SortKey::Created, SortKey::Duration, SortKey::Size] {
             for descending in [true, false] {
                 let mut seen = Vec::new();
                 for page in 1..=3 {
                     let p = RecordingPage::of(id(), &all, RecordingView { sort, descending, page }, 0);
+                    assert_eq!(p, RecordingPage::of(id(), &all, RecordingView { sort, descending, page }, 0), "the kept order reads the same");
                     assert_eq!((p.pages, p.view.page, p.summary.count), (3, page, 123));
                     assert_eq!(p.first_row, (page - 1) * 50 + 1);
                     seen.extend(p.rows);
@@ -183,12 +231,12 @@ mod tests {
 
     #[test]
     fn a_page_past_the_end_shows_the_last_and_links_keep_the_view() {
-        let p = RecordingPage::of(id(), &(0..123).map(rec).collect::<Vec<_>>(), RecordingView { sort: SortKey::Size, descending: false, page: 9 }, 0);
+        let p = RecordingPage::of(id(), &IndexedRecordings::new((0..123).map(rec).collect()), RecordingView { sort: SortKey::Size, descending: false, page: 9 }, 0);
         assert_eq!((p.view.page, p.rows.len(), p.first_row), (3, 23, 101));
         assert_eq!(p.range_text(), "Showing 101–123 of 123");
         assert_eq!(p.page_href(2), "?sort=size&dir=asc&page=2");
         assert_eq!(p.page_href(1), "?sort=size&dir=asc");
-        let empty = RecordingPage::of(id(), &[], RecordingView::default(), 0);
+        let empty = RecordingPage::of(id(), &IndexedRecordings::new(Vec::new()), RecordingView::default(), 0);
         assert_eq!((empty.pages, empty.view.page, empty.first_row, empty.rows.len()), (1, 1, 0, 0));
     }
 }

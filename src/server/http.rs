@@ -73,7 +73,13 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
     };
     let sessions = Sessions::new(&state.db, state.identity.clone()).await?;
     sessions.clone().spawn_cleanup(SESSION_CLEANUP_EVERY);
-    super::store::auth_changes::spawn(&state.db, state.identity.clone());
+    let kept = state.clone();
+    let recordings = Box::new(move |meeting: Option<&str>| match meeting.map(crate::domain::MeetingId::parse) {
+        Some(Ok(id)) => kept.recordings.forget(&id),
+        Some(Err(_)) => tracing::warn!(payload = ?meeting, "a recordings change names no meeting id; ignored"),
+        None => kept.recordings.forget_all(),
+    });
+    super::store::changes::spawn(&state.db, super::store::changes::Followers { identity: state.identity.clone(), recordings });
     if background == Background::All {
         super::deletions::worker::spawn(state.clone());
         super::bulk::worker::spawn(state.clone());

@@ -2,13 +2,14 @@
 //! the recordings page cost no vendor call (ConnectyCube's list has no paging: every view would
 //! fetch and decode all of a meeting's recordings again). Bounded by bytes, not entries: one
 //! meeting can hold 5,000 recordings. Only pages read it; "Refresh", downloads, deletions and
-//! the checks before a deletion always ask the vendor, and a deletion run here drops the meeting.
+//! the checks before a deletion always ask the vendor, and a deletion run by any replica drops
+//! the meeting (`store::changes` tells the others).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::domain::{MeetingId, Recording};
+use crate::domain::{IndexedRecordings, MeetingId, Recording};
 
 #[derive(Debug)]
 pub struct RecordingsCache {
@@ -27,7 +28,7 @@ struct Inner {
 
 #[derive(Debug)]
 struct Entry {
-    list: Arc<Vec<Recording>>,
+    list: Arc<IndexedRecordings>,
     fetched_ms: i64,
     bytes: usize,
     used: u64,
@@ -36,7 +37,7 @@ struct Entry {
 /// A list as kept, and when the vendor gave it.
 #[derive(Debug, Clone)]
 pub struct Cached {
-    pub list: Arc<Vec<Recording>>,
+    pub list: Arc<IndexedRecordings>,
     pub fetched_ms: i64,
 }
 
@@ -71,8 +72,8 @@ impl RecordingsCache {
     }
 
     /// Keeps `list` for the meeting, making room by dropping the least recently used lists.
-    pub fn put(&self, id: MeetingId, list: Arc<Vec<Recording>>, now_ms: i64) {
-        let bytes = size_of(&list);
+    pub fn put(&self, id: MeetingId, list: Arc<IndexedRecordings>, now_ms: i64) {
+        let bytes = size_of(list.list()) + list.index_bytes();
         if self.ttl_ms == 0 || bytes > self.max_bytes {
             return;
         }
@@ -88,9 +89,16 @@ impl RecordingsCache {
         inner.entries.insert(id, Entry { list, fetched_ms: now_ms, bytes, used });
     }
 
-    /// Drops the meeting's list (its recordings were deleted here, or changed).
+    /// Drops the meeting's list (its recordings were deleted, here or by another replica).
     pub fn forget(&self, id: &MeetingId) {
         self.inner().remove(id);
+    }
+
+    /// Drops every list (deletions by other replicas may have gone unheard).
+    pub fn forget_all(&self) {
+        let mut inner = self.inner();
+        inner.entries.clear();
+        inner.bytes = 0;
     }
 
     /// What the kept lists take, by `size_of`.
@@ -128,8 +136,8 @@ pub fn size_of(list: &[Recording]) -> usize {
 mod tests {
     use super::*;
 
-    fn list(n: usize, tag: &str) -> Arc<Vec<Recording>> {
-        Arc::new(
+    fn list(n: usize, tag: &str) -> Arc<IndexedRecordings> {
+        Arc::new(IndexedRecordings::new(
             (0..n)
                 .map(|i| Recording {
                     id: format!("{tag}{i:020}"),
@@ -144,7 +152,7 @@ mod tests {
                     download_url: format!("https://s3.example.com/{i}?X-Amz-Signature=abc"),
                 })
                 .collect(),
-        )
+        ))
     }
 
     fn meeting(n: usize) -> MeetingId {
@@ -155,7 +163,7 @@ mod tests {
     fn a_list_is_kept_for_its_ttl_and_forgotten_on_request() {
         let cache = RecordingsCache::new(Duration::from_secs(10), 1 << 20);
         cache.put(meeting(1), list(3, "a"), 1_000);
-        assert_eq!(cache.get(&meeting(1), 10_999).unwrap().list.len(), 3);
+        assert_eq!(cache.get(&meeting(1), 10_999).unwrap().list.list().len(), 3);
         assert_eq!(cache.get(&meeting(1), 10_999).unwrap().fetched_ms, 1_000);
         assert!(cache.get(&meeting(1), 11_000).is_none(), "expired at the TTL");
         assert_eq!(cache.bytes(), 0, "an expired list is dropped when found");
@@ -171,7 +179,7 @@ mod tests {
     /// recently used go first, and a list larger than the bound is never kept.
     #[test]
     fn the_byte_bound_holds_under_25_meetings_of_5000_recordings() {
-        let one = size_of(&list(5_000, "x"));
+        let one = { let l = list(5_000, "x"); size_of(l.list()) + l.index_bytes() };
         let bound = one * 4 + one / 2;
         let cache = RecordingsCache::new(Duration::from_secs(60), bound);
         for m in 0..25 {

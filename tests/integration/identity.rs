@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use meeting_admin::domain::Role;
 use meeting_admin::server::auth::users;
-use meeting_admin::server::store::auth_changes::LISTENER_NAME;
+use meeting_admin::server::store::changes::LISTENER_NAME;
 use serde_json::Value;
 
 use crate::support::{database, Browser, Mock, TestApp, ADMIN, OPERATOR, PASSWORD, VIEWER};

@@ -61,3 +61,38 @@ async fn a_deletion_here_drops_the_kept_list() {
     assert_eq!(res.status(), 200);
     assert_eq!(page_of(&app, VENDOR_MEETING, "").await["summary"]["count"], 0, "no deleted recording is shown from memory");
 }
+
+/// Two replicas on PostgreSQL: a deletion run by one drops the other's kept list too (it hears
+/// of it through NOTIFY), while the shared manual clock keeps the TTL from doing it.
+#[tokio::test]
+async fn a_deletion_on_one_replica_drops_the_kept_list_on_the_others() {
+    if !crate::support::database::is_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::support::database::fresh(dir.path()).await;
+    let upstream = crate::support::Mock::start().await;
+    let clock = meeting_admin::server::clock::Clock::manual();
+    let apps = TestApp::replicas_with(&upstream, &url, 2, &clock, &["--recordings-cache-ttl", "10s"]).await;
+    let (a, b) = (&apps[0], &apps[1]);
+    for app in &apps {
+        let start = std::time::Instant::now();
+        loop {
+            let ready: Value = app.anonymous().get("/readyz").await.json().await.unwrap();
+            if ready["identity_cache"] == "live" {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "the listener never came up");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    assert_eq!(page_of(b, VENDOR_MEETING, "").await["summary"]["count"], 2);
+    assert_eq!(page_of(b, VENDOR_MEETING, "&page=1").await["summary"]["count"], 2, "kept");
+    let res = a.post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "cache test")]).await;
+    assert_eq!(res.status(), 200);
+    let start = std::time::Instant::now();
+    while page_of(b, VENDOR_MEETING, "").await["summary"]["count"] != 0 {
+        assert!(start.elapsed() < Duration::from_secs(1), "the other replica still shows deleted recordings");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -2,7 +2,7 @@
 //! process so a request reads nothing from the database when nothing changed.
 //!
 //! Correctness rests on two rules:
-//! - Entries are used only while a change signal is live (`store::auth_changes`: LISTEN/NOTIFY on
+//! - Entries are used only while a change signal is live (`store::changes`: LISTEN/NOTIFY on
 //!   PostgreSQL, a polled change counter on SQLite). While it is down nothing is kept or served.
 //! - Every change, and every loss of the signal, moves a generation counter. A database read keeps
 //!   its result only when the generation did not move while it read, so a read that raced a change

@@ -130,7 +130,7 @@ pub async fn set_password(db: &Store, name: &str, password: &str) -> Result<(), 
 }
 
 /// Disables the account and ends its sessions at their next request on every replica (the
-/// change reaches each replica's kept accounts through `store::auth_changes`).
+/// change reaches each replica's kept accounts through `store::changes`).
 pub async fn disable(db: &Store, name: &str) -> Result<(), UserError> {
     let sql = "UPDATE users SET disabled = $1, updated_at = $2 WHERE lower(username) = lower($3)";
     let done = on_pool!(db, pool => sqlx::query(sql)

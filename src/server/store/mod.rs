@@ -5,7 +5,7 @@
 //! which both backends read, and `on_pool!` type-checks the same body against each pool; SQL
 //! that must differ sits side by side in the `match` of the function that needs it.
 
-pub mod auth_changes;
+pub mod changes;
 mod connect;
 pub mod sessions;
 

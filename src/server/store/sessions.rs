@@ -77,7 +77,7 @@ macro_rules! delegate {
 
 /// Writes go to the database first, then to the cache; a read is kept only when nothing changed
 /// while it ran (see `identity_cache`). Only this replica's own writes are seen here; another
-/// replica's deletions arrive through `auth_changes`.
+/// replica's deletions arrive through `changes`.
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {

@@ -1,11 +1,14 @@
-//! The signal that an account or a session changed somewhere, which the identity cache
-//! (`auth::identity_cache`) needs before it may answer from memory. Migration 0011's triggers
-//! raise it on every change, whoever makes it:
-//! - PostgreSQL: NOTIFY on `meeting_admin_auth`, sent when the change commits, to every replica.
-//!   A lost or silent listener connection means the cache is off (everything forgotten) until a
-//!   new one listens again; a heartbeat on it bounds how long a silent loss goes unseen.
-//! - SQLite: the console is another process, so the triggers move a counter (`auth_epoch`) that
-//!   the server reads every `POLL`; that period is the bound on how late a change is seen.
+//! What other processes changed, for what this replica keeps in memory:
+//! - an account or a session (migration 0011's triggers, whoever makes the change), which the
+//!   identity cache (`auth::identity_cache`) needs to hear of before it may answer from memory:
+//!   - PostgreSQL: NOTIFY on `meeting_admin_auth`, sent when the change commits, to every
+//!     replica. A lost or silent listener connection means the cache is off (everything
+//!     forgotten) until a new one listens again; a heartbeat bounds how long a silent loss goes
+//!     unseen.
+//!   - SQLite: the console is another process, so the triggers move a counter (`auth_epoch`)
+//!     that the server reads every `POLL`; that period is the bound on how late a change is seen.
+//! - a deletion run by another replica (migration 0012, PostgreSQL only: an SQLite file has one
+//!   server), whose meeting's kept recordings list is then dropped here too.
 
 use std::time::Duration;
 
@@ -16,6 +19,8 @@ use super::Store;
 use crate::server::auth::identity_cache::IdentityCache;
 
 pub const CHANNEL: &str = "meeting_admin_auth";
+/// Its payload is the meeting id.
+pub const RECORDINGS_CHANNEL: &str = "meeting_admin_recordings";
 /// What the listener connection is called in `pg_stat_activity`.
 pub const LISTENER_NAME: &str = "meeting-admin-listener";
 /// With no notification for this long, the listener asks PostgreSQL something: an answer means
@@ -25,11 +30,19 @@ const HEARTBEAT_TIMEOUT: Duration = Duration::from_millis(500);
 const RECONNECT_AFTER: Duration = Duration::from_millis(500);
 pub const POLL: Duration = Duration::from_millis(250);
 
+/// Who hears of the changes.
+pub struct Followers {
+    pub identity: IdentityCache,
+    /// A meeting's recordings changed (`Some(meeting id)`), or anything may have (`None`: the
+    /// listener was lost).
+    pub recordings: Box<dyn Fn(Option<&str>) + Send + Sync>,
+}
+
 /// Follows the store's changes for as long as its pool is open.
-pub fn spawn(store: &Store, cache: IdentityCache) -> tokio::task::JoinHandle<()> {
+pub fn spawn(store: &Store, followers: Followers) -> tokio::task::JoinHandle<()> {
     match store {
-        Store::Sqlite(pool) => tokio::spawn(poll_sqlite(pool.clone(), cache)),
-        Store::Postgres(pool) => tokio::spawn(listen_postgres(pool.clone(), cache)),
+        Store::Sqlite(pool) => tokio::spawn(poll_sqlite(pool.clone(), followers.identity)),
+        Store::Postgres(pool) => tokio::spawn(listen_postgres(pool.clone(), followers)),
     }
 }
 
@@ -60,7 +73,8 @@ async fn poll_sqlite(pool: SqlitePool, cache: IdentityCache) {
     cache.set_live(false);
 }
 
-async fn listen_postgres(pool: PgPool, cache: IdentityCache) {
+async fn listen_postgres(pool: PgPool, followers: Followers) {
+    let cache = &followers.identity;
     // A connection of its own, not one of the pool's: it is held for good.
     let options = (*pool.connect_options()).clone().application_name(LISTENER_NAME);
     let own = PgPoolOptions::new().max_connections(1).connect_lazy_with(options);
@@ -68,11 +82,13 @@ async fn listen_postgres(pool: PgPool, cache: IdentityCache) {
         match PgListener::connect_with(&own).await {
             Ok(mut listener) => {
                 listener.eager_reconnect(false);
-                match listener.listen(CHANNEL).await {
+                match listener.listen_all([CHANNEL, RECORDINGS_CHANNEL]).await {
                     Ok(()) => {
                         cache.set_live(true);
+                        // Deletions elsewhere were missed while nobody listened.
+                        (followers.recordings)(None);
                         tracing::info!("following account and session changes; who is asking is answered from memory");
-                        let why = follow(&mut listener, &cache, &pool).await;
+                        let why = follow(&mut listener, &followers, &pool).await;
                         cache.set_live(false);
                         if !pool.is_closed() {
                             tracing::warn!(reason = %why, "lost the account change listener; sessions are read from the database until it is back");
@@ -88,12 +104,13 @@ async fn listen_postgres(pool: PgPool, cache: IdentityCache) {
     own.close().await;
 }
 
-/// Forgets everything at each notification; returns why it stopped.
-async fn follow(listener: &mut PgListener, cache: &IdentityCache, pool: &PgPool) -> String {
+/// Passes each notification on; returns why it stopped.
+async fn follow(listener: &mut PgListener, followers: &Followers, pool: &PgPool) -> String {
     while !pool.is_closed() {
         // `try_recv` is cancel-safe (sqlx keeps a partly read message buffered).
         match tokio::time::timeout(HEARTBEAT, listener.try_recv()).await {
-            Ok(Ok(Some(_))) => cache.forget_all(),
+            Ok(Ok(Some(n))) if n.channel() == RECORDINGS_CHANNEL => (followers.recordings)(Some(n.payload())),
+            Ok(Ok(Some(_))) => followers.identity.forget_all(),
             Ok(Ok(None)) => return "the connection closed".into(),
             Ok(Err(e)) => return e.to_string(),
             Err(_) => match tokio::time::timeout(HEARTBEAT_TIMEOUT, sqlx::query("SELECT 1").execute(&mut *listener)).await {
