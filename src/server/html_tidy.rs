@@ -144,6 +144,9 @@ mod tests {
     fn text_that_only_looks_like_a_marker_is_kept() {
         let page = r#"<!DOCTYPE html><html><body><input value="<!>" title='a>b'><!-- <!> --><script>x("<!>")</script><style>p::before{content:"<!>"}</style>&lt;!&gt;</body></html>"#;
         assert_eq!(tidy(page), page);
+        // A quoted `>` does not end the tag, so the marker after it is still found.
+        let page = r#"<!DOCTYPE html><html><body><a title="x>" data-y='>'><!></a><b title=""><!></b></body></html>"#;
+        assert_eq!(tidy(page), page.replace("<!>", "<!---->"));
     }
 
     #[test]
