@@ -35,15 +35,8 @@ pub async fn recordings_page(
 /// Who asks, which meeting, and everything the vendor lists for it.
 #[cfg(feature = "ssr")]
 async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec<crate::domain::Recording>), AppError> {
-    use super::context::{fail, request_id, require, state};
-    use super::upstream::{to_app_error, Call};
-    let staff = require(crate::domain::Permission::ViewRecordings).await?;
-    let id = super::context::parse_meeting_id(meeting_id)?;
-    let recordings = state()?
-        .client
-        .list_recordings(&id)
-        .await
-        .map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
+    let (staff, id) = asker_and_meeting(meeting_id).await?;
+    let recordings = vendor_list(&id).await?;
     Ok((staff, id, recordings))
 }
 
@@ -51,21 +44,32 @@ async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec
 /// time (ms) the vendor gave it.
 #[cfg(feature = "ssr")]
 async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domain::Staff, MeetingId, std::sync::Arc<crate::domain::IndexedRecordings>, i64), AppError> {
-    use super::context::{fail, request_id, require, state};
-    use super::upstream::{to_app_error, Call};
-    let staff = require(crate::domain::Permission::ViewRecordings).await?;
-    let id = super::context::parse_meeting_id(meeting_id)?;
-    let state = state()?;
+    let (staff, id) = asker_and_meeting(meeting_id).await?;
+    let state = super::context::state()?;
     let now = state.clock.now_ms();
     if !refresh {
         if let Some(kept) = state.recordings.get(&id, now) {
             return Ok((staff, id, kept.list, kept.fetched_ms));
         }
     }
-    let list = state.client.list_recordings(&id).await.map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))?;
-    let list = std::sync::Arc::new(crate::domain::IndexedRecordings::new(list));
+    let list = std::sync::Arc::new(crate::domain::IndexedRecordings::new(vendor_list(&id).await?));
     state.recordings.put(id.clone(), list.clone(), now);
     Ok((staff, id, list, now))
+}
+
+/// Who asks (allowed to see recordings), and which meeting: both before the vendor is asked.
+#[cfg(feature = "ssr")]
+async fn asker_and_meeting(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId), AppError> {
+    let staff = super::context::require(crate::domain::Permission::ViewRecordings).await?;
+    Ok((staff, super::context::parse_meeting_id(meeting_id)?))
+}
+
+/// Everything the vendor lists for the meeting.
+#[cfg(feature = "ssr")]
+async fn vendor_list(id: &MeetingId) -> Result<Vec<crate::domain::Recording>, AppError> {
+    use super::context::{fail, request_id, state};
+    use super::upstream::{to_app_error, Call};
+    state()?.client.list_recordings(id).await.map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))
 }
 
 /// Puts the meeting on the person's "opened recently" list. The page does not depend on it, so

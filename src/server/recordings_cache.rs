@@ -73,7 +73,7 @@ impl RecordingsCache {
 
     /// Keeps `list` for the meeting, making room by dropping the least recently used lists.
     pub fn put(&self, id: MeetingId, list: Arc<IndexedRecordings>, now_ms: i64) {
-        let bytes = size_of(list.list()) + list.index_bytes();
+        let bytes = bytes_of(&list);
         if self.ttl_ms == 0 || bytes > self.max_bytes {
             return;
         }
@@ -101,7 +101,7 @@ impl RecordingsCache {
         inner.bytes = 0;
     }
 
-    /// What the kept lists take, by `size_of`.
+    /// What the kept lists take, by `bytes_of`.
     pub fn bytes(&self) -> usize {
         self.inner().bytes
     }
@@ -115,8 +115,13 @@ impl Inner {
     }
 }
 
+/// What a kept list counts for against the bound: its recordings and their orders.
+pub fn bytes_of(list: &IndexedRecordings) -> usize {
+    size_of(list.list()) + list.index_bytes()
+}
+
 /// What a list holds in memory, near enough: each recording's own size and its strings and ids.
-pub fn size_of(list: &[Recording]) -> usize {
+fn size_of(list: &[Recording]) -> usize {
     list.iter()
         .map(|r| {
             std::mem::size_of::<Recording>()
@@ -179,7 +184,7 @@ mod tests {
     /// recently used go first, and a list larger than the bound is never kept.
     #[test]
     fn the_byte_bound_holds_under_25_meetings_of_5000_recordings() {
-        let one = { let l = list(5_000, "x"); size_of(l.list()) + l.index_bytes() };
+        let one = bytes_of(&list(5_000, "x"));
         let bound = one * 4 + one / 2;
         let cache = RecordingsCache::new(Duration::from_secs(60), bound);
         for m in 0..25 {

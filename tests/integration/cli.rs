@@ -47,25 +47,29 @@ fn the_key_is_never_echoed() {
     assert!(!String::from_utf8_lossy(&help.stdout).contains("sentinel-key-cli-42"));
 }
 
+/// `meeting-admin ARGS` on `database_url` in a process of its own, as an administrator runs it,
+/// with `stdin` typed in: its exit code, and what it printed.
+pub fn console(database_url: &str, args: &[&str], stdin: &str) -> (i32, String) {
+    use std::io::Write;
+    let mut child = bin()
+        .env("DATABASE_URL", database_url)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
 fn with_db(dir: &tempfile::TempDir) -> impl Fn(&[&str], Option<&str>) -> (i32, String) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let db = runtime.block_on(crate::support::database::fresh(dir.path()));
-    move |args, stdin| {
-        use std::io::Write;
-        let mut child = bin()
-            .env("DATABASE_URL", &db)
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-        drop(input);
-        let out = child.wait_with_output().unwrap();
-        (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
-    }
+    move |args, stdin| console(&db, args, stdin.unwrap_or(""))
 }
 
 #[test]

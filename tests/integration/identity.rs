@@ -36,41 +36,16 @@ async fn seen_within(b: &Browser, want: Option<(&str, &str)>, what: &str) -> Dur
     }
 }
 
-async fn identity_cache(app: &TestApp) -> String {
-    let ready: Value = app.anonymous().get("/readyz").await.json().await.unwrap();
-    ready["identity_cache"].as_str().unwrap_or_default().to_owned()
-}
-
-async fn wait_live(app: &TestApp, within: Duration) {
-    let start = Instant::now();
-    while identity_cache(app).await != "live" {
-        assert!(start.elapsed() < within, "the identity cache did not come back in {within:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 /// `meeting-admin user ...` in a process of its own, as an administrator runs it.
 fn console(database_url: &str, args: &[&str], stdin: &str) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
-        .env_clear()
-        .env("DATABASE_URL", database_url)
-        .env("USER", "root")
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let (code, out) = crate::cli::console(database_url, args, stdin);
+    assert_eq!(code, 0, "{args:?}: {out}");
 }
 
 #[tokio::test]
 async fn console_changes_reach_a_kept_session_within_a_second() {
     let app = TestApp::spawn().await;
-    wait_live(&app, Duration::from_secs(5)).await;
+    app.wait_identity_cache_live().await;
     let otto = app.as_user(OPERATOR).await;
     for _ in 0..3 {
         assert_eq!(whoami(&otto).await, Some((OPERATOR.into(), "operator".into())));
@@ -96,7 +71,7 @@ async fn console_changes_reach_a_kept_session_within_a_second() {
 #[tokio::test]
 async fn a_sign_out_is_immediate() {
     let app = TestApp::spawn().await;
-    wait_live(&app, Duration::from_secs(5)).await;
+    app.wait_identity_cache_live().await;
     let vera = app.as_user(VIEWER).await;
     let stolen = Browser::new(&app.url);
     stolen.set_cookie(vera.cookie());
@@ -120,7 +95,7 @@ async fn every_replica_follows_changes_also_when_its_listener_is_cut() {
     let apps = TestApp::replicas_on(&upstream, &url, 2).await;
     let (a, b) = (&apps[0], &apps[1]);
     for app in &apps {
-        wait_live(app, Duration::from_secs(5)).await;
+        app.wait_identity_cache_live().await;
     }
     let on_a = a.as_user(OPERATOR).await;
     let on_b = Browser::new(&b.url);
@@ -164,7 +139,7 @@ async fn every_replica_follows_changes_also_when_its_listener_is_cut() {
 
     // Both listen again, and follow changes as before.
     for app in &apps {
-        wait_live(app, Duration::from_secs(5)).await;
+        app.wait_identity_cache_live().await;
     }
     let admin_on_b = Browser::new(&b.url);
     admin_on_b.set_cookie(a.http.cookie());

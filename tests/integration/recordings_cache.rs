@@ -76,15 +76,7 @@ async fn a_deletion_on_one_replica_drops_the_kept_list_on_the_others() {
     let apps = TestApp::replicas_with(&upstream, &url, 2, &clock, &["--recordings-cache-ttl", "10s"]).await;
     let (a, b) = (&apps[0], &apps[1]);
     for app in &apps {
-        let start = std::time::Instant::now();
-        loop {
-            let ready: Value = app.anonymous().get("/readyz").await.json().await.unwrap();
-            if ready["identity_cache"] == "live" {
-                break;
-            }
-            assert!(start.elapsed() < Duration::from_secs(5), "the listener never came up");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        app.wait_identity_cache_live().await;
     }
     assert_eq!(page_of(b, VENDOR_MEETING, "").await["summary"]["count"], 2);
     assert_eq!(page_of(b, VENDOR_MEETING, "&page=1").await["summary"]["count"], 2, "kept");

@@ -261,6 +261,20 @@ impl TestApp {
         b
     }
 
+    /// Until `/readyz` says changes are followed (`"identity_cache": "live"`): the listener or
+    /// poller starts beside the server, a moment after it answers.
+    pub async fn wait_identity_cache_live(&self) {
+        let start = std::time::Instant::now();
+        loop {
+            let ready: serde_json::Value = self.anonymous().get("/readyz").await.json().await.unwrap();
+            if ready["identity_cache"] == "live" {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "changes were not followed within 5 s: {ready}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// A new client with no session.
     pub fn anonymous(&self) -> Browser {
         Browser::new(&self.url)

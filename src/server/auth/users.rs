@@ -108,6 +108,14 @@ pub async fn add(db: &Store, name: &Username, role: Role, password: &str) -> Res
     Ok(())
 }
 
+/// An UPDATE by name changed `updated` rows: none means there is no such account.
+fn one_account(name: &str, updated: u64) -> Result<(), UserError> {
+    if updated == 0 {
+        return Err(UserError::NotFound(name.trim().to_owned()));
+    }
+    Ok(())
+}
+
 /// A new password also re-enables a disabled account, and ends the sessions signed in before it
 /// (whoever had the old one may have signed in with it).
 pub async fn set_password(db: &Store, name: &str, password: &str) -> Result<(), UserError> {
@@ -123,10 +131,7 @@ pub async fn set_password(db: &Store, name: &str, password: &str) -> Result<(), 
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
-    if done == 0 {
-        return Err(UserError::NotFound(name.trim().to_owned()));
-    }
-    Ok(())
+    one_account(name, done)
 }
 
 /// Disables the account and ends its sessions at their next request on every replica (the
@@ -140,10 +145,7 @@ pub async fn disable(db: &Store, name: &str) -> Result<(), UserError> {
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
-    if done == 0 {
-        return Err(UserError::NotFound(name.trim().to_owned()));
-    }
-    Ok(())
+    one_account(name, done)
 }
 
 /// A new role, in force at the account's next request on every replica.
@@ -156,10 +158,7 @@ pub async fn set_role(db: &Store, name: &str, role: Role) -> Result<(), UserErro
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
-    if done == 0 {
-        return Err(UserError::NotFound(name.trim().to_owned()));
-    }
-    Ok(())
+    one_account(name, done)
 }
 
 /// The first start: with no account at all, create `admin` so someone can sign in.
