@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -11,7 +13,9 @@ use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
 use crate::ui::pages::{AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, ShareLinkPage, SignInPage};
 
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let _ = options;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -20,7 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content="Administer ConnectyCube meetings and recordings"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <Hydration options/>
+                <IslandScripts/>
                 <MetaTags/>
             </head>
             <body>
@@ -30,19 +34,48 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Loads the wasm bundle and hydrates, as Leptos' `HydrationScripts` does for this app (no
-/// islands, no hashed names), but with valid preload links: Leptos 0.8 puts the CSP nonce into
-/// their `crossorigin` attribute. Same-origin assets need no `crossorigin` value beyond the default.
+/// Loads the wasm bundle and wakes the islands, as Leptos' `HydrationScripts islands=true`
+/// does, with three differences: the assets' hashed names come from `server::assets`; the
+/// preload links are valid (Leptos 0.8 puts the CSP nonce into their `crossorigin` attribute);
+/// and `data-hydrated` is set on the body once every island runs, which the browser tests
+/// wait for. It starts at once rather than when the browser is idle: the islands are small,
+/// and a form should answer as soon as it shows. A page without islands (signing in, most
+/// error pages) loads no wasm at all, so the wasm is not preloaded either: it would also
+/// compete with the stylesheet on a slow link.
+#[cfg(feature = "ssr")]
 #[component]
-fn Hydration(options: LeptosOptions) -> impl IntoView {
-    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+fn IslandScripts() -> impl IntoView {
+    // Outside islands nothing is hydrated, so no resource is serialised into the page.
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
+    let assets = crate::server::assets::names();
     let nonce = leptos::nonce::use_nonce();
     let script = format!(
-        "import(\"{pkg}.js\").then(function (m) {{ return m.default({{module_or_path: \"{pkg}.wasm\"}}).then(function () {{ m.hydrate(); }}); }});"
+        "if (!document.querySelector('leptos-island')) document.body.setAttribute('data-hydrated', 'true');\
+         else import({js:?}).then(async function (mod) {{\
+           await mod.default({{module_or_path: {wasm:?}}});\
+           mod.hydrate();\
+           const childrenHooks = [];\
+           async function visit(node) {{\
+             const tag = node.tagName.toLowerCase();\
+             if (tag === 'leptos-island') {{\
+               const wake = mod[node.dataset.component];\
+               if (wake) {{ const hook = childrenHooks[childrenHooks.length - 1]; if (hook) hook(); await wake(node); }}\
+               else console.warn('no island named ' + node.dataset.component);\
+             }}\
+             if (tag === 'leptos-children') childrenHooks.push(node.$$on_hydrate);\
+             for (const child of node.children) await visit(child);\
+             if (tag === 'leptos-children') childrenHooks.pop();\
+           }}\
+           await visit(document.body);\
+           document.body.setAttribute('data-hydrated', 'true');\
+         }});",
+        js = assets.js,
+        wasm = assets.wasm,
     );
     view! {
-        <link rel="modulepreload" href=format!("{pkg}.js") crossorigin=""/>
-        <link rel="preload" href=format!("{pkg}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <link rel="modulepreload" href=assets.js.clone() crossorigin=""/>
         <script type="module" nonce=nonce>{script}</script>
     }
 }
@@ -50,16 +83,10 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Browser tests wait for this before clicking: it is set only once hydration has run.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     // Pages that must work without JavaScript render in one piece (no streamed <template>s).
     let ssr = SsrMode::Async;
     view! {
-        <Stylesheet id="leptos" href="/pkg/meeting-admin.css"/>
+        <Stylesheet id="leptos" href=stylesheet()/>
         <Title formatter=|page: String| if page.is_empty() { "Meeting Admin".to_owned() } else { format!("{page} · Meeting Admin") }/>
         <Router>
             {provide_frame()}
@@ -84,6 +111,13 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+fn stylesheet() -> String {
+    #[cfg(feature = "ssr")]
+    return crate::server::assets::names().css.clone();
+    #[cfg(not(feature = "ssr"))]
+    String::new()
 }
 
 #[component]

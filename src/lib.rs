@@ -1,5 +1,5 @@
 #![recursion_limit = "512"]
-//! Meeting Admin: a Leptos app (SSR + hydration) that lets support staff administer ConnectyCube
+//! Meeting Admin: a Leptos app (server-rendered, with islands) that lets support staff administer ConnectyCube
 //! meetings and recordings without ever holding the administration key.
 
 pub mod api;
@@ -19,5 +19,6 @@ pub const REFRESH_HEADER: &str = "x-meeting-admin-refresh";
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Pages render on the server; only their islands run here (the page's script wakes each).
+    leptos::mount::hydrate_islands();
 }

@@ -38,3 +38,36 @@ test('the icon and robots.txt are served to anyone, and robots.txt keeps crawler
   expect(icon.headers()['content-type']).toContain('image/svg+xml');
   await anonymous.dispose();
 });
+
+test('assets have content-hashed names and are cached for good; pages are not', async ({ page, request }, info) => {
+  test.skip(!isJs(info), 'the same server answers; one run is enough');
+  // The form page has islands, so it loads all three: the stylesheet, the JS and the wasm.
+  const res = await page.goto('/meetings/new');
+  expect(res!.headers()['cache-control']).toBe('private, no-cache');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const assets = await page.evaluate(() =>
+    [...new Set(performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/pkg/')))],
+  );
+  expect(assets.map((a) => a.split('.').pop()).sort()).toEqual(['css', 'js', 'wasm']);
+  for (const href of assets) {
+    // `meeting-admin.<hash>.<ext>`: a new build gets new names, so a cached copy is never stale.
+    expect(href).toMatch(/^\/pkg\/meeting-admin\.[A-Za-z0-9_-]{16,}\.(js|wasm|css)$/);
+    const asset = await request.get(href);
+    expect(asset.status()).toBe(200);
+    expect(asset.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  }
+  // A name this build does not have is not promised to stay.
+  const old = await request.get('/pkg/meeting-admin.AAAAAAAAAAAAAAAAAAAAAA.wasm');
+  expect(old.status()).toBe(404);
+  expect(old.headers()['cache-control']).not.toContain('immutable');
+  for (const file of ['/favicon.svg', '/robots.txt']) {
+    const r = await request.get(file);
+    expect(r.status()).toBe(200);
+    expect(r.headers()['cache-control']).toBe('public, max-age=86400');
+  }
+  expect(await (await request.get('/robots.txt')).text()).toContain('Disallow: /');
+  // A page without islands loads no wasm at all.
+  await page.goto('/sign-in');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm')))).toBe(false);
+});

@@ -89,6 +89,25 @@ test('the vendor refusing a field or being down is shown clearly, input kept', a
   await expect(page.getByLabel('Attendee 2 email')).toHaveValue('email2@domen.com');
 });
 
+test('daylight saving: a skipped hour is refused, a repeated one is the first (the browser asks its own Intl)', async ({ page }, info) => {
+  await open(page, '/meetings/new', info);
+  await fillGood(page, 'Clocks change');
+  // Riga: 03:00 becomes 04:00 on 2026-03-29; 04:00 becomes 03:00 again on 2026-10-25.
+  if (isJs(info)) {
+    await page.getByLabel('Starts').fill('2026-10-25T03:30');
+    await page.getByLabel('Ends').fill('2026-10-25T04:30');
+    // 03:30 happens twice: the first is still summer time (UTC+3); 04:30 is winter time (UTC+2).
+    await expect(page.locator('.times-preview')).toContainText('2026-10-25 00:30 UTC → 2026-10-25 02:30 UTC');
+  }
+  await page.getByLabel('Starts').fill('2026-03-29T03:30');
+  await page.getByLabel('Ends').fill('2026-03-29T05:00');
+  await page.getByRole('button', { name: 'Create meeting' }).click();
+  await expect(page.locator('#m-start-error')).toHaveText(
+    '2026-03-29 03:30 does not exist in Europe/Riga: the clocks skip that hour for daylight saving. Choose another time.',
+  );
+  await expect(page.getByLabel('Starts')).toBeFocused();
+});
+
 test('pasting a list of emails adds a row for each', async ({ page }, info) => {
   test.skip(!isJs(info), 'pasting into rows needs JavaScript; without it each row is typed');
   await open(page, '/meetings/new', info);

@@ -38,6 +38,13 @@ pub struct BatchSummary {
 }
 
 /// How many batches the Bulk page lists.
+impl BatchView {
+    /// Changes whenever the work moves on: the page that follows a batch compares it.
+    pub fn progress_key(&self) -> String {
+        format!("{:?} {:?} {} {}", self.phase, self.totals, self.awaiting, self.cancellable)
+    }
+}
+
 pub const BATCHES_LISTED: i64 = 20;
 
 #[server(prefix = "/api", endpoint = "bulk/one", input = GetUrl)]
@@ -48,6 +55,13 @@ pub async fn bulk_batch(batch_id: String) -> Result<BatchView, AppError> {
 #[server(prefix = "/api", endpoint = "bulk/list", input = GetUrl)]
 pub async fn bulk_batches() -> Result<Vec<BatchSummary>, AppError> {
     server::list().await
+}
+
+/// Where a batch's work stands (`BatchView::progress_key`): what the batch page polls while the
+/// work goes on, rather than the whole batch.
+#[server(prefix = "/api", endpoint = "bulk/progress", input = GetUrl)]
+pub async fn bulk_progress(batch_id: String) -> Result<String, AppError> {
+    server::one(&batch_id).await.map(|v| v.progress_key())
 }
 
 /// What a batch was made from, to edit it into a new one.

@@ -4,7 +4,6 @@ use std::fmt;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::csv::cell;
@@ -201,15 +200,8 @@ impl AuditEntry {
     }
 }
 
-/// `2026-11-25 10:31:07 UTC`.
-pub fn format_utc_ms(ms: i64) -> String {
-    Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
-}
-
-/// `2026-11-25T10:31:07.123Z`, for machines.
-pub fn format_rfc3339_ms(ms: i64) -> String {
-    Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()).unwrap_or_default()
-}
+// Formatted by hand (`civil_time`): jiff's strftime would be a large part of the browser's bundle.
+pub use super::civil_time::{format_rfc3339_ms, format_utc_ms};
 
 /// The audit page's filters as they arrive in the URL, before they are checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

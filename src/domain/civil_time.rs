@@ -2,7 +2,7 @@
 //! `X-Amz-Date`), so the wasm bundle does not carry a date library for it.
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -12,7 +12,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;
@@ -67,6 +67,22 @@ pub fn parse_amz_date(s: &str) -> Option<i64> {
     }
     let f = |r: std::ops::Range<usize>| num(&s[r]);
     to_unix(f(0..4)?, f(4..6)?, f(6..8)?, f(9..11)?, f(11..13)?, f(13..15)?)
+}
+
+/// Unix milliseconds as `2026-11-25 10:31:07 UTC`.
+pub fn format_utc_ms(ms: i64) -> String {
+    let (secs, _) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", t / 3600, (t % 3600) / 60, t % 60)
+}
+
+/// Unix milliseconds as `2026-11-25T10:31:07.123Z`, for machines.
+pub fn format_rfc3339_ms(ms: i64) -> String {
+    let (secs, milli) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z", t / 3600, (t % 3600) / 60, t % 60)
 }
 
 /// Unix seconds as `2025-12-05 13:56 UTC`.

@@ -1,14 +1,30 @@
 //! Wall-clock times in a named zone, resolved to Unix seconds with daylight saving applied.
+//!
+//! The server reads zone rules from the database compiled into it (jiff); the browser asks its
+//! own `Intl` instead, so the wasm bundle carries no zone database.
 
 use jiff::civil::DateTime;
-use jiff::tz::{AmbiguousOffset, TimeZone};
-use jiff::Timestamp;
+#[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
+#[path = "zone_rules_tzdb.rs"]
+mod rules;
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+#[path = "zone_rules_intl.rs"]
+mod rules;
 
-/// An IANA zone name that exists in the bundled database.
+/// Where a wall-clock time falls in a zone.
+enum Placed {
+    At(i64),
+    /// The clocks skip over it (daylight saving starts).
+    Skipped,
+    /// Outside what can be represented.
+    Invalid,
+}
+
+/// An IANA zone name that the zone rules know.
 #[derive(Debug, Clone)]
 pub struct Zone {
     name: String,
-    tz: TimeZone,
+    rules: rules::Rules,
 }
 
 impl PartialEq for Zone {
@@ -24,14 +40,13 @@ impl Zone {
         if name.is_empty() {
             return Err("Choose a time zone.".into());
         }
-        let tz = jiff::tz::db().get(name).map_err(|_| format!("'{name}' is not a time zone name such as Europe/Riga or UTC."))?;
-        // The database's own spelling, e.g. "europe/riga" becomes "Europe/Riga".
-        let name = tz.iana_name().unwrap_or(name).to_owned();
-        Ok(Self { name, tz })
+        // The rules' own spelling, e.g. "europe/riga" becomes "Europe/Riga".
+        let (name, rules) = rules::Rules::find(name).ok_or_else(|| format!("'{name}' is not a time zone name such as Europe/Riga or UTC."))?;
+        Ok(Self { name, rules })
     }
 
     pub fn utc() -> Self {
-        Self { name: "UTC".into(), tz: TimeZone::UTC }
+        Self { name: "UTC".into(), rules: rules::Rules::utc() }
     }
 
     pub fn name(&self) -> &str {
@@ -40,31 +55,25 @@ impl Zone {
 
     /// The offset from UTC in minutes at that instant (daylight saving included).
     pub fn offset_minutes_at(&self, unix: i64) -> i32 {
-        Timestamp::from_second(unix).map(|t| self.tz.to_offset(t).seconds() / 60).unwrap_or(0)
+        self.rules.offset_seconds(unix) / 60
     }
 
     /// `2026-03-29 03:30` style text for that instant in this zone, with the zone's abbreviation.
     pub fn format(&self, unix: i64) -> String {
-        match Timestamp::from_second(unix) {
-            Ok(t) => t.to_zoned(self.tz.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string(),
-            Err(_) => unix.to_string(),
-        }
+        self.rules.format(unix)
     }
 
     /// Resolves a wall-clock time. A time the clocks skip over does not exist, so it is refused
     /// with an explanation; a time that happens twice (clocks going back) takes the first one.
     pub fn resolve(&self, local: LocalDateTime) -> Result<i64, String> {
-        let amb = self.tz.to_ambiguous_zoned(local.0);
-        match amb.offset() {
-            AmbiguousOffset::Gap { .. } => Err(format!(
+        match self.rules.place(local.0) {
+            Placed::At(unix) => Ok(unix),
+            Placed::Skipped => Err(format!(
                 "{} does not exist in {}: the clocks skip that hour for daylight saving. Choose another time.",
                 local.display(),
                 self.name
             )),
-            _ => amb
-                .compatible()
-                .map(|z| z.timestamp().as_second())
-                .map_err(|_| format!("{} cannot be placed in {}; choose another time.", local.display(), self.name)),
+            Placed::Invalid => Err(format!("{} cannot be placed in {}; choose another time.", local.display(), self.name)),
         }
     }
 }
@@ -79,13 +88,9 @@ impl LocalDateTime {
         if s.is_empty() {
             return Err("Enter a date and time.".into());
         }
-        let dt = s
-            .replacen(' ', "T", 1)
-            .parse::<DateTime>()
-            .map_err(|_| format!("'{s}' is not a date and time such as 2026-05-04T09:30."))?;
+        let dt = parse_civil(s).ok_or_else(|| format!("'{s}' is not a date and time such as 2026-05-04T09:30."))?;
         // ConnectyCube counts time in seconds from 1970 (earlier would be sent as a negative
-        // number); the upper end is checked against today by `MeetingForm`, this only keeps
-        // jiff's own range errors out of the message.
+        // number); the upper end is checked against today by `MeetingForm`.
         match dt.year() {
             ..1970 => Err("Choose a date in 1970 or later.".into()),
             9000.. => Err(format!("Choose a date within {} years from now.", crate::domain::MAX_YEARS_AHEAD)),
@@ -94,18 +99,40 @@ impl LocalDateTime {
     }
 
     pub fn display(&self) -> String {
-        self.0.strftime("%Y-%m-%d %H:%M").to_string()
+        let d = self.0;
+        format!("{:04}-{:02}-{:02} {:02}:{:02}", d.year(), d.month(), d.day(), d.hour(), d.minute())
     }
 
     /// The value an `<input type="datetime-local">` takes.
     pub fn input_value(&self) -> String {
-        self.0.strftime("%Y-%m-%dT%H:%M").to_string()
+        self.display().replacen(' ', "T", 1)
     }
 
     /// The wall-clock time of `unix` in `zone`.
     pub fn of(unix: i64, zone: &Zone) -> Option<Self> {
-        Timestamp::from_second(unix).ok().map(|t| Self(t.to_zoned(zone.tz.clone()).datetime()))
+        zone.rules.wall(unix).map(Self)
     }
+}
+
+/// `YYYY-MM-DDTHH:MM`, with optional seconds (and a fraction, ignored) and a space allowed for
+/// the `T`: what a `datetime-local` input sends. Parsed by hand rather than by jiff's general
+/// parser, which would be most of the browser's share of jiff.
+fn parse_civil(s: &str) -> Option<DateTime> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    if b.len() < 16 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' {
+        return None;
+    }
+    let second = match b.len() {
+        16 => 0,
+        _ if b[16] == b':' && (b.len() == 19 || (b.len() > 20 && b[19] == b'.' && b[20..].iter().all(u8::is_ascii_digit))) => num(17, 2)?,
+        _ => return None,
+    };
+    let (y, mo, d, h, mi) = (num(0, 4)?, num(5, 2)?, num(8, 2)?, num(11, 2)?, num(14, 2)?);
+    DateTime::new(y as i16, mo as i8, d as i8, h as i8, mi as i8, second as i8, 0).ok()
 }
 
 #[cfg(test)]
@@ -156,6 +183,12 @@ mod tests {
         assert_eq!(at("2026-05-04 09:30:15").display(), "2026-05-04 09:30");
         assert!(LocalDateTime::parse("04/05/2026").is_err());
         assert!(LocalDateTime::parse("2026-02-30T10:00").is_err());
+        assert!(LocalDateTime::parse("2026-05-04T24:00").is_err());
+        assert!(LocalDateTime::parse("2026-05-04T09:30:15.250").is_ok());
+        assert!(LocalDateTime::parse("2026-05-04T09:3").is_err());
+        assert!(LocalDateTime::parse("2026-05-04T09:30x").is_err());
+        assert!(LocalDateTime::parse("+026-05-04T09:30").is_err());
+        assert_eq!(LocalDateTime::parse("1969-12-31T23:59").unwrap_err(), "Choose a date in 1970 or later.");
         let riga = Zone::parse("Europe/Riga").unwrap();
         assert_eq!(riga.format(1_784_098_800), "2026-07-15 10:00 EEST");
         assert_eq!(LocalDateTime::of(1_784_098_800, &riga).unwrap().input_value(), "2026-07-15T10:00");

@@ -17,9 +17,10 @@ pub fn error_response(status: StatusCode, title: &str, err: &AppError, api: bool
         .unwrap_or_default();
     let page = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Meeting Admin</title><link rel=\"stylesheet\" href=\"/pkg/meeting-admin.css\"><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"></head>\
+         <title>{title} · Meeting Admin</title><link rel=\"stylesheet\" href=\"{css}\"><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"></head>\
          <body><main id=\"main\"><h1>{title}</h1><div class=\"alert error\" role=\"alert\"><p>{}</p></div>{back}</main></body></html>",
-        html_escape(&err.to_string())
+        html_escape(&err.to_string()),
+        css = super::assets::names().css,
     );
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], page).into_response()
 }

@@ -1,5 +1,6 @@
 //! Everything that only the server build has.
 
+pub mod assets;
 pub mod audit;
 pub mod audit_cli;
 pub mod auth;
@@ -9,6 +10,7 @@ pub mod config;
 pub mod connectycube;
 pub mod created_meetings;
 pub mod bulk;
+pub mod caching;
 pub mod deletions;
 pub mod downloads;
 pub mod error_page;

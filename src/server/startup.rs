@@ -49,6 +49,8 @@ pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstre
 
 /// `build_state`, timing deletions by `clock` (tests move a manual one forward).
 pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock) -> Result<(AppState, Option<MockUpstream>), String> {
+    let assets = super::assets::init(&config.site_root).map_err(|e| e.to_string())?;
+    tracing::debug!(js = %assets.js, wasm = %assets.wasm, css = %assets.css, "assets");
     let (base_url, key, mock, label) = match &config.upstream {
         Upstream::Remote { base_url, key } => (base_url.clone(), key.clone(), None, base_url.origin().ascii_serialization()),
         Upstream::Demo => {

@@ -50,6 +50,7 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/deletions/approve", Some(Role::Admin), vec![("request_id", "1")]),
         ("/api/deletions/reject", Some(Role::Admin), vec![("request_id", "1"), ("comment", "role test")]),
         ("/api/bulk/one", Some(Role::Admin), vec![("batch_id", "1")]),
+        ("/api/bulk/progress", Some(Role::Admin), vec![("batch_id", "1")]),
         ("/api/bulk/list", Some(Role::Admin), vec![]),
         ("/api/bulk/source", Some(Role::Admin), vec![("batch_id", "1")]),
         ("/api/bulk/start", Some(Role::Admin), vec![("batch_id", "1")]),

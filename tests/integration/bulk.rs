@@ -28,6 +28,11 @@ async fn batch(b: &Browser, id: i64) -> Value {
     b.get(&format!("/api/bulk/one?batch_id={id}")).await.json().await.unwrap()
 }
 
+/// What the batch page polls while work goes on (`bulk_progress`).
+async fn progress(b: &Browser, id: i64) -> String {
+    b.get(&format!("/api/bulk/progress?batch_id={id}")).await.json().await.unwrap()
+}
+
 async fn post(b: &Browser, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let res = b.post_form(path, form).await;
     (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
@@ -93,11 +98,15 @@ async fn a_list_is_checked_then_looked_up_then_requested_and_every_meeting_gets_
     let (status, _) = post(&app.http, "/api/bulk/request", &[("batch_id", &id.to_string()), ("reason", "too early")]).await;
     assert_eq!(status, 409);
 
+    let drafted = progress(&app.http, id).await;
     assert_eq!(post(&app.http, "/api/bulk/start", &[("batch_id", &id.to_string())]).await.0, 200);
     assert_eq!(batch(&app.http, id).await["phase"], "looking_up");
+    let looking = progress(&app.http, id).await;
+    assert_ne!(looking, drafted, "a page following the batch sees it move on");
     settle(&app).await;
     let view = batch(&app.http, id).await;
     assert_eq!(view["phase"], "ready");
+    assert_ne!(progress(&app.http, id).await, looking);
     assert_eq!(app.upstream.count("GET"), 5, "each meeting looked up once");
     assert_eq!(view["totals"]["with_recordings"], 4);
     assert_eq!(view["totals"]["recordings"], 8);

@@ -33,9 +33,13 @@ async fn pages_render_on_the_server() {
     let app = TestApp::spawn().await;
     let res = app.get("/").await;
     assert_eq!(res.status(), 200);
+    // Pages are checked with the server each time, and kept out of shared caches.
+    assert_eq!(res.headers()["cache-control"], "private, no-cache");
     let html = res.text().await.unwrap();
     assert!(html.contains("<h1>Meeting Admin</h1>"), "{html}");
     assert!(html.contains("/pkg/meeting-admin.js"));
+    // Islands: the page's own data is not sent again for hydration, only the islands' props.
+    assert!(!html.contains("__RESOLVED_RESOURCES["), "{html}");
     assert!(!html.contains("Demo mode"), "not in demo mode with a key");
     let res = app.get("/nope").await;
     assert_eq!(res.status(), 404);

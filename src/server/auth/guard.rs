@@ -187,8 +187,12 @@ pub fn content_security_policy(nonce: &str, media_origins: &[String]) -> String 
 pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response<Body> {
     let nonce = new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
+    // Only the hashed asset paths are kept; the rest is decided from the response.
+    let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
+    let status = res.status();
     let h = res.headers_mut();
+    crate::server::caching::apply(&path, status, h, crate::server::assets::names());
     let csp = content_security_policy(&nonce, &state.guard.media_origins);
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);

@@ -5,7 +5,12 @@ use crate::error::AppError;
 /// An error as the user should read it, announced to screen readers.
 #[component]
 pub fn ErrorAlert(error: AppError) -> impl IntoView {
-    let title = match &error {
+    view! { <Alert title=alert_title(&error) message=error.to_string()/> }
+}
+
+/// The alert's heading for this kind of error.
+pub fn alert_title(error: &AppError) -> &'static str {
+    match error {
         AppError::Unauthenticated => "Not signed in",
         AppError::Forbidden { .. } => "Not allowed",
         AppError::SignInFailed => "Sign-in failed",
@@ -18,11 +23,17 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
         AppError::ListChanged { .. } => "The recordings changed",
         AppError::AuditUnavailable { .. } => "Nothing was changed",
         _ => "Something went wrong",
-    };
+    }
+}
+
+/// The alert itself, from its text: islands show server errors this way, so the browser's code
+/// carries no error type.
+#[component]
+pub fn Alert(#[prop(into)] title: String, message: String) -> impl IntoView {
     view! {
         <div class="alert error" role="alert">
             <p class="alert-title">{title}</p>
-            <p>{error.to_string()}</p>
+            <p>{message}</p>
         </div>
     }
 }

@@ -26,6 +26,19 @@ pub fn focus_id(id: &str) {
     let _ = id;
 }
 
+/// The text content of the element with this id.
+pub fn text_of(id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::document().get_element_by_id(id).and_then(|el| el.text_content())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
 /// Copies text to the clipboard; true when the browser accepted the request.
 pub fn copy_text(text: &str) -> bool {
     #[cfg(feature = "hydrate")]
@@ -53,5 +66,91 @@ pub fn pasted_text(ev: &leptos::ev::ClipboardEvent) -> String {
     {
         let _ = ev;
         String::new()
+    }
+}
+
+/// Whether this click will take the browser to another page of ours: a plain click on a link
+/// that is neither a download nor meant for another window, and that nothing else handled.
+pub fn leaves_page(ev: &leptos::ev::MouseEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if ev.default_prevented() || ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+            return false;
+        }
+        let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("a[href]").ok().flatten());
+        link.is_some_and(|a| !a.has_attribute("download") && a.get_attribute("target").is_none_or(|t| t == "_self"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        false
+    }
+}
+
+/// Runs `f` whenever the page is shown again from the browser's back-forward cache.
+pub fn on_page_restored(f: impl Fn() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let cb = Closure::<dyn Fn(web_sys::PageTransitionEvent)>::new(move |ev: web_sys::PageTransitionEvent| {
+            if ev.persisted() {
+                f();
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("pageshow", cb.as_ref().unchecked_ref());
+        }
+        // Lives as long as the page.
+        cb.forget();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = f;
+}
+
+/// Opens the `<dialog>` with this id as a modal; `on_close` runs once it closes, however it
+/// is closed (Cancel, Escape). False when there is no such dialog.
+pub fn show_modal(id: &str, on_close: impl FnOnce() + 'static) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let Some(dialog) = leptos::prelude::document().get_element_by_id(id).and_then(|el| el.dyn_into::<web_sys::HtmlDialogElement>().ok()) else {
+            return false;
+        };
+        let cb = Closure::once_into_js(on_close);
+        dialog.set_onclose(Some(cb.unchecked_ref()));
+        dialog.show_modal().is_ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (id, on_close);
+        false
+    }
+}
+
+/// Loads the page again from the server.
+pub fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// GETs `url` (same origin, with the session cookie) and returns the body of a 2xx reply.
+pub async fn fetch_text(url: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        let reply = JsFuture::from(web_sys::window()?.fetch_with_str(url)).await.ok()?.dyn_into::<web_sys::Response>().ok()?;
+        if !reply.ok() {
+            return None;
+        }
+        JsFuture::from(reply.text().ok()?).await.ok()?.as_string()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = url;
+        None
     }
 }

@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use crate::domain::when;
 
 /// "2026-12-01 14:05 UTC (in 12 min)", counted from the server's clock when the page was made
-/// and kept counting once the page is live.
-#[component]
+/// and kept counting once the page is live (an island).
+#[island]
 pub fn Countdown(at_ms: i64, now_ms: i64) -> impl IntoView {
     let text = RwSignal::new(when(at_ms, now_ms));
     Effect::new(move |_| {

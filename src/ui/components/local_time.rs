@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use crate::domain::format_utc;
 
 /// A moment shown in UTC by the server, then in the reader's own zone once the page is live;
-/// UTC stays in the tooltip.
-#[component]
+/// UTC stays in the tooltip. An island: the only part of its page that needs the browser.
+#[island]
 pub fn LocalTime(unix: i64) -> impl IntoView {
     let utc = format_utc(unix);
     let text = RwSignal::new(utc.clone());

@@ -1,20 +1,24 @@
 mod alert;
+mod copy_button;
 mod countdown;
 mod deletion_notice;
 pub mod browser;
 mod find_form;
 mod frame;
 mod legal_hold;
+mod list_islands;
 mod local_time;
 mod pager;
 mod reason_field;
 
-pub use alert::ErrorAlert;
+pub use alert::{alert_title, Alert, ErrorAlert};
+pub use copy_button::CopyButton;
 pub use countdown::Countdown;
 pub use deletion_notice::{CancelForm, DeletionNotice};
 pub use find_form::FindRecordingsForm;
 pub use frame::{provide_frame, use_frame, Frame};
 pub use legal_hold::{HoldControls, HoldNotice};
+pub use list_islands::{DeleteOpener, PendingList};
 pub use local_time::LocalTime;
 pub use pager::Pager;
 pub use reason_field::ReasonField;

@@ -1,12 +1,15 @@
+use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::bulk::{
-    bulk_batch, bulk_batches, bulk_source, ApproveBulk, BatchSummary, BatchView, CancelBulk, LookUpBulkAgain, RejectBulk, RequestBulkDeletion, RetryBulk,
+    bulk_batch, bulk_batches, bulk_source, ApproveBulk, BulkProgress, BatchSummary, BatchView, CancelBulk, LookUpBulkAgain, RejectBulk, RequestBulkDeletion, RetryBulk,
     StartBulkLookup,
 };
 use crate::domain::{format_bytes, format_utc, format_utc_ms, BatchPhase, BulkItem, MeetingList, MAX_BATCH};
+use crate::ui::components::browser::{fetch_text, reload_page};
 use crate::ui::components::{ErrorAlert, ReasonField};
 
 /// `/bulk`: paste or upload a list of meetings; it is checked and kept as a draft batch before
@@ -61,11 +64,26 @@ pub fn BulkPage() -> impl IntoView {
     }
 }
 
-/// The list, with a count that follows what is pasted when JavaScript runs.
+/// The list: a plain multipart form.
 #[component]
 fn ListForm(text: String, field_error: Option<String>) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/bulk/create" enctype="multipart/form-data" class="bulk-list">
+            <IdsField text field_error/>
+            <div class="field">
+                <label for="bulk-file">"Or a CSV or text file"</label>
+                <input id="bulk-file" name="file" type="file" accept=".csv,.txt,text/csv,text/plain" aria-describedby="bulk-file-hint"/>
+                <p id="bulk-file-hint" class="hint">"A CSV whose first line names its columns is read by its meeting_id column. Both the box and the file are read."</p>
+            </div>
+            <button type="submit" class="primary">"Check the list"</button>
+        </form>
+    }
+}
+
+/// The box for the ids, with a count that follows what is pasted (an island).
+#[island]
+fn IdsField(text: String, field_error: Option<String>) -> impl IntoView {
     let current = RwSignal::new(text.clone());
-    let text = text.clone();
     let summary = move || {
         let list = MeetingList::parse(&current.read());
         if list.ids.is_empty() && list.problems.is_empty() {
@@ -86,7 +104,6 @@ fn ListForm(text: String, field_error: Option<String>) -> impl IntoView {
     };
     let invalid = field_error.is_some();
     view! {
-        <form method="post" action="/api/bulk/create" enctype="multipart/form-data" class="bulk-list">
             <div class="field">
                 <label for="bulk-ids">"Meeting ids"</label>
                 {
@@ -94,29 +111,23 @@ fn ListForm(text: String, field_error: Option<String>) -> impl IntoView {
                     let on_input = move |ev| current.set(event_target_value(&ev));
                     // No child at all when empty: an empty text node would leave a hydration
                     // marker, and inside a textarea that is text the person would see.
+                    // (`Either`, not `into_any`: an island's erased views cost bundle size.)
                     if text.is_empty() {
-                        view! {
+                        Either::Left(view! {
                             <textarea id="bulk-ids" name="ids" rows="10" spellcheck="false" autocomplete="off"
                                 aria-describedby="bulk-ids-hint bulk-ids-count bulk-ids-error" aria-invalid=aria_invalid on:input=on_input></textarea>
-                        }.into_any()
+                        })
                     } else {
-                        view! {
+                        Either::Right(view! {
                             <textarea id="bulk-ids" name="ids" rows="10" spellcheck="false" autocomplete="off"
                                 aria-describedby="bulk-ids-hint bulk-ids-count bulk-ids-error" aria-invalid=aria_invalid on:input=on_input>{text}</textarea>
-                        }.into_any()
+                        })
                     }
                 }
                 <p id="bulk-ids-hint" class="hint">"One per line, or separated by spaces, commas or semicolons; links to a meeting work too. Ticket numbers and other words are reported, not sent."</p>
                 <p id="bulk-ids-count" class="hint" aria-live="polite">{summary}</p>
                 <p id="bulk-ids-error" class="field-error">{field_error}</p>
             </div>
-            <div class="field">
-                <label for="bulk-file">"Or a CSV or text file"</label>
-                <input id="bulk-file" name="file" type="file" accept=".csv,.txt,text/csv,text/plain" aria-describedby="bulk-file-hint"/>
-                <p id="bulk-file-hint" class="hint">"A CSV whose first line names its columns is read by its meeting_id column. Both the box and the file are read."</p>
-            </div>
-            <button type="submit" class="primary">"Check the list"</button>
-        </form>
     }
 }
 
@@ -169,27 +180,7 @@ pub fn BatchPage() -> impl IntoView {
         let again = query.read().get("again");
         (notices(), started, again)
     };
-    let tick = RwSignal::new(0u32);
-    let batch = Resource::new(move || (raw_id(), steps(), tick.get()), |(id, _, _)| bulk_batch(id));
-    let live = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(v)) = batch.get() {
-            live.set(is_live(v.phase));
-        }
-    });
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let poll = move || {
-                if live.get_untracked() {
-                    tick.update(|t| *t += 1);
-                }
-            };
-            if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(2)) {
-                on_cleanup(move || handle.clear());
-            }
-        }
-    });
+    let batch = Resource::new(move || (raw_id(), steps()), |(id, _)| bulk_batch(id));
     view! {
         <Title text="Bulk batch"/>
         <h1>{move || format!("Batch #{}", raw_id().trim_start_matches('#'))}</h1>
@@ -206,25 +197,50 @@ pub fn BatchPage() -> impl IntoView {
             };
             text.map(|t| view! { <p class="notice success" role="status">{t}</p> })
         }}
-        <Transition fallback=|| view! { <p class="loading">"Loading the batch…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the batch…"</p> }>
             {move || Suspend::new(async move {
                 match batch.await {
                     Ok(v) => {
-                        if is_live(v.phase) {
+                        let follow = is_live(v.phase).then(|| {
                             ask_to_refresh();
-                        }
-                        view! { <BatchDetail v/> }.into_any()
+                            let progress_url = format!("{}?batch_id={}", BulkProgress::PATH, v.batch.id);
+                            let seen = serde_json::to_string(&v.progress_key()).unwrap_or_default();
+                            view! { <FollowBatch progress_url seen/> }
+                        });
+                        view! { {follow} <BatchDetail v/> }.into_any()
                     }
                     Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
         <p><a href="/bulk">"All batches"</a></p>
     }
 }
 
 fn is_live(phase: BatchPhase) -> bool {
     matches!(phase, BatchPhase::LookingUp | BatchPhase::Running)
+}
+
+/// While the work goes on, asks where the batch stands every 2 s and reloads the page once it
+/// moved on (an island with nothing to show). `seen` is the answer as the page was made, in the
+/// reply's own JSON, so the browser compares text and decodes nothing.
+#[island]
+fn FollowBatch(progress_url: String, seen: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let (url, seen) = (progress_url.clone(), seen.clone());
+        let poll = move || {
+            let (url, seen) = (url.clone(), seen.clone());
+            leptos::task::spawn_local(async move {
+                // A failed read tries again at the next tick.
+                if fetch_text(&url).await.is_some_and(|now| now != seen) {
+                    reload_page();
+                }
+            });
+        };
+        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(2)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
 }
 
 /// Without JavaScript the page reloads itself while work goes on (see `server::html_tidy`).

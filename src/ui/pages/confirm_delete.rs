@@ -15,9 +15,10 @@ pub fn ConfirmDelete(
     meeting_id: MeetingId,
     summary: RecordingSummary,
     rules: DeletionRules,
-    /// Closes the dialog; without it (the no-JS page) "Cancel" links back to the list.
+    /// In the list page's dialog, "Cancel" closes it (a `method="dialog"` button, no script
+    /// needed); on the page of its own it links back to the list.
     #[prop(optional)]
-    on_cancel: Option<Callback<()>>,
+    in_dialog: bool,
 ) -> impl IntoView {
     let action = ServerAction::<RequestDeletion>::new();
     let error = move || action.value().get().and_then(Result::err);
@@ -50,11 +51,10 @@ pub fn ConfirmDelete(
             <ReasonField id="delete-reason" label="Reason or ticket reference" hint="Kept in the audit log with your name." error=Signal::derive(reason_error)/>
             {move || general_error().map(|e| view! { <ErrorAlert error=e/> })}
             <div class="dialog-actions">
-                {match on_cancel {
-                    Some(cancel) => view! {
-                        <button type="button" on:click=move |_| cancel.run(())>"Cancel"</button>
-                    }.into_any(),
-                    None => view! { <a class="button" href=back>"Cancel"</a> }.into_any(),
+                {if in_dialog {
+                    view! { <button type="submit" formmethod="dialog" formnovalidate="">"Cancel"</button> }.into_any()
+                } else {
+                    view! { <a class="button" href=back>"Cancel"</a> }.into_any()
                 }}
                 <button type="submit" class="danger" disabled=move || action.pending().get()>
                     {move || match (action.pending().get(), rules.immediate()) {

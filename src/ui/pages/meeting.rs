@@ -4,8 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::meetings::meeting_record;
 use crate::domain::{Attendee, CreatedMeeting, Zone};
-use crate::ui::components::browser::copy_text;
-use crate::ui::components::{ErrorAlert, LocalTime};
+use crate::ui::components::{CopyButton, ErrorAlert, LocalTime};
 
 /// `/meetings/{id}`: a meeting created through Meeting Admin (the confirmation after creating
 /// one), with a way on to its recordings.
@@ -40,11 +39,6 @@ fn MeetingSummary(m: CreatedMeeting) -> impl IntoView {
     let zone = m.zone();
     let utc = Zone::utc();
     let id = m.meeting_id.to_string();
-    let copied = RwSignal::new(false);
-    let copy = {
-        let id = id.clone();
-        move |_| copied.set(copy_text(&id))
-    };
     let n = &m.meeting;
     let flags: Vec<&str> = [("record", n.record), ("chat", n.chat), ("public", n.public), ("scheduled", n.scheduled), ("notify", n.notify)]
         .into_iter()
@@ -63,8 +57,8 @@ fn MeetingSummary(m: CreatedMeeting) -> impl IntoView {
             <dl class="details">
                 <dt>"Meeting id"</dt>
                 <dd>
-                    <code class="meeting-id">{id.clone()}</code>" "
-                    <button type="button" class="link-button js-only" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy id" }}</button>
+                    <code class="meeting-id" id="meeting-id-value">{id.clone()}</code>" "
+                    <CopyButton from="meeting-id-value".to_owned() label="Copy id".to_owned() class="link-button".to_owned()/>
                 </dd>
                 <dt>"Host"</dt><dd>{format!("User {}", m.host)}</dd>
                 <dt>"Starts"</dt><dd>{when(n.start_date)}</dd>

@@ -3,11 +3,11 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::api::meetings::CreateMeeting;
+use crate::api::meetings::{CreateFailed, CreateMeeting};
 use crate::domain::{attendee_field, split_pasted_emails, AttendeeRow, LocalDateTime, MeetingForm, NotifyMetric, Permission, Zone};
-use crate::error::AppError;
-use crate::ui::components::browser::{browser_zone, focus_id, pasted_text};
-use crate::ui::components::{use_frame, ErrorAlert};
+use crate::error::{AppError, FieldError};
+use crate::ui::components::browser::{browser_zone, focus_id, on_page_restored, pasted_text};
+use crate::ui::components::{alert_title, use_frame, Alert, ErrorAlert};
 
 /// `/meetings/new`: create a meeting on behalf of a host (operators and admins).
 #[component]
@@ -20,7 +20,16 @@ pub fn NewMeetingPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match frame.0.await {
                     Ok(info) => match info.staff {
-                        Some(s) if s.may(Permission::CreateMeeting) => view! { <MeetingFormView now=info.now/> }.into_any(),
+                        Some(s) if s.may(Permission::CreateMeeting) => {
+                            // After a failed plain-form post the server sends the form back with the error.
+                            let failed = ServerAction::<CreateMeeting>::new().value().get_untracked().and_then(Result::err).map(ReturnedForm::from);
+                            let zones = jiff::tz::db().available().map(|n| n.to_string()).collect::<Vec<_>>();
+                            view! {
+                                <MeetingFormView now=info.now failed/>
+                                // Outside the island: the zone names come from the server's database.
+                                <datalist id="zones">{zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist>
+                            }.into_any()
+                        }
                         Some(s) => view! { <ErrorAlert error=AppError::forbidden(s.role, Permission::CreateMeeting)/> }.into_any(),
                         None => view! { <ErrorAlert error=AppError::Unauthenticated/> }.into_any(),
                     },
@@ -28,6 +37,25 @@ pub fn NewMeetingPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// What a failed post sends back to the form: as text, so the browser's code needs no error type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReturnedForm {
+    pub form: Option<MeetingForm>,
+    pub fields: Vec<FieldError>,
+    /// The alert's title and message.
+    pub alert: (String, String),
+}
+
+impl From<CreateFailed> for ReturnedForm {
+    fn from(f: CreateFailed) -> Self {
+        let fields = match &f.error {
+            AppError::Invalid { fields, .. } => fields.clone(),
+            _ => Vec::new(),
+        };
+        Self { form: f.form, fields, alert: (alert_title(&f.error).to_owned(), f.error.to_string()) }
     }
 }
 
@@ -54,17 +82,18 @@ fn padded(mut f: MeetingForm) -> MeetingForm {
     f
 }
 
-#[component]
-fn MeetingFormView(now: i64) -> impl IntoView {
-    let action = ServerAction::<CreateMeeting>::new();
-    // After a failed plain-form post the server sends the form back with the error.
-    let failed = action.value().get_untracked().and_then(Result::err);
+/// The form, an island: it checks what is typed as it is typed (the same parsing the server
+/// does), previews the times, and adds attendee rows. A valid form is then posted as a plain
+/// form, exactly as without JavaScript, and the server's answer is a new page.
+#[island]
+fn MeetingFormView(now: i64, failed: Option<ReturnedForm>) -> impl IntoView {
     // Without JavaScript, the browser focuses the first field in error on load.
-    let first_bad: Option<String> = failed.as_ref().and_then(|e| match &e.error {
-        AppError::Invalid { fields, .. } => fields.first().map(|f| f.field.clone()),
-        _ => None,
-    });
-    let returned = failed.and_then(|e| e.form);
+    let first_bad: Option<String> = failed.as_ref().and_then(|e| e.fields.first().map(|f| f.field.clone()));
+    let (returned, server_error) = match failed {
+        Some(f) => (f.form, Some((f.fields, f.alert))),
+        None => (None, None),
+    };
+    let server_error = StoredValue::new(server_error);
     let from_server = returned.is_some();
     let form = RwSignal::new(padded(returned.unwrap_or_else(|| MeetingForm::blank(now, &Zone::utc()))));
     let attempted = RwSignal::new(false);
@@ -85,37 +114,36 @@ fn MeetingFormView(now: i64) -> impl IntoView {
         }
     });
 
-    let server_error = move || action.value().get().and_then(Result::err).map(|e| e.error);
+    let server_error = move || server_error.get_value();
+    let submitting = RwSignal::new(false);
+    // Back to this page from the browser's memory: the form can be sent again.
+    on_page_restored(move || submitting.set(false));
     let client_errors = Memo::new(move |_| if attempted.get() { form.with(|f| f.parse().err().unwrap_or_default()) } else { Vec::new() });
     let error_for = move |field: String| {
         move || {
             client_errors
                 .with(|errs| errs.iter().find(|e| e.field == field).map(|e| e.message.clone()))
-                .or_else(|| server_error().and_then(|e| e.field(&field)))
+                .or_else(|| server_error().and_then(|(fields, _)| fields.into_iter().find(|f| f.field == field).map(|f| f.message)))
         }
     };
     let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+        // Sent once: a second click while the first post is on its way does nothing.
+        if submitting.get_untracked() {
+            ev.prevent_default();
+            return;
+        }
         attempted.set(true);
         match form.with_untracked(MeetingForm::parse) {
             Err(errors) => {
+                ev.prevent_default();
                 if let Some(first) = errors.first() {
                     focus_id(&input_id(&first.field));
                 }
             }
-            Ok(_) => {
-                action.dispatch(CreateMeeting { form: form.get_untracked() });
-            }
+            // The browser posts it; the page stays until the answer arrives.
+            Ok(_) => submitting.set(true),
         }
     };
-    // Focus the first field the server complained about, once the reply is in.
-    Effect::new(move |_| {
-        if let Some(AppError::Invalid { fields, .. }) = server_error() {
-            if let Some(f) = fields.first() {
-                focus_id(&input_id(&f.field));
-            }
-        }
-    });
 
     let autofocus = {
         let first_bad = first_bad.clone();
@@ -147,7 +175,6 @@ fn MeetingFormView(now: i64) -> impl IntoView {
                 <p id=err_id class="field-error">{err}</p>
             </div>
         }
-        .into_any()
     };
     let flag = move |field: &'static str, label: &'static str, hint: &'static str, get: fn(&MeetingForm) -> bool, set: fn(&mut MeetingForm, bool)| {
         let id = input_id(field);
@@ -166,11 +193,9 @@ fn MeetingFormView(now: i64) -> impl IntoView {
                 <span id=format!("{id}-hint") class="hint">{hint}</span>
             </div>
         }
-        .into_any()
     };
 
-    let zones: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
-    let general = move || server_error().map(|e| view! { <ErrorAlert error=e/> });
+    let general = move || server_error().map(|(_, (title, message))| view! { <Alert title message/> });
     view! {
         <form method="post" action=CreateMeeting::PATH on:submit=on_submit novalidate class="meeting-form card" aria-describedby="form-status">
             <div id="form-status">{general}</div>
@@ -181,7 +206,6 @@ fn MeetingFormView(now: i64) -> impl IntoView {
                 {text("start", "Starts", Some("Date and time in the zone below."), "datetime-local", None, |f| f.start.clone(), |f, v| f.start = v)}
                 {text("end", "Ends", None, "datetime-local", None, |f| f.end.clone(), |f, v| f.end = v)}
                 {text("timezone", "Time zone", Some("An IANA name such as Europe/Riga; type to search."), "text", Some("zones"), |f| f.timezone.clone(), |f, v| f.timezone = v)}
-                <datalist id="zones">{zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist>
                 <TimesPreview form my_zone/>
             </fieldset>
             <Attendees form first_bad=first_bad.clone() error_for=Callback::new(move |f: String| error_for(f)())/>
@@ -194,8 +218,8 @@ fn MeetingFormView(now: i64) -> impl IntoView {
                 {flag("notify", "Notify attendees", "Remind attendees before the start.", |f| f.notify.is_some(), |f, on| f.notify = on.then(|| "on".into()))}
                 <NotifyBeforeFields form live error_for=Callback::new(move |f: String| error_for(f)())/>
             </fieldset>
-            <button type="submit" class="primary" disabled=move || action.pending().get()>
-                {move || if action.pending().get() { "Creating…" } else { "Create meeting" }}
+            <button type="submit" class="primary" aria-disabled=move || submitting.get().then_some("true")>
+                {move || if submitting.get() { "Creating…" } else { "Create meeting" }}
             </button>
         </form>
     }

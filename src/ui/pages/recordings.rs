@@ -8,7 +8,7 @@ use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
 use crate::domain::{format_bytes, format_duration_ms, format_utc_ms, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
 use crate::error::AppError;
-use crate::ui::components::{use_frame, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTime, Pager};
+use crate::ui::components::{use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTime, Pager, PendingList};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
 
 #[component]
@@ -17,23 +17,16 @@ pub fn RecordingsPage() -> impl IntoView {
     let query = use_query_map();
     let raw_id = move || params.read().get("meeting_id").unwrap_or_default();
     let deleted = move || query.read().get("deleted");
-    // Bumped by "Refresh" when JavaScript runs; without it the button reloads the page.
-    let refresh = RwSignal::new(0u32);
     let view_query = move || {
         let q = query.read();
         (q.get("sort"), q.get("dir"), q.get("page"))
     };
-    // "Refresh" asks ConnectyCube again: the plain form sends `refresh`, and with JavaScript a
-    // new count does; paging and sorting after it use the list just read.
+    // "Refresh" (a plain form) sends `refresh` to ask ConnectyCube again; paging and sorting
+    // after it use the list just read.
     let refresh_query = move || query.read().get("refresh").is_some();
-    let refreshed = StoredValue::new(0u32);
     let list = Resource::new(
-        move || (raw_id(), view_query(), deleted(), refresh.get(), refresh_query()),
-        move |(id, (sort, dir, page), _, count, asked)| {
-            let again = asked || count != refreshed.get_value();
-            refreshed.set_value(count);
-            recordings_page(id, sort, dir, page, again.then(|| "1".to_owned()))
-        },
+        move || (raw_id(), view_query(), deleted(), refresh_query()),
+        move |(id, (sort, dir, page), _, asked)| recordings_page(id, sort, dir, page, asked.then(|| "1".to_owned())),
     );
     // `held`/`released` come back after a hold changes, so the hold is read again.
     let hold_changed = move || {
@@ -49,11 +42,10 @@ pub fn RecordingsPage() -> impl IntoView {
     // as one resource, read by the one boundary that shows them (fewer boundaries sharing
     // resources: see leptos#4578).
     let meeting_state = Resource::new(
-        move || (raw_id(), hold_changed(), deletion_changed(), deleted(), refresh.get()),
+        move || (raw_id(), hold_changed(), deletion_changed(), deleted(), refresh_query()),
         |(id, _, _, _, _)| async move { (meeting_hold(id.clone()).await, open_deletion(id).await) },
     );
     let frame = use_frame();
-    let loading = RwSignal::new(false);
     let fallback = || view! { <p class="loading">"Loading recordings…"</p> };
     let body = move || Suspend::new(async move {
         let info = frame.0.await.ok();
@@ -71,16 +63,15 @@ pub fn RecordingsPage() -> impl IntoView {
         let open = open.ok().flatten();
         let may_share = may(Permission::ShareRecordingLinks);
         match list.await {
-            Ok(page) => view! { <RecordingsView page refresh may_delete may_share held open rules/> {hold_controls} }.into_any(),
+            Ok(page) => view! { <RecordingsView page may_delete may_share held open rules/> {hold_controls} }.into_any(),
             Err(e) => {
                 let bad_id = e.field("meeting_id");
                 view! {
                     <ErrorAlert error=e/>
                     {bad_id.map(|msg| view! { <FindRecordingsForm id_prefix="retry" value=raw_id() error=Some(msg)/> })}
                     <form method="get" class="inline-actions">
-                        <button type="submit" on:click=move |ev| { ev.prevent_default(); refresh.update(|n| *n += 1); }>
-                            "Try again"
-                        </button>
+                        <input type="hidden" name="refresh" value="1"/>
+                        <button type="submit">"Try again"</button>
                     </form>
                     {hold_controls}
                 }
@@ -88,14 +79,6 @@ pub fn RecordingsPage() -> impl IntoView {
             }
         }
     });
-    // A Transition keeps the current page on screen, marked busy, while the next page, order or
-    // refresh loads. Only the browser tracks that: on the server `set_pending` adds an effect
-    // that runs as a task of its own, and under the soak that task (3 times in 66,424 requests)
-    // read signals already disposed and panicked.
-    #[cfg(feature = "hydrate")]
-    let list_view = view! { <Transition fallback set_pending=loading.write_only()>{body}</Transition> }.into_any();
-    #[cfg(not(feature = "hydrate"))]
-    let list_view = view! { <Transition fallback>{body}</Transition> }.into_any();
     view! {
         <Title text="Recordings"/>
         <h1>"Recordings"</h1>
@@ -114,16 +97,16 @@ pub fn RecordingsPage() -> impl IntoView {
         {move || deletion_changed().1.map(|id| view! {
             <p class="notice success" role="status">{format!("Deletion request #{id} cancelled: nothing was deleted.")}</p>
         })}
-        <div class="recordings-list" aria-busy=move || if loading.try_get().unwrap_or(false) { "true" } else { "false" }>
-            {list_view}
-        </div>
-        <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), hold_changed(), deletion_changed(), refresh.get()))/>
+        <PendingList>
+            <Suspense fallback>{body}</Suspense>
+        </PendingList>
+        <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), hold_changed(), deletion_changed(), refresh_query()))/>
     }
 }
 
 /// What was done to this meeting through Meeting Admin, from the audit log.
 #[component]
-fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, (Option<String>, Option<String>), (Option<String>, Option<String>), u32)>) -> impl IntoView {
+fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, (Option<String>, Option<String>), (Option<String>, Option<String>), bool)>) -> impl IntoView {
     let history = Resource::new(move || (raw_id.get(), changed.get()), |(id, _)| meeting_history(id));
     view! {
         <Suspense fallback=|| ()>
@@ -150,10 +133,12 @@ fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, (Opti
     }
 }
 
+/// The confirmation dialog on the list page (an ordinary, closed `<dialog>` without JavaScript).
+const DIALOG_ID: &str = "delete-dialog";
+
 #[component]
 fn RecordingsView(
     page: RecordingPage,
-    refresh: RwSignal<u32>,
     may_delete: bool,
     may_share: bool,
     held: Option<LegalHold>,
@@ -164,25 +149,6 @@ fn RecordingsView(
     let id = page.meeting_id.clone();
     let delete_href = format!("{}/delete", id.recordings_path());
     let csv_href = format!("{}.csv", id.recordings_path());
-    let dialog_ref = NodeRef::<leptos::html::Dialog>::new();
-    let opener_ref = NodeRef::<leptos::html::A>::new();
-    let open_dialog = move |ev: leptos::ev::MouseEvent| {
-        if let Some(dialog) = dialog_ref.get() {
-            ev.prevent_default();
-            let _ = dialog.show_modal();
-        }
-    };
-    let close_dialog = Callback::new(move |()| {
-        if let Some(dialog) = dialog_ref.get() {
-            dialog.close();
-        }
-    });
-    // Focus goes back to the button that opened the dialog, however it was closed.
-    let on_dialog_close = move |_| {
-        if let Some(a) = opener_ref.get() {
-            let _ = a.focus();
-        }
-    };
     let count = summary.count;
     view! {
         {held.map(|hold| view! { <HoldNotice hold/> })}
@@ -203,17 +169,13 @@ fn RecordingsView(
                 <input type="hidden" name="dir" value=if page.view.descending { "desc" } else { "asc" }/>
                 <input type="hidden" name="page" value=page.view.page.to_string()/>
                 <input type="hidden" name="refresh" value="1"/>
-                <button type="submit" on:click=move |ev| { ev.prevent_default(); refresh.update(|n| *n += 1); }>
-                    "Refresh"
-                </button>
+                <button type="submit">"Refresh"</button>
             </form>
             {(count > 0).then(|| view! {
                 <a class="button" href=csv_href.clone() download="">"Export CSV"</a>
             })}
             {(count > 0 && may_delete).then(|| view! {
-                <a class="button danger" href=delete_href.clone() node_ref=opener_ref on:click=open_dialog>
-                    "Delete all recordings"
-                </a>
+                <DeleteOpener href=delete_href.clone() dialog=DIALOG_ID.to_owned()/>
             })}
         </div>
         {if count == 0 {
@@ -228,8 +190,8 @@ fn RecordingsView(
             view! {
                 <RecordingsTable page=page.clone() may_share/>
                 {may_delete.then(|| view! {
-                <dialog node_ref=dialog_ref class="confirm-dialog" aria-labelledby="confirm-heading" on:close=on_dialog_close>
-                    <ConfirmDelete meeting_id=id.clone() summary=summary.clone() rules on_cancel=close_dialog/>
+                <dialog id=DIALOG_ID class="confirm-dialog" aria-labelledby="confirm-heading">
+                    <ConfirmDelete meeting_id=id.clone() summary=summary.clone() rules in_dialog=true/>
                 </dialog>
                 })}
             }

@@ -4,8 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::sharing::{show_shared_link, ShareRecordingLink, SharedLink, SHARE_SHOWN_FOR_MINUTES};
 use crate::domain::{format_utc, LinkExpiry};
-use crate::ui::components::browser::copy_text;
-use crate::ui::components::{ErrorAlert, LocalTime};
+use crate::ui::components::{CopyButton, ErrorAlert, LocalTime};
 
 /// `/meetings/{id}/recordings/{rid}/share`: hands a recording's presigned link over, to pass on to
 /// a customer. Sharing is recorded (with the note) before the link is shown, and it is shown
@@ -88,11 +87,6 @@ fn LinkShown(link: SharedLink) -> impl IntoView {
         (e, Some(at)) if e.is_expired() => format!("This link {} ({}): share it again later for a fresh one.", e.describe(), format_utc(at)),
         (e, Some(at)) => format!("It {} ({}).", e.describe(), format_utc(at)),
     };
-    let copied = RwSignal::new(false);
-    let copy = {
-        let url = link.url.clone();
-        move |_| copied.set(copy_text(&url))
-    };
     view! {
         <section class="card shared-link" aria-labelledby="shared-heading">
             <h2 id="shared-heading">"Link shared"</h2>
@@ -105,7 +99,7 @@ fn LinkShown(link: SharedLink) -> impl IntoView {
                     {format!("Anyone with it can download the recording. It is shown here to you alone, for {SHARE_SHOWN_FOR_MINUTES} minutes.")}
                 </p>
             </div>
-            <button type="button" class="js-only" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
+            <CopyButton from="shared-url".to_owned() label="Copy link".to_owned()/>
         </section>
     }
 }

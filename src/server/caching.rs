@@ -1,0 +1,60 @@
+//! `Cache-Control` for what a response did not set itself: content-hashed assets are cached for
+//! good, pages are checked with the server on every use, and the other static files for a day.
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+
+use super::assets::AssetNames;
+
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Pages name the signed-in person and fresh data: never from a shared cache, never reused unchecked.
+pub const PAGE: &str = "private, no-cache";
+pub const STATIC: &str = "public, max-age=86400";
+
+pub fn policy(path: &str, status: StatusCode, headers: &HeaderMap, assets: &AssetNames) -> Option<&'static str> {
+    if headers.contains_key(header::CACHE_CONTROL) {
+        return None;
+    }
+    if status == StatusCode::OK && assets.is_immutable(path) {
+        return Some(IMMUTABLE);
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("text/html") || path.starts_with("/pkg/") || !status.is_success() {
+        // Unhashed assets (a development build) change under the same name.
+        return Some(PAGE);
+    }
+    let is_public_file = matches!(path, "/favicon.svg" | "/robots.txt");
+    is_public_file.then_some(STATIC)
+}
+
+pub fn apply(path: &str, status: StatusCode, headers: &mut HeaderMap, assets: &AssetNames) {
+    if let Some(p) = policy(path, status, headers, assets) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(p));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(content_type: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+        h
+    }
+
+    #[test]
+    fn hashed_assets_for_good_pages_checked_each_time() {
+        let hashed = AssetNames::from_hashes("js: a\nwasm: b\ncss: c\n", "hash.txt").unwrap();
+        assert_eq!(policy("/pkg/meeting-admin.b.wasm", StatusCode::OK, &with("application/wasm"), &hashed), Some(IMMUTABLE));
+        assert_eq!(policy("/pkg/meeting-admin.c.css", StatusCode::OK, &with("text/css"), &hashed), Some(IMMUTABLE));
+        // A name that is not this build's is not promised to stay.
+        assert_eq!(policy("/pkg/meeting-admin.old.wasm", StatusCode::NOT_FOUND, &with("text/html"), &hashed), Some(PAGE));
+        assert_eq!(policy("/meetings/x/recordings", StatusCode::OK, &with("text/html; charset=utf-8"), &hashed), Some(PAGE));
+        assert_eq!(policy("/pkg/meeting-admin.wasm", StatusCode::OK, &with("application/wasm"), &AssetNames::plain()), Some(PAGE));
+        assert_eq!(policy("/robots.txt", StatusCode::OK, &with("text/plain"), &hashed), Some(STATIC));
+        assert_eq!(policy("/api/recordings", StatusCode::OK, &with("application/json"), &hashed), None);
+        let mut own = with("text/html");
+        own.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        assert_eq!(policy("/x", StatusCode::OK, &own, &hashed), None);
+    }
+}
