@@ -289,6 +289,35 @@ def downloads(site):
     return rows, total
 
 
+# ---------------------------------------------------------------- 4b. first and second visit, in a browser
+
+def browser_loads(cookie):
+    """Bytes of wasm, JS and CSS a browser fetches on a first visit (empty cache) and a second one,
+    and when the page's islands run (`data-hydrated`), per page (bench/browser_loads.cjs)."""
+    meeting = "c" * 20 + "1000"
+    seed(meeting, 1000)
+    pages = [
+        {"name": "sign in (signed out)", "path": "/sign-in", "signed_in": False},
+        {"name": "home", "path": "/"},
+        {"name": "recordings, 1,000", "path": f"/meetings/{meeting}/recordings"},
+        {"name": "new meeting (the form)", "path": "/meetings/new"},
+        {"name": "bulk", "path": "/bulk"},
+        {"name": "deletions", "path": "/deletions"},
+        {"name": "audit log", "path": "/audit"},
+    ]
+    p = subprocess.run(["node", str(ROOT / "bench/browser_loads.cjs"), APP_URL, cookie, json.dumps(pages)],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        log(f"browser loads failed: {p.stderr.strip()[-400:]}")
+        return {"error": p.stderr.strip()[-400:]}
+    rows = json.loads(p.stdout)
+    for r in rows:
+        log(f"{r['page']:<24} islands {r['first']['islands']:>3}  first visit {r['first']['asset_bytes_fetched'] / 1024:6.1f} KiB"
+            f"  second {r['second']['asset_bytes_fetched']:>6} B  awake {r['first']['islands_awake_ms']:.0f} ms"
+            f" (second visit {r['second']['islands_awake_ms']:.0f} ms)")
+    return rows
+
+
 # ---------------------------------------------------------------- 5. Lighthouse
 
 def lighthouse(cookie, work, keep_shifts=False):
@@ -419,6 +448,23 @@ def backends(procs, binary, site, work, sqlite_cookie, seconds):
 
 # ---------------------------------------------------------------- report
 
+def previous_figures():
+    """What the last committed run measured, before this one overwrites it."""
+    try:
+        last = json.loads((ROOT / "bench/results.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    keep = {"commit": last.get("commit"), "date": last.get("date"), "downloads_total": last.get("downloads_total"),
+            "lighthouse": last.get("lighthouse")}
+    if isinstance(last.get("browser_loads"), list):
+        keep["browser_loads"] = last["browser_loads"]
+    # Carried forward until a run replaces them, so "before" stays the first measured figure.
+    for k in ("before_islands",):
+        if k in last.get("previous", {}):
+            keep[k] = last["previous"][k]
+    return keep
+
+
 def machine():
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                 if l.startswith("model name")), platform.processor())
@@ -478,6 +524,7 @@ def main():
         peak_kib = rss_kib(app.pid, "VmHWM")
         print("4. what the browser downloads", flush=True)
         files, total = downloads(site)
+        loads = browser_loads(cookie)
         print("5. Lighthouse", flush=True)
         lh = lighthouse(cookie, work)
         print(f"3. memory (waiting {args.settle} s after the loads)", flush=True)
@@ -499,6 +546,9 @@ def main():
         "rendering": rendered, "rendering_summary": rendered_summary,
         "memory_mib": {"idle": idle_kib / 1024, "peak": peak_kib / 1024, "after_30s": after_kib / 1024},
         "downloads": files, "downloads_total": total,
+        "browser_loads": loads,
+        # The last run's figures, for "before and after".
+        "previous": previous_figures(),
         "lighthouse": lh,
         "backends": backend_rows,
         "wall_seconds": time.time() - started,
