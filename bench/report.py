@@ -124,8 +124,9 @@ def render(r):
         form = next((l for l in loads if l["path"] == "/meetings/new"), None)
         if tti and form:
             out.append("")
-            out.append(f"The create form answers (JavaScript on, first visit) after {form['first']['islands_awake_ms']:.0f} ms; before "
-                       f"islands, the whole page hydrated after {tti:.0f} ms ({before.get('commit', '?')}, same measure).")
+            out.append(f"The create form answers (JavaScript on, first visit) after {form['first']['islands_awake_ms']:.0f} ms in this run; "
+                       f"before islands the whole page hydrated after {tti:.0f} ms ({before.get('form_interactive_commit', '?')}; "
+                       f"{before.get('form_interactive_how', 'same measure')}).")
         out.append("")
     elif loads:
         out += [f"Browser loads did not run: {loads.get('error', '?')[:200]}", ""]

@@ -40,8 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// and `data-hydrated` is set on the body once every island runs, which the browser tests
 /// wait for. It starts at once rather than when the browser is idle: the islands are small,
 /// and a form should answer as soon as it shows. A page without islands (signing in, most
-/// error pages) loads no wasm at all, so the wasm is not preloaded either: it would also
-/// compete with the stylesheet on a slow link.
+/// error pages) loads no wasm at all; a page with islands gets the wasm's preload link from
+/// `server::html_tidy`, which sees the whole page (this head is written before the body).
 #[cfg(feature = "ssr")]
 #[component]
 fn IslandScripts() -> impl IntoView {
@@ -146,10 +146,7 @@ fn Header() -> impl IntoView {
                             <span class="role-badge" title="Your role">{staff.role.to_string()}</span>
                             {if staff.method == SignInMethod::Sso {
                                 // The gateway signs people in and out; a sign-out here would not stick.
-                                // The title is a variable on purpose: a fully static element becomes an
-                                // "inert" one, whose hydration inside this Suspense panics in tachys 0.2.
-                                let title = "Signed in through your company's single sign-on";
-                                view! { <span class="muted" title=title>"via SSO"</span> }.into_any()
+                                view! { <span class="muted" title="Signed in through your company's single sign-on">"via SSO"</span> }.into_any()
                             } else {
                                 // A plain POST: signing out reloads the page, so nothing signed-in lingers.
                                 view! {

@@ -4,9 +4,12 @@
 //! - it appends the resolved-resources `<script>` after `</html>`, where a parser has to guess;
 //!   moved to the end of `<body>`, it still runs before the (deferred) module that hydrates.
 //!
-//! And one addition: a page that asked for `REFRESH_HEADER` gets a refresh inside `<noscript>`
-//! in its head, so it reloads itself without JavaScript and never with it (a `Refresh` header
-//! or a plain `<meta>` would reload a live page too, and a removed `<meta>` still fires).
+//! And two additions to the head, which is written before the body is rendered:
+//! - a page that asked for `REFRESH_HEADER` gets a refresh inside `<noscript>`, so it reloads
+//!   itself without JavaScript and never with it (a `Refresh` header or a plain `<meta>` would
+//!   reload a live page too, and a removed `<meta>` still fires);
+//! - a page with islands gets a preload link for the wasm, so it downloads beside the stylesheet
+//!   rather than after the page's script ran; a page without islands loads no wasm at all.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
@@ -29,9 +32,12 @@ pub async fn tidy(req: Request, next: Next) -> Response {
     match to_bytes(body, MAX_DOCUMENT).await {
         Ok(bytes) => {
             parts.headers.remove(CONTENT_LENGTH);
-            let mut page = tidy_document(&bytes);
+            let (mut page, islands) = tidy_document(&bytes);
             if let Some(secs) = refresh {
-                page = with_noscript_refresh(page, secs);
+                page = into_head(page, &format!("<noscript><meta http-equiv=\"refresh\" content=\"{secs}\"></noscript>"));
+            }
+            if islands {
+                page = into_head(page, &wasm_preload(&super::assets::names().wasm));
             }
             Response::from_parts(parts, Body::from(page))
         }
@@ -44,27 +50,32 @@ pub async fn tidy(req: Request, next: Next) -> Response {
     }
 }
 
-/// The document with both fixes; anything that is not a whole document comes back unchanged.
-pub fn tidy_document(html: &[u8]) -> Vec<u8> {
+/// The document with both fixes, and whether it has islands; anything that is not a whole
+/// document comes back unchanged.
+pub fn tidy_document(html: &[u8]) -> (Vec<u8>, bool) {
     let (Some(html_end), Some(body_end)) = (rfind(html, b"</html>"), rfind(html, b"</body>")) else {
-        return html.to_vec();
+        return (html.to_vec(), false);
     };
     if body_end > html_end || !html.starts_with(b"<!DOCTYPE html>") {
-        return html.to_vec();
+        return (html.to_vec(), false);
     }
     let trailing = &html[html_end + b"</html>".len()..];
     let mut out = Vec::with_capacity(html.len() + html.len() / 50);
-    replace_markers(&html[..body_end], &mut out);
+    let islands = replace_markers(&html[..body_end], &mut out);
     out.extend_from_slice(trailing);
     out.extend_from_slice(&html[body_end..html_end]);
     out.extend_from_slice(b"</html>");
-    out
+    (out, islands)
 }
 
-/// `<noscript><meta http-equiv="refresh" …></noscript>` right after `<head>` (valid there).
-pub fn with_noscript_refresh(page: Vec<u8>, secs: u32) -> Vec<u8> {
+/// The preload link for the wasm, as the page's loader fetches it (`app::IslandScripts`).
+fn wasm_preload(href: &str) -> String {
+    format!("<link rel=\"preload\" href=\"{href}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"\">")
+}
+
+/// `tag` right after `<head>` (a `<noscript>` with a `<meta>`, or a `<link>`: both valid there).
+pub fn into_head(page: Vec<u8>, tag: &str) -> Vec<u8> {
     let Some(at) = find_from(&page, 0, b"<head>").map(|p| p + b"<head>".len()) else { return page };
-    let tag = format!("<noscript><meta http-equiv=\"refresh\" content=\"{secs}\"></noscript>");
     let mut out = Vec::with_capacity(page.len() + tag.len());
     out.extend_from_slice(&page[..at]);
     out.extend_from_slice(tag.as_bytes());
@@ -82,12 +93,14 @@ fn find_from(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// Copies `html`, spelling each `<!>` between tags as `<!---->`. Comments, the insides of tags
 /// (attribute values may hold any text) and of `<script>`/`<style>` are copied as they are.
-fn replace_markers(html: &[u8], out: &mut Vec<u8>) {
+/// True when it met an island.
+fn replace_markers(html: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut islands = false;
     let mut i = 0;
     while i < html.len() {
         let Some(lt) = html[i..].iter().position(|&b| b == b'<').map(|p| p + i) else {
             out.extend_from_slice(&html[i..]);
-            return;
+            return islands;
         };
         out.extend_from_slice(&html[i..lt]);
         let rest = &html[lt..];
@@ -101,12 +114,14 @@ fn replace_markers(html: &[u8], out: &mut Vec<u8>) {
             let close: &[u8] = if rest.starts_with(b"<script") { b"</script>" } else { b"</style>" };
             find_from(html, lt, close).map(|e| e + close.len())
         } else {
+            islands |= rest.starts_with(b"<leptos-island ");
             tag_end(html, lt)
         };
         let end = end.unwrap_or(html.len());
         out.extend_from_slice(&html[lt..end]);
         i = end;
     }
+    islands
 }
 
 /// Just past the `>` that closes the tag starting at `start`, skipping quoted attribute values.
@@ -128,7 +143,7 @@ mod tests {
     use super::tidy_document;
 
     fn tidy(s: &str) -> String {
-        String::from_utf8(tidy_document(s.as_bytes())).unwrap()
+        String::from_utf8(tidy_document(s.as_bytes()).0).unwrap()
     }
 
     #[test]
@@ -150,13 +165,26 @@ mod tests {
     }
 
     #[test]
-    fn a_refresh_goes_into_the_head_inside_noscript() {
-        let page = super::with_noscript_refresh(b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body></body></html>".to_vec(), 3);
+    fn a_tag_goes_first_into_the_head() {
+        let page = super::into_head(b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body></body></html>".to_vec(), "<noscript></noscript>");
         assert_eq!(
             String::from_utf8(page).unwrap(),
-            r#"<!DOCTYPE html><html><head><noscript><meta http-equiv="refresh" content="3"></noscript><meta charset="utf-8"></head><body></body></html>"#
+            r#"<!DOCTYPE html><html><head><noscript></noscript><meta charset="utf-8"></head><body></body></html>"#
         );
-        assert_eq!(super::with_noscript_refresh(b"{}".to_vec(), 3), b"{}");
+        assert_eq!(super::into_head(b"{}".to_vec(), "<link>"), b"{}");
+    }
+
+    #[test]
+    fn islands_are_noticed_where_they_are_elements() {
+        let with = r#"<!DOCTYPE html><html><head></head><body><leptos-island data-component="X_1"><p>a</p></leptos-island></body></html>"#;
+        assert!(tidy_document(with.as_bytes()).1);
+        // Not in a script, an attribute, a comment or text.
+        let without = r#"<!DOCTYPE html><html><head></head><body><p title="<leptos-island x>">&lt;leptos-island </p><!-- <leptos-island a> --><script>"<leptos-island b>"</script></body></html>"#;
+        assert!(!tidy_document(without.as_bytes()).1);
+        assert_eq!(
+            super::wasm_preload("/pkg/m.H.wasm"),
+            r#"<link rel="preload" href="/pkg/m.H.wasm" as="fetch" type="application/wasm" crossorigin="">"#
+        );
     }
 
     #[test]

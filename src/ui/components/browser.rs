@@ -1,4 +1,4 @@
-//! Small bridges to the browser, for the hydrated app only; on the server they do nothing.
+//! Small bridges to the browser, for islands; on the server they do nothing.
 
 /// The browser's IANA time zone (e.g. "Europe/Riga").
 pub fn browser_zone() -> Option<String> {
