@@ -333,7 +333,11 @@ def lighthouse(cookie, work, keep_shifts=False):
                 "--disable-component-update --disable-sync --no-first-run"
         cmd = [str(lh), APP_URL + path, "--preset=desktop", "--output=json", f"--output-path={out}", "--quiet",
                "--only-categories=performance,accessibility", f"--chrome-flags={flags}", f"--extra-headers={headers}"]
-        p = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")})
+        # Lighthouse now and then fails to record the trace (NO_NAVSTART); one more try.
+        for _ in range(2):
+            p = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")})
+            if p.returncode == 0 and out.exists():
+                break
         if p.returncode != 0 or not out.exists():
             log(f"Lighthouse failed on {path}: {p.stderr.strip()[-400:]}")
             results.append({"page": name, "error": p.stderr.strip()[-400:]})
