@@ -14,7 +14,8 @@ pub fn policy(path: &str, status: StatusCode, headers: &HeaderMap, assets: &Asse
     if headers.contains_key(header::CACHE_CONTROL) {
         return None;
     }
-    if status == StatusCode::OK && assets.is_immutable(path) {
+    // A 304 refreshes the cached copy's headers, so it must say the same as the 200.
+    if matches!(status, StatusCode::OK | StatusCode::NOT_MODIFIED) && assets.is_immutable(path) {
         return Some(IMMUTABLE);
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -47,6 +48,7 @@ mod tests {
         let hashed = AssetNames::from_hashes("js: a\nwasm: b\ncss: c\n", "hash.txt").unwrap();
         assert_eq!(policy("/pkg/meeting-admin.b.wasm", StatusCode::OK, &with("application/wasm"), &hashed), Some(IMMUTABLE));
         assert_eq!(policy("/pkg/meeting-admin.c.css", StatusCode::OK, &with("text/css"), &hashed), Some(IMMUTABLE));
+        assert_eq!(policy("/pkg/meeting-admin.c.css", StatusCode::NOT_MODIFIED, &HeaderMap::new(), &hashed), Some(IMMUTABLE));
         // A name that is not this build's is not promised to stay.
         assert_eq!(policy("/pkg/meeting-admin.old.wasm", StatusCode::NOT_FOUND, &with("text/html"), &hashed), Some(PAGE));
         assert_eq!(policy("/meetings/x/recordings", StatusCode::OK, &with("text/html; charset=utf-8"), &hashed), Some(PAGE));
