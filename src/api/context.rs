@@ -10,9 +10,15 @@ use crate::server::auth::CurrentStaff;
 use crate::server::state::AppState;
 
 pub fn request_id() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned))
+    with_parts(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .flatten()
         .unwrap_or_else(|| "-".to_owned())
+}
+
+/// Reads the request in place: a `use_context` of it would copy every header and extension, and
+/// a server function asks several times (who is asking, the request id, the client address).
+pub fn with_parts<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Option<R> {
+    leptos::prelude::with_context::<http::request::Parts, R>(read)
 }
 
 pub fn state() -> Result<AppState, AppError> {
@@ -36,10 +42,11 @@ pub fn store_failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> AppError 
 /// A plain HTML form post (no JavaScript): server_fn answers it with a redirect back to the form,
 /// carrying the error in the URL, and that redirect's status must stand.
 fn from_html_form() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|p| {
+    with_parts(|p| {
         p.method == http::Method::POST
             && p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// A meeting id from a server function's arguments; a bad one is an error on its field.
@@ -72,13 +79,9 @@ pub fn fail(err: AppError) -> AppError {
     err
 }
 
-fn parts() -> Option<http::request::Parts> {
-    use_context::<http::request::Parts>()
-}
-
 /// Who is signed in, if anyone.
 pub fn current_staff() -> Option<Staff> {
-    parts().and_then(|p| p.extensions.get::<CurrentStaff>().and_then(|c| c.0.clone()))
+    with_parts(|p| p.extensions.get::<CurrentStaff>().and_then(|c| c.0.clone())).flatten()
 }
 
 /// The gate at the top of every server function: 401 when nobody is signed in, 403 (and a
@@ -96,7 +99,7 @@ pub async fn require_on(p: Permission, meeting: Option<&MeetingId>) -> Result<St
             tracing::warn!(user = %staff.username, role = %staff.role, permission = ?p, "request denied by role");
             let err = fail(AppError::forbidden(staff.role, p));
             if let Ok(state) = state() {
-                let path = parts().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+                let path = with_parts(|p| p.uri.path().to_owned()).unwrap_or_default();
                 let mut entry = intent(AuditAction::Denied, Some(staff), meeting.map(|m| m.as_str().to_owned()), None);
                 entry.detail = Some(format!("{path}: needs the permission to {}", p.describe()));
                 state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
@@ -107,7 +110,7 @@ pub async fn require_on(p: Permission, meeting: Option<&MeetingId>) -> Result<St
 }
 
 pub fn session() -> Result<tower_sessions::Session, AppError> {
-    parts().and_then(|p| p.extensions.get::<tower_sessions::Session>().cloned()).ok_or_else(|| {
+    with_parts(|p| p.extensions.get::<tower_sessions::Session>().cloned()).flatten().ok_or_else(|| {
         tracing::error!("server function ran without a session layer");
         AppError::Internal { request_id: request_id() }
     })
@@ -115,9 +118,8 @@ pub fn session() -> Result<tower_sessions::Session, AppError> {
 
 /// The client's address: the configured proxy header's last entry, else the TCP peer.
 pub fn client_addr() -> String {
-    let Some(parts) = parts() else { return "-".to_owned() };
     let header = use_context::<AppState>().and_then(|s| s.auth.client_ip_header.clone());
-    crate::server::client_addr::client_addr(&parts.headers, &parts.extensions, header.as_ref())
+    with_parts(|p| crate::server::client_addr::client_addr(&p.headers, &p.extensions, header.as_ref())).unwrap_or_else(|| "-".to_owned())
 }
 
 /// An audit entry about this request, by whoever is signed in.

@@ -35,8 +35,7 @@ pub async fn app_info() -> Result<FrameInfo, AppError> {
     } else {
         Vec::new()
     };
-    let no_role = use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<crate::server::sso::NoRole>().map(|n| n.0.clone()));
+    let no_role = context::with_parts(|p| p.extensions.get::<crate::server::sso::NoRole>().map(|n| n.0.clone())).flatten();
     Ok(FrameInfo {
         demo: state.demo,
         version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -23,8 +23,12 @@ pub fn policy(path: &str, status: StatusCode, headers: &HeaderMap, assets: &Asse
         // Unhashed assets (a development build) change under the same name.
         return Some(PAGE);
     }
-    let is_public_file = matches!(path, "/favicon.svg" | "/robots.txt");
-    is_public_file.then_some(STATIC)
+    is_public_file(path).then_some(STATIC)
+}
+
+/// The files in `public/` that anyone may cache for a day.
+pub fn is_public_file(path: &str) -> bool {
+    matches!(path, "/favicon.svg" | "/robots.txt")
 }
 
 pub fn apply(path: &str, status: StatusCode, headers: &mut HeaderMap, assets: &AssetNames) {

@@ -12,8 +12,6 @@
 //!   rather than after the page's script ran; a page without islands loads no wasm at all.
 
 use axum::body::{to_bytes, Body};
-use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::StatusCode;
@@ -21,8 +19,8 @@ use http::StatusCode;
 /// Far above the largest page (5,000 recordings is ~11 MB).
 const MAX_DOCUMENT: usize = 256 * 1024 * 1024;
 
-pub async fn tidy(req: Request, next: Next) -> Response {
-    let res = next.run(req).await;
+/// A rendered page, tidied; any other response as it is.
+pub async fn tidy(res: Response) -> Response {
     let html = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
     if !html {
         return res;

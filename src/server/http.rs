@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use axum::middleware;
 use leptos::nonce::Nonce;
-use leptos::prelude::{provide_context, use_context};
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
@@ -19,7 +19,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use super::auth::guard::{self, CspNonce};
+use super::auth::guard::CspNonce;
+use super::finishing::FinishingLayer;
 use super::auth::{session, CurrentStaff};
 use super::store::sessions::Sessions;
 use super::mock_upstream;
@@ -67,7 +68,7 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
     let provide = move || {
         provide_context(context_state.clone());
         // Our nonce, so the hydration scripts carry the one in this response's CSP header.
-        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+        if let Some(nonce) = crate::api::context::with_parts(|p| p.extensions.get::<CspNonce>().cloned()).flatten() {
             provide_context(Nonce::from_value(nonce.0));
         }
     };
@@ -105,16 +106,14 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
     }
     Ok(router
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
-        .layer(middleware::from_fn(super::html_tidy::tidy))
-        .layer(middleware::from_fn_with_state(state.clone(), guard::require_sign_in))
-        .layer(middleware::from_fn_with_state(state.clone(), guard::refuse_cross_site))
-        .layer(middleware::from_fn_with_state(state.clone(), super::sso::identify))
-        .layer(middleware::from_fn_with_state(state.clone(), session::load_staff))
+        .layer(middleware::from_fn_with_state(state.clone(), super::auth::gate::gate))
         .layer(session_layer)
         .with_state(state.clone())
-        .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn_with_state(state, guard::security_headers))
+        // Outside the body limit, so its refusal gets the security headers too; inside
+        // compression, so the HTML tidy pass reads the page as rendered.
+        .layer(FinishingLayer::new(state.guard.clone()))
+        .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {

@@ -14,6 +14,7 @@ pub mod caching;
 pub mod deletions;
 pub mod downloads;
 pub mod error_page;
+pub mod finishing;
 pub mod html_tidy;
 pub mod legal_holds;
 pub mod http;

@@ -88,7 +88,7 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
             public_origin: config.public_url.origin().ascii_serialization(),
             https: config.is_https(),
             // Demo recordings come from /demo-files on our own origin, which 'self' covers.
-            media_origins: config.media_origins.clone(),
+            csp: super::auth::guard::Csp::new(&config.media_origins),
         },
         leptos_options: leptos_options(config),
         client,

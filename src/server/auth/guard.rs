@@ -1,12 +1,11 @@
 //! Request-level guards, as axum middleware:
 //! - `refuse_cross_site`: a state-changing request must come from our own pages;
 //! - `require_sign_in`: pages redirect to the sign-in page when nobody is signed in;
-//! - `security_headers`: CSP with a per-request nonce, and the other protective headers.
+//! - `security_headers`: CSP with a per-request nonce, and the other protective headers
+//!   (set by `finishing`).
 
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::CurrentStaff;
@@ -19,8 +18,8 @@ pub struct GuardSettings {
     /// `PUBLIC_URL` as an origin, e.g. `https://meetings.example.com`.
     pub public_origin: String,
     pub https: bool,
-    /// Origins the preview player may load video from (the recordings' storage).
-    pub media_origins: Vec<String>,
+    /// The Content-Security-Policy, all but its per-request nonce.
+    pub csp: Csp,
 }
 
 /// Why a state-changing request was refused (also what the audit log records).
@@ -66,18 +65,19 @@ pub fn check_provenance(headers: &HeaderMap, public_origin: &str) -> Result<(), 
     }
 }
 
-pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// A state-changing request that did not come from our own pages is refused (and audited).
+pub async fn refuse_cross_site(state: &AppState, req: Request) -> Result<Request, Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
+        return Ok(req);
     }
     match check_provenance(req.headers(), &state.guard.public_origin) {
-        Ok(()) => next.run(req).await,
+        Ok(()) => Ok(req),
         Err(why) => {
             tracing::warn!(reason = %why, path = %req.uri().path(), "cross-site request refused");
             const REFUSAL: &str = "Refused: this request did not come from a Meeting Admin page.";
-            let intent = denial(&state, &req, format!("{} {}: cross-site, {why}", req.method(), req.uri().path()));
-            record_denial(&state, intent, REFUSAL).await;
-            (StatusCode::FORBIDDEN, REFUSAL).into_response()
+            let intent = denial(state, &req, format!("{} {}: cross-site, {why}", req.method(), req.uri().path()));
+            record_denial(state, intent, REFUSAL).await;
+            Err((StatusCode::FORBIDDEN, REFUSAL).into_response())
         }
     }
 }
@@ -118,44 +118,44 @@ pub const PUBLIC_API: [&str; 2] = ["/api/sign_in", "/api/app_info"];
 
 /// Nobody signed in: server functions answer 401 before their arguments are even read (each
 /// also checks its role itself); pages send the visitor to sign in and back.
-pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn require_sign_in(state: &AppState, req: Request) -> Result<Request, Response> {
     let signed_in = req.extensions().get::<CurrentStaff>().is_some_and(|c| c.0.is_some());
-    let path = req.uri().path();
     if signed_in {
-        return next.run(req).await;
+        return Ok(req);
     }
+    let path = req.uri().path();
     if req.extensions().get::<super::session::StoreUnavailable>().is_some() && !(is_public(path) && !path.starts_with("/api/")) {
         let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
         let err = crate::error::AppError::DatabaseUnavailable { request_id };
-        return error_response(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable", &err, path.starts_with("/api/"), None);
+        return Err(error_response(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable", &err, path.starts_with("/api/"), None));
     }
     if let Some(no_role) = req.extensions().get::<crate::server::sso::NoRole>() {
         if !is_public(path) || (path.starts_with("/api/") && !PUBLIC_API.contains(&path)) {
-            return no_role_response(&no_role.0, path.starts_with("/api/"));
+            return Err(no_role_response(&no_role.0, path.starts_with("/api/")));
         }
     }
     if path.starts_with("/api/") {
         if PUBLIC_API.contains(&path) {
-            return next.run(req).await;
+            return Ok(req);
         }
         if !matches!(*req.method(), Method::GET | Method::HEAD) {
-            let intent = denial(&state, &req, format!("{} {path}: not signed in", req.method()));
-            record_denial(&state, intent, "Sign in to continue.").await;
+            let intent = denial(state, &req, format!("{} {path}: not signed in", req.method()));
+            record_denial(state, intent, "Sign in to continue.").await;
         }
         // A plain form post (no JavaScript) after the session ended: back to the sign-in page.
         let from_form = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
         if from_form {
-            return Redirect::to("/sign-in").into_response();
+            return Err(Redirect::to("/sign-in").into_response());
         }
         let body = serde_json::to_string(&crate::error::AppError::Unauthenticated).unwrap_or_default();
-        return (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        return Err((StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response());
     }
     if is_public(path) || !matches!(*req.method(), Method::GET | Method::HEAD) {
-        return next.run(req).await;
+        return Ok(req);
     }
     let back = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let target = format!("/sign-in?next={}", url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>());
-    Redirect::to(&target).into_response()
+    Err(Redirect::to(&target).into_response())
 }
 
 /// The SSO gateway vouches for them, but no group grants a role: say exactly that, with their name.
@@ -168,33 +168,51 @@ fn no_role_response(identity: &str, api: bool) -> Response {
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
-fn new_nonce() -> String {
+/// 128 random bits as hex.
+pub fn new_nonce() -> String {
     use rand::RngCore;
+    use std::fmt::Write as _;
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(32);
+    for b in bytes {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
 }
 
-pub fn content_security_policy(nonce: &str, media_origins: &[String]) -> String {
-    let media = std::iter::once("'self'".to_owned()).chain(media_origins.iter().cloned()).collect::<Vec<_>>().join(" ");
-    format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; media-src {media}; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         frame-ancestors 'none'; form-action 'self'"
-    )
+/// The policy around its nonce, put together once at start-up rather than on every response.
+#[derive(Debug, Clone)]
+pub struct Csp {
+    before_nonce: String,
+    after_nonce: String,
 }
 
-pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response<Body> {
-    let nonce = new_nonce();
-    req.extensions_mut().insert(CspNonce(nonce.clone()));
-    // Only the hashed asset paths are kept; the rest is decided from the response.
-    let path = req.uri().path().to_owned();
-    let mut res = next.run(req).await;
-    let status = res.status();
-    let h = res.headers_mut();
-    crate::server::caching::apply(&path, status, h, crate::server::assets::names());
-    let csp = content_security_policy(&nonce, &state.guard.media_origins);
-    if let Ok(v) = HeaderValue::from_str(&csp) {
+impl Csp {
+    /// `media_origins`: where the preview player may load video from (the recordings' storage).
+    pub fn new(media_origins: &[String]) -> Self {
+        let media = std::iter::once("'self'").chain(media_origins.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
+        Self {
+            before_nonce: "default-src 'self'; script-src 'self' 'nonce-".to_owned(),
+            after_nonce: format!(
+                "' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; media-src {media}; connect-src 'self'; \
+                 object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+            ),
+        }
+    }
+
+    pub fn with_nonce(&self, nonce: &str) -> String {
+        let mut csp = String::with_capacity(self.before_nonce.len() + nonce.len() + self.after_nonce.len());
+        csp.push_str(&self.before_nonce);
+        csp.push_str(nonce);
+        csp.push_str(&self.after_nonce);
+        csp
+    }
+}
+
+/// The protective headers every response gets; `nonce` is the one this response's scripts carry.
+pub fn security_headers(settings: &GuardSettings, nonce: &str, h: &mut HeaderMap) {
+    if let Ok(v) = HeaderValue::from_str(&settings.csp.with_nonce(nonce)) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -203,10 +221,9 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
     h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    if state.guard.https {
+    if settings.https {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
-    res
 }
 
 #[cfg(test)]
@@ -255,10 +272,13 @@ mod tests {
 
     #[test]
     fn csp_has_what_the_review_asks_for() {
-        let csp = content_security_policy("abc", &["https://*.amazonaws.com".into()]);
+        let csp = Csp::new(&["https://*.amazonaws.com".into()]).with_nonce("abc");
         for part in ["'nonce-abc'", "'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "media-src 'self' https://*.amazonaws.com"] {
             assert!(csp.contains(part), "{part} in {csp}");
         }
         assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.starts_with("default-src 'self'; script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'; style-src 'self';"), "{csp}");
+        let nonce = new_nonce();
+        assert!(nonce.len() == 32 && nonce.bytes().all(|b| b.is_ascii_hexdigit()), "{nonce}");
     }
 }

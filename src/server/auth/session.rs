@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::Request;
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
@@ -97,12 +95,12 @@ pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error
 /// Reads the session once per request (from memory when nothing changed). A session past its
 /// absolute lifetime, whose local account was disabled or removed since, or that signed in
 /// before the account's last new password, is ended here; a changed role applies at once.
-pub async fn load_staff(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+pub async fn load_staff(state: &AppState, session: &Session, req: &mut Request) {
     let mut store_failed = false;
     let staff = match session.get::<SignedIn>(STAFF_KEY).await {
         Ok(Some(signed_in)) => {
             let touched = signed_in.touched_at_ms;
-            let staff = match check(&state, &session, signed_in.clone()).await {
+            let staff = match check(state, session, signed_in.clone()).await {
                 Ok(staff) => staff,
                 Err(()) => {
                     store_failed = true;
@@ -129,7 +127,6 @@ pub async fn load_staff(State(state): State<AppState>, session: Session, mut req
         req.extensions_mut().insert(StoreUnavailable);
     }
     req.extensions_mut().insert(CurrentStaff(staff));
-    next.run(req).await
 }
 
 /// Who the session stands for now; `Err` when the account could not be read.

@@ -9,9 +9,8 @@ pub mod roles;
 
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clap::Args;
 use std::net::SocketAddr;
@@ -220,11 +219,12 @@ async fn verdict(sso: &Sso, req: &http::request::Parts) -> Verdict {
     }
 }
 
-/// Runs after the session is read: a gateway identity replaces whatever the session says.
-pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(sso) = state.sso.clone() else { return next.run(req).await };
+/// Runs after the session is read: a gateway identity replaces whatever the session says. A
+/// refused assertion is answered (and audited) here.
+pub async fn identify(state: &AppState, req: Request) -> Result<Request, Response> {
+    let Some(sso) = state.sso.as_ref() else { return Ok(req) };
     let (mut parts, body) = req.into_parts();
-    match verdict(&sso, &parts).await {
+    match verdict(sso, &parts).await {
         Verdict::Absent => {}
         Verdict::Staff(staff) => {
             parts.extensions.insert(CurrentStaff(Some(staff)));
@@ -237,12 +237,12 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         Verdict::Refused(status, message) => {
             tracing::warn!(path = %parts.uri.path(), reason = %message, "SSO identity refused");
             let req = Request::from_parts(parts, body);
-            let intent = super::auth::guard::denial(&state, &req, format!("{} {}: SSO, {message}", req.method(), req.uri().path()));
-            super::auth::guard::record_denial(&state, intent, &message).await;
-            return (status, message).into_response();
+            let intent = super::auth::guard::denial(state, &req, format!("{} {}: SSO, {message}", req.method(), req.uri().path()));
+            super::auth::guard::record_denial(state, intent, &message).await;
+            return Err((status, message).into_response());
         }
     }
-    next.run(Request::from_parts(parts, body)).await
+    Ok(Request::from_parts(parts, body))
 }
 
 #[cfg(test)]
