@@ -69,28 +69,40 @@ pub fn parse_amz_date(s: &str) -> Option<i64> {
     to_unix(f(0..4)?, f(4..6)?, f(6..8)?, f(9..11)?, f(11..13)?, f(13..15)?)
 }
 
+/// Unix seconds as the UTC calendar date and time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UtcParts {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+pub(crate) fn utc_parts(unix: i64) -> UtcParts {
+    let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
+    let t = unix.rem_euclid(86_400) as u32;
+    UtcParts { year, month, day, hour: t / 3600, minute: (t % 3600) / 60, second: t % 60 }
+}
+
 /// Unix milliseconds as `2026-11-25 10:31:07 UTC`.
 pub fn format_utc_ms(ms: i64) -> String {
-    let (secs, _) = (ms.div_euclid(1000), ms.rem_euclid(1000));
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let t = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", t / 3600, (t % 3600) / 60, t % 60)
+    let UtcParts { year, month, day, hour, minute, second } = utc_parts(ms.div_euclid(1000));
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02} UTC")
 }
 
 /// Unix milliseconds as `2026-11-25T10:31:07.123Z`, for machines.
 pub fn format_rfc3339_ms(ms: i64) -> String {
-    let (secs, milli) = (ms.div_euclid(1000), ms.rem_euclid(1000));
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let t = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z", t / 3600, (t % 3600) / 60, t % 60)
+    let UtcParts { year, month, day, hour, minute, second } = utc_parts(ms.div_euclid(1000));
+    let milli = ms.rem_euclid(1000);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z")
 }
 
 /// Unix seconds as `2025-12-05 13:56 UTC`.
 pub fn format_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", secs / 3600, (secs % 3600) / 60)
+    let UtcParts { year, month, day, hour, minute, .. } = utc_parts(unix);
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
 }
 
 #[cfg(test)]
@@ -119,6 +131,8 @@ mod tests {
     fn formats_round_trip() {
         assert_eq!(format_utc(1_764_943_002), "2025-12-05 13:56 UTC");
         assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(utc_parts(1_764_943_002), UtcParts { year: 2025, month: 12, day: 5, hour: 13, minute: 56, second: 42 });
         for days in [-1000_i64, 0, 365, 19_000, 60_000] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);

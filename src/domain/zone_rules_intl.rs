@@ -2,7 +2,7 @@
 
 use jiff::civil::DateTime;
 
-use crate::domain::civil_time::{civil_from_days, days_from_civil};
+use crate::domain::civil_time::{days_from_civil, utc_parts};
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -57,9 +57,8 @@ impl Rules {
 
     pub fn wall(&self, unix: i64) -> Option<DateTime> {
         let Self::Intl { parts, .. } = self else {
-            let (y, mo, d) = civil_from_days(unix.div_euclid(86_400));
-            let t = unix.rem_euclid(86_400);
-            return DateTime::new(i16::try_from(y).ok()?, mo as i8, d as i8, (t / 3600) as i8, ((t % 3600) / 60) as i8, (t % 60) as i8, 0).ok();
+            let p = utc_parts(unix);
+            return DateTime::new(i16::try_from(p.year).ok()?, p.month as i8, p.day as i8, p.hour as i8, p.minute as i8, p.second as i8, 0).ok();
         };
         let (mut y, mut mo, mut d, mut h, mut mi, mut s) = (0i64, 0i64, 0i64, 0i64, 0i64, 0i64);
         for part in parts.format_to_parts(&date(unix)).iter() {
