@@ -1,5 +1,5 @@
 //! Who is asking, and whether they may: local accounts, sessions, the sign-in throttle, and the
-//! request-level guards (page sign-in redirect, cross-site refusal, security headers).
+//! request-level guards (page sign-in redirect, cross-site refusal), run as one middleware (`gate`).
 
 pub mod gate;
 pub mod guard;
