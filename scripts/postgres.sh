@@ -33,7 +33,8 @@ case "$cmd" in
     if [[ ! -d "$dir/data" ]]; then
       as_owner "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null
     fi
-    port=$(free_port "${3:-54329}")
+    # Below the ephemeral range (32768-60999), where an outgoing connection can hold the port we want.
+    port=$(free_port "${3:-25432}")
     echo "$port" >"$dir/port"
     start "$port"
     echo "postgres://postgres@127.0.0.1:$port/postgres"

@@ -62,7 +62,7 @@ fn script() -> PathBuf {
 impl Cluster {
     fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let out = Command::new(script()).arg("start").arg(dir.path()).arg("55432").output().unwrap();
+        let out = Command::new(script()).arg("start").arg(dir.path()).arg("25532").output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let url = String::from_utf8(out.stdout).unwrap().trim().to_owned();
         Self { dir, url }
