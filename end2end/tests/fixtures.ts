@@ -23,7 +23,10 @@ export const test = base.extend<{ secretScan: void }>({
       let scanned = 0;
       const scan = async (res: Response) => {
         if (!OURS.test(res.url())) return;
-        const all = await res.allHeaders();
+        // The raw headers can be gone when a navigation is replaced while its reply arrives
+        // (seen once: "Target page, context or browser has been closed"); the headers Playwright
+        // already holds are then scanned instead.
+        const all = await res.allHeaders().catch(() => res.headers());
         const path = new URL(res.url()).pathname;
         const search = new URL(res.url()).search;
         if (res.status() === 303 && FILE_REDIRECT.test(path)) delete all.location;
