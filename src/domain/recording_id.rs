@@ -102,10 +102,10 @@ impl RecordingAccess {
 impl MeetingId {
     /// Our own address for one recording's file: `/meetings/{id}/recordings/{rid}/download`.
     pub fn recording_path(&self, recording: &RecordingId, access: RecordingAccess) -> String {
-        // Three per row on the recordings page: one allocation each, not format!'s several.
-        let (m, r, a) = (self.as_str(), recording.as_str(), access.segment());
-        let mut path = String::with_capacity("/meetings//recordings//".len() + m.len() + r.len() + a.len());
-        for part in ["/meetings/", m, "/recordings/", r, "/", a] {
+        // Three per row on the recordings page: appended to the meeting's path rather than
+        // formatted from a second copy of it.
+        let mut path = self.recordings_path();
+        for part in ["/", recording.as_str(), "/", access.segment()] {
             path.push_str(part);
         }
         path
