@@ -6,17 +6,25 @@
 
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE, HOST, USER_AGENT};
+use http::{Method, Request};
+use http_body_util::Full;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rand::Rng;
-use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::secret::Secret;
+use super::vendor_http::{RawReply, Transport, TransportError};
 pub use crate::domain::{Reply, UpstreamError};
 use crate::domain::{decode_reply, Meeting, MeetingId, NewMeeting, Recording, UserId};
 
 pub const KEY_HEADER: &str = "CB-Administration-API-Key";
+
+/// What a path segment keeps as it is; everything else is percent-encoded, so no segment can
+/// climb out of the path or end it.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// How idempotent calls are retried. POST is never retried.
 #[derive(Debug, Clone, Copy)]
@@ -44,9 +52,14 @@ pub struct ClientSettings {
 
 #[derive(Clone)]
 pub struct AdminClient {
-    http: reqwest::Client,
-    /// Always ends in `/`, so relative joins keep any path prefix.
-    base: Url,
+    http: Transport,
+    /// The base URL's host and port, as the `Host` header.
+    host: HeaderValue,
+    key: HeaderValue,
+    /// The base URL's path, always ending in `/`, so any path prefix is kept.
+    base_path: String,
+    /// The base URL, for `Debug`.
+    base: String,
     timeout: Duration,
     retry: RetryPolicy,
     /// An origin whose plain-http download links may be shown (demo mode's own files).
@@ -55,7 +68,7 @@ pub struct AdminClient {
 
 impl std::fmt::Debug for AdminClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AdminClient").field("base", &self.base.as_str()).finish_non_exhaustive()
+        f.debug_struct("AdminClient").field("base", &self.base).finish_non_exhaustive()
     }
 }
 
@@ -64,22 +77,25 @@ impl AdminClient {
         let mut key = HeaderValue::from_str(s.key.expose())
             .map_err(|_| "the administration key contains characters not allowed in a header".to_string())?;
         key.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(KEY_HEADER, key);
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(concat!("meeting-admin/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(s.connect_timeout)
-            .timeout(s.timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        let mut base = s.base_url;
-        if !base.path().ends_with('/') {
-            base.set_path(&format!("{}/", base.path()));
+        let base = s.base_url;
+        if !matches!(base.scheme(), "http" | "https") || !base.has_host() {
+            return Err(format!("the ConnectyCube API URL must be http or https with a host, not {}", base.scheme()));
         }
-        Ok(Self { http, base, timeout: s.timeout, retry: s.retry, http_link_origin: None })
+        let authority = &base[url::Position::BeforeHost..url::Position::AfterPort];
+        let host = HeaderValue::from_str(authority).map_err(|_| "the ConnectyCube API URL has a host that cannot be a header".to_string())?;
+        let origin = http::Uri::builder()
+            .scheme(base.scheme())
+            .authority(authority)
+            .path_and_query("/")
+            .build()
+            .map_err(|e| format!("the ConnectyCube API URL cannot be used: {e}"))?;
+        let mut base_path = base.path().to_owned();
+        if !base_path.ends_with('/') {
+            base_path.push('/');
+        }
+        let http = Transport::new(origin, s.connect_timeout)?;
+        let base = format!("{}{base_path}", &base[..url::Position::BeforePath]);
+        Ok(Self { http, host, key, base_path, base, timeout: s.timeout, retry: s.retry, http_link_origin: None })
     }
 
     /// Lets plain-http download links from `origin` through (demo mode serves its files there).
@@ -88,10 +104,33 @@ impl AdminClient {
         self
     }
 
-    fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        url.path_segments_mut().expect("http URLs have paths").pop_if_empty().extend(segments);
-        url
+    /// The base path with `segments` appended, each percent-encoded.
+    fn path(&self, segments: &[&str]) -> String {
+        let mut path = self.base_path.clone();
+        for (i, segment) in segments.iter().enumerate() {
+            if i > 0 {
+                path.push('/');
+            }
+            path.extend(utf8_percent_encode(segment, SEGMENT));
+        }
+        path
+    }
+
+    /// A request for `segments` with our headers; `body` is JSON.
+    fn request(&self, method: Method, segments: &[&str], body: Option<Vec<u8>>) -> Result<Request<Full<Bytes>>, UpstreamError> {
+        let json = body.is_some();
+        let mut req = Request::new(Full::new(body.map(Bytes::from).unwrap_or_default()));
+        *req.method_mut() = method;
+        *req.uri_mut() = self.path(segments).parse().map_err(|e| UpstreamError::Connect(format!("cannot form the request path: {e}")))?;
+        let headers = req.headers_mut();
+        headers.insert(HOST, self.host.clone());
+        headers.insert(KEY_HEADER, self.key.clone());
+        headers.insert(USER_AGENT, HeaderValue::from_static(concat!("meeting-admin/", env!("CARGO_PKG_VERSION"))));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if json {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        Ok(req)
     }
 
     pub async fn create_meeting(&self, host: UserId, meeting: &NewMeeting) -> Result<Reply<Meeting>, UpstreamError> {
@@ -101,14 +140,14 @@ impl AdminClient {
             #[serde(flatten)]
             meeting: &'a NewMeeting,
         }
-        let url = self.url(&["admin", "meetings"]);
-        let req = self.http.post(url).json(&Body { user_id: host, meeting });
-        self.send_once("create_meeting", req).await
+        let body = serde_json::to_vec(&Body { user_id: host, meeting }).map_err(|e| UpstreamError::BadReply(format!("cannot encode the meeting: {e}")))?;
+        let req = self.request(Method::POST, &["admin", "meetings"], Some(body))?;
+        self.attempt("create_meeting", 0, req).await
     }
 
     pub async fn list_recordings(&self, id: &MeetingId) -> Result<Vec<Recording>, UpstreamError> {
-        let url = self.url(&["admin", "meetings", "recordings", id.as_str()]);
-        let mut recordings: Vec<Recording> = self.send_idempotent("list_recordings", Method::GET, url).await?.value;
+        let path = ["admin", "meetings", "recordings", id.as_str()];
+        let mut recordings: Vec<Recording> = self.send_idempotent("list_recordings", Method::GET, &path).await?.value;
         for r in &mut recordings {
             match linkable(&r.download_url, self.http_link_origin.as_deref()) {
                 // As a browser would read it, so what is shown is what was checked.
@@ -124,8 +163,8 @@ impl AdminClient {
     }
 
     pub async fn delete_recordings(&self, id: &MeetingId) -> Result<Reply<()>, UpstreamError> {
-        let url = self.url(&["admin", "meetings", "recordings", id.as_str()]);
-        let reply: Reply<serde_json::Value> = self.send_idempotent("delete_recordings", Method::DELETE, url).await?;
+        let path = ["admin", "meetings", "recordings", id.as_str()];
+        let reply: Reply<serde_json::Value> = self.send_idempotent("delete_recordings", Method::DELETE, &path).await?;
         Ok(Reply { status: reply.status, value: () })
     }
 
@@ -133,11 +172,11 @@ impl AdminClient {
         &self,
         endpoint: &'static str,
         method: Method,
-        url: Url,
+        path: &[&str],
     ) -> Result<Reply<T>, UpstreamError> {
         let mut attempt = 0;
         loop {
-            let req = self.http.request(method.clone(), url.clone());
+            let req = self.request(method.clone(), path, None)?;
             let result = self.attempt(endpoint, attempt, req).await;
             let err = match result {
                 Ok(v) => return Ok(v),
@@ -160,19 +199,11 @@ impl AdminClient {
         }
     }
 
-    async fn send_once<T: DeserializeOwned>(
-        &self,
-        endpoint: &'static str,
-        req: reqwest::RequestBuilder,
-    ) -> Result<Reply<T>, UpstreamError> {
-        self.attempt(endpoint, 0, req).await
-    }
-
     async fn attempt<T: DeserializeOwned>(
         &self,
         endpoint: &'static str,
         attempt: u32,
-        req: reqwest::RequestBuilder,
+        req: Request<Full<Bytes>>,
     ) -> Result<Reply<T>, UpstreamError> {
         let started = Instant::now();
         let result = self.exchange(req).await;
@@ -195,46 +226,13 @@ impl AdminClient {
     }
 
     /// The status, the `Retry-After` header and the whole body, or what broke on the way.
-    async fn exchange(&self, req: reqwest::RequestBuilder) -> Result<(u16, Option<String>, bytes::Bytes), UpstreamError> {
-        let resp = req.send().await.map_err(|e| self.transport_error(&e, false))?;
-        let status = resp.status().as_u16();
-        let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let body = resp.bytes().await.map_err(|e| self.transport_error(&e, true))?;
-        Ok((status, retry_after, body))
-    }
-
-    fn transport_error(&self, e: &reqwest::Error, reading_body: bool) -> UpstreamError {
-        // reqwest's messages include the URL; ours holds only the meeting id, never the key.
-        let detail = e.without_url_ref();
-        if e.is_timeout() {
-            UpstreamError::Timeout(self.timeout)
-        } else if e.is_connect() && !reading_body {
-            // Nothing was sent: safe to report as "could not connect" and to retry.
-            UpstreamError::Connect(detail)
-        } else {
-            // The request may have reached the vendor before the connection broke.
-            UpstreamError::Interrupted(detail)
+    async fn exchange(&self, req: Request<Full<Bytes>>) -> Result<(u16, Option<String>, Bytes), UpstreamError> {
+        match tokio::time::timeout(self.timeout, self.http.send(req)).await {
+            Ok(Ok(RawReply { status, retry_after, body })) => Ok((status, retry_after, body)),
+            Ok(Err(TransportError::Connect(why))) => Err(UpstreamError::Connect(why)),
+            Ok(Err(TransportError::Interrupted(why))) => Err(UpstreamError::Interrupted(why)),
+            Err(_elapsed) => Err(UpstreamError::Timeout(self.timeout)),
         }
-    }
-}
-
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        use std::error::Error as _;
-        let mut msg = String::new();
-        let mut source = self.source();
-        while let Some(s) = source {
-            if !msg.is_empty() {
-                msg.push_str(": ");
-            }
-            msg.push_str(&s.to_string());
-            source = s.source();
-        }
-        if msg.is_empty() { "request failed".to_owned() } else { msg }
     }
 }
 
@@ -299,15 +297,15 @@ mod tests {
         let id = MeetingId::parse("6932e0f8652986000d48148a").unwrap();
         for base in ["https://api.connectycube.com", "https://api.connectycube.com/"] {
             assert_eq!(
-                client(base).url(&["admin", "meetings", "recordings", id.as_str()]).as_str(),
-                "https://api.connectycube.com/admin/meetings/recordings/6932e0f8652986000d48148a"
+                client(base).path(&["admin", "meetings", "recordings", id.as_str()]),
+                "/admin/meetings/recordings/6932e0f8652986000d48148a"
             );
         }
         for base in ["https://x.example.com/cc", "https://x.example.com/cc/"] {
-            assert_eq!(client(base).url(&["admin", "meetings"]).as_str(), "https://x.example.com/cc/admin/meetings");
+            assert_eq!(client(base).path(&["admin", "meetings"]), "/cc/admin/meetings");
         }
         // Segments are encoded, so nothing can climb out of the path.
-        assert_eq!(client("http://h/").url(&["a b", "../x"]).as_str(), "http://h/a%20b/..%2Fx");
+        assert_eq!(client("http://h/").path(&["a b", "../x", "?#%"]), "/a%20b/..%2Fx/%3F%23%25");
     }
 
     #[test]

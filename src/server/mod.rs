@@ -28,3 +28,4 @@ pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod user_cli;
+pub mod vendor_http;

@@ -270,3 +270,79 @@ async fn one_client_reuses_its_connection_to_the_vendor() {
     let over_http: Value = reqwest::get(format!("{}/_mock/stats", m.url)).await.unwrap().json().await.unwrap();
     assert_eq!(over_http["requests"], 5);
 }
+
+#[tokio::test]
+async fn concurrent_calls_open_what_they_need_and_reuse_it_afterwards() {
+    let m = Mock::start().await;
+    let client = m.client(KEY, Duration::from_secs(2));
+    let meeting = id(VENDOR_MEETING);
+    let burst = futures_util::future::join_all((0..8).map(|_| client.list_recordings(&meeting))).await;
+    assert!(burst.iter().all(Result::is_ok), "{burst:?}");
+    let opened = m.mock.stats().connections;
+    assert!((1..=8).contains(&opened), "{opened} connections for 8 calls");
+    for _ in 0..8 {
+        client.list_recordings(&meeting).await.unwrap();
+    }
+    let stats = m.mock.stats();
+    assert_eq!(stats.requests, 16);
+    assert_eq!(stats.connections, opened, "calls after the burst opened new connections");
+}
+
+/// A vendor that answers one request per connection and then closes it, without saying so in
+/// the reply: what an idle timeout on its side looks like to us.
+async fn closes_after_each_reply() -> (SocketAddr, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n[]").await;
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+#[tokio::test]
+async fn a_connection_the_vendor_closed_while_idle_is_not_written_into() {
+    let (addr, accepted) = closes_after_each_reply().await;
+    let m = Mock { mock: meeting_admin::server::mock_upstream::MockUpstream::new(KEY, "x"), url: format!("http://{addr}") };
+    let client = m.client(KEY, Duration::from_secs(2));
+    for _ in 0..3 {
+        assert_eq!(client.list_recordings(&id(VENDOR_MEETING)).await.unwrap(), vec![]);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn requests_keep_the_base_path_and_name_the_host() {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let router = {
+        let seen = seen.clone();
+        Router::new().fallback(any(move |uri: axum::http::Uri, headers: HeaderMap| {
+            let seen = seen.clone();
+            async move {
+                let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned();
+                seen.lock().unwrap().push((uri.to_string(), host));
+                "[]"
+            }
+        }))
+    };
+    let addr = serve(router).await;
+    let m = Mock { mock: meeting_admin::server::mock_upstream::MockUpstream::new(KEY, "x"), url: format!("http://{addr}/cc") };
+    m.client(KEY, Duration::from_secs(2)).list_recordings(&id(VENDOR_MEETING)).await.unwrap();
+    assert_eq!(*seen.lock().unwrap(), vec![(format!("/cc/admin/meetings/recordings/{VENDOR_MEETING}"), addr.to_string())]);
+}

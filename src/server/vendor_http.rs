@@ -1,0 +1,179 @@
+//! HTTP/1.1 connections to the vendor, each driven by the task that is asking.
+//!
+//! reqwest (hyper's pooled client) runs every connection on a task of its own, so each call
+//! handed its request to that task and its reply back, a cross-task wake-up each way. Here a
+//! caller takes an idle connection, drives it itself while its one request is answered, and puts
+//! it back, as nginx's upstream keep-alive does. Redirects are never followed (nothing here
+//! would), and no URL appears in an error.
+
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{Request, Uri};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::client::conn::http1::{self, Connection, SendRequest};
+use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioIo;
+use tower::ServiceExt;
+
+type Io = MaybeHttpsStream<TokioIo<tokio::net::TcpStream>>;
+
+/// A connection idle longer than this is closed rather than reused: servers and load balancers
+/// close idle keep-alive connections after about a minute, and a request written into one they
+/// are closing fails.
+const IDLE_FOR: Duration = Duration::from_secs(30);
+/// Idle connections kept; what a burst opens beyond this is closed after its request.
+const MAX_IDLE: usize = 64;
+/// No reply we read comes near this (a 5,000-recording list is about 2.5 MB); a vendor gone
+/// wrong cannot fill our memory.
+const MAX_BODY: usize = 64 << 20;
+
+/// The parts of a reply the client reads.
+#[derive(Debug)]
+pub struct RawReply {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: Bytes,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum TransportError {
+    /// Nothing was sent.
+    Connect(String),
+    /// The request may have reached the vendor before the connection broke.
+    Interrupted(String),
+}
+
+struct Conn {
+    send: SendRequest<Full<Bytes>>,
+    conn: Connection<Io, Full<Bytes>>,
+    idle_since: Instant,
+}
+
+/// Connections to one origin (`http` or `https`), shared by every caller.
+#[derive(Clone)]
+pub struct Transport {
+    connector: HttpsConnector<HttpConnector>,
+    origin: Uri,
+    idle: Arc<Mutex<Vec<Conn>>>,
+}
+
+impl Transport {
+    /// `origin` is scheme and authority; TLS trusts the Mozilla roots (as reqwest did).
+    pub fn new(origin: Uri, connect_timeout: Duration) -> Result<Self, String> {
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(connect_timeout));
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| format!("cannot set up TLS: {e}"))?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(tcp);
+        Ok(Self { connector, origin, idle: Arc::default() })
+    }
+
+    /// Sends `req` (origin-form URI, `Host` set) and reads the whole reply. A request a reused
+    /// connection could not take is sent again on a new one; nothing that may have been sent is.
+    pub async fn send(&self, mut req: Request<Full<Bytes>>) -> Result<RawReply, TransportError> {
+        loop {
+            let (mut c, reused) = match self.take_idle().await {
+                Some(c) => (c, true),
+                None => (self.connect().await?, false),
+            };
+            let Conn { send, conn, .. } = &mut c;
+            let (outcome, open) = drive(conn, exchange(send, req)).await;
+            match outcome {
+                Ok(reply) => {
+                    if open {
+                        self.put_back(c);
+                    }
+                    return Ok(reply);
+                }
+                Err(Failure::Unsent(again, _)) if reused => req = again,
+                Err(Failure::Unsent(_, why)) => return Err(TransportError::Connect(why)),
+                Err(Failure::Broken(why)) => return Err(TransportError::Interrupted(why)),
+            }
+        }
+    }
+
+    async fn take_idle(&self) -> Option<Conn> {
+        loop {
+            let mut c = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop()?;
+            if c.idle_since.elapsed() > IDLE_FOR {
+                continue;
+            }
+            // One poll reads what arrived while it sat here: a connection the server closed
+            // ends now instead of failing the request written into it.
+            let open = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut c.conn).poll(cx).is_pending())).await;
+            if open && !c.send.is_closed() {
+                return Some(c);
+            }
+        }
+    }
+
+    fn put_back(&self, mut c: Conn) {
+        c.idle_since = Instant::now();
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE {
+            idle.push(c);
+        }
+    }
+
+    async fn connect(&self) -> Result<Conn, TransportError> {
+        let io = self.connector.clone().oneshot(self.origin.clone()).await.map_err(|e| TransportError::Connect(chain(&*e)))?;
+        let (send, conn) = http1::handshake(io).await.map_err(|e| TransportError::Connect(chain(&e)))?;
+        Ok(Conn { send, conn, idle_since: Instant::now() })
+    }
+}
+
+enum Failure {
+    /// The connection closed before the request was written; here it is back.
+    Unsent(Request<Full<Bytes>>, String),
+    Broken(String),
+}
+
+async fn exchange(send: &mut SendRequest<Full<Bytes>>, req: Request<Full<Bytes>>) -> Result<RawReply, Failure> {
+    let resp = send.try_send_request(req).await.map_err(|mut e| match e.take_message() {
+        Some(req) => Failure::Unsent(req, chain(e.error())),
+        None => Failure::Broken(chain(e.error())),
+    })?;
+    let status = resp.status().as_u16();
+    let retry_after = resp.headers().get(http::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = Limited::new(resp.into_body(), MAX_BODY).collect().await.map_err(|e| Failure::Broken(chain(&*e)))?.to_bytes();
+    Ok(RawReply { status, retry_after, body })
+}
+
+/// Runs `work` while driving `conn`, which carries its bytes; also says whether the connection
+/// is still open afterwards. An ended connection is not polled again; `work` then fails on its
+/// own (hyper answers every request it held).
+async fn drive<T>(conn: &mut Connection<Io, Full<Bytes>>, work: impl Future<Output = T>) -> (T, bool) {
+    let mut work = pin!(work);
+    let mut open = true;
+    let out = std::future::poll_fn(|cx| {
+        if open && Pin::new(&mut *conn).poll(cx).is_ready() {
+            open = false;
+        }
+        work.as_mut().poll(cx)
+    })
+    .await;
+    (out, open)
+}
+
+/// An error and its causes on one line.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
