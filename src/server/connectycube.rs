@@ -78,8 +78,11 @@ impl AdminClient {
             .map_err(|_| "the administration key contains characters not allowed in a header".to_string())?;
         key.set_sensitive(true);
         let base = s.base_url;
-        if !matches!(base.scheme(), "http" | "https") || !base.has_host() {
-            return Err(format!("the ConnectyCube API URL must be http or https with a host, not {}", base.scheme()));
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(format!("the ConnectyCube API URL must be http or https, not {}", base.scheme()));
+        }
+        if !base.has_host() {
+            return Err("the ConnectyCube API URL has no host".to_string());
         }
         let authority = &base[url::Position::BeforeHost..url::Position::AfterPort];
         let host = HeaderValue::from_str(authority).map_err(|_| "the ConnectyCube API URL has a host that cannot be a header".to_string())?;
@@ -94,7 +97,8 @@ impl AdminClient {
             base_path.push('/');
         }
         let http = Transport::new(origin, s.connect_timeout)?;
-        let base = format!("{}{base_path}", &base[..url::Position::BeforePath]);
+        // Without any user:password the URL may carry.
+        let base = format!("{}://{authority}{base_path}", base.scheme());
         Ok(Self { http, host, key, base_path, base, timeout: s.timeout, retry: s.retry, http_link_origin: None })
     }
 
@@ -324,5 +328,6 @@ mod tests {
     #[test]
     fn debug_shows_no_key() {
         assert_eq!(format!("{:?}", client("http://h/")), "AdminClient { base: \"http://h/\", .. }");
+        assert_eq!(format!("{:?}", client("https://user:pw@h:8443/cc")), "AdminClient { base: \"https://h:8443/cc/\", .. }");
     }
 }
