@@ -219,7 +219,7 @@ async fn an_unreachable_vendor_is_a_connect_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let m = Mock { mock: meeting_admin::server::mock_upstream::MockUpstream::new(KEY, "x"), url: format!("http://127.0.0.1:{port}") };
+    let m = vendor_at(format!("http://127.0.0.1:{port}"));
     let err = m.client(KEY, Duration::from_secs(1)).list_recordings(&id(VENDOR_MEETING)).await.unwrap_err();
     assert!(matches!(err, UpstreamError::Connect(_)), "{err:?}");
 }
@@ -244,10 +244,15 @@ async fn redirects_are_not_followed_and_never_carry_the_key() {
         axum::response::Redirect::temporary(&format!("http://{elsewhere_addr}/steal"))
     }));
     let redirector_addr = serve(redirector).await;
-    let m = Mock { mock: meeting_admin::server::mock_upstream::MockUpstream::new(KEY, "x"), url: format!("http://{redirector_addr}") };
+    let m = vendor_at(format!("http://{redirector_addr}"));
     let err = m.client(KEY, Duration::from_secs(2)).list_recordings(&id(VENDOR_MEETING)).await.unwrap_err();
     assert_eq!(err, UpstreamError::Redirect { status: 307 });
     assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
+
+/// A client's view of a vendor that is not our mock (`url` is whatever stands there instead).
+fn vendor_at(url: String) -> Mock {
+    Mock { mock: meeting_admin::server::mock_upstream::MockUpstream::new(KEY, "x"), url }
 }
 
 async fn serve(router: Router) -> SocketAddr {
@@ -318,7 +323,7 @@ async fn closes_after_each_reply() -> (SocketAddr, Arc<AtomicUsize>) {
 #[tokio::test]
 async fn a_connection_the_vendor_closed_while_idle_is_not_written_into() {
     let (addr, accepted) = closes_after_each_reply().await;
-    let m = Mock { mock: meeting_admin::server::mock_upstream::MockUpstream::new(KEY, "x"), url: format!("http://{addr}") };
+    let m = vendor_at(format!("http://{addr}"));
     let client = m.client(KEY, Duration::from_secs(2));
     for _ in 0..3 {
         assert_eq!(client.list_recordings(&id(VENDOR_MEETING)).await.unwrap(), vec![]);
@@ -342,7 +347,7 @@ async fn requests_keep_the_base_path_and_name_the_host() {
         }))
     };
     let addr = serve(router).await;
-    let m = Mock { mock: meeting_admin::server::mock_upstream::MockUpstream::new(KEY, "x"), url: format!("http://{addr}/cc") };
+    let m = vendor_at(format!("http://{addr}/cc"));
     m.client(KEY, Duration::from_secs(2)).list_recordings(&id(VENDOR_MEETING)).await.unwrap();
     assert_eq!(*seen.lock().unwrap(), vec![(format!("/cc/admin/meetings/recordings/{VENDOR_MEETING}"), addr.to_string())]);
 }
