@@ -30,6 +30,30 @@ test('find a meeting and see every column of its recordings', async ({ page, req
   await expect(size).toHaveAttribute('title', /raw value, read as bytes/);
 });
 
+test.describe('in the reader\'s own time zone', () => {
+  // Kolkata: UTC+5:30 all year, so the expected local time follows from the UTC one alone.
+  test.use({ timezoneId: 'Asia/Kolkata' });
+
+  test('times show in the reader\'s zone with JavaScript, in UTC without; UTC stays in the tooltip', async ({ page, request }, info) => {
+    const id = await seedMeeting(request, 2);
+    await open(page, `/meetings/${id}/recordings`, info);
+    const times = page.locator('tbody tr td:nth-child(2) time');
+    await expect(times).toHaveCount(2);
+    for (const time of await times.all()) {
+      const utc = (await time.getAttribute('title')) ?? '';
+      expect(utc).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+      if (!isJs(info)) {
+        await expect(time).toHaveText(utc);
+        continue;
+      }
+      const local = new Date(Date.parse(utc.replace(' UTC', 'Z').replace(' ', 'T')) + 330 * 60_000);
+      const hhmm = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+      await expect(time).toContainText(hhmm);
+      await expect(time).toContainText('GMT+5:30');
+    }
+  });
+});
+
 test('sorting by size works from the column header', async ({ page, request }, info) => {
   const id = await seedMeeting(request, 4);
   await open(page, `/meetings/${id}/recordings`, info);

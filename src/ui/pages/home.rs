@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::api::deletions::awaiting_my_approval;
 use crate::api::meetings::{opened_meetings, recent_meetings};
 use crate::domain::{MeetingId, Permission};
-use crate::ui::components::{use_frame, ErrorAlert, FindRecordingsForm, LocalTime};
+use crate::ui::components::{local_time, use_frame, ErrorAlert, FindRecordingsForm, LocalTimes};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -50,10 +50,11 @@ pub fn HomePage() -> impl IntoView {
                                     <li>
                                         <a href=m.meeting_id.recordings_path()><code>{m.meeting_id.to_string()}</code></a>
                                         {m.name.map(|n| view! { " " <span>{n}</span> })}
-                                        <span class="muted">" · opened " <LocalTime unix={m.opened_ms / 1000}/></span>
+                                        <span class="muted">" · opened " {local_time(m.opened_ms / 1000)}</span>
                                     </li>
                                 }).collect_view()}
                             </ul>
+                            <LocalTimes/>
                         }.into_any(),
                         Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
                     }
@@ -84,13 +85,14 @@ pub fn HomePage() -> impl IntoView {
                                             <td><a href=m.path()>{m.meeting.name.clone()}</a></td>
                                             <td><code>{m.meeting_id.to_string()}</code></td>
                                             <td>{m.host.to_string()}</td>
-                                            <td><LocalTime unix=m.meeting.start_date/></td>
+                                            <td>{local_time(m.meeting.start_date)}</td>
                                             <td>{m.created_by.clone()}</td>
                                             <td><a href=m.meeting_id.recordings_path()>"Recordings"</a></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            <LocalTimes/>
                             {new_link}
                         }.into_any(),
                         Err(e) => view! { <ErrorAlert error=e/> }.into_any(),

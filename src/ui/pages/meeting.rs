@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::meetings::meeting_record;
 use crate::domain::{Attendee, CreatedMeeting, Zone};
-use crate::ui::components::{CopyButton, ErrorAlert, LocalTime};
+use crate::ui::components::{local_time, CopyButton, ErrorAlert, LocalTimes};
 
 /// `/meetings/{id}`: a meeting created through Meeting Admin (the confirmation after creating
 /// one), with a way on to its recordings.
@@ -74,9 +74,10 @@ fn MeetingSummary(m: CreatedMeeting) -> impl IntoView {
                 </dd>
                 <dt>"Options"</dt><dd>{if flags.is_empty() { "none".to_owned() } else { flags.join(", ") }}</dd>
                 {notify.map(|t| view! { <dt>"Notify"</dt><dd>{t}</dd> })}
-                <dt>"Created"</dt><dd>"by " {m.created_by.clone()} ", " <LocalTime unix=m.created_at/></dd>
+                <dt>"Created"</dt><dd>"by " {m.created_by.clone()} ", " {local_time(m.created_at)}</dd>
             </dl>
             <p><a class="button" href=m.meeting_id.recordings_path()>"Recordings of this meeting"</a></p>
+            <LocalTimes/>
         </section>
     }
 }

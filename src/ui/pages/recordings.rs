@@ -8,7 +8,7 @@ use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
 use crate::domain::{format_bytes, format_duration_ms, format_utc_ms, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
 use crate::error::AppError;
-use crate::ui::components::{use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTime, Pager, PendingList};
+use crate::ui::components::{local_time, use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTimes, Pager, PendingList};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
 
 #[component]
@@ -100,6 +100,7 @@ pub fn RecordingsPage() -> impl IntoView {
         <PendingList>
             <Suspense fallback>{body}</Suspense>
         </PendingList>
+        <LocalTimes/>
         <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), hold_changed(), deletion_changed(), refresh_query()))/>
     }
 }
@@ -275,7 +276,7 @@ fn row_view(r: RecordingRow, meeting: &MeetingId, may_share: bool) -> impl IntoV
         <tr>
             <td><code>{r.id.clone()}</code></td>
             <td>{match r.created_unix() {
-                Some(t) => view! { <LocalTime unix=t/> }.into_any(),
+                Some(t) => local_time(t).into_any(),
                 None => view! { <span title="ConnectyCube sent no readable date">{r.created_at.clone()}</span> }.into_any(),
             }}</td>
             <td class="num" title=format!("{} (raw value, read as milliseconds)", r.duration)>{r.duration_hms()}</td>

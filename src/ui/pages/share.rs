@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::sharing::{show_shared_link, ShareRecordingLink, SharedLink, SHARE_SHOWN_FOR_MINUTES};
 use crate::domain::{format_utc, LinkExpiry};
-use crate::ui::components::{CopyButton, ErrorAlert, LocalTime};
+use crate::ui::components::{local_time, CopyButton, ErrorAlert, LocalTimes};
 
 /// `/meetings/{id}/recordings/{rid}/share`: hands a recording's presigned link over, to pass on to
 /// a customer. Sharing is recorded (with the note) before the link is shown, and it is shown
@@ -90,7 +90,8 @@ fn LinkShown(link: SharedLink) -> impl IntoView {
     view! {
         <section class="card shared-link" aria-labelledby="shared-heading">
             <h2 id="shared-heading">"Link shared"</h2>
-            <p role="status">"Shared " <LocalTime unix={link.shared_at_ms / 1000}/> ". " {until}</p>
+            <p role="status">"Shared " {local_time(link.shared_at_ms / 1000)} ". " {until}</p>
+            <LocalTimes/>
             {link.note.clone().map(|n| view! { <p>"Note: " {n}</p> })}
             <div class="field">
                 <label for="shared-url">"Download link"</label>
