@@ -17,11 +17,11 @@ pub async fn search_audit(filter: AuditFilterForm) -> Result<AuditPage, AppError
 /// see why they changed; where the request came from is kept for admins.
 #[server(prefix = "/api", endpoint = "audit/meeting", input = GetUrl)]
 pub async fn meeting_history(meeting_id: String) -> Result<Vec<AuditEntry>, AppError> {
-    use super::context::{parse_meeting_id, require, state, store_failed};
+    use super::context::{meeting_rows, parse_meeting_id, require};
     use crate::domain::Permission;
     let staff = require(Permission::ViewRecordings).await?;
     let id = parse_meeting_id(&meeting_id)?;
-    let mut entries = state()?.audit.for_meeting(id.as_str(), 200).await.map_err(store_failed("cannot read a meeting's history"))?;
+    let mut entries = meeting_rows(&id).await?.history.clone();
     if !staff.may(Permission::ReadAudit) {
         for e in &mut entries {
             e.client_addr.clear();

@@ -7,6 +7,7 @@ use crate::domain::{AuditAction, MeetingId, Outcome, Permission, Staff};
 use crate::error::AppError;
 use crate::server::audit::{Completion, EntryId, Intent};
 use crate::server::auth::CurrentStaff;
+use crate::server::meeting_state::MeetingRows;
 use crate::server::state::AppState;
 
 pub fn request_id() -> String {
@@ -26,6 +27,29 @@ pub fn state() -> Result<AppState, AppError> {
         tracing::error!("server function ran without app state");
         AppError::Internal { request_id: request_id() }
     })
+}
+
+/// One request's read of a meeting's rows (`meeting_rows`), shared by the server functions that
+/// render in it. Provided per request.
+#[derive(Clone, Default)]
+pub struct MeetingRowsMemo(std::sync::Arc<tokio::sync::OnceCell<(MeetingId, Result<std::sync::Arc<MeetingRows>, AppError>)>>);
+
+/// The store's rows about a meeting (its hold, open deletion request and history), read at most
+/// once per request: the recordings page shows them from three places, and each read is a
+/// hand-off to the store and back.
+pub async fn meeting_rows(meeting: &MeetingId) -> Result<std::sync::Arc<MeetingRows>, AppError> {
+    let state = state()?;
+    let memo = use_context::<MeetingRowsMemo>();
+    let read = || async {
+        state.meeting_state.rows(&state.db, &state.audit, meeting).await.map_err(store_failed("cannot read a meeting's hold, deletion request and history"))
+    };
+    match memo {
+        Some(memo) => match memo.0.get_or_init(|| async { (meeting.clone(), read().await) }).await {
+            (read_for, rows) if read_for == meeting => rows.clone(),
+            _ => read().await,
+        },
+        None => read().await,
+    }
 }
 
 /// A store error as the page shows it: plainly "database unavailable" when it could not be

@@ -287,9 +287,9 @@ mod server {
     pub async fn open(meeting_id: &str) -> Result<Option<DeletionView>, AppError> {
         let staff = require(Permission::ViewRecordings).await?;
         let id: MeetingId = parse_meeting_id(meeting_id)?;
-        let state = state()?;
-        let open = store::open_for(&state.db, &id).await.map_err(store_failed("cannot read deletion requests"))?;
-        Ok(open.map(|r| view(&staff, r, state.clock.now_ms())))
+        let now = state()?.clock.now_ms();
+        let open = crate::api::context::meeting_rows(&id).await?.open.clone();
+        Ok(open.map(|r| view(&staff, r, now)))
     }
 
     pub async fn list(state_filter: Option<&str>, meeting: Option<&str>) -> Result<DeletionList, AppError> {

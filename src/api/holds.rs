@@ -10,10 +10,10 @@ use crate::error::AppError;
 /// The meeting's hold, if it has one.
 #[server(prefix = "/api", endpoint = "meetings/hold", input = GetUrl)]
 pub async fn meeting_hold(meeting_id: String) -> Result<Option<LegalHold>, AppError> {
-    use super::context::{parse_meeting_id, require, state, store_failed};
+    use super::context::{meeting_rows, parse_meeting_id, require};
     require(crate::domain::Permission::ViewRecordings).await?;
     let id = parse_meeting_id(&meeting_id)?;
-    crate::server::legal_holds::find(&state()?.db, &id).await.map_err(store_failed("cannot read a legal hold"))
+    Ok(meeting_rows(&id).await?.hold.clone())
 }
 
 /// What the two changes share: who may, the reason, the audit entry around the store write.

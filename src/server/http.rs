@@ -67,6 +67,7 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
     let context_state = state.clone();
     let provide = move || {
         provide_context(context_state.clone());
+        provide_context(crate::api::context::MeetingRowsMemo::default());
         // Our nonce, so the hydration scripts carry the one in this response's CSP header.
         if let Some(nonce) = crate::api::context::with_parts(|p| p.extensions.get::<CspNonce>().cloned()).flatten() {
             provide_context(Nonce::from_value(nonce.0));

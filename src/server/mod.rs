@@ -17,6 +17,8 @@ pub mod error_page;
 pub mod finishing;
 pub mod html_tidy;
 pub mod legal_holds;
+pub mod lru;
+pub mod meeting_state;
 pub mod http;
 pub mod mock_upstream;
 pub mod opened_meetings;

@@ -5,33 +5,16 @@
 //! the checks before a deletion always ask the vendor, and a deletion run by any replica drops
 //! the meeting (`store::changes` tells the others).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::lru::BytesLru;
 use crate::domain::{IndexedRecordings, MeetingId, Recording};
 
 #[derive(Debug)]
 pub struct RecordingsCache {
     ttl_ms: i64,
-    max_bytes: usize,
-    inner: Mutex<Inner>,
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    entries: HashMap<MeetingId, Entry>,
-    bytes: usize,
-    /// Counts uses, to find the least recently used entry.
-    uses: u64,
-}
-
-#[derive(Debug)]
-struct Entry {
-    list: Arc<IndexedRecordings>,
-    fetched_ms: i64,
-    bytes: usize,
-    used: u64,
+    inner: Mutex<BytesLru<MeetingId, Cached>>,
 }
 
 /// A list as kept, and when the vendor gave it.
@@ -44,10 +27,10 @@ pub struct Cached {
 impl RecordingsCache {
     /// `ttl` zero keeps nothing.
     pub fn new(ttl: Duration, max_bytes: usize) -> Self {
-        Self { ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX), max_bytes, inner: Mutex::default() }
+        Self { ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX), inner: Mutex::new(BytesLru::new(max_bytes)) }
     }
 
-    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+    fn inner(&self) -> std::sync::MutexGuard<'_, BytesLru<MeetingId, Cached>> {
         // Nothing here is left half-written by a panic that matters: recover rather than poison.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -55,38 +38,23 @@ impl RecordingsCache {
     /// The meeting's list if it is younger than the TTL.
     pub fn get(&self, id: &MeetingId, now_ms: i64) -> Option<Cached> {
         let mut inner = self.inner();
-        inner.uses += 1;
-        let uses = inner.uses;
-        let fresh = match inner.entries.get_mut(id) {
-            Some(e) if now_ms - e.fetched_ms < self.ttl_ms && now_ms >= e.fetched_ms => {
-                e.used = uses;
-                return Some(Cached { list: e.list.clone(), fetched_ms: e.fetched_ms });
+        match inner.get(id) {
+            Some(c) if now_ms - c.fetched_ms < self.ttl_ms && now_ms >= c.fetched_ms => Some(c.clone()),
+            Some(_) => {
+                inner.remove(id);
+                None
             }
-            Some(_) => false,
-            None => return None,
-        };
-        if !fresh {
-            inner.remove(id);
+            None => None,
         }
-        None
     }
 
     /// Keeps `list` for the meeting, making room by dropping the least recently used lists.
     pub fn put(&self, id: MeetingId, list: Arc<IndexedRecordings>, now_ms: i64) {
-        let bytes = bytes_of(&list);
-        if self.ttl_ms == 0 || bytes > self.max_bytes {
+        if self.ttl_ms == 0 {
             return;
         }
-        let mut inner = self.inner();
-        inner.remove(&id);
-        while inner.bytes + bytes > self.max_bytes {
-            let Some(oldest) = inner.entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| k.clone()) else { break };
-            inner.remove(&oldest);
-        }
-        inner.uses += 1;
-        let used = inner.uses;
-        inner.bytes += bytes;
-        inner.entries.insert(id, Entry { list, fetched_ms: now_ms, bytes, used });
+        let bytes = bytes_of(&list);
+        self.inner().put(id, Cached { list, fetched_ms: now_ms }, bytes);
     }
 
     /// Drops the meeting's list (its recordings were deleted, here or by another replica).
@@ -96,22 +64,12 @@ impl RecordingsCache {
 
     /// Drops every list (deletions by other replicas may have gone unheard).
     pub fn forget_all(&self) {
-        let mut inner = self.inner();
-        inner.entries.clear();
-        inner.bytes = 0;
+        self.inner().clear();
     }
 
     /// What the kept lists take, by `bytes_of`.
     pub fn bytes(&self) -> usize {
-        self.inner().bytes
-    }
-}
-
-impl Inner {
-    fn remove(&mut self, id: &MeetingId) {
-        if let Some(e) = self.entries.remove(id) {
-            self.bytes -= e.bytes;
-        }
+        self.inner().bytes()
     }
 }
 

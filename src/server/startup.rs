@@ -99,12 +99,17 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
         deletions: super::deletions::Deletions::new(config.deletions.clone(), config.deletion_lease)?,
         bulk: super::bulk::Bulk::default(),
         recordings: super::recordings_cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes),
+        meeting_state: super::meeting_state::MeetingStateCache::new(MEETING_STATE_BYTES),
         identity: Default::default(),
         opened: Default::default(),
         info: ServerInfo { upstream_label: label },
     });
     Ok((state, mock))
 }
+
+/// What the meetings' kept holds, deletion requests and histories may take together: a meeting
+/// with a full history (200 entries) counts about 100 KB, so this keeps the latest 160 or more.
+const MEETING_STATE_BYTES: usize = 16 << 20;
 
 fn random_key() -> String {
     use rand::Rng;

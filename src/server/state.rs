@@ -32,6 +32,8 @@ pub struct Shared {
     pub bulk: super::bulk::Bulk,
     /// Meetings' recordings lists, kept a few seconds for paging and sorting.
     pub recordings: super::recordings_cache::RecordingsCache,
+    /// Meetings' holds, open deletion requests and histories, kept while their version stands.
+    pub meeting_state: super::meeting_state::MeetingStateCache,
     /// Sessions and accounts kept in memory while changes to them are followed.
     pub identity: super::auth::identity_cache::IdentityCache,
     /// Which opened meetings this replica noted lately (`opened_meetings::record`).

@@ -14,6 +14,7 @@ mod faults;
 mod health;
 mod holds;
 mod identity;
+mod meeting_state;
 mod hostile;
 mod meetings_api;
 mod postgres;

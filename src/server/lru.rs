@@ -1,0 +1,98 @@
+//! A map bounded by the bytes its values hold, not by how many there are (one meeting may hold
+//! 5,000 recordings, another none), dropping the least recently used first. The caller says
+//! what each value weighs and keeps the map behind its own lock.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+#[derive(Debug)]
+pub struct BytesLru<K, V> {
+    max_bytes: usize,
+    entries: HashMap<K, Slot<V>>,
+    bytes: usize,
+    /// Counts uses, to find the least recently used entry.
+    uses: u64,
+}
+
+#[derive(Debug)]
+struct Slot<V> {
+    value: V,
+    bytes: usize,
+    used: u64,
+}
+
+impl<K: Eq + Hash + Clone, V> BytesLru<K, V> {
+    pub fn new(max_bytes: usize) -> Self {
+        Self { max_bytes, entries: HashMap::new(), bytes: 0, uses: 0 }
+    }
+
+    /// The value, counted as a use.
+    pub fn get(&mut self, key: &K) -> Option<&V> {
+        self.uses += 1;
+        let uses = self.uses;
+        self.entries.get_mut(key).map(|slot| {
+            slot.used = uses;
+            &slot.value
+        })
+    }
+
+    /// Keeps `value` (weighing `bytes`) in place of any for `key`, making room by dropping the
+    /// least recently used; one heavier than the whole bound is not kept. Whether it was kept.
+    pub fn put(&mut self, key: K, value: V, bytes: usize) -> bool {
+        self.remove(&key);
+        if bytes > self.max_bytes {
+            return false;
+        }
+        while self.bytes + bytes > self.max_bytes {
+            let Some(oldest) = self.entries.iter().min_by_key(|(_, s)| s.used).map(|(k, _)| k.clone()) else { break };
+            self.remove(&oldest);
+        }
+        self.uses += 1;
+        self.bytes += bytes;
+        self.entries.insert(key, Slot { value, bytes, used: self.uses });
+        true
+    }
+
+    pub fn remove(&mut self, key: &K) {
+        if let Some(slot) = self.entries.remove(key) {
+            self.bytes -= slot.bytes;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
+    }
+
+    /// What the kept values weigh together, as their callers counted them.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_least_recently_used_go_first_and_the_bound_holds() {
+        let mut lru = BytesLru::new(100);
+        assert!(lru.put("a", 1, 40));
+        assert!(lru.put("b", 2, 40));
+        assert_eq!(lru.get(&"a"), Some(&1));
+        assert!(lru.put("c", 3, 40), "room is made by dropping b, used longest ago");
+        assert_eq!(lru.get(&"b"), None);
+        assert_eq!(lru.get(&"a"), Some(&1));
+        assert_eq!(lru.get(&"c"), Some(&3));
+        assert_eq!(lru.bytes(), 80);
+        assert!(lru.put("a", 4, 10), "a replaced value's bytes are given back");
+        assert_eq!(lru.bytes(), 50);
+        assert!(!lru.put("big", 5, 101));
+        assert_eq!(lru.bytes(), 50, "a value heavier than the bound is not kept and drops nothing");
+        lru.remove(&"c");
+        assert_eq!(lru.bytes(), 10);
+        lru.clear();
+        assert_eq!(lru.bytes(), 0);
+        assert_eq!(lru.get(&"a"), None);
+    }
+}
