@@ -15,6 +15,7 @@ use axum::body::{to_bytes, Body};
 use axum::response::Response;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::StatusCode;
+use memchr::memmem;
 
 /// Far above the largest page (5,000 recordings is ~11 MB).
 const MAX_DOCUMENT: usize = 256 * 1024 * 1024;
@@ -30,13 +31,8 @@ pub async fn tidy(res: Response) -> Response {
     match to_bytes(body, MAX_DOCUMENT).await {
         Ok(bytes) => {
             parts.headers.remove(CONTENT_LENGTH);
-            let (mut page, islands) = tidy_document(&bytes);
-            if let Some(secs) = refresh {
-                page = into_head(page, &format!("<noscript><meta http-equiv=\"refresh\" content=\"{secs}\"></noscript>"));
-            }
-            if islands {
-                page = into_head(page, &wasm_preload(&super::assets::names().wasm));
-            }
+            let refresh = refresh.map(|secs| format!("<noscript><meta http-equiv=\"refresh\" content=\"{secs}\"></noscript>"));
+            let (page, _) = tidy_document(&bytes, refresh.as_deref().unwrap_or(""), wasm_preload());
             Response::from_parts(parts, Body::from(page))
         }
         Err(e) => {
@@ -48,45 +44,49 @@ pub async fn tidy(res: Response) -> Response {
     }
 }
 
-/// The document with both fixes, and whether it has islands; anything that is not a whole
-/// document comes back unchanged.
-pub fn tidy_document(html: &[u8]) -> (Vec<u8>, bool) {
-    let (Some(html_end), Some(body_end)) = (rfind(html, b"</html>"), rfind(html, b"</body>")) else {
+/// The document with both fixes, `head` first in its head, and `if_islands` before that when
+/// the page has islands (and whether it has); anything that is not a whole document comes back
+/// unchanged. One pass and one buffer: this runs on every page, and a copy per addition to the
+/// head showed in profiles.
+pub fn tidy_document(html: &[u8], head: &str, if_islands: &str) -> (Vec<u8>, bool) {
+    let (Some(html_end), Some(body_end)) = (memmem::rfind(html, b"</html>"), memmem::rfind(html, b"</body>")) else {
         return (html.to_vec(), false);
     };
     if body_end > html_end || !html.starts_with(b"<!DOCTYPE html>") {
         return (html.to_vec(), false);
     }
     let trailing = &html[html_end + b"</html>".len()..];
-    let mut out = Vec::with_capacity(html.len() + html.len() / 50);
-    let islands = replace_markers(&html[..body_end], &mut out);
+    let mut out = Vec::with_capacity(html.len() + html.len() / 50 + head.len() + if_islands.len());
+    // Only the doctype and `<html>` come before `<head>`: nothing there to mend.
+    let head_at = memmem::find(&html[..body_end], b"<head>").map_or(0, |p| p + b"<head>".len());
+    out.extend_from_slice(&html[..head_at]);
+    let at = out.len();
+    if head_at > 0 {
+        out.extend_from_slice(head.as_bytes());
+    }
+    let islands = replace_markers(&html[head_at..body_end], &mut out);
     out.extend_from_slice(trailing);
     out.extend_from_slice(&html[body_end..html_end]);
     out.extend_from_slice(b"</html>");
+    if islands && head_at > 0 {
+        // Moves the rest along in place: no second buffer.
+        out.splice(at..at, if_islands.bytes());
+    }
     (out, islands)
 }
 
 /// The preload link for the wasm, as the page's loader fetches it (`app::IslandScripts`).
-fn wasm_preload(href: &str) -> String {
+fn wasm_preload() -> &'static str {
+    static LINK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LINK.get_or_init(|| preload_link(&super::assets::names().wasm))
+}
+
+fn preload_link(href: &str) -> String {
     format!("<link rel=\"preload\" href=\"{href}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"\">")
 }
 
-/// `tag` right after `<head>` (a `<noscript>` with a `<meta>`, or a `<link>`: both valid there).
-pub fn into_head(page: Vec<u8>, tag: &str) -> Vec<u8> {
-    let Some(at) = find_from(&page, 0, b"<head>").map(|p| p + b"<head>".len()) else { return page };
-    let mut out = Vec::with_capacity(page.len() + tag.len());
-    out.extend_from_slice(&page[..at]);
-    out.extend_from_slice(tag.as_bytes());
-    out.extend_from_slice(&page[at..]);
-    out
-}
-
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
 fn find_from(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    memmem::find(haystack.get(from..)?, needle).map(|p| p + from)
 }
 
 /// Copies `html`, spelling each `<!>` between tags as `<!---->`. Comments, the insides of tags
@@ -94,18 +94,16 @@ fn find_from(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// True when it met an island.
 fn replace_markers(html: &[u8], out: &mut Vec<u8>) -> bool {
     let mut islands = false;
+    // Copied in runs between markers, not piece by piece: most of a page needs no change.
+    let mut copied = 0;
     let mut i = 0;
-    while i < html.len() {
-        let Some(lt) = html[i..].iter().position(|&b| b == b'<').map(|p| p + i) else {
-            out.extend_from_slice(&html[i..]);
-            return islands;
-        };
-        out.extend_from_slice(&html[i..lt]);
+    while let Some(lt) = memchr::memchr(b'<', &html[i..]).map(|p| p + i) {
         let rest = &html[lt..];
         let end = if rest.starts_with(b"<!>") {
+            out.extend_from_slice(&html[copied..lt]);
             out.extend_from_slice(b"<!---->");
-            i = lt + 3;
-            continue;
+            copied = lt + 3;
+            Some(lt + 3)
         } else if rest.starts_with(b"<!--") {
             find_from(html, lt + 4, b"-->").map(|e| e + 3)
         } else if rest.starts_with(b"<script") || rest.starts_with(b"<style") {
@@ -115,25 +113,25 @@ fn replace_markers(html: &[u8], out: &mut Vec<u8>) -> bool {
             islands |= rest.starts_with(b"<leptos-island ");
             tag_end(html, lt)
         };
-        let end = end.unwrap_or(html.len());
-        out.extend_from_slice(&html[lt..end]);
-        i = end;
+        match end {
+            Some(end) => i = end,
+            None => break,
+        }
     }
+    out.extend_from_slice(&html[copied..]);
     islands
 }
 
 /// Just past the `>` that closes the tag starting at `start`, skipping quoted attribute values.
 fn tag_end(html: &[u8], start: usize) -> Option<usize> {
-    let mut quote = None;
-    for (i, &b) in html.iter().enumerate().skip(start + 1) {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if q == b => quote = None,
-            (None, b'>') => return Some(i + 1),
-            _ => {}
+    let mut i = start + 1;
+    loop {
+        let at = i + memchr::memchr3(b'"', b'\'', b'>', html.get(i..)?)?;
+        match html[at] {
+            b'>' => return Some(at + 1),
+            quote => i = at + 1 + memchr::memchr(quote, &html[at + 1..])? + 1,
         }
     }
-    None
 }
 
 #[cfg(test)]
@@ -141,7 +139,7 @@ mod tests {
     use super::tidy_document;
 
     fn tidy(s: &str) -> String {
-        String::from_utf8(tidy_document(s.as_bytes()).0).unwrap()
+        String::from_utf8(tidy_document(s.as_bytes(), "", "<link>").0).unwrap()
     }
 
     #[test]
@@ -163,24 +161,25 @@ mod tests {
     }
 
     #[test]
-    fn a_tag_goes_first_into_the_head() {
-        let page = super::into_head(b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body></body></html>".to_vec(), "<noscript></noscript>");
-        assert_eq!(
-            String::from_utf8(page).unwrap(),
-            r#"<!DOCTYPE html><html><head><noscript></noscript><meta charset="utf-8"></head><body></body></html>"#
-        );
-        assert_eq!(super::into_head(b"{}".to_vec(), "<link>"), b"{}");
+    fn tags_go_first_into_the_head_the_preload_only_with_islands() {
+        let page = |body: &str| format!(r#"<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{body}</body></html>"#);
+        let tidy = |s: &str| String::from_utf8(tidy_document(s.as_bytes(), "<noscript></noscript>", "<link>").0).unwrap();
+        assert_eq!(tidy(&page("<p><!></p>")), page("<p><!----></p>").replace("<head>", "<head><noscript></noscript>"));
+        let island = r#"<leptos-island data-component="X_1"><!></leptos-island>"#;
+        assert_eq!(tidy(&page(island)), page(&island.replace("<!>", "<!---->")).replace("<head>", "<head><link><noscript></noscript>"));
+        let headless = "<!DOCTYPE html><html><body><!></body></html>";
+        assert_eq!(tidy(headless), "<!DOCTYPE html><html><body><!----></body></html>", "no head, nothing added");
     }
 
     #[test]
     fn islands_are_noticed_where_they_are_elements() {
         let with = r#"<!DOCTYPE html><html><head></head><body><leptos-island data-component="X_1"><p>a</p></leptos-island></body></html>"#;
-        assert!(tidy_document(with.as_bytes()).1);
+        assert!(tidy_document(with.as_bytes(), "", "").1);
         // Not in a script, an attribute, a comment or text.
         let without = r#"<!DOCTYPE html><html><head></head><body><p title="<leptos-island x>">&lt;leptos-island </p><!-- <leptos-island a> --><script>"<leptos-island b>"</script></body></html>"#;
-        assert!(!tidy_document(without.as_bytes()).1);
+        assert!(!tidy_document(without.as_bytes(), "", "").1);
         assert_eq!(
-            super::wasm_preload("/pkg/m.H.wasm"),
+            super::preload_link("/pkg/m.H.wasm"),
             r#"<link rel="preload" href="/pkg/m.H.wasm" as="fetch" type="application/wasm" crossorigin="">"#
         );
     }
