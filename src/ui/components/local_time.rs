@@ -8,9 +8,23 @@ use crate::domain::format_utc;
 /// props) and gave the browser 50 islands to hydrate for one small job.
 pub fn local_time(unix: i64) -> impl IntoView {
     let utc = format_utc(unix);
-    let iso = format!("{}T{}:00Z", &utc[..10], &utc[11..16]);
+    let iso = iso_of(&utc);
     let title = utc.clone();
     view! { <time datetime=iso title=title data-unix=unix>{utc}</time> }
+}
+
+/// `local_time`'s element, written into `out` as HTML: for rows rendered as one string (the
+/// recordings table). Both spellings are here, side by side, to stay the same element.
+pub fn push_local_time(out: &mut String, unix: i64) {
+    use std::fmt::Write;
+    let utc = format_utc(unix);
+    // Digits, '-', ':', ' ' and "UTC" only: nothing to escape.
+    let _ = write!(out, "<time datetime=\"{}\" title=\"{utc}\" data-unix=\"{unix}\">{utc}</time>", iso_of(&utc));
+}
+
+/// "2026-11-24 10:10 UTC" as "2026-11-24T10:10:00Z".
+fn iso_of(utc: &str) -> String {
+    format!("{}T{}:00Z", &utc[..10], &utc[11..16])
 }
 
 /// Shows every `local_time` of its page in the reader's zone; it renders nothing itself. Put

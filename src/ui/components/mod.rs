@@ -19,6 +19,6 @@ pub use find_form::FindRecordingsForm;
 pub use frame::{provide_frame, use_frame, Frame};
 pub use legal_hold::{HoldControls, HoldNotice};
 pub use list_islands::{DeleteOpener, PendingList};
-pub use local_time::{local_time, LocalTimes};
+pub use local_time::{local_time, push_local_time, LocalTimes};
 pub use pager::Pager;
 pub use reason_field::ReasonField;

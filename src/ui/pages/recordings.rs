@@ -8,7 +8,7 @@ use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
 use crate::domain::{format_bytes, format_duration_ms, format_utc_ms, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
 use crate::error::AppError;
-use crate::ui::components::{local_time, use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTimes, Pager, PendingList};
+use crate::ui::components::{push_local_time, use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTimes, Pager, PendingList};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
 
 #[component]
@@ -241,48 +241,115 @@ fn RecordingsTable(page: RecordingPage, may_share: bool) -> impl IntoView {
                         <th scope="col">"Actions"</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {page.rows.into_iter().map(|r| row_view(r, &meeting, may_share)).collect_view()}
-                </tbody>
+                <tbody inner_html=rows_html(&page.rows, &meeting, may_share)></tbody>
             </table>
         </div>
         {pager}
     }
 }
 
-/// One recording. Its file is reached only through our own addresses, which audit each use and
-/// redirect to a fresh presigned link: no bearer link is ever in the page. A plain function, not
-/// a component: a row has no state of its own, and a component's reactive owner per row was a
-/// measurable share of rendering a page of 50.
-fn row_view(r: RecordingRow, meeting: &MeetingId, may_share: bool) -> impl IntoView {
-    let participants = r.participants_ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
-    let actions = match &r.file {
-        // The vendor's link was not https (the server never hands such links out).
-        None => view! { <span class="muted">"No safe download link"</span> }.into_any(),
-        Some(file) => {
-            let path = |access| meeting.recording_path(file, access);
-            view! {
-                <a href=path(RecordingAccess::Download) rel="noreferrer" download="">"Download"</a>
-                {may_share.then(|| view! { <a href=path(RecordingAccess::Share)>"Share link"</a> })}
-                <details class="preview">
-                    <summary>"Preview"</summary>
-                    <video controls preload="none" src=path(RecordingAccess::Preview) width="320"></video>
-                </details>
+/// The table's rows, written straight into one string: a view tree per cell (an allocation per
+/// attribute and text, a reactive owner per component) was most of the cost of rendering a page
+/// of 50, and a row has no state to hydrate. Every text from the vendor goes through `escape`.
+/// A recording's file is reached only through our own addresses, which audit each use and
+/// redirect to a fresh presigned link: no bearer link is ever in the page.
+fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(rows.len() * 1024);
+    for r in rows {
+        out.push_str("<tr><td><code>");
+        escape(&mut out, &r.id);
+        out.push_str("</code></td><td>");
+        match r.created_unix() {
+            Some(t) => push_local_time(&mut out, t),
+            None => {
+                out.push_str("<span title=\"ConnectyCube sent no readable date\">");
+                escape(&mut out, &r.created_at);
+                out.push_str("</span>");
             }
-            .into_any()
         }
-    };
-    view! {
-        <tr>
-            <td><code>{r.id.clone()}</code></td>
-            <td>{match r.created_unix() {
-                Some(t) => local_time(t).into_any(),
-                None => view! { <span title="ConnectyCube sent no readable date">{r.created_at.clone()}</span> }.into_any(),
-            }}</td>
-            <td class="num" title=format!("{} (raw value, read as milliseconds)", r.duration)>{r.duration_hms()}</td>
-            <td class="num" title=format!("{} (raw value, read as bytes)", r.size)>{r.human_size()}</td>
-            <td>{r.participants_count} {(!participants.is_empty()).then(|| view! { <span class="muted">" (" {participants} ")"</span> })}</td>
-            <td class="actions">{actions}</td>
-        </tr>
+        // Numbers and our own formatting only, below, up to the actions.
+        let _ = write!(out, "</td><td class=\"num\" title=\"{} (raw value, read as milliseconds)\">{}</td>", r.duration, r.duration_hms());
+        let _ = write!(out, "<td class=\"num\" title=\"{} (raw value, read as bytes)\">{}</td>", r.size, r.human_size());
+        let _ = write!(out, "<td>{}", r.participants_count);
+        if let Some((first, rest)) = r.participants_ids.split_first() {
+            let _ = write!(out, " <span class=\"muted\">({first}");
+            for id in rest {
+                let _ = write!(out, ", {id}");
+            }
+            out.push_str(")</span>");
+        }
+        out.push_str("</td><td class=\"actions\">");
+        match &r.file {
+            // The vendor's link was not https (the server never hands such links out).
+            None => out.push_str("<span class=\"muted\">No safe download link</span>"),
+            Some(file) => {
+                let href = |out: &mut String, access| escape(out, &meeting.recording_path(file, access));
+                out.push_str("<a href=\"");
+                href(&mut out, RecordingAccess::Download);
+                out.push_str("\" rel=\"noreferrer\" download=\"\">Download</a>");
+                if may_share {
+                    out.push_str("<a href=\"");
+                    href(&mut out, RecordingAccess::Share);
+                    out.push_str("\">Share link</a>");
+                }
+                out.push_str("<details class=\"preview\"><summary>Preview</summary><video controls preload=\"none\" src=\"");
+                href(&mut out, RecordingAccess::Preview);
+                out.push_str("\" width=\"320\"></video></details>");
+            }
+        }
+        out.push_str("</td></tr>");
+    }
+    out
+}
+
+/// `text` as HTML text or a quoted attribute value.
+fn escape(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, created_at: &str) -> RecordingRow {
+        RecordingRow { id: id.into(), participants_count: 2, participants_ids: vec![7, 9], duration: 61_000, size: 2_000_000, created_at: created_at.into(), file: None }
+    }
+
+    #[test]
+    fn vendor_text_in_a_row_is_escaped() {
+        let meeting = MeetingId::parse("6932e0f8652986000d48148a").unwrap();
+        let html = rows_html(&[row("<img src=x onerror=alert(1)>", "\"><script>alert('x')</script>")], &meeting, true);
+        assert!(!html.contains("<img") && !html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(html.contains("&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(html.contains("<td>2 <span class=\"muted\">(7, 9)</span></td>"));
+        assert!(html.contains("No safe download link") && !html.contains("Share link"));
+    }
+
+    #[test]
+    fn a_row_with_a_file_links_only_to_our_own_addresses() {
+        let meeting = MeetingId::parse("6932e0f8652986000d48148a").unwrap();
+        let mut r = row("6932e11b652986000d48148c", "2026-11-24T10:10:10Z");
+        r.file = crate::domain::RecordingId::parse(&r.id).ok();
+        let html = rows_html(&[r.clone()], &meeting, true);
+        let base = "/meetings/6932e0f8652986000d48148a/recordings/6932e11b652986000d48148c";
+        for access in ["download", "share", "preview"] {
+            assert!(html.contains(&format!("\"{base}/{access}\"")), "{access}: {html}");
+        }
+        assert!(html.contains("<time datetime=\"2026-11-24T10:10:00Z\" title=\"2026-11-24 10:10 UTC\" data-unix=\"1795515010\">2026-11-24 10:10 UTC</time>"), "{html}");
+        assert!(!rows_html(&[r], &meeting, false).contains("Share link"), "sharing only for those who may");
     }
 }
