@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::{Mutex, MutexGuard};
 
 #[derive(Debug)]
 pub struct BytesLru<K, V> {
@@ -67,6 +68,21 @@ impl<K: Eq + Hash + Clone, V> BytesLru<K, V> {
     /// What the kept values weigh together, as their callers counted them.
     pub fn bytes(&self) -> usize {
         self.bytes
+    }
+}
+
+/// A `BytesLru` shared between requests.
+#[derive(Debug)]
+pub struct SharedLru<K, V>(Mutex<BytesLru<K, V>>);
+
+impl<K: Eq + Hash + Clone, V> SharedLru<K, V> {
+    pub fn new(max_bytes: usize) -> Self {
+        Self(Mutex::new(BytesLru::new(max_bytes)))
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, BytesLru<K, V>> {
+        // Nothing here is left half-written by a panic that matters: recover rather than poison.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -5,10 +5,10 @@
 //! row instead of three queries and never shows what a committed change has replaced: unlike a
 //! TTL or a notification, there is no window in which a replica answers from a stale copy.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::audit::AuditLog;
-use super::lru::BytesLru;
+use super::lru::SharedLru;
 use super::store::{on_pool, Store};
 use crate::domain::{AuditEntry, DeletionRequest, LegalHold, MeetingId};
 
@@ -27,7 +27,7 @@ pub struct MeetingRows {
 
 #[derive(Debug)]
 pub struct MeetingStateCache {
-    inner: Mutex<BytesLru<MeetingId, Kept>>,
+    inner: SharedLru<MeetingId, Kept>,
 }
 
 #[derive(Debug)]
@@ -39,12 +39,7 @@ struct Kept {
 impl MeetingStateCache {
     /// `max_bytes` zero keeps nothing (every view reads the three queries).
     pub fn new(max_bytes: usize) -> Self {
-        Self { inner: Mutex::new(BytesLru::new(max_bytes)) }
-    }
-
-    fn inner(&self) -> std::sync::MutexGuard<'_, BytesLru<MeetingId, Kept>> {
-        // Nothing here is left half-written by a panic that matters: recover rather than poison.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        Self { inner: SharedLru::new(max_bytes) }
     }
 
     /// The meeting's rows: the kept ones while its version is unchanged, else read afresh.
@@ -52,7 +47,7 @@ impl MeetingStateCache {
         // Read before the rows, so rows kept under a version are never older than it: a change
         // that lands between the two reads moves the version past the one they are kept under.
         let version = version(db, meeting).await?;
-        let kept = self.inner().get(meeting).filter(|k| k.version == version).map(|k| k.rows.clone());
+        let kept = self.inner.lock().get(meeting).filter(|k| k.version == version).map(|k| k.rows.clone());
         if let Some(rows) = kept {
             return Ok(rows);
         }
@@ -61,13 +56,13 @@ impl MeetingStateCache {
             open: super::deletions::store::open_for(db, meeting).await?,
             history: audit.for_meeting(meeting.as_str(), HISTORY_SHOWN).await?,
         });
-        self.inner().put(meeting.clone(), Kept { version, rows: rows.clone() }, bytes_of(&rows));
+        self.inner.lock().put(meeting.clone(), Kept { version, rows: rows.clone() }, bytes_of(&rows));
         Ok(rows)
     }
 
     /// What the kept rows take, by `bytes_of`.
     pub fn bytes(&self) -> usize {
-        self.inner().bytes()
+        self.inner.lock().bytes()
     }
 }
 

@@ -5,16 +5,16 @@
 //! the checks before a deletion always ask the vendor, and a deletion run by any replica drops
 //! the meeting (`store::changes` tells the others).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::lru::BytesLru;
+use super::lru::SharedLru;
 use crate::domain::{IndexedRecordings, MeetingId, Recording};
 
 #[derive(Debug)]
 pub struct RecordingsCache {
     ttl_ms: i64,
-    inner: Mutex<BytesLru<MeetingId, Cached>>,
+    inner: SharedLru<MeetingId, Cached>,
 }
 
 /// A list as kept, and when the vendor gave it.
@@ -27,17 +27,12 @@ pub struct Cached {
 impl RecordingsCache {
     /// `ttl` zero keeps nothing.
     pub fn new(ttl: Duration, max_bytes: usize) -> Self {
-        Self { ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX), inner: Mutex::new(BytesLru::new(max_bytes)) }
-    }
-
-    fn inner(&self) -> std::sync::MutexGuard<'_, BytesLru<MeetingId, Cached>> {
-        // Nothing here is left half-written by a panic that matters: recover rather than poison.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        Self { ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX), inner: SharedLru::new(max_bytes) }
     }
 
     /// The meeting's list if it is younger than the TTL.
     pub fn get(&self, id: &MeetingId, now_ms: i64) -> Option<Cached> {
-        let mut inner = self.inner();
+        let mut inner = self.inner.lock();
         match inner.get(id) {
             Some(c) if now_ms - c.fetched_ms < self.ttl_ms && now_ms >= c.fetched_ms => Some(c.clone()),
             Some(_) => {
@@ -54,22 +49,22 @@ impl RecordingsCache {
             return;
         }
         let bytes = bytes_of(&list);
-        self.inner().put(id, Cached { list, fetched_ms: now_ms }, bytes);
+        self.inner.lock().put(id, Cached { list, fetched_ms: now_ms }, bytes);
     }
 
     /// Drops the meeting's list (its recordings were deleted, here or by another replica).
     pub fn forget(&self, id: &MeetingId) {
-        self.inner().remove(id);
+        self.inner.lock().remove(id);
     }
 
     /// Drops every list (deletions by other replicas may have gone unheard).
     pub fn forget_all(&self) {
-        self.inner().clear();
+        self.inner.lock().clear();
     }
 
     /// What the kept lists take, by `bytes_of`.
     pub fn bytes(&self) -> usize {
-        self.inner().bytes()
+        self.inner.lock().bytes()
     }
 }
 
