@@ -85,5 +85,5 @@ async fn note_opened(staff: &crate::domain::Staff, id: &MeetingId) {
 #[server(prefix = "/api", endpoint = "recordings/list", input = GetUrl)]
 pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
     let (_, id, all) = fetch(&meeting_id).await?;
-    Ok(RecordingList { meeting_id: id, recordings: all.into_iter().map(RecordingRow::from).collect(), fetched_at: crate::domain::now_unix() })
+    Ok(RecordingList { meeting_id: id, recordings: all.iter().map(RecordingRow::from).collect(), fetched_at: crate::domain::now_unix() })
 }

@@ -101,8 +101,35 @@ pub fn format_rfc3339_ms(ms: i64) -> String {
 
 /// Unix seconds as `2025-12-05 13:56 UTC`.
 pub fn format_utc(unix: i64) -> String {
+    let mut out = String::with_capacity(20);
+    push_utc(&mut out, unix);
+    out
+}
+
+/// `format_utc`, written onto `out`: digit by digit, since a page of recordings writes fifty of
+/// them and `format!` was a tenth of rendering it.
+pub fn push_utc(out: &mut String, unix: i64) {
     let UtcParts { year, month, day, hour, minute, .. } = utc_parts(unix);
-    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+    if (0..=9999).contains(&year) {
+        let y = year as u32;
+        push_2(out, y / 100);
+        push_2(out, y % 100);
+    } else {
+        // Years no recording has; the general path keeps their sign and width.
+        use std::fmt::Write;
+        let _ = write!(out, "{year:04}");
+    }
+    for (sep, n) in [('-', month), ('-', day), (' ', hour), (':', minute)] {
+        out.push(sep);
+        push_2(out, n);
+    }
+    out.push_str(" UTC");
+}
+
+/// `n` (below 100) as two digits.
+pub(crate) fn push_2(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 #[cfg(test)]
@@ -136,6 +163,16 @@ mod tests {
         for days in [-1000_i64, 0, 365, 19_000, 60_000] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    /// The digit-by-digit writer says what `format!` would, over a spread of moments including
+    /// years of one to five digits and before 1970.
+    #[test]
+    fn utc_written_digit_by_digit_reads_as_formatted() {
+        for unix in [-62_200_000_000_i64, -86_401, -1, 0, 59, 3_599, 951_782_400, 1_764_943_002, 4_102_444_799, 253_402_300_800] {
+            let UtcParts { year, month, day, hour, minute, .. } = utc_parts(unix);
+            assert_eq!(format_utc(unix), format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC"), "{unix}");
         }
     }
 }

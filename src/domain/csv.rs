@@ -23,7 +23,7 @@ pub fn recordings_csv(meeting: &MeetingId, recordings: &[Recording], origin: &st
         "recording_id,meeting_id,created_at,duration_ms,duration,size_bytes,size,participants_count,participant_ids,download\r\n",
     );
     for r in recordings {
-        let download = RecordingRow::from(r.clone())
+        let download = RecordingRow::from(r)
             .file
             .map(|f| format!("{}{}", origin.trim_end_matches('/'), meeting.recording_path(&f, RecordingAccess::Download)))
             .unwrap_or_default();

@@ -29,7 +29,7 @@ pub use bulk::{batch_csv, phase, Batch, BatchPhase, BatchTotals, BulkItem, ItemO
 pub use bulk_list::{ListProblem, MeetingList, MAX_BATCH};
 pub use csv::recordings_csv;
 pub use deletion::{decision_comment, relative, same_person, when, DeletionFilter, DeletionRequest, DeletionRules, DeletionState};
-pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc};
+pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc, push_utc};
 pub use legal_hold::{required_reason, LegalHold};
 pub use meeting::{Attendee, CreatedMeeting, Email, Meeting, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
 pub use meeting_form::{attendee_field, now_unix, split_pasted_emails, AttendeeRow, MeetingForm, ParsedMeeting, MAX_ATTENDEES, MAX_YEARS_AHEAD};
@@ -40,6 +40,6 @@ pub use recording_page::{IndexedRecordings, RecordingPage, RecordingView, SortKe
 pub use schedule::{LocalDateTime, Zone};
 pub use staff::{Permission, Role, SignInMethod, Staff};
 pub use text::{is_hidden, plain_text};
-pub use units::{format_bytes, format_duration_ms};
+pub use units::{format_bytes, format_duration_ms, push_bytes, push_duration_ms, push_u64};
 pub use vendor_errors::VendorErrors;
 pub use vendor_reply::{decode_reply, Reply, UpstreamError};

@@ -50,16 +50,18 @@ pub struct RecordingRow {
     pub file: Option<RecordingId>,
 }
 
-impl From<Recording> for RecordingRow {
-    fn from(r: Recording) -> Self {
+/// A row copies only what it shows: the vendor's link, room and file names stay behind (a page
+/// takes its 50 rows from a kept list, so they are not moved out of it).
+impl From<&Recording> for RecordingRow {
+    fn from(r: &Recording) -> Self {
         let file = if r.download_url.is_empty() { None } else { RecordingId::parse(&r.id).ok() };
         Self {
-            id: r.id,
+            id: r.id.clone(),
             participants_count: r.participants_count,
-            participants_ids: r.participants_ids,
+            participants_ids: r.participants_ids.clone(),
             duration: r.duration,
             size: r.size,
-            created_at: r.created_at,
+            created_at: r.created_at.clone(),
             file,
         }
     }
@@ -297,7 +299,7 @@ mod tests {
     #[test]
     fn derived_views() {
         let r = &example()[0];
-        let row = RecordingRow::from(r.clone());
+        let row = RecordingRow::from(r);
         assert_eq!(row.duration_hms(), "0:01:00");
         assert_eq!(row.human_size(), "1.00 MB");
         assert_eq!(row.file.as_ref().map(RecordingId::as_str), Some("6932e49ab470430179b26dcb"));
@@ -313,7 +315,7 @@ mod tests {
         no_query.download_url = "https://example.com/file.mp4".into();
         assert_eq!(no_query.link_expiry(0), LinkExpiry::Unknown);
         no_query.download_url.clear();
-        assert_eq!(RecordingRow::from(no_query).file, None, "no safe link, no file to hand out");
+        assert_eq!(RecordingRow::from(&no_query).file, None, "no safe link, no file to hand out");
     }
 
     #[test]
@@ -327,7 +329,7 @@ mod tests {
         reversed.reverse();
         assert_eq!(RecordingSummary::of(&reversed).fingerprint, s.fingerprint);
         assert_ne!(RecordingSummary::of(&example()[..1]).fingerprint, s.fingerprint);
-        let rows: Vec<RecordingRow> = example().into_iter().map(RecordingRow::from).collect();
+        let rows: Vec<RecordingRow> = example().iter().map(RecordingRow::from).collect();
         assert_eq!(RecordingSummary::of(&rows), s, "rows sum up as the vendor's list does");
     }
 

@@ -105,10 +105,19 @@ impl MeetingId {
         // Three per row on the recordings page: appended to the meeting's path rather than
         // formatted from a second copy of it.
         let mut path = self.recordings_path();
-        for part in ["/", recording.as_str(), "/", access.segment()] {
-            path.push_str(part);
-        }
+        recording.push_path_tail(&mut path, access);
         path
+    }
+}
+
+impl RecordingId {
+    /// `/{recording}/{access}`, appended to a meeting's `recordings_path` already in `out` (the
+    /// recordings table writes three per row into one string). Nothing in it needs escaping:
+    /// the id is letters, digits, '-' and '_'.
+    pub fn push_path_tail(&self, out: &mut String, access: RecordingAccess) {
+        for part in ["/", self.as_str(), "/", access.segment()] {
+            out.push_str(part);
+        }
     }
 }
 

@@ -146,7 +146,7 @@ impl RecordingPage {
         let start = (page - 1) * RECORDINGS_PER_PAGE;
         let end = (start + RECORDINGS_PER_PAGE).min(order.len());
         let position = |p: usize| if view.descending { order[order.len() - 1 - p] } else { order[p] };
-        let rows: Vec<RecordingRow> = (start..end).map(|p| RecordingRow::from(all.list[position(p) as usize].clone())).collect();
+        let rows: Vec<RecordingRow> = (start..end).map(|p| RecordingRow::from(&all.list[position(p) as usize])).collect();
         let first_row = if rows.is_empty() { 0 } else { start + 1 };
         Self { meeting_id, summary: all.summary.clone(), rows, view: RecordingView { page, ..view }, pages, first_row, fetched_at }
     }

@@ -3,15 +3,41 @@
 
 /// Milliseconds as `h:mm:ss` (rounded down to the second).
 pub fn format_duration_ms(ms: u64) -> String {
+    let mut out = String::with_capacity(8);
+    push_duration_ms(&mut out, ms);
+    out
+}
+
+/// `format_duration_ms`, written onto `out` (a table row writes one per recording).
+pub fn push_duration_ms(out: &mut String, ms: u64) {
     let s = ms / 1000;
-    format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
+    push_u64(out, s / 3600);
+    out.push(':');
+    super::civil_time::push_2(out, ((s % 3600) / 60) as u32);
+    out.push(':');
+    super::civil_time::push_2(out, (s % 60) as u32);
+}
+
+/// `n` in decimal, written onto `out` without a `format!`.
+pub fn push_u64(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Bytes in decimal units: `999 B`, `1.0 MB`, `2.35 GB`.
 pub fn format_bytes(bytes: u64) -> String {
+    let mut out = String::with_capacity(9);
+    push_bytes(&mut out, bytes);
+    out
+}
+
+/// `format_bytes`, written onto `out`.
+pub fn push_bytes(out: &mut String, bytes: u64) {
+    use std::fmt::Write;
     const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
     if bytes < 1000 {
-        return format!("{bytes} B");
+        push_u64(out, bytes);
+        out.push_str(" B");
+        return;
     }
     let mut value = bytes as f64;
     let mut unit = "B";
@@ -22,13 +48,13 @@ pub fn format_bytes(bytes: u64) -> String {
         value /= 1000.0;
         unit = u;
     }
-    if value < 10.0 {
-        format!("{value:.2} {unit}")
+    let _ = if value < 10.0 {
+        write!(out, "{value:.2} {unit}")
     } else if value < 100.0 {
-        format!("{value:.1} {unit}")
+        write!(out, "{value:.1} {unit}")
     } else {
-        format!("{value:.0} {unit}")
-    }
+        write!(out, "{value:.0} {unit}")
+    };
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::api::audit::meeting_history;
 use crate::api::deletions::{open_deletion, DeletionView};
 use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
-use crate::domain::{format_bytes, format_duration_ms, format_utc_ms, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
+use crate::domain::{format_bytes, format_duration_ms, format_utc_ms, push_bytes, push_duration_ms, push_u64, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
 use crate::error::AppError;
 use crate::ui::components::{push_local_time, use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTimes, Pager, PendingList};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
@@ -254,8 +254,12 @@ fn RecordingsTable(page: RecordingPage, may_share: bool) -> impl IntoView {
 /// A recording's file is reached only through our own addresses, which audit each use and
 /// redirect to a fresh presigned link: no bearer link is ever in the page.
 fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> String {
-    use std::fmt::Write;
+    // Pieces pushed one after another, numbers through `itoa`: `format!` and its temporary
+    // strings were most of this function's cost (BENCHMARKS.md).
     let mut out = String::with_capacity(rows.len() * 1024);
+    // A meeting id is hex and a recording id letters, digits, '-' and '_' (both checked when
+    // parsed): our addresses need no escaping.
+    let base = meeting.recordings_path();
     for r in rows {
         out.push_str("<tr><td><code>");
         escape(&mut out, &r.id);
@@ -268,14 +272,22 @@ fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> Str
                 out.push_str("</span>");
             }
         }
-        // Numbers and our own formatting only, below, up to the actions.
-        let _ = write!(out, "</td><td class=\"num\" title=\"{} (raw value, read as milliseconds)\">{}</td>", r.duration, r.duration_hms());
-        let _ = write!(out, "<td class=\"num\" title=\"{} (raw value, read as bytes)\">{}</td>", r.size, r.human_size());
-        let _ = write!(out, "<td>{}", r.participants_count);
+        out.push_str("</td><td class=\"num\" title=\"");
+        push_u64(&mut out, r.duration);
+        out.push_str(" (raw value, read as milliseconds)\">");
+        push_duration_ms(&mut out, r.duration);
+        out.push_str("</td><td class=\"num\" title=\"");
+        push_u64(&mut out, r.size);
+        out.push_str(" (raw value, read as bytes)\">");
+        push_bytes(&mut out, r.size);
+        out.push_str("</td><td>");
+        push_u64(&mut out, r.participants_count);
         if let Some((first, rest)) = r.participants_ids.split_first() {
-            let _ = write!(out, " <span class=\"muted\">({first}");
+            out.push_str(" <span class=\"muted\">(");
+            push_u64(&mut out, *first);
             for id in rest {
-                let _ = write!(out, ", {id}");
+                out.push_str(", ");
+                push_u64(&mut out, *id);
             }
             out.push_str(")</span>");
         }
@@ -284,7 +296,10 @@ fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> Str
             // The vendor's link was not https (the server never hands such links out).
             None => out.push_str("<span class=\"muted\">No safe download link</span>"),
             Some(file) => {
-                let href = |out: &mut String, access| escape(out, &meeting.recording_path(file, access));
+                let href = |out: &mut String, access| {
+                    out.push_str(&base);
+                    file.push_path_tail(out, access);
+                };
                 out.push_str("<a href=\"");
                 href(&mut out, RecordingAccess::Download);
                 out.push_str("\" rel=\"noreferrer\" download=\"\">Download</a>");
