@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::secret::Secret;
+use super::vendor_links::linkable;
 use super::vendor_http::{RawReply, Transport, TransportError};
 pub use crate::domain::{Reply, UpstreamError};
 use crate::domain::{decode_reply, Meeting, MeetingId, NewMeeting, Recording, UserId};
@@ -154,8 +155,7 @@ impl AdminClient {
         let mut recordings: Vec<Recording> = self.send_idempotent("list_recordings", Method::GET, &path).await?.value;
         for r in &mut recordings {
             match linkable(&r.download_url, self.http_link_origin.as_deref()) {
-                // As a browser would read it, so what is shown is what was checked.
-                Some(url) => r.download_url = url.into(),
+                Some(link) => r.download_url = link,
                 None => {
                     let scheme = r.download_url.split(':').next().unwrap_or_default().chars().take(16).collect::<String>();
                     tracing::warn!(recording = %r.id, scheme = %scheme, "ConnectyCube sent a download link that is not https; it is not shown");
@@ -236,47 +236,6 @@ impl AdminClient {
             Ok(Err(TransportError::Connect(why))) => Err(UpstreamError::Connect(why)),
             Ok(Err(TransportError::Interrupted(why))) => Err(UpstreamError::Interrupted(why)),
             Err(_elapsed) => Err(UpstreamError::Timeout(self.timeout)),
-        }
-    }
-}
-
-/// Whether a download link the vendor sent may become a link in our pages: https, or plain
-/// http only from this machine (the mock in tests) or `http_origin` (demo files). Anything else
-/// (`javascript:`, `data:`, http elsewhere, text that is no URL) never does: the vendor's
-/// replies are untrusted input too.
-fn linkable(raw: &str, http_origin: Option<&str>) -> Option<Url> {
-    let u = Url::parse(raw).ok()?;
-    let ok = match u.scheme() {
-        "https" => u.host().is_some(),
-        "http" => {
-            let loopback = match u.host() {
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-                None => false,
-            };
-            loopback || http_origin.is_some_and(|o| u.origin().ascii_serialization() == o)
-        }
-        _ => false,
-    };
-    ok.then_some(u)
-}
-
-#[cfg(test)]
-mod link_tests {
-    use super::linkable;
-
-    #[test]
-    fn only_https_links_are_shown() {
-        let shown = |raw: &str| linkable(raw, Some("http://meetings.internal:3000")).map(String::from);
-        let s3 = "https://bucket.s3.amazonaws.com/r.webm?X-Amz-Signature=x";
-        assert_eq!(shown(s3).as_deref(), Some(s3));
-        assert!(shown("http://127.0.0.1:3457/files/r.webm").is_some());
-        assert!(shown("http://meetings.internal:3000/demo-files/r.webm").is_some());
-        // What a browser would make of it, not the raw text.
-        assert_eq!(shown(" https://x/a\tb\u{1b}").as_deref(), Some("https://x/ab"));
-        for bad in ["http://bucket.s3.amazonaws.com/r.webm", "javascript:alert(1)", "data:text/html,x", "//evil.example/x", "", "ftp://h/x", "https://"] {
-            assert_eq!(shown(bad), None, "{bad}");
         }
     }
 }

@@ -15,7 +15,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -128,7 +128,20 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid)))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId)))
+}
+
+/// Request ids: random (v4) UUIDs from the thread's generator, which the OS seeds now and then,
+/// rather than `MakeRequestUuid`'s system call on every request.
+#[derive(Debug, Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let id = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+        let value = axum::http::HeaderValue::from_str(id.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer())).ok()?;
+        Some(RequestId::new(value))
+    }
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -223,6 +236,25 @@ async fn audit_csv(
             let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
             tracing::error!(error = %e, "cannot read the audit log for export");
             (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal { request_id }.to_string()).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_distinct_v4_uuids() {
+        let req = Request::new(());
+        let ids: std::collections::HashSet<String> = (0..1000)
+            .map(|_| RandomRequestId.make_request_id(&req).unwrap().header_value().to_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids.len(), 1000);
+        for id in &ids {
+            let parsed = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(parsed.get_version(), Some(uuid::Version::Random), "{id}");
+            assert_eq!(id, &parsed.hyphenated().to_string());
         }
     }
 }

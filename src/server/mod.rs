@@ -31,3 +31,4 @@ pub mod store;
 pub mod telemetry;
 pub mod user_cli;
 pub mod vendor_http;
+pub mod vendor_links;
