@@ -45,8 +45,9 @@ pub async fn tidy(res: Response) -> Response {
 }
 
 /// The document with both fixes, `head` first in its head, and `if_islands` before that when
-/// the page has islands; anything that is not a whole document comes back unchanged. One pass and one buffer: this runs on every page, and a copy per addition to the
-/// head showed in profiles.
+/// the page has islands; anything that is not a whole document comes back unchanged. One pass
+/// and one buffer: this runs on every page, and a copy per addition to the head showed in
+/// profiles.
 pub fn tidy_document(html: &[u8], head: &str, if_islands: &str) -> Vec<u8> {
     let (Some(html_end), Some(body_end)) = (memmem::rfind(html, b"</html>"), memmem::rfind(html, b"</body>")) else {
         return html.to_vec();

@@ -51,11 +51,14 @@ impl MeetingStateCache {
         if let Some(rows) = kept {
             return Ok(rows);
         }
-        let rows = Arc::new(MeetingRows {
-            hold: super::legal_holds::find(db, meeting).await?,
-            open: super::deletions::store::open_for(db, meeting).await?,
-            history: audit.for_meeting(meeting.as_str(), HISTORY_SHOWN).await?,
-        });
+        // Side by side, each on a connection of its own: on PostgreSQL a miss then waits one
+        // round trip rather than three.
+        let (hold, open, history) = tokio::try_join!(
+            super::legal_holds::find(db, meeting),
+            super::deletions::store::open_for(db, meeting),
+            audit.for_meeting(meeting.as_str(), HISTORY_SHOWN),
+        )?;
+        let rows = Arc::new(MeetingRows { hold, open, history });
         self.inner.lock().put(meeting.clone(), Kept { version, rows: rows.clone() }, bytes_of(&rows));
         Ok(rows)
     }
