@@ -3,6 +3,7 @@
 //! the first bad one by its variable name.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -150,6 +151,10 @@ pub struct ServeArgs {
     /// Memory the kept lists may take, in MiB; the least recently used go first.
     #[arg(long = "recordings-cache-mib", env = "RECORDINGS_CACHE_MIB", default_value = "64", global = true)]
     pub recordings_cache_mib: String,
+    /// Threads serving requests, each connection kept on one (as nginx's workers); unset, one
+    /// per CPU this process may use.
+    #[arg(long = "http-threads", env = "HTTP_THREADS", global = true)]
+    pub http_threads: Option<String>,
     #[command(flatten)]
     pub sso: super::sso::SsoArgs,
 }
@@ -212,7 +217,11 @@ pub struct Config {
     pub deletion_lease: Duration,
     pub recordings_cache_ttl: Duration,
     pub recordings_cache_bytes: usize,
+    pub http_threads: NonZeroUsize,
 }
+
+/// More serving threads than this is a typo, not a machine.
+const MAX_HTTP_THREADS: usize = 1024;
 
 /// A bad setting: which variable (and flag), and what is wrong with it.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -377,7 +386,16 @@ impl Config {
             .filter(|m| *m <= 64 * 1024)
             .map(|m| m * 1024 * 1024)
             .ok_or_else(|| bad("RECORDINGS_CACHE_MIB", "recordings-cache-mib", format!("'{}' is not a number of MiB from 0 to 65536", a.recordings_cache_mib.trim())))?;
+        let http_threads = match a.http_threads.as_deref().map(str::trim) {
+            None | Some("") => std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN),
+            Some(raw) => raw
+                .parse::<NonZeroUsize>()
+                .ok()
+                .filter(|n| n.get() <= MAX_HTTP_THREADS)
+                .ok_or_else(|| bad("HTTP_THREADS", "http-threads", format!("'{raw}' is not a number of threads from 1 to {MAX_HTTP_THREADS}")))?,
+        };
         Ok(Self {
+            http_threads,
             recordings_cache_ttl,
             recordings_cache_bytes,
             deletions,
@@ -475,6 +493,11 @@ mod tests {
         assert_eq!(err(&["--log-format", "xml"]).var, "LOG_FORMAT");
         assert_eq!(err(&["--database-url", "mysql://x"]).var, "DATABASE_URL");
         assert_eq!(err(&["--upstream-timeout", "ten"]).var, "CONNECTYCUBE_TIMEOUT");
+        for threads in ["0", "-1", "two", "1025"] {
+            assert_eq!(err(&[&format!("--http-threads={threads}")]).var, "HTTP_THREADS", "{threads}");
+        }
+        assert_eq!(Config::from_args(&args(&["--http-threads", " 3 "])).unwrap().http_threads.get(), 3);
+        assert_eq!(Config::from_args(&args(&[])).unwrap().http_threads, std::thread::available_parallelism().unwrap());
         let e = err(&["--log-format", "xml"]);
         assert_eq!(e.to_string(), "LOG_FORMAT (--log-format): 'xml' is not pretty or json");
     }

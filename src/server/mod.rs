@@ -17,6 +17,7 @@ pub mod error_page;
 pub mod finishing;
 pub mod html_tidy;
 pub mod legal_holds;
+pub mod listening;
 pub mod lru;
 pub mod meeting_state;
 pub mod http;

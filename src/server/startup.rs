@@ -127,12 +127,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("LEPTOS_SITE_ADDR (--addr): cannot listen on {}: {e}", config.addr))?;
-    tracing::info!(addr = %config.addr, public_url = %config.public_url, "Meeting Admin listening");
+    tracing::info!(addr = %config.addr, public_url = %config.public_url, threads = config.http_threads.get(), "Meeting Admin listening");
     let app = http::build_router(state).await?;
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    super::listening::serve(listener, app, config.http_threads, shutdown_signal()).await?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

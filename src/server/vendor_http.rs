@@ -10,6 +10,7 @@ use std::future::Future;
 use std::pin::{pin, Pin};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -27,7 +28,7 @@ type Io = MaybeHttpsStream<TokioIo<tokio::net::TcpStream>>;
 /// close idle keep-alive connections after about a minute, and a request written into one they
 /// are closing fails.
 const IDLE_FOR: Duration = Duration::from_secs(30);
-/// Idle connections kept; what a burst opens beyond this is closed after its request.
+/// Idle connections kept (all threads together); beyond this the longest idle is closed.
 const MAX_IDLE: usize = 64;
 /// No reply we read comes near this (a 5,000-recording list is about 2.5 MB); a vendor gone
 /// wrong cannot fill our memory.
@@ -53,6 +54,9 @@ struct Conn {
     send: SendRequest<Full<Bytes>>,
     conn: Connection<Io, Full<Bytes>>,
     idle_since: Instant,
+    /// The thread whose runtime watches its socket: a caller on another thread would be woken
+    /// from that one for every reply (`listening.rs` keeps each connection to its thread).
+    thread: ThreadId,
 }
 
 /// Connections to one origin (`http` or `https`), shared by every caller.
@@ -104,8 +108,13 @@ impl Transport {
     }
 
     async fn take_idle(&self) -> Option<Conn> {
+        let here = std::thread::current().id();
         loop {
-            let mut c = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop()?;
+            let mut c = {
+                let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+                let at = idle.iter().rposition(|c| c.thread == here)?;
+                idle.remove(at)
+            };
             if c.idle_since.elapsed() > IDLE_FOR {
                 continue;
             }
@@ -121,15 +130,18 @@ impl Transport {
     fn put_back(&self, mut c: Conn) {
         c.idle_since = Instant::now();
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < MAX_IDLE {
-            idle.push(c);
+        // The longest idle makes room (oldest first: they go back at the end), so connections
+        // a thread no longer asks on cannot crowd out those of threads that do.
+        if idle.len() >= MAX_IDLE {
+            idle.remove(0);
         }
+        idle.push(c);
     }
 
     async fn connect(&self) -> Result<Conn, TransportError> {
         let io = self.connector.clone().oneshot(self.origin.clone()).await.map_err(|e| TransportError::Connect(chain(&*e)))?;
         let (send, conn) = http1::handshake(io).await.map_err(|e| TransportError::Connect(chain(&e)))?;
-        Ok(Conn { send, conn, idle_since: Instant::now() })
+        Ok(Conn { send, conn, idle_since: Instant::now(), thread: std::thread::current().id() })
     }
 }
 

@@ -2,61 +2,16 @@
 //! of creates and deletes, then started again on the same SQLite file.
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use meeting_admin::server::mock_upstream::Faults;
 use serde_json::Value;
 
-use crate::support::{create_form, Browser, Mock, KEY};
-
-const PASSWORD: &str = "crash test password";
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn start(db: &str, upstream: &str) -> Server {
-    start_with(db, upstream, &["--delete-grace", "0"]).await
-}
-
-async fn start_with(db: &str, upstream: &str, extra: &[&str]) -> Server {
-    let port = free_port();
-    let url = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
-        .args(["--database-url", db, "--addr", &format!("127.0.0.1:{port}"), "--public-url", &url])
-        .args(["--api-url", upstream, "--upstream-timeout", "5s", "--admin-password", PASSWORD])
-        .args(extra)
-        .env("CONNECTYCUBE_ADMIN_API_KEY", KEY)
-        .env_remove("CONNECTYCUBE_ADMIN_API_KEY_FILE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let probe = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while probe.get(format!("{url}/readyz")).send().await.map(|r| r.status() != 200).unwrap_or(true) {
-        assert!(Instant::now() < deadline, "the server did not become ready");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server { child, url }
-}
+use crate::support::binary::{export, start, start_with, PASSWORD};
+use crate::support::{create_form, Browser, Mock};
 
 fn meeting(n: usize) -> String {
     format!("{:024x}", 0xc0ffee_0000_usize + n)
-}
-
-/// A test that fails must not leave a server running.
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// One worker (its client carries the session cookie): alternately creates a meeting and deletes the recordings of one of its own
@@ -80,16 +35,6 @@ async fn worker(b: Browser, w: usize) -> usize {
         sent += 1;
     }
     sent
-}
-
-fn export(db: &str) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
-        .args(["--database-url", db, "audit", "export", "--since", "1d"])
-        .env_remove("CONNECTYCUBE_ADMIN_API_KEY")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,6 +22,7 @@ mod properties;
 mod recordings_api;
 mod recordings_cache;
 mod replicas;
+mod serving;
 mod sessions;
 mod sso;
 mod support;

@@ -384,3 +384,70 @@ pub mod logs {
         SERVER_PANICS.load(Ordering::SeqCst)
     }
 }
+
+/// The real binary, started as an operator would (`serve`), against a mock upstream.
+pub mod binary {
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use serde_json::Value;
+
+    pub const PASSWORD: &str = "binary test password";
+
+    pub struct Server {
+        pub child: Child,
+        pub url: String,
+        pub port: u16,
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
+    /// Deletions at once (no grace), `admin` with `PASSWORD`.
+    pub async fn start(db: &str, upstream: &str) -> Server {
+        start_with(db, upstream, &["--delete-grace", "0"]).await
+    }
+
+    /// Ready (`/readyz` answers 200) when this returns.
+    pub async fn start_with(db: &str, upstream: &str, extra: &[&str]) -> Server {
+        let port = free_port();
+        let url = format!("http://127.0.0.1:{port}");
+        let child = Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
+            .args(["--database-url", db, "--addr", &format!("127.0.0.1:{port}"), "--public-url", &url])
+            .args(["--api-url", upstream, "--upstream-timeout", "5s", "--admin-password", PASSWORD])
+            .args(extra)
+            .env("CONNECTYCUBE_ADMIN_API_KEY", super::KEY)
+            .env_remove("CONNECTYCUBE_ADMIN_API_KEY_FILE")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let probe = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while probe.get(format!("{url}/readyz")).send().await.map(|r| r.status() != 200).unwrap_or(true) {
+            assert!(Instant::now() < deadline, "the server did not become ready");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Server { child, url, port }
+    }
+
+    /// A test that fails must not leave a server running.
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    /// The audit log of the last day, as `meeting-admin audit export` prints it.
+    pub fn export(db: &str) -> Vec<Value> {
+        let out = Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
+            .args(["--database-url", db, "audit", "export", "--since", "1d"])
+            .env_remove("CONNECTYCUBE_ADMIN_API_KEY")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+}
