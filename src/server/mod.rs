@@ -21,6 +21,7 @@ pub mod listening;
 pub mod lru;
 pub mod meeting_state;
 pub mod http;
+pub mod json_log;
 pub mod mock_upstream;
 pub mod opened_meetings;
 pub mod recordings_cache;

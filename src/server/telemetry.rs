@@ -2,10 +2,12 @@ use std::io::Write;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+use tracing_subscriber::fmt::format::JsonFields;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
 use super::config::LogFormat;
+use super::json_log::JsonLine;
 
 /// `RUST_LOG` refines the default filter (`info`).
 pub fn init(format: LogFormat) {
@@ -102,14 +104,11 @@ pub fn json_logs<W>(filter: EnvFilter, writer: W) -> Result<(), Box<dyn std::err
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
+    // Only the current span's fields are written: one span per request (`http.rs`).
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false)
         .with_writer(writer)
-        .json()
-        .flatten_event(true)
-        .with_current_span(true)
-        // One span per request (`http.rs`), so the span list would only repeat the current span.
-        .with_span_list(false)
+        .fmt_fields(JsonFields::new())
+        .event_format(JsonLine)
         .try_init()
 }
