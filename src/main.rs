@@ -3,33 +3,10 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Hands freed memory back to the OS at once (mimalloc v3 waits a second by default), and commits
-/// arenas only as they are used (the first one: `.cargo/config.toml`). Measured on the
-/// 1,000-recording page (8 s at 25 connections, 10 s settle): idle RSS 36 → 18 MiB, peak
-/// 81 → 49 MiB, after 100 → 44 MiB, for about 40% fewer requests/s on that page (a 100 ms delay
-/// kept the requests/s but left 39 MiB idle after one sign-in, 88 MiB after 5,000-row pages).
-/// A replica's footprint matters more here than the throughput of the largest page; set
-/// `MIMALLOC_PURGE_DELAY=100` for the other trade.
-#[cfg(feature = "ssr")]
-fn tune_allocator() {
-    // Indices in mimalloc v3's `mi_option_e` (libmimalloc-sys 0.1.49, pinned in Cargo.toml; the
-    // crate does not name these two).
-    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // mimalloc's own variables still win, for whoever tunes a replica.
-    for (option, var) in [(ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT"), (PURGE_DELAY, "MIMALLOC_PURGE_DELAY")] {
-        if std::env::var_os(var).is_none() {
-            // SAFETY: a plain setter of a global option, read when mimalloc next purges or
-            // reserves an arena; 0 is within both options' documented ranges.
-            unsafe { libmimalloc_sys::mi_option_set(option, 0) };
-        }
-    }
-}
-
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tune_allocator();
+    meeting_admin::server::allocator::tune();
     use clap::Parser;
     use meeting_admin::server::config::{Cli, Command, Config};
     use meeting_admin::server::{startup, telemetry};

@@ -1,5 +1,6 @@
 //! Everything that only the server build has.
 
+pub mod allocator;
 pub mod assets;
 pub mod audit;
 pub mod audit_cli;

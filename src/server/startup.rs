@@ -129,6 +129,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("LEPTOS_SITE_ADDR (--addr): cannot listen on {}: {e}", config.addr))?;
     tracing::info!(addr = %config.addr, public_url = %config.public_url, threads = config.http_threads.get(), "Meeting Admin listening");
     let app = http::build_router(state).await?;
+    // The background workers and the acceptor run here, beside the serving threads.
+    tokio::spawn(super::allocator::give_back_freed_memory());
     super::listening::serve(listener, app, config.http_threads, shutdown_signal()).await?;
     tracing::info!("shut down cleanly");
     Ok(())
