@@ -3,8 +3,9 @@
 //! Freed memory waits `PURGE_DELAY_MS` before it is returned, so memory a request frees is there
 //! for the next request instead of being returned and faulted back in (page faults, zeroing, TLB
 //! shootdowns across threads). Against returning it at once (A/B, BENCHMARKS.md): proxy hop
-//! 108 -> 92 us CPU per request, uncached 1,000-recording page 177 -> 277 pages/s; idle RSS
-//! +1.7 MiB, 30 s after a load +0.7 MiB.
+//! 108 -> 92 us CPU per request, uncached 1,000-recording page 177 -> 277 pages/s. 100 ms held
+//! about 8 MiB more at the peak of 25 concurrent 5,000-recording views than 25 ms, for no gain on
+//! the hop or the kept page (A/B); 25 ms gives up some of the uncached page's gain (about 15%).
 //!
 //! mimalloc returns memory only from inside its own calls, so a thread gone quiet would keep what
 //! it freed: each thread that serves looks in every `TIDY_EVERY` (`give_back_freed_memory`), and
@@ -13,7 +14,7 @@
 use std::time::Duration;
 
 /// How long freed memory stays with the process before it goes back to the OS.
-pub const PURGE_DELAY_MS: i64 = 100;
+pub const PURGE_DELAY_MS: i64 = 25;
 /// How often an idle thread's freed memory is returned.
 pub const TIDY_EVERY: Duration = Duration::from_secs(1);
 

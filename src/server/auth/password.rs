@@ -30,16 +30,15 @@ pub fn check_new(password: &str) -> Result<(), String> {
 
 pub fn hash_blocking(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
-    hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| format!("cannot hash: {e}"))
+    let hashed = hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| format!("cannot hash: {e}"));
+    crate::server::allocator::give_back_now();
+    hashed
 }
 
 pub async fn hash(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || {
-        let hashed = hash_blocking(&password);
-        crate::server::allocator::give_back_now();
-        hashed
-    })
-    .await.map_err(|e| format!("hashing task failed: {e}"))?
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .map_err(|e| format!("hashing task failed: {e}"))?
 }
 
 /// Used when the user does not exist, so that answer costs the same time as a wrong password.
@@ -72,7 +71,6 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
 /// Compute the dummy hash once at start, so the first unknown-user sign-in is not faster.
 pub fn warm_up() {
     let _ = dummy_hash();
-    crate::server::allocator::give_back_now();
 }
 
 #[cfg(test)]
