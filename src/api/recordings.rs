@@ -52,8 +52,9 @@ async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domai
             return Ok((staff, id, kept.list, kept.fetched_ms));
         }
     }
+    let ticket = state.recordings.ticket();
     let list = std::sync::Arc::new(crate::domain::IndexedRecordings::new(vendor_list(&id).await?));
-    state.recordings.put(id.clone(), list.clone(), now);
+    state.recordings.put(id.clone(), list.clone(), now, ticket);
     Ok((staff, id, list, now))
 }
 
