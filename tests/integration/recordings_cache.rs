@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use meeting_admin::server::mock_upstream::Faults;
+
 use crate::support::{TestApp, VENDOR_MEETING};
 
 fn gets(app: &TestApp, meeting: &str) -> usize {
@@ -60,6 +62,27 @@ async fn a_deletion_here_drops_the_kept_list() {
     let res = app.post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "cache test")]).await;
     assert_eq!(res.status(), 200);
     assert_eq!(page_of(&app, VENDOR_MEETING, "").await["summary"]["count"], 0, "no deleted recording is shown from memory");
+}
+
+/// A view whose vendor call was under way while a deletion ran: what it read is not kept, so
+/// the next view asks the vendor again rather than showing a list that may predate the deletion.
+#[tokio::test]
+async fn a_list_read_across_a_deletion_is_not_kept() {
+    let app = TestApp::spawn_with(&["--recordings-cache-ttl", "10s"]).await;
+    app.upstream.faults(Faults { latency_ms: 600, method: Some("GET".into()), count: Some(1), ..Faults::default() });
+    let slow_view = page_of(&app, VENDOR_MEETING, "");
+    let delete_meanwhile = async {
+        while gets(&app, VENDOR_MEETING) == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let res = app.post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "cache race test")]).await;
+        assert_eq!(res.status(), 200);
+    };
+    // What the slow view shows depends on when the vendor read its list; it is not kept either way.
+    let (_, ()) = tokio::join!(slow_view, delete_meanwhile);
+    let asked = gets(&app, VENDOR_MEETING);
+    assert_eq!(page_of(&app, VENDOR_MEETING, "").await["summary"]["count"], 0, "no deleted recording is shown from memory");
+    assert_eq!(gets(&app, VENDOR_MEETING), asked + 1, "the vendor was asked again");
 }
 
 /// Two replicas on PostgreSQL: a deletion run by one drops the other's kept list too (it hears
