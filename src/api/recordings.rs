@@ -40,22 +40,21 @@ async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec
     Ok((staff, id, recordings))
 }
 
-/// `fetch` for the recordings page: the kept list while it is fresh (unless `refresh`), and the
-/// time (ms) the vendor gave it.
+/// `fetch` for the recordings page: the kept list while it is fresh (unless `refresh`), else a
+/// vendor call it may share with other views (`RecordingLists`), and the time (ms) the vendor
+/// was asked.
 #[cfg(feature = "ssr")]
 async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domain::Staff, MeetingId, std::sync::Arc<crate::domain::IndexedRecordings>, i64), AppError> {
+    use super::context::{fail, request_id};
+    use super::upstream::{to_app_error, Call};
     let (staff, id) = asker_and_meeting(meeting_id).await?;
     let state = super::context::state()?;
-    let now = state.clock.now_ms();
-    if !refresh {
-        if let Some(kept) = state.recordings.get(&id, now) {
-            return Ok((staff, id, kept.list, kept.fetched_ms));
-        }
+    let vendor = state.clone();
+    let fetch = move |id: MeetingId| async move { vendor.client.list_recordings(&id).await };
+    match state.recordings.list(&id, refresh, &state.clock, fetch).await {
+        Ok(kept) => Ok((staff, id, kept.list, kept.fetched_ms)),
+        Err(e) => Err(fail(to_app_error(e, Call::ListRecordings, request_id()))),
     }
-    let ticket = state.recordings.ticket();
-    let list = std::sync::Arc::new(crate::domain::IndexedRecordings::new(vendor_list(&id).await?));
-    state.recordings.put(id.clone(), list.clone(), now, ticket);
-    Ok((staff, id, list, now))
 }
 
 /// Who asks (allowed to see recordings), and which meeting: both before the vendor is asked.

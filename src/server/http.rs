@@ -77,9 +77,9 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
     sessions.clone().spawn_cleanup(SESSION_CLEANUP_EVERY);
     let kept = state.clone();
     let recordings = Box::new(move |meeting: Option<&str>| match meeting.map(crate::domain::MeetingId::parse) {
-        Some(Ok(id)) => kept.recordings.forget(&id),
+        Some(Ok(id)) => kept.recordings.kept().forget(&id),
         Some(Err(_)) => tracing::warn!(payload = ?meeting, "a recordings change names no meeting id; ignored"),
-        None => kept.recordings.forget_all(),
+        None => kept.recordings.kept().forget_all(),
     });
     super::store::changes::spawn(&state.db, super::store::changes::Followers { identity: state.identity.clone(), recordings });
     if background == Background::All {

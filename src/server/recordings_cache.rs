@@ -1,9 +1,10 @@
 //! The vendor's recordings list of a meeting, kept for a few seconds so that paging and sorting
 //! the recordings page cost no vendor call (ConnectyCube's list has no paging: every view would
 //! fetch and decode all of a meeting's recordings again). Bounded by bytes, not entries: one
-//! meeting can hold 5,000 recordings. Only pages read it; "Refresh", downloads, deletions and
-//! the checks before a deletion always ask the vendor, and a deletion run by any replica drops
-//! the meeting (`store::changes` tells the others).
+//! meeting can hold 5,000 recordings. Only pages read it (through `recording_lists`); "Refresh"
+//! takes the answer of a vendor call begun after it was asked, downloads, deletions and the
+//! checks before a deletion always ask the vendor, and a deletion run by any replica drops the
+//! meeting (`store::changes` tells the others).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -23,7 +24,7 @@ pub struct RecordingsCache {
 /// Taken before the vendor is asked: the list it gives is kept only if nothing was forgotten
 /// meanwhile. Otherwise a list read just before a deletion, and answered just after it dropped
 /// the meeting, would be kept and shown for a whole TTL.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
 pub struct Ticket(u64);
 

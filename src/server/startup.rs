@@ -98,7 +98,7 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
         clock,
         deletions: super::deletions::Deletions::new(config.deletions.clone(), config.deletion_lease)?,
         bulk: super::bulk::Bulk::default(),
-        recordings: super::recordings_cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes),
+        recordings: super::recording_lists::RecordingLists::new(super::recordings_cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes)),
         meeting_state: super::meeting_state::MeetingStateCache::new(MEETING_STATE_BYTES),
         identity: Default::default(),
         opened: Default::default(),

@@ -30,8 +30,9 @@ pub struct Shared {
     pub clock: super::clock::Clock,
     pub deletions: super::deletions::Deletions,
     pub bulk: super::bulk::Bulk,
-    /// Meetings' recordings lists, kept a few seconds for paging and sorting.
-    pub recordings: super::recordings_cache::RecordingsCache,
+    /// Meetings' recordings lists, kept a few seconds for paging and sorting, and the vendor
+    /// calls for them under way.
+    pub recordings: super::recording_lists::RecordingLists,
     /// Meetings' holds, open deletion requests and histories, kept while their version stands.
     pub meeting_state: super::meeting_state::MeetingStateCache,
     /// Sessions and accounts kept in memory while changes to them are followed.

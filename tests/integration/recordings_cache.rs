@@ -85,6 +85,40 @@ async fn a_list_read_across_a_deletion_is_not_kept() {
     assert_eq!(gets(&app, VENDOR_MEETING), asked + 1, "the vendor was asked again");
 }
 
+/// "Refresh" pressed by several people at once while a call for the list is under way: they
+/// share one call begun after that one ended, and each sees what the vendor had after they asked.
+#[tokio::test]
+async fn refreshes_at_once_share_one_call_begun_after_them() {
+    let app = TestApp::spawn_with(&["--recordings-cache-ttl", "10s"]).await;
+    app.upstream.mock.seed(MEETING, 3);
+    // The mock reads its data after the latency, so the first call answers 3 recordings and the
+    // second, seeded with 7 while it waits, answers 7.
+    app.upstream.faults(Faults { latency_ms: 400, method: Some("GET".into()), count: Some(2), ..Faults::default() });
+    let first = async {
+        let p = page(&app, "&refresh=1").await;
+        app.upstream.mock.seed(MEETING, 7);
+        p
+    };
+    let others = async {
+        while gets(&app, MEETING) == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let views = futures_util::future::join_all((0..5).map(|_| page(&app, "&refresh=1")));
+        let queued = async {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            assert_eq!(gets(&app, MEETING), 1, "a refresh began a call while one was under way");
+        };
+        tokio::join!(views, queued).0
+    };
+    let (first, others) = tokio::join!(first, others);
+    assert_eq!(first["summary"]["count"], 3);
+    for p in &others {
+        assert_eq!(p["summary"]["count"], 7, "a refresh was answered by a call begun before it");
+        assert_eq!(p["fetched_at"], others[0]["fetched_at"]);
+    }
+    assert_eq!(gets(&app, MEETING), 2, "six refreshes, two vendor calls");
+}
+
 /// Two replicas on PostgreSQL: a deletion run by one drops the other's kept list too (it hears
 /// of it through NOTIFY), while the shared manual clock keeps the TTL from doing it.
 #[tokio::test]

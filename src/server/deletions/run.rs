@@ -88,7 +88,7 @@ pub async fn run(state: &AppState, id: i64, ctx: &RunContext) -> Ran {
     let ran = if stored.vendor_called { run.recover().await } else { run.fresh().await };
     // Whatever the vendor did or may have done, the recordings page reads its list afresh.
     if !matches!(ran, Ran::Waiting(_) | Ran::NotRun(_)) {
-        state.recordings.forget(&stored.request.meeting_id);
+        state.recordings.kept().forget(&stored.request.meeting_id);
     }
     match &ran {
         Ran::Deleted { count } => tracing::info!(request = id, meeting_id = %stored.request.meeting_id, count, "recordings deleted"),
