@@ -19,9 +19,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data meeting-admin \
  && mkdir -p /data && chown meeting-admin /data
-COPY --from=build /src/target/release/meeting-admin /app/meeting-admin
+COPY --from=build /src/target/server-release/meeting-admin /app/meeting-admin
 # The hashed asset names the pages ask for: read from beside the binary, checked at start-up.
-COPY --from=build /src/target/release/hash.txt /app/hash.txt
+COPY --from=build /src/target/server-release/hash.txt /app/hash.txt
 COPY --from=build /src/target/site /app/site
 COPY scripts/postgres-app-role.sql /app/postgres-app-role.sql
 # SQLite in the volume by default; several replicas set DATABASE_URL=postgres://... (README).

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 // The release server and the mock upstream, started by scripts/test.sh's build.
 const target = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/meeting-admin/target`;
-const bin = process.env.MEETING_ADMIN_BIN ?? `${target}/release/meeting-admin`;
+const bin = process.env.MEETING_ADMIN_BIN ?? `${target}/server-release/meeting-admin`;
 const site = process.env.LEPTOS_SITE_ROOT ?? `${target}/site`;
 export const APP_PORT = 3456;
 export const MOCK_PORT = 3457;

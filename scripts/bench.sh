@@ -15,4 +15,4 @@ echo "==> building the release"
 build_release
 
 echo "==> measuring"
-exec python3 bench/bench.py --bin "$CARGO_TARGET_DIR/release/meeting-admin" --site "$LEPTOS_SITE_ROOT" "$@"
+exec python3 bench/bench.py --bin "$SERVER_BIN" --site "$LEPTOS_SITE_ROOT" "$@"

@@ -7,3 +7,5 @@ export LEPTOS_OUTPUT_NAME=meeting-admin  # leptos reads it at compile time; keep
 # The one release build every script (and the Dockerfile) makes: server, wasm and CSS, with brotli
 # and gzip copies of the assets beside them, which the server sends as they are.
 build_release() { cargo leptos build --release --precompress; }
+# What build_release makes (its profile is `server-release` in Cargo.toml), with hash.txt beside it.
+export SERVER_BIN="$CARGO_TARGET_DIR/server-release/meeting-admin"

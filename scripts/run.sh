@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/install-tools.sh
 source scripts/env.sh
 build_release
-exec "$CARGO_TARGET_DIR/release/meeting-admin" serve "$@"
+exec "$SERVER_BIN" serve "$@"

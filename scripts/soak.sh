@@ -10,4 +10,4 @@ source scripts/env.sh
 echo "==> building the release"
 build_release
 echo "==> soaking"
-exec python3 bench/soak.py --bin "$CARGO_TARGET_DIR/release/meeting-admin" --site "$LEPTOS_SITE_ROOT" "$@"
+exec python3 bench/soak.py --bin "$SERVER_BIN" --site "$LEPTOS_SITE_ROOT" "$@"

@@ -26,5 +26,5 @@ echo "==> fuzzing the decoders (20 s each)"
 scripts/fuzz.sh 20
 
 echo "==> browser tests"
-export MEETING_ADMIN_BIN="$CARGO_TARGET_DIR/release/meeting-admin"
+export MEETING_ADMIN_BIN="$SERVER_BIN"
 (cd end2end && npx playwright test)

@@ -6,7 +6,7 @@ import { LB_PORT, REPLICA_PORTS } from '../playwright.config';
 // Two replicas on one PostgreSQL database behind nginx round-robin (replicas/start.sh).
 const LB = `http://127.0.0.1:${LB_PORT}`;
 const DATABASE_URL = process.env.REPLICAS_DATABASE_URL;
-const bin = process.env.MEETING_ADMIN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/meeting-admin/target`}/release/meeting-admin`;
+const bin = process.env.MEETING_ADMIN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/meeting-admin/target`}/server-release/meeting-admin`;
 const PASSWORD = 'replica-test-password';
 
 /** `meeting-admin user ...` on the replicas' database, as an operator at the console would. */
