@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // The release server and the mock upstream, started by scripts/test.sh's build.
 const target = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/meeting-admin/target`;
-const bin = process.env.MEETING_ADMIN_BIN ?? `${target}/server-release/meeting-admin`;
+// The server binary, also run as the operator's console by the replicas tests.
+export const SERVER_BIN = process.env.MEETING_ADMIN_BIN ?? `${target}/server-release/meeting-admin`;
 const site = process.env.LEPTOS_SITE_ROOT ?? `${target}/site`;
 export const APP_PORT = 3456;
 export const MOCK_PORT = 3457;
@@ -31,7 +32,7 @@ const replicas = process.env.REPLICAS_DATABASE_URL
       {
         command: `${__dirname}/replicas/start.sh`,
         env: {
-          MEETING_ADMIN_BIN: bin,
+          MEETING_ADMIN_BIN: SERVER_BIN,
           RUN_DIR,
           PUBLIC_URL: `http://127.0.0.1:${LB_PORT}`,
           MEDIA_ORIGINS: `http://127.0.0.1:${MOCK_PORT}`,
@@ -74,7 +75,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `mkdir -p ${RUN_DIR} && exec ${bin} mock-upstream --mock-addr 127.0.0.1:${MOCK_PORT} > ${RUN_DIR}/mock.log 2>&1`,
+      command: `mkdir -p ${RUN_DIR} && exec ${SERVER_BIN} mock-upstream --mock-addr 127.0.0.1:${MOCK_PORT} > ${RUN_DIR}/mock.log 2>&1`,
       env: { MOCK_UPSTREAM_KEY: MOCK_KEY },
       url: `http://127.0.0.1:${MOCK_PORT}/_mock/requests`,
       reuseExistingServer: false,
@@ -85,10 +86,10 @@ export default defineConfig({
       command: [
         `rm -f ${db}*`,
         `mkdir -p ${RUN_DIR}`,
-        `echo e2e-admin-password | ${bin} user add ada --role admin`,
-        `echo e2e-operator-password | ${bin} user add otto --role operator`,
-        `echo e2e-viewer-password | ${bin} user add vera --role viewer`,
-        `exec ${bin} serve > ${RUN_DIR}/app.log 2>&1`,
+        `echo e2e-admin-password | ${SERVER_BIN} user add ada --role admin`,
+        `echo e2e-operator-password | ${SERVER_BIN} user add otto --role operator`,
+        `echo e2e-viewer-password | ${SERVER_BIN} user add vera --role viewer`,
+        `exec ${SERVER_BIN} serve > ${RUN_DIR}/app.log 2>&1`,
       ].join(' && '),
       env: {
         PUBLIC_URL: `http://127.0.0.1:${APP_PORT}`,
@@ -113,9 +114,9 @@ export default defineConfig({
       command: [
         `rm -f ${deletionsDb}*`,
         `mkdir -p ${RUN_DIR}`,
-        `echo e2e-admin-password | ${bin} user add ada --role admin`,
-        `echo e2e-second-admin-password | ${bin} user add bea --role admin`,
-        `exec ${bin} serve > ${RUN_DIR}/deletions.log 2>&1`,
+        `echo e2e-admin-password | ${SERVER_BIN} user add ada --role admin`,
+        `echo e2e-second-admin-password | ${SERVER_BIN} user add bea --role admin`,
+        `exec ${SERVER_BIN} serve > ${RUN_DIR}/deletions.log 2>&1`,
       ].join(' && '),
       env: {
         PUBLIC_URL: `http://127.0.0.1:${DELETIONS_PORT}`,
@@ -135,7 +136,7 @@ export default defineConfig({
     },
     {
       // Trusts identity headers only from nginx's address; no local accounts at all.
-      command: `rm -f ${ssoDb}* && mkdir -p ${RUN_DIR} && exec ${bin} serve > ${RUN_DIR}/sso.log 2>&1`,
+      command: `rm -f ${ssoDb}* && mkdir -p ${RUN_DIR} && exec ${SERVER_BIN} serve > ${RUN_DIR}/sso.log 2>&1`,
       env: {
         PUBLIC_URL: 'http://127.0.0.1:3459',
         MEDIA_ORIGINS: `http://127.0.0.1:${MOCK_PORT}`,

@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { test, expect } from './fixtures';
 import { isJs, seedMeeting } from './helpers';
-import { LB_PORT, REPLICA_PORTS } from '../playwright.config';
+import { LB_PORT, REPLICA_PORTS, SERVER_BIN } from '../playwright.config';
 
 // Two replicas on one PostgreSQL database behind nginx round-robin (replicas/start.sh).
 const LB = `http://127.0.0.1:${LB_PORT}`;
 const DATABASE_URL = process.env.REPLICAS_DATABASE_URL;
-const bin = process.env.MEETING_ADMIN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/meeting-admin/target`}/server-release/meeting-admin`;
 const PASSWORD = 'replica-test-password';
 
 /** `meeting-admin user ...` on the replicas' database, as an operator at the console would. */
 function console_(args: string[], input = '') {
-  execFileSync(bin, args, { input, env: { ...process.env, DATABASE_URL }, stdio: ['pipe', 'ignore', 'pipe'] });
+  execFileSync(SERVER_BIN, args, { input, env: { ...process.env, DATABASE_URL }, stdio: ['pipe', 'ignore', 'pipe'] });
 }
 
 function newAccount(role: string): string {
