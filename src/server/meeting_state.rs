@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::audit::AuditLog;
 use super::lru::SharedLru;
-use super::store::{on_pool, Store};
+use super::store::{local_reads, on_pool, Store};
 use crate::domain::{AuditEntry, DeletionRequest, LegalHold, MeetingId};
 
 /// How many of a meeting's latest audit entries its page lists.
@@ -72,6 +72,12 @@ impl MeetingStateCache {
 /// The meeting's version (0 while nothing about it was ever written).
 pub async fn version(db: &Store, meeting: &MeetingId) -> Result<i64, sqlx::Error> {
     let sql = "SELECT v FROM meeting_versions WHERE meeting_id = $1";
+    // Every view reads this, so on SQLite it is read on the serving thread itself.
+    if let Store::Sqlite(pool) = db {
+        if let Some(v) = local_reads::one_i64(pool, sql, meeting.as_str()) {
+            return Ok(v.unwrap_or(0));
+        }
+    }
     let v: Option<i64> = on_pool!(db, pool => sqlx::query_scalar(sql).bind(meeting.as_str()).fetch_optional(pool).await?);
     Ok(v.unwrap_or(0))
 }

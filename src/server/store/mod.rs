@@ -7,6 +7,7 @@
 
 pub mod changes;
 mod connect;
+pub mod local_reads;
 pub mod sessions;
 
 use sqlx::{PgPool, SqlitePool};
