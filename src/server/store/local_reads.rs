@@ -26,13 +26,14 @@ thread_local! {
 pub fn one_i64(pool: &SqlitePool, sql: &'static str, key: &str) -> Option<Option<i64>> {
     let options = pool.connect_options();
     let path = options.get_filename();
-    if !is_file(path) {
-        return None;
-    }
     READERS.with_borrow_mut(|readers| {
         let at = match readers.iter().position(|(p, _)| p == path) {
             Some(at) => at,
             None => {
+                // Checked only when opening, so a kept reader costs no stat() per read.
+                if !is_file(path) {
+                    return None;
+                }
                 let reader = open(path)?;
                 if readers.len() >= READERS_PER_THREAD {
                     readers.remove(0);
@@ -44,8 +45,9 @@ pub fn one_i64(pool: &SqlitePool, sql: &'static str, key: &str) -> Option<Option
         let read = readers[at].1.prepare_cached(sql).and_then(|mut q| q.query_row([key], |row| row.get(0)).optional());
         match read {
             Ok(v) => Some(v),
-            Err(_) => {
+            Err(error) => {
                 // Busy or broken: the pool answers this time, and a fresh reader the next.
+                tracing::debug!(%error, "local SQLite read failed; the pool answers instead");
                 readers.remove(at);
                 None
             }
