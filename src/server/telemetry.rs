@@ -9,9 +9,13 @@ use tracing_subscriber::EnvFilter;
 use super::config::LogFormat;
 use super::json_log::JsonLine;
 
-/// `RUST_LOG` refines the default filter (`info`).
+/// Without `RUST_LOG`: `info`, but for tower-sessions' span around every request, which says
+/// nothing the request's own span does not and costs a span's bookkeeping on every request.
+pub const DEFAULT_FILTER: &str = "info,tower_sessions=warn";
+
+/// `RUST_LOG` replaces the default filter.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let _ = match format {
         LogFormat::Pretty => tracing_subscriber::fmt().with_env_filter(filter).with_target(false).compact().try_init(),
         LogFormat::Json => json_logs(filter, batched_stdout()),
