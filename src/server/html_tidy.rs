@@ -60,7 +60,14 @@ pub fn tidy_document(html: &[u8], head: &str, if_islands: &str) -> Vec<u8> {
     // Only the doctype and `<html>` come before `<head>`: nothing there to mend.
     let head_at = memmem::find(&html[..body_end], b"<head>").map_or(0, |p| p + b"<head>".len());
     out.extend_from_slice(&html[..head_at]);
+    // The preload goes in before the page is copied whenever its text is there, and comes out
+    // again in the rare page where that text is no element (in an attribute, a script or a
+    // comment): added after the copy, it would move the whole page along.
     let at = out.len();
+    let maybe_islands = head_at > 0 && memmem::find(&html[head_at..body_end], ISLAND).is_some();
+    if maybe_islands {
+        out.extend_from_slice(if_islands.as_bytes());
+    }
     if head_at > 0 {
         out.extend_from_slice(head.as_bytes());
     }
@@ -68,12 +75,14 @@ pub fn tidy_document(html: &[u8], head: &str, if_islands: &str) -> Vec<u8> {
     out.extend_from_slice(trailing);
     out.extend_from_slice(&html[body_end..html_end]);
     out.extend_from_slice(b"</html>");
-    if islands && head_at > 0 {
-        // Moves the rest along in place: no second buffer.
-        out.splice(at..at, if_islands.bytes());
+    if maybe_islands && !islands {
+        out.drain(at..at + if_islands.len());
     }
     out
 }
+
+/// How an island's element starts.
+const ISLAND: &[u8] = b"<leptos-island ";
 
 /// The preload link for the wasm, as the page's loader fetches it (`app::IslandScripts`).
 fn wasm_preload() -> &'static str {
@@ -110,7 +119,7 @@ fn replace_markers(html: &[u8], out: &mut Vec<u8>) -> bool {
             let close: &[u8] = if rest.starts_with(b"<script") { b"</script>" } else { b"</style>" };
             find_from(html, lt, close).map(|e| e + close.len())
         } else {
-            islands |= rest.starts_with(b"<leptos-island ");
+            islands |= rest.starts_with(ISLAND);
             tag_end(html, lt)
         };
         match end {
