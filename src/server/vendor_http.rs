@@ -17,7 +17,8 @@ use bytes::Bytes;
 use http::{Request, Uri};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::client::conn::http1::{self, Connection, SendRequest};
-use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder, MaybeHttpsStream};
+use hyper_rustls::builderstates::WantsSchemes;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioIo;
 use tower::ServiceExt;
@@ -76,17 +77,19 @@ pub struct Transport {
 impl Transport {
     /// `origin` is scheme and authority; TLS trusts the Mozilla roots (as reqwest did).
     pub fn new(origin: Uri, connect_timeout: Duration) -> Result<Self, String> {
+        let tls = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| format!("cannot set up TLS: {e}"))?;
+        Ok(Self::with_tls(origin, connect_timeout, tls))
+    }
+
+    fn with_tls(origin: Uri, connect_timeout: Duration, tls: HttpsConnectorBuilder<WantsSchemes>) -> Self {
         let mut tcp = HttpConnector::new();
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(Some(connect_timeout));
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| format!("cannot set up TLS: {e}"))?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(tcp);
-        Ok(Self { connector, origin, idle: Arc::default() })
+        let connector = tls.https_or_http().enable_http1().wrap_connector(tcp);
+        Self { connector, origin, idle: Arc::default() }
     }
 
     /// Sends `req` (origin-form URI, `Host` set) and reads the whole reply. A request a reused
@@ -194,4 +197,112 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    //! The https path, against a TLS server of the test's own on loopback. Its certificates, in
+    //! `tests/fixtures/tls`, are a CA and a certificate it signed for `localhost` only (made with
+    //! openssl, valid until 2126).
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    const CA: &[u8] = include_bytes!("../../tests/fixtures/tls/ca.pem");
+    const CERT: &[u8] = include_bytes!("../../tests/fixtures/tls/vendor.pem");
+    const KEY: &[u8] = include_bytes!("../../tests/fixtures/tls/vendor.key");
+
+    fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+        Arc::new(rustls::crypto::ring::default_provider())
+    }
+
+    /// Serves https on loopback, answering every request `ok`; counts the connections it took.
+    async fn tls_server() -> (u16, Arc<AtomicUsize>) {
+        let config = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![CertificateDer::from_pem_slice(CERT).unwrap()], PrivateKeyDer::from_pem_slice(KEY).unwrap())
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counted = connections.clone();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    // A client that refuses the certificate ends the handshake here.
+                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let (mut buf, mut chunk) = (Vec::new(), [0u8; 4096]);
+                    loop {
+                        // These requests have no body: each ends at its blank line.
+                        while let Some(end) = memchr::memmem::find(&buf, b"\r\n\r\n") {
+                            buf.drain(..end + 4);
+                            let reply = tls.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok").await;
+                            if reply.is_err() || tls.flush().await.is_err() {
+                                return;
+                            }
+                        }
+                        match tls.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                });
+            }
+        });
+        (port, connections)
+    }
+
+    fn trusting_our_ca(origin: &str) -> Transport {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(CertificateDer::from_pem_slice(CA).unwrap()).unwrap();
+        let config = rustls::ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let tls = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(config);
+        Transport::with_tls(origin.parse().unwrap(), Duration::from_secs(5), tls)
+    }
+
+    fn get(host: &str) -> Request<Full<Bytes>> {
+        Request::get("/admin/meetings").header(http::header::HOST, host).body(Full::new(Bytes::new())).unwrap()
+    }
+
+    #[tokio::test]
+    async fn https_to_a_trusted_certificate_is_answered_and_its_connection_kept() {
+        let (port, connections) = tls_server().await;
+        let transport = trusting_our_ca(&format!("https://localhost:{port}"));
+        for _ in 0..3 {
+            let reply = transport.send(get(&format!("localhost:{port}"))).await.unwrap();
+            assert_eq!((reply.status, &reply.body[..]), (200, &b"ok"[..]));
+        }
+        assert_eq!(connections.load(Ordering::SeqCst), 1, "one TLS connection, kept for the next request");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_issuer_or_another_name_is_refused_before_anything_is_sent() {
+        let (port, _) = tls_server().await;
+        // As deployed: the Mozilla roots, which do not know our CA.
+        let deployed = Transport::new(format!("https://localhost:{port}").parse().unwrap(), Duration::from_secs(5)).unwrap();
+        match deployed.send(get(&format!("localhost:{port}"))).await {
+            Err(TransportError::Connect(why)) => assert!(why.contains("invalid peer certificate: UnknownIssuer"), "{why}"),
+            other => panic!("an unknown issuer was accepted: {other:?}"),
+        }
+        // Our CA, but an address the certificate is not for.
+        let elsewhere = trusting_our_ca(&format!("https://127.0.0.1:{port}"));
+        match elsewhere.send(get(&format!("127.0.0.1:{port}"))).await {
+            Err(TransportError::Connect(why)) => assert!(why.contains("invalid peer certificate: certificate not valid for name"), "{why}"),
+            other => panic!("a certificate for another name was accepted: {other:?}"),
+        }
+    }
 }
