@@ -1,9 +1,10 @@
 //! The lines of `LOG_FORMAT=json`: `timestamp`, `level`, the event's own fields at the top level,
 //! and the request span's fields under `span` (with its `name`). The same lines as
 //! tracing-subscriber's JSON format with `flatten_event` and the current span (a test compares
-//! them), but for the span inside nested ones (the outermost, the request's), written straight out: that format parses the span's stored fields back into a JSON tree
-//! for every line. Under the proxy hop, serde_json and tracing-subscriber together fell from 5.8%
-//! to 4.6% of the CPU samples.
+//! them), but for which span goes in (the outermost, not the innermost), and written straight
+//! out: that format parses the span's stored fields back into a JSON tree for every line. Under
+//! the proxy hop, serde_json and tracing-subscriber together fell from 5.8% to 4.6% of the CPU
+//! samples.
 
 use std::fmt::{self, Write as _};
 

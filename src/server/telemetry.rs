@@ -11,7 +11,7 @@ use super::json_log::JsonLine;
 
 /// Without `RUST_LOG`: `info`, but for tower-sessions' span around every request, which says
 /// nothing the request's own span does not and costs a span's bookkeeping on every request.
-pub const DEFAULT_FILTER: &str = "info,tower_sessions=warn";
+const DEFAULT_FILTER: &str = "info,tower_sessions=warn";
 
 /// `RUST_LOG` replaces the default filter.
 pub fn init(format: LogFormat) {
