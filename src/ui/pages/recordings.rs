@@ -13,123 +13,117 @@ use crate::ui::pages::{ConfirmDelete, EntryTable};
 
 #[component]
 pub fn RecordingsPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let raw_id = move || params.read().get("meeting_id").unwrap_or_default();
-    let deleted = move || query.read().get("deleted");
-    let view_query = move || {
-        let q = query.read();
-        (q.get("sort"), q.get("dir"), q.get("page"))
-    };
+    // Islands: this page is rendered once per request, on the server, and never again in the
+    // browser (only its islands are). So it reads its address once and awaits its data
+    // directly: a `Resource` per read (an async derived value with its owner and tracking, made
+    // for refetching) cost much of rendering the page, and nothing here is ever refetched.
+    let params = use_params_map().get_untracked();
+    let query = use_query_map().get_untracked();
+    let raw_id = params.get("meeting_id").unwrap_or_default();
+    let deleted = query.get("deleted").and_then(|n| n.parse::<usize>().ok());
     // "Refresh" (a plain form) sends `refresh` to ask ConnectyCube again; paging and sorting
     // after it use the list just read.
-    let refresh_query = move || query.read().get("refresh").is_some();
-    let list = Resource::new(
-        move || (raw_id(), view_query(), deleted(), refresh_query()),
-        move |(id, (sort, dir, page), _, asked)| recordings_page(id, sort, dir, page, asked.then(|| "1".to_owned())),
-    );
-    // `held`/`released` come back after a hold changes, so the hold is read again.
-    let hold_changed = move || {
-        let q = query.read();
-        (q.get("held"), q.get("released"))
-    };
-    // `requested`/`cancelled` come back after a deletion request is made or cancelled.
-    let deletion_changed = move || {
-        let q = query.read();
-        (q.get("requested"), q.get("cancelled"))
-    };
-    // The hold and the open deletion request decide together what the page offers, so they come
-    // as one resource, read by the one boundary that shows them (fewer boundaries sharing
-    // resources: see leptos#4578).
-    let meeting_state = Resource::new(
-        move || (raw_id(), hold_changed(), deletion_changed(), deleted(), refresh_query()),
-        |(id, _, _, _, _)| async move { (meeting_hold(id.clone()).await, open_deletion(id).await) },
-    );
+    let refresh = query.get("refresh").is_some().then(|| "1".to_owned());
+    let view_query = (query.get("sort"), query.get("dir"), query.get("page"));
     let frame = use_frame();
     let fallback = || view! { <p class="loading">"Loading recordings…"</p> };
-    let body = move || Suspend::new(async move {
-        let info = frame.0.await.ok();
-        let may = |p| info.as_ref().and_then(|i| i.staff.as_ref()).is_some_and(|s| s.may(p));
-        let rules = info.as_ref().map(|i| i.deletion_rules).unwrap_or_default();
-        let (held, open) = meeting_state.await;
-        // A hold that cannot be read offers no delete (the server would refuse it anyway), nor
-        // does a meeting with an open request (it gets no second one).
-        let may_delete = may(Permission::DeleteRecordings) && matches!(held, Ok(None)) && matches!(open, Ok(None));
-        let hold_controls = match (may(Permission::ManageLegalHolds), MeetingId::parse(&raw_id()), &held) {
-            (true, Ok(meeting), Ok(h)) => Some(view! { <HoldControls meeting_id=meeting held=h.is_some()/> }),
-            _ => None,
-        };
-        let held = held.ok().flatten();
-        let open = open.ok().flatten();
-        let may_share = may(Permission::ShareRecordingLinks);
-        match list.await {
-            Ok(page) => view! { <RecordingsView page may_delete may_share held open rules/> {hold_controls} }.into_any(),
-            Err(e) => {
-                let bad_id = e.field("meeting_id");
-                view! {
-                    <ErrorAlert error=e/>
-                    {bad_id.map(|msg| view! { <FindRecordingsForm id_prefix="retry" value=raw_id() error=Some(msg)/> })}
-                    <form method="get" class="inline-actions">
-                        <input type="hidden" name="refresh" value="1"/>
-                        <button type="submit">"Try again"</button>
-                    </form>
-                    {hold_controls}
+    let body = {
+        let raw_id = raw_id.clone();
+        move || {
+            let (raw_id, (sort, dir, page), refresh) = (raw_id.clone(), view_query.clone(), refresh.clone());
+            Suspend::new(async move {
+                // The hold and the open deletion request decide together what the page offers.
+                let (info, held, open, list) = futures_util::join!(
+                    std::future::IntoFuture::into_future(frame.0),
+                    meeting_hold(raw_id.clone()),
+                    open_deletion(raw_id.clone()),
+                    recordings_page(raw_id.clone(), sort, dir, page, refresh),
+                );
+                let info = info.ok();
+                let may = |p| info.as_ref().and_then(|i| i.staff.as_ref()).is_some_and(|s| s.may(p));
+                let rules = info.as_ref().map(|i| i.deletion_rules).unwrap_or_default();
+                // A hold that cannot be read offers no delete (the server would refuse it anyway),
+                // nor does a meeting with an open request (it gets no second one).
+                let may_delete = may(Permission::DeleteRecordings) && matches!(held, Ok(None)) && matches!(open, Ok(None));
+                let hold_controls = match (may(Permission::ManageLegalHolds), MeetingId::parse(&raw_id), &held) {
+                    (true, Ok(meeting), Ok(h)) => Some(view! { <HoldControls meeting_id=meeting held=h.is_some()/> }),
+                    _ => None,
+                };
+                let held = held.ok().flatten();
+                let open = open.ok().flatten();
+                let may_share = may(Permission::ShareRecordingLinks);
+                match list {
+                    Ok(page) => view! { <RecordingsView page may_delete may_share held open rules/> {hold_controls} }.into_any(),
+                    Err(e) => {
+                        let bad_id = e.field("meeting_id");
+                        view! {
+                            <ErrorAlert error=e/>
+                            {bad_id.map(|msg| view! { <FindRecordingsForm id_prefix="retry" value=raw_id.clone() error=Some(msg)/> })}
+                            <form method="get" class="inline-actions">
+                                <input type="hidden" name="refresh" value="1"/>
+                                <button type="submit">"Try again"</button>
+                            </form>
+                            {hold_controls}
+                        }
+                        .into_any()
+                    }
                 }
-                .into_any()
-            }
+            })
         }
-    });
+    };
     view! {
         <Title text="Recordings"/>
         <h1>"Recordings"</h1>
-        <p class="meeting-line">"Meeting " <code class="meeting-id">{raw_id}</code></p>
-        {move || deleted().and_then(|n| n.parse::<usize>().ok()).map(|n| view! {
+        <p class="meeting-line">"Meeting " <code class="meeting-id">{raw_id.clone()}</code></p>
+        {deleted.map(|n| view! {
             <p class="notice success" role="status">
                 {format!("Deleted {n} recording{}.", if n == 1 { "" } else { "s" })}
             </p>
         })}
-        // `try_get`: the soak also caught this closure reading the signal after its disposal.
-        {move || hold_changed().0.map(|_| view! { <p class="notice success" role="status">"The meeting is on legal hold."</p> })}
-        {move || hold_changed().1.map(|_| view! { <p class="notice success" role="status">"The legal hold was lifted."</p> })}
-        {move || deletion_changed().0.map(|id| view! {
+        // Where a hold or a deletion request just changed, the form that changed it came back here.
+        {query.get("held").map(|_| view! { <p class="notice success" role="status">"The meeting is on legal hold."</p> })}
+        {query.get("released").map(|_| view! { <p class="notice success" role="status">"The legal hold was lifted."</p> })}
+        {query.get("requested").map(|id| view! {
             <p class="notice success" role="status">{format!("Deletion requested (request #{id}). Nothing is deleted until it runs.")}</p>
         })}
-        {move || deletion_changed().1.map(|id| view! {
+        {query.get("cancelled").map(|id| view! {
             <p class="notice success" role="status">{format!("Deletion request #{id} cancelled: nothing was deleted.")}</p>
         })}
         <PendingList>
-            <Suspense fallback>{body}</Suspense>
+            <Suspense fallback>{body.clone()}</Suspense>
         </PendingList>
         <LocalTimes/>
-        <MeetingHistory raw_id=Signal::derive(raw_id) changed=Signal::derive(move || (deleted(), hold_changed(), deletion_changed(), refresh_query()))/>
+        <MeetingHistory raw_id/>
     }
 }
 
 /// What was done to this meeting through Meeting Admin, from the audit log.
 #[component]
-fn MeetingHistory(raw_id: Signal<String>, changed: Signal<(Option<String>, (Option<String>, Option<String>), (Option<String>, Option<String>), bool)>) -> impl IntoView {
-    let history = Resource::new(move || (raw_id.get(), changed.get()), |(id, _)| meeting_history(id));
+fn MeetingHistory(raw_id: String) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let entries = match history.await {
-                    Ok(entries) => entries,
-                    // A bad id is already explained above.
-                    Err(AppError::Invalid { .. }) => return None,
-                    Err(e) => return Some(view! { <section class="card"><ErrorAlert error=e/></section> }.into_any()),
-                };
-                let show_addr = entries.iter().any(|e| !e.client_addr.is_empty());
-                Some(view! {
-                    <section aria-labelledby="history-heading" class="card history">
-                        <h2 id="history-heading">"History of this meeting"</h2>
-                        {if entries.is_empty() {
-                            view! { <p class="muted">"Nothing has been done to this meeting through Meeting Admin."</p> }.into_any()
-                        } else {
-                            view! { <EntryTable entries show_addr/> }.into_any()
-                        }}
-                    </section>
-                }.into_any())
-            })}
+            {move || {
+                let raw_id = raw_id.clone();
+                Suspend::new(async move {
+                    let entries = match meeting_history(raw_id).await {
+                        Ok(entries) => entries,
+                        // A bad id is already explained above.
+                        Err(AppError::Invalid { .. }) => return None,
+                        Err(e) => return Some(view! { <section class="card"><ErrorAlert error=e/></section> }.into_any()),
+                    };
+                    let show_addr = entries.iter().any(|e| !e.client_addr.is_empty());
+                    Some(view! {
+                        <section aria-labelledby="history-heading" class="card history">
+                            <h2 id="history-heading">"History of this meeting"</h2>
+                            {if entries.is_empty() {
+                                view! { <p class="muted">"Nothing has been done to this meeting through Meeting Admin."</p> }.into_any()
+                            } else {
+                                view! { <EntryTable entries show_addr/> }.into_any()
+                            }}
+                        </section>
+                    }.into_any())
+                })
+            }}
         </Suspense>
     }
 }
