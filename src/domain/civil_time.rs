@@ -46,6 +46,31 @@ fn to_unix(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
 
 /// `2025-12-05T13:56:42Z` (optionally with fractional seconds) into Unix seconds.
 pub fn parse_iso8601_utc(s: &str) -> Option<i64> {
+    fixed_width(s.as_bytes()).unwrap_or_else(|| parse_any_width(s))
+}
+
+/// The vendor's own spelling, read by position: every view of a page reads its rows' dates, and
+/// splitting the text apart was most of that. `None` when it is spelled any other way (then
+/// `parse_any_width` decides); otherwise the answer `parse_any_width` gives.
+fn fixed_width(b: &[u8]) -> Option<Option<i64>> {
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    // After the seconds: the zone alone, or a fraction (which is not read) and then the zone.
+    let tail = &b[19..];
+    let zoned = |t: &[u8]| t.ends_with(b"Z") || t.ends_with(b"+00:00");
+    if !(tail == b"Z" || tail == b"+00:00" || (tail[0] == b'.' && zoned(tail))) {
+        return None;
+    }
+    let n = |at: usize, len: usize| -> Option<u32> {
+        b[at..at + len].iter().try_fold(0, |acc, &d| d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0')))
+    };
+    let parts = (n(0, 4), n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2));
+    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) = parts else { return None };
+    Some(to_unix(y, mo, d, h, mi, se))
+}
+
+fn parse_any_width(s: &str) -> Option<i64> {
     let s = s.strip_suffix('Z').or_else(|| s.strip_suffix("+00:00"))?;
     let (date, time) = s.split_once('T')?;
     let time = time.split('.').next()?;
@@ -152,6 +177,27 @@ mod tests {
         for bad in ["", "20251205140817Z", "20251205T140817", "2025120XT140817Z", "20251205T250817Z"] {
             assert_eq!(parse_amz_date(bad), None, "{bad}");
         }
+    }
+
+    /// Read by position or split apart, a timestamp means the same, whatever is around it.
+    #[test]
+    fn fixed_width_reads_as_any_width() {
+        let dates = ["2025-12-05", "1970-01-01", "2024-02-29", "2025-02-29", "0000-01-01", "9999-12-31", "2025-13-05", "2025-00-10", "2025-1a-05", "20x5-12-05"];
+        let times = ["13:56:42", "00:00:00", "23:59:60", "24:00:00", "12:60:00", "1a:00:00"];
+        let tails = ["Z", "+00:00", ".1Z", ".123456+00:00", ".Z", ".x+00:00", "", "z", "+01:00", ".5", "ZZ", "Z ", "+00:00Z", ".5+00:00Z"];
+        for date in dates {
+            for time in times {
+                for tail in tails {
+                    let s = format!("{date}T{time}{tail}");
+                    assert_eq!(parse_iso8601_utc(&s), parse_any_width(&s), "{s}");
+                    if let Some(fixed) = fixed_width(s.as_bytes()) {
+                        assert_eq!(fixed, parse_any_width(&s), "{s}");
+                    }
+                }
+            }
+        }
+        assert!(fixed_width(b"2025-12-05T13:56:42.123Z").is_some(), "the vendor's spelling is read by position");
+        assert_eq!(parse_iso8601_utc("2025-1-5T1:2:3Z"), Some(1_736_038_923), "other widths still read");
     }
 
     #[test]
