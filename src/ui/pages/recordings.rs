@@ -312,21 +312,25 @@ fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> Str
     out
 }
 
-/// `text` as HTML text or a quoted attribute value.
+/// `text` as HTML text or a quoted attribute value, byte by byte (a five-character search per
+/// piece of text showed in profiles; the texts are short).
 fn escape(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
+    let mut copied = 0;
+    for (at, b) in text.bytes().enumerate() {
+        let with = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // Only ASCII bytes are replaced, so `at` is on a character boundary.
+        out.push_str(&text[copied..at]);
+        out.push_str(with);
+        copied = at + 1;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
 }
 
 #[cfg(test)]
@@ -345,6 +349,9 @@ mod tests {
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
         assert!(html.contains("<td>2 <span class=\"muted\">(7, 9)</span></td>"));
+        let mut out = String::new();
+        escape(&mut out, "é<ü>&\"'x");
+        assert_eq!(out, "é&lt;ü&gt;&amp;&quot;&#39;x", "text around what is escaped is kept whole");
         assert!(html.contains("No safe download link") && !html.contains("Share link"));
     }
 
