@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -10,35 +12,42 @@ use crate::domain::{format_bytes, format_duration_ms, format_utc_ms, push_bytes,
 use crate::error::AppError;
 use crate::ui::components::{push_local_time, use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTimes, Pager, PendingList};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
+use crate::ui::reads::begun;
 
 #[component]
 pub fn RecordingsPage() -> impl IntoView {
     // Islands: this page is rendered once per request, on the server, and never again in the
-    // browser (only its islands are). So it reads its address once and awaits its data
-    // directly: a `Resource` per read (an async derived value with its owner and tracking, made
-    // for refetching) cost much of rendering the page, and nothing here is ever refetched.
+    // browser (only its islands are). So it reads its address once and begins its reads at once
+    // (`ui::reads`), without a resource per read.
     let params = use_params_map().get_untracked();
     let query = use_query_map().get_untracked();
     let raw_id = params.get("meeting_id").unwrap_or_default();
     let deleted = query.get("deleted").and_then(|n| n.parse::<usize>().ok());
-    // "Refresh" (a plain form) sends `refresh` to ask ConnectyCube again; paging and sorting
-    // after it use the list just read.
-    let refresh = query.get("refresh").is_some().then(|| "1".to_owned());
-    let view_query = (query.get("sort"), query.get("dir"), query.get("page"));
+    let reads = {
+        let raw_id = raw_id.clone();
+        // "Refresh" (a plain form) sends `refresh` to ask ConnectyCube again; paging and sorting
+        // after it use the list just read.
+        let refresh = query.get("refresh").is_some().then(|| "1".to_owned());
+        let (sort, dir, page) = (query.get("sort"), query.get("dir"), query.get("page"));
+        begun(async move {
+            // The hold and the open deletion request decide together what the page offers.
+            futures_util::join!(
+                meeting_hold(raw_id.clone()),
+                open_deletion(raw_id.clone()),
+                // Shared with the page as it renders, so never copied.
+                async move { recordings_page(raw_id, sort, dir, page, refresh).await.map(Arc::new) },
+            )
+        })
+    };
     let frame = use_frame();
     let fallback = || view! { <p class="loading">"Loading recordings…"</p> };
     let body = {
         let raw_id = raw_id.clone();
         move || {
-            let (raw_id, (sort, dir, page), refresh) = (raw_id.clone(), view_query.clone(), refresh.clone());
+            let (raw_id, reads) = (raw_id.clone(), reads.clone());
             Suspend::new(async move {
-                // The hold and the open deletion request decide together what the page offers.
-                let (info, held, open, list) = futures_util::join!(
-                    std::future::IntoFuture::into_future(frame.0),
-                    meeting_hold(raw_id.clone()),
-                    open_deletion(raw_id.clone()),
-                    recordings_page(raw_id.clone(), sort, dir, page, refresh),
-                );
+                let info = frame.0.await;
+                let (held, open, list) = Arc::unwrap_or_clone(reads.await);
                 let info = info.ok();
                 let may = |p| info.as_ref().and_then(|i| i.staff.as_ref()).is_some_and(|s| s.may(p));
                 let rules = info.as_ref().map(|i| i.deletion_rules).unwrap_or_default();
@@ -100,12 +109,13 @@ pub fn RecordingsPage() -> impl IntoView {
 /// What was done to this meeting through Meeting Admin, from the audit log.
 #[component]
 fn MeetingHistory(raw_id: String) -> impl IntoView {
+    let history = begun(meeting_history(raw_id));
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                let raw_id = raw_id.clone();
+                let history = history.clone();
                 Suspend::new(async move {
-                    let entries = match meeting_history(raw_id).await {
+                    let entries = match Arc::unwrap_or_clone(history.await) {
                         Ok(entries) => entries,
                         // A bad id is already explained above.
                         Err(AppError::Invalid { .. }) => return None,
@@ -133,7 +143,7 @@ const DIALOG_ID: &str = "delete-dialog";
 
 #[component]
 fn RecordingsView(
-    page: RecordingPage,
+    page: Arc<RecordingPage>,
     may_delete: bool,
     may_share: bool,
     held: Option<LegalHold>,
@@ -167,10 +177,10 @@ fn RecordingsView(
                 <button type="submit">"Refresh"</button>
             </form>
             {(count > 0).then(|| view! {
-                <a class="button" href=csv_href.clone() download="">"Export CSV"</a>
+                <a class="button" href=csv_href download="">"Export CSV"</a>
             })}
             {(count > 0 && may_delete).then(|| view! {
-                <DeleteOpener href=delete_href.clone() dialog=DIALOG_ID.to_owned()/>
+                <DeleteOpener href=delete_href dialog=DIALOG_ID.to_owned()/>
             })}
         </div>
         {if count == 0 {
@@ -183,10 +193,10 @@ fn RecordingsView(
             .into_any()
         } else {
             view! {
-                <RecordingsTable page=page.clone() may_share/>
+                <RecordingsTable page may_share/>
                 {may_delete.then(|| view! {
                 <dialog id=DIALOG_ID class="confirm-dialog" aria-labelledby="confirm-heading">
-                    <ConfirmDelete meeting_id=id.clone() summary=summary.clone() rules in_dialog=true/>
+                    <ConfirmDelete meeting_id=id summary rules in_dialog=true/>
                 </dialog>
                 })}
             }
@@ -196,7 +206,7 @@ fn RecordingsView(
 }
 
 #[component]
-fn RecordingsTable(page: RecordingPage, may_share: bool) -> impl IntoView {
+fn RecordingsTable(page: Arc<RecordingPage>, may_share: bool) -> impl IntoView {
     let RecordingView { sort: key, descending, page: current } = page.view;
     let header = move |col: SortKey, label: &'static str| {
         let active = col == key;
