@@ -99,7 +99,7 @@ pub fn RecordingsPage() -> impl IntoView {
             <p class="notice success" role="status">{format!("Deletion request #{id} cancelled: nothing was deleted.")}</p>
         })}
         <PendingList>
-            <Suspense fallback>{body.clone()}</Suspense>
+            <Suspense fallback>{body}</Suspense>
         </PendingList>
         <LocalTimes/>
         <MeetingHistory raw_id/>
