@@ -77,7 +77,7 @@ pub struct Transport {
 impl Transport {
     /// `origin` is scheme and authority; TLS trusts the Mozilla roots (as reqwest did).
     pub fn new(origin: Uri, connect_timeout: Duration) -> Result<Self, String> {
-        let tls = hyper_rustls::HttpsConnectorBuilder::new()
+        let tls = HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
             .map_err(|e| format!("cannot set up TLS: {e}"))?;
         Ok(Self::with_tls(origin, connect_timeout, tls))
@@ -270,7 +270,7 @@ mod tests {
             .unwrap()
             .with_root_certificates(roots)
             .with_no_client_auth();
-        let tls = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(config);
+        let tls = HttpsConnectorBuilder::new().with_tls_config(config);
         Transport::with_tls(origin.parse().unwrap(), Duration::from_secs(5), tls)
     }
 
