@@ -95,12 +95,17 @@ pub fn fail(err: AppError) -> AppError {
         res.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
     // The request id is named here too: during server rendering this runs outside the request's span.
-    let request_id = request_id();
+    log_failure(&request_id(), &err);
+    err
+}
+
+/// The log line of a request answered with `err`: an error on our side or the vendor's, or a
+/// refusal.
+pub fn log_failure(request_id: &str, err: &AppError) {
     match err.status() {
         500.. => tracing::error!(%request_id, status = err.status(), error = %err, "request failed"),
         _ => tracing::info!(%request_id, status = err.status(), error = %err, "request refused"),
     }
-    err
 }
 
 /// Who is signed in, if anyone.

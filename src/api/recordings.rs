@@ -82,8 +82,18 @@ async fn note_opened(staff: &crate::domain::Staff, id: &MeetingId) {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl RecordingList {
+    /// The vendor's answer for `meeting_id`, as of now.
+    pub fn of(meeting_id: MeetingId, all: &[crate::domain::Recording]) -> Self {
+        Self { meeting_id, recordings: all.iter().map(RecordingRow::from).collect(), fetched_at: crate::domain::now_unix() }
+    }
+}
+
+/// A meeting's recordings, for pages rendering on the server. Its address is served without
+/// Leptos by `server::recordings_json`, which answers the same.
 #[server(prefix = "/api", endpoint = "recordings/list", input = GetUrl)]
 pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
     let (_, id, all) = fetch(&meeting_id).await?;
-    Ok(RecordingList { meeting_id: id, recordings: all.iter().map(RecordingRow::from).collect(), fetched_at: crate::domain::now_unix() })
+    Ok(RecordingList::of(id, &all))
 }

@@ -9,7 +9,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 
 use super::audit::{Completion, Intent};
-use super::auth::CurrentStaff;
 use super::connectycube::AdminClient;
 use super::error_page::error_response;
 use super::state::AppState;
@@ -63,16 +62,10 @@ async fn serve(State(state): State<AppState>, Path((raw_meeting, raw_recording))
         }
         error_response(status, title(access), err, false, back.map(|b| (b, "Back to the meeting's recordings")))
     };
-    let staff = match req.extensions().get::<CurrentStaff>().and_then(|c| c.0.clone()) {
-        Some(staff) => staff,
-        None => return page(&AppError::Unauthenticated, None),
+    let staff = match super::auth::guard::require_role(&state, &req, Permission::ViewRecordings) {
+        Ok(staff) => staff,
+        Err(refused) => return page(&refused.recorded(&state).await, None),
     };
-    if !staff.may(Permission::ViewRecordings) {
-        let err = AppError::forbidden(staff.role, Permission::ViewRecordings);
-        let intent = super::auth::guard::denial(&state, &req, format!("{}: needs the permission to view recordings", req.uri().path()));
-        super::auth::guard::record_denial(&state, intent, &err.to_string()).await;
-        return page(&err, None);
-    }
     let meeting = match MeetingId::parse(&raw_meeting) {
         Ok(m) => m,
         Err(e) => return page(&invalid("meeting_id", e.to_string()), None),

@@ -11,7 +11,7 @@ use axum::{Extension, Json, Router};
 use axum::middleware;
 use leptos::nonce::Nonce;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -55,10 +55,10 @@ pub enum Background {
 /// The app's routes, worked out once per process. Generating them sets a process-wide flag that
 /// leaves any resource first polled meanwhile pending for good (leptos#4773): harmless at start,
 /// but the integration suite starts servers while others serve, and one page in a few hundred
-/// never answered.
+/// never answered. `/api/recordings/list` is left to `recordings_json`.
 fn routes() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+    ROUTES.get_or_init(|| generate_route_list_with_exclusions(App, Some(vec![super::recordings_json::PATH.to_owned()]))).clone()
 }
 
 pub async fn build_router_with(state: AppState, background: Background) -> Result<Router, String> {
@@ -94,6 +94,7 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
         .route("/meetings/{meeting_id}/recordings/{recording_id}/download", get(super::downloads::download))
         .route("/meetings/{meeting_id}/recordings/{recording_id}/preview", get(super::downloads::preview))
         .route("/audit.csv", get(audit_csv))
+        .route(super::recordings_json::PATH, get(super::recordings_json::list))
         .route("/api/bulk/create", axum::routing::post(super::bulk::files::create))
         .route("/bulk/{batch_id}/results.csv", get(super::bulk::files::results_csv))
         .leptos_routes_with_context(

@@ -26,6 +26,7 @@ pub mod json_log;
 pub mod mock_upstream;
 pub mod opened_meetings;
 pub mod recording_lists;
+pub mod recordings_json;
 pub mod recordings_cache;
 pub mod secret;
 pub mod sso;

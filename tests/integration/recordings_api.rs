@@ -21,7 +21,9 @@ async fn delete(app: &TestApp, id: &str, expected: &str, reason: &str) -> (u16, 
 #[tokio::test]
 async fn lists_a_meetings_recordings() {
     let app = TestApp::spawn().await;
-    let (status, body) = list(&app, VENDOR_MEETING).await;
+    let res = app.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await;
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let (status, body) = json(res).await;
     assert_eq!(status, 200);
     assert_eq!(body["meeting_id"], VENDOR_MEETING);
     let recs = body["recordings"].as_array().unwrap();
@@ -39,6 +41,9 @@ async fn a_bad_meeting_id_never_reaches_the_vendor() {
         assert_eq!(body["kind"], "invalid");
         assert_eq!(body["fields"][0]["field"], "meeting_id");
     }
+    // No meeting id at all reads as an empty one, on its field too.
+    let (status, body) = json(app.get("/api/recordings/list").await).await;
+    assert_eq!((status, &body["fields"][0]["field"]), (422, &Value::from("meeting_id")), "{body}");
     assert!(app.upstream.mock.requests().is_empty());
 }
 

@@ -9,6 +9,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::CurrentStaff;
+use crate::domain::{Permission, Staff};
+use crate::error::AppError;
 use crate::server::error_page::error_response;
 use crate::server::state::AppState;
 
@@ -104,6 +106,45 @@ pub(crate) async fn record_denial(state: &AppState, intent: crate::server::audit
     state.audit.record(&intent, &Completion::new(Outcome::Refused).error(error)).await;
 }
 
+/// Who asks, if their role allows `p`: for handlers outside the server functions, whose
+/// `require` does the same. Sync, like `denial`, so no borrowed request is held over an await.
+pub(crate) fn require_role(state: &AppState, req: &Request, p: Permission) -> Result<Staff, Refused> {
+    let Some(staff) = req.extensions().get::<CurrentStaff>().and_then(|c| c.0.clone()) else {
+        return Err(Refused { err: AppError::Unauthenticated, entry: None });
+    };
+    if staff.may(p) {
+        return Ok(staff);
+    }
+    tracing::warn!(user = %staff.username, role = %staff.role, permission = ?p, "request denied by role");
+    let err = AppError::forbidden(staff.role, p);
+    let entry = denial(state, req, format!("{}: needs the permission to {}", req.uri().path(), p.describe()));
+    Err(Refused { err, entry: Some(entry) })
+}
+
+/// A request `require_role` refused: the error to answer with, and the audit entry to write.
+pub(crate) struct Refused {
+    err: AppError,
+    entry: Option<crate::server::audit::Intent>,
+}
+
+/// A refusal with nothing to audit (a bad argument).
+impl From<AppError> for Refused {
+    fn from(err: AppError) -> Self {
+        Self { err, entry: None }
+    }
+}
+
+impl Refused {
+    /// Writes the "denied" entry, if any (a role's refusal; nobody signed in has none here, the
+    /// gate wrote it), and gives the error to answer with.
+    pub(crate) async fn recorded(self, state: &AppState) -> AppError {
+        if let Some(entry) = self.entry {
+            record_denial(state, entry, &self.err.to_string()).await;
+        }
+        self.err
+    }
+}
+
 /// Paths anyone may fetch: the sign-in page, health probes, the built assets, the icon and
 /// robots.txt (`public/`; crawlers are never signed in), and demo files (which stand in for
 /// presigned storage links).
@@ -126,7 +167,7 @@ pub async fn require_sign_in(state: &AppState, req: Request) -> Result<Request, 
     let path = req.uri().path();
     if req.extensions().get::<super::session::StoreUnavailable>().is_some() && !(is_public(path) && !path.starts_with("/api/")) {
         let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
-        let err = crate::error::AppError::DatabaseUnavailable { request_id };
+        let err = AppError::DatabaseUnavailable { request_id };
         return Err(error_response(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable", &err, path.starts_with("/api/"), None));
     }
     if let Some(no_role) = req.extensions().get::<crate::server::sso::NoRole>() {
@@ -147,7 +188,7 @@ pub async fn require_sign_in(state: &AppState, req: Request) -> Result<Request, 
         if from_form {
             return Err(Redirect::to("/sign-in").into_response());
         }
-        let body = serde_json::to_string(&crate::error::AppError::Unauthenticated).unwrap_or_default();
+        let body = serde_json::to_string(&AppError::Unauthenticated).unwrap_or_default();
         return Err((StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response());
     }
     if is_public(path) || !matches!(*req.method(), Method::GET | Method::HEAD) {
@@ -160,7 +201,7 @@ pub async fn require_sign_in(state: &AppState, req: Request) -> Result<Request, 
 
 /// The SSO gateway vouches for them, but no group grants a role: say exactly that, with their name.
 fn no_role_response(identity: &str, api: bool) -> Response {
-    let err = crate::error::AppError::NoRole { identity: identity.to_owned() };
+    let err = AppError::NoRole { identity: identity.to_owned() };
     error_response(StatusCode::FORBIDDEN, "No access to Meeting Admin", &err, api, None)
 }
 
