@@ -135,8 +135,8 @@ impl From<AppError> for Refused {
 }
 
 impl Refused {
-    /// Writes the "denied" entry, if any (a role's refusal; nobody signed in has none here, the
-    /// gate wrote it), and gives the error to answer with.
+    /// Writes the "denied" entry, if any (a role's refusal has one; a request with nobody
+    /// signed in was answered by the gate before any handler), and gives the error to answer with.
     pub(crate) async fn recorded(self, state: &AppState) -> AppError {
         if let Some(entry) = self.entry {
             record_denial(state, entry, &self.err.to_string()).await;
