@@ -11,9 +11,7 @@ use crate::server::meeting_state::MeetingRows;
 use crate::server::state::AppState;
 
 pub fn request_id() -> String {
-    with_parts(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned))
-        .flatten()
-        .unwrap_or_else(|| "-".to_owned())
+    with_parts(|p| crate::server::http::request_id(&p.headers)).unwrap_or_else(|| "-".to_owned())
 }
 
 /// Reads the request in place: a `use_context` of it would copy every header and extension, and

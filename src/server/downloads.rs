@@ -53,7 +53,7 @@ fn title(access: RecordingAccess) -> &'static str {
 }
 
 async fn serve(State(state): State<AppState>, Path((raw_meeting, raw_recording)): Path<(String, String)>, access: RecordingAccess, req: Request) -> Response {
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let request_id = super::http::request_id(req.headers());
     let page = |err: &AppError, back: Option<&str>| {
         let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_GATEWAY);
         match err.status() {

@@ -31,6 +31,12 @@ use crate::domain::{self, MeetingId, Permission};
 use crate::error::AppError;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The request's id, which `SetRequestIdLayer` gives every request before anything else runs:
+/// error messages quote it and log lines carry it. "-" should a request somehow have none.
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned()
+}
 /// Forms here are small; anything bigger is refused before it is parsed.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -177,7 +183,7 @@ async fn recordings_csv(
         Some(staff) => return (StatusCode::FORBIDDEN, AppError::forbidden(staff.role, Permission::ViewRecordings).to_string()).into_response(),
         None => return (StatusCode::UNAUTHORIZED, AppError::Unauthenticated.to_string()).into_response(),
     }
-    let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let request_id = request_id(&headers);
     let id = match MeetingId::parse(&raw) {
         Ok(id) => id,
         Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
@@ -234,7 +240,7 @@ async fn audit_csv(
         )
             .into_response(),
         Err(e) => {
-            let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+            let request_id = request_id(&headers);
             tracing::error!(error = %e, "cannot read the audit log for export");
             (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal { request_id }.to_string()).into_response()
         }

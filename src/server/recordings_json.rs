@@ -21,7 +21,7 @@ use crate::error::AppError;
 pub const PATH: &str = "/api/recordings/list";
 
 pub async fn list(State(state): State<AppState>, req: Request) -> Response {
-    let request_id = req.headers().get(super::http::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let request_id = super::http::request_id(req.headers());
     let asked = asked(&state, &req);
     match answer(&state, asked, &request_id).await {
         Ok(list) => json(StatusCode::OK, &list),

@@ -96,7 +96,7 @@ pub(crate) fn denial(state: &AppState, req: &Request, detail: String) -> crate::
         meeting_id: None,
         reason: None,
         detail: Some(detail),
-        request_id: req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned(),
+        request_id: crate::server::http::request_id(req.headers()),
     }
 }
 
@@ -166,7 +166,7 @@ pub async fn require_sign_in(state: &AppState, req: Request) -> Result<Request, 
     }
     let path = req.uri().path();
     if req.extensions().get::<super::session::StoreUnavailable>().is_some() && !(is_public(path) && !path.starts_with("/api/")) {
-        let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+        let request_id = crate::server::http::request_id(req.headers());
         let err = AppError::DatabaseUnavailable { request_id };
         return Err(error_response(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable", &err, path.starts_with("/api/"), None));
     }

@@ -13,6 +13,7 @@ use crate::domain::{batch_csv, MeetingList, Permission, Staff};
 use crate::error::AppError;
 use crate::server::auth::CurrentStaff;
 use crate::server::error_page::error_response;
+use crate::server::http::request_id;
 use crate::server::state::AppState;
 
 /// Where the list comes from: either field, or both (joined).
@@ -24,10 +25,6 @@ struct ListForm {
 
 fn wants_html(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
-}
-
-fn request_id(headers: &HeaderMap) -> String {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned()
 }
 
 fn refuse(html: bool, status: StatusCode, err: &AppError) -> Response {
