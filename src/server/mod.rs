@@ -19,6 +19,7 @@ pub mod finishing;
 pub mod html_tidy;
 pub mod legal_holds;
 pub mod listening;
+pub mod log_batches;
 pub mod lru;
 pub mod meeting_state;
 pub mod http;

@@ -1,6 +1,5 @@
-use std::io::Write;
-use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
+use std::io::Stdout;
+use std::sync::OnceLock;
 
 use tracing_subscriber::fmt::format::JsonFields;
 use tracing_subscriber::fmt::MakeWriter;
@@ -8,6 +7,7 @@ use tracing_subscriber::EnvFilter;
 
 use super::config::LogFormat;
 use super::json_log::JsonLine;
+use super::log_batches::{self, LogBatches};
 
 /// Without `RUST_LOG`: `info`, but for tower-sessions' span around every request, which says
 /// nothing the request's own span does not and costs a span's bookkeeping on every request.
@@ -34,73 +34,20 @@ pub fn flush() {
     }
 }
 
-/// How long a log line may wait in memory. One `write` per request line was a fifth of the
-/// proxy hop's throughput (BENCHMARKS.md); batched, a busy server writes a few times per
-/// `FLUSH_EVERY` whatever its rate. What a SIGKILL loses is at most this much of the log (the
-/// audit log is in the database, never here).
-const FLUSH_EVERY: Duration = Duration::from_millis(50);
-/// A batch this big is written at once, so memory stays bounded under any burst.
-const FLUSH_AT: usize = 64 * 1024;
+static STDOUT: OnceLock<LogBatches<Stdout>> = OnceLock::new();
 
-static STDOUT: OnceLock<BatchedStdout> = OnceLock::new();
-
-/// Standard output through a buffer that a thread of its own writes out every `FLUSH_EVERY`.
-#[derive(Debug, Default)]
-pub struct BatchedStdout(Mutex<Vec<u8>>);
-
-fn batched_stdout() -> &'static BatchedStdout {
-    STDOUT.get_or_init(|| {
-        let spawned = std::thread::Builder::new().name("log-writer".into()).spawn(|| loop {
-            std::thread::sleep(FLUSH_EVERY);
-            flush();
-        });
-        if let Err(e) = spawned {
+fn batched_stdout() -> &'static LogBatches<Stdout> {
+    let mut started = false;
+    let batches = STDOUT.get_or_init(|| {
+        started = true;
+        LogBatches::new(std::io::stdout(), log_batches::FLUSH_AT, log_batches::HOLD_AT)
+    });
+    if started {
+        if let Err(e) = batches.start_writer(log_batches::FLUSH_EVERY) {
             eprintln!("meeting-admin: cannot start the log writer ({e}); log lines are written when 64 KiB gather and at exit");
         }
-        BatchedStdout::default()
-    })
-}
-
-impl BatchedStdout {
-    fn flush_now(&self) {
-        let mut buffer = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        self.write_out(&mut buffer);
     }
-
-    /// Called with the buffer locked: taking stdout before letting the buffer go keeps batches
-    /// in the order their lines were logged.
-    fn write_out(&self, buffer: &mut Vec<u8>) {
-        if buffer.is_empty() {
-            return;
-        }
-        let mut out = std::io::stdout().lock();
-        // Nowhere to report a failed write to: the log is where it would go.
-        let _ = out.write_all(buffer).and_then(|()| out.flush());
-        buffer.clear();
-    }
-}
-
-impl Write for &BatchedStdout {
-    fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
-        let mut buffer = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        buffer.extend_from_slice(line);
-        if buffer.len() >= FLUSH_AT {
-            self.write_out(&mut buffer);
-        }
-        Ok(line.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for &'static BatchedStdout {
-    type Writer = &'static BatchedStdout;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self
-    }
+    batches
 }
 
 /// The JSON lines of `LOG_FORMAT=json`, to `writer`; the tests capture exactly this format.
