@@ -19,9 +19,12 @@ use tokio::sync::{mpsc, watch};
 type Handed = (std::net::TcpStream, SocketAddr);
 
 /// Serves `app` on `threads` runtimes until `shutdown` ends, then stops accepting and lets every
-/// open connection finish what it is doing.
-pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, shutdown: impl Future<Output = ()>) -> Result<(), String> {
+/// open connection finish what it is doing. Returns once all have, with the runtimes still
+/// running (`Drained`).
+pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, shutdown: impl Future<Output = ()>) -> Result<Drained, String> {
     let (stop, stopped) = watch::channel(false);
+    let (release, released) = watch::channel(false);
+    let (drained, all_drained) = mpsc::channel::<()>(1);
     let mut workers = Vec::with_capacity(threads.get());
     let mut hands = Vec::with_capacity(threads.get());
     for n in 0..threads.get() {
@@ -32,6 +35,8 @@ pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, sh
             .map_err(|e| format!("cannot start serving thread {n}: {e}"))?;
         let app = app.clone();
         let mut stopped = stopped.clone();
+        let mut released = released.clone();
+        let drained = drained.clone();
         let worker = std::thread::Builder::new()
             .name(format!("http-{n}"))
             .spawn(move || {
@@ -49,6 +54,9 @@ pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, sh
                     if let Err(e) = served {
                         tracing::error!(error = %e, thread = n, "serving thread stopped");
                     }
+                    drop(drained);
+                    // An error: `Drained` is gone, which also releases.
+                    let _ = released.wait_for(|release| *release).await;
                 });
             })
             .map_err(|e| format!("cannot start serving thread {n}: {e}"))?;
@@ -73,13 +81,36 @@ pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, sh
     }
     drop(listener);
     let _ = stop.send(true);
-    tokio::task::spawn_blocking(move || {
-        for worker in workers {
-            let _ = worker.join();
-        }
-    })
-    .await
-    .map_err(|e| format!("serving threads did not stop: {e}"))
+    drop(drained);
+    // Every thread's sender is dropped once its connections are done (or the thread is gone).
+    let mut all_drained = all_drained;
+    let _ = all_drained.recv().await;
+    Ok(Drained { release, workers })
+}
+
+/// Serving threads whose connections are all done, their runtimes still running: a database
+/// connection that a request opened is registered with its thread's runtime, and the rest of the
+/// shutdown (the workers' last steps, closing the pool) may still use it. Without this, a thread
+/// done first took such connections with it while another thread's requests were still using them.
+#[must_use = "the serving threads run until released"]
+pub struct Drained {
+    release: watch::Sender<bool>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Drained {
+    /// Lets the serving threads end, and waits until they have.
+    pub async fn release(self) -> Result<(), String> {
+        let Drained { release, workers } = self;
+        let _ = release.send(true);
+        tokio::task::spawn_blocking(move || {
+            for worker in workers {
+                let _ = worker.join();
+            }
+        })
+        .await
+        .map_err(|e| format!("serving threads did not stop: {e}"))
+    }
 }
 
 /// As axum does: a connection's own failure is passed over; running out of file descriptors is

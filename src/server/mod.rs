@@ -38,3 +38,4 @@ pub mod telemetry;
 pub mod user_cli;
 pub mod vendor_http;
 pub mod vendor_links;
+pub mod workers;

@@ -2,6 +2,7 @@
 //! the client, the listener, and a graceful shutdown.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
@@ -102,6 +103,7 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
         meeting_state: super::meeting_state::MeetingStateCache::new(MEETING_STATE_BYTES),
         identity: Default::default(),
         opened: Default::default(),
+        workers: Default::default(),
         info: ServerInfo { upstream_label: label },
     });
     Ok((state, mock))
@@ -128,13 +130,27 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("LEPTOS_SITE_ADDR (--addr): cannot listen on {}: {e}", config.addr))?;
     tracing::info!(addr = %config.addr, public_url = %config.public_url, threads = config.http_threads.get(), "Meeting Admin listening");
-    let app = http::build_router(state).await?;
+    let app = http::build_router(state.clone()).await?;
     // The background workers and the acceptor run here, beside the serving threads.
     tokio::spawn(super::allocator::give_back_freed_memory());
-    super::listening::serve(listener, app, config.http_threads, shutdown_signal()).await?;
+    let drained = super::listening::serve(listener, app, config.http_threads, shutdown_signal()).await?;
+    let cut = state.workers.stop(WORKERS_STOP_WITHIN).await;
+    if cut > 0 {
+        tracing::warn!(workers = cut, within_s = WORKERS_STOP_WITHIN.as_secs(), "workers still in a step were stopped where they stood; their leases hand the work to a replica");
+    }
+    // While the serving threads still run: some of the pool's connections are theirs.
+    if tokio::time::timeout(POOL_CLOSE_WITHIN, state.db.close()).await.is_err() {
+        tracing::warn!(within_s = POOL_CLOSE_WITHIN.as_secs(), "database connections still in use at exit");
+    }
+    drained.release().await?;
     tracing::info!("shut down cleanly");
     Ok(())
 }
+
+/// How long a stopping replica lets its workers finish the step they are on. Inside the 10 s a
+/// container runtime waits after SIGTERM, with the requests' own finishing before it.
+const WORKERS_STOP_WITHIN: Duration = Duration::from_secs(5);
+const POOL_CLOSE_WITHIN: Duration = Duration::from_secs(2);
 
 /// The first start has no accounts: make `admin` so someone can sign in and add the rest.
 pub async fn bootstrap_admin(state: &AppState, config: &Config) -> Result<(), String> {

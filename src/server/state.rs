@@ -39,6 +39,8 @@ pub struct Shared {
     pub identity: super::auth::identity_cache::IdentityCache,
     /// Which opened meetings this replica noted lately (`opened_meetings::record`).
     pub opened: super::opened_meetings::RecentlyWritten,
+    /// The deletion and bulk workers, stopped before the replica exits.
+    pub workers: super::workers::Workers,
 }
 
 impl AppState {

@@ -1,13 +1,14 @@
 //! The real binary's serving threads (`src/server/listening.rs`): connections dealt out to
 //! several threads are all answered and keep their peer's address, and a SIGTERM lets what is in
-//! flight finish while new connections are refused.
+//! flight finish while new connections are refused, then stops the workers and the database
+//! connections without a warning.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use meeting_admin::server::mock_upstream::Faults;
 
-use crate::support::binary::{export, start_with, PASSWORD};
+use crate::support::binary::{export, start_logged, PASSWORD};
 use crate::support::{Browser, Mock, VENDOR_MEETING};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -16,7 +17,8 @@ async fn connections_on_every_thread_are_served_and_a_sigterm_finishes_what_is_i
     let dir = tempfile::tempdir().unwrap();
     let db = crate::support::database::fresh(dir.path()).await;
     // Nothing kept: every list below goes to the vendor.
-    let mut server = start_with(&db, &upstream.url, &["--http-threads", "3", "--recordings-cache-ttl", "0"]).await;
+    let log = dir.path().join("server.log");
+    let mut server = start_logged(&db, &upstream.url, &["--http-threads", "3", "--recordings-cache-ttl", "0"], &log).await;
     let b = Browser::new(&server.url);
     assert_eq!(b.sign_in("admin", PASSWORD).await.status(), 200);
     let list = format!("/api/recordings/list?meeting_id={VENDOR_MEETING}");
@@ -72,4 +74,18 @@ async fn connections_on_every_thread_are_served_and_a_sigterm_finishes_what_is_i
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(exit.success(), "{exit}");
+
+    // What the stop logged: each worker stopped after its step, and nothing went wrong on the
+    // way out (a serving thread that ended first used to take database connections with it that
+    // the rest of the shutdown still used).
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let stop = lines.iter().position(|l| l["message"] == "shutdown signal received; finishing in-flight requests").expect("the signal is logged");
+    let after: Vec<&str> = lines[stop..].iter().filter_map(|l| l["message"].as_str()).collect();
+    for worker in ["deletion worker stopped", "bulk worker stopped"] {
+        assert!(after.contains(&worker), "{worker}: {after:?}");
+    }
+    assert_eq!(after.last(), Some(&"shut down cleanly"), "{after:?}");
+    let troubled: Vec<_> = lines[stop..].iter().filter(|l| l["level"] != "INFO").collect();
+    assert!(troubled.is_empty(), "{troubled:?}");
 }

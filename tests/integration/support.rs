@@ -411,6 +411,16 @@ pub mod binary {
 
     /// Ready (`/readyz` answers 200) when this returns.
     pub async fn start_with(db: &str, upstream: &str, extra: &[&str]) -> Server {
+        started(db, upstream, extra, Stdio::null()).await
+    }
+
+    /// As `start_with`, its log (JSON lines) written to `log`.
+    pub async fn start_logged(db: &str, upstream: &str, extra: &[&str], log: &std::path::Path) -> Server {
+        let out = std::fs::File::create(log).expect("the log file can be created");
+        started(db, upstream, &[extra, &["--log-format", "json"]].concat(), Stdio::from(out)).await
+    }
+
+    async fn started(db: &str, upstream: &str, extra: &[&str], out: Stdio) -> Server {
         let port = free_port();
         let url = format!("http://127.0.0.1:{port}");
         let child = Command::new(env!("CARGO_BIN_EXE_meeting-admin"))
@@ -419,7 +429,8 @@ pub mod binary {
             .args(extra)
             .env("CONNECTYCUBE_ADMIN_API_KEY", super::KEY)
             .env_remove("CONNECTYCUBE_ADMIN_API_KEY_FILE")
-            .stdout(Stdio::null())
+            .env_remove("RUST_LOG")
+            .stdout(out)
             .stderr(Stdio::null())
             .spawn()
             .expect("the binary starts");

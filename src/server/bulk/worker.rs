@@ -31,9 +31,9 @@ const REQUESTS_PER_CLAIM: i64 = 25;
 const PER_TICK: usize = 1_000;
 
 pub fn spawn(state: AppState) {
-    tokio::spawn(async move {
+    state.clone().workers.spawn(move |mut stop| async move {
         tracing::info!(worker = %state.deletions.worker_id, "bulk worker started");
-        loop {
+        while !stop.is_given() {
             let t = tick(&state).await;
             if t.looked_up >= PER_TICK || t.requested >= PER_TICK {
                 continue;
@@ -41,8 +41,10 @@ pub fn spawn(state: AppState) {
             tokio::select! {
                 () = tokio::time::sleep(POLL) => {}
                 () = state.bulk.wake.notified() => {}
+                () = stop.given() => {}
             }
         }
+        tracing::info!(worker = %state.deletions.worker_id, "bulk worker stopped");
     });
 }
 

@@ -17,9 +17,9 @@ pub const POLL: Duration = Duration::from_secs(1);
 const PER_TICK: usize = 50;
 
 pub fn spawn(state: AppState) {
-    tokio::spawn(async move {
+    state.clone().workers.spawn(move |mut stop| async move {
         tracing::info!(worker = %state.deletions.worker_id, "deletion worker started");
-        loop {
+        while !stop.is_given() {
             // A full look means more are due (a bulk batch): look again at once.
             if tick(&state).await >= PER_TICK {
                 continue;
@@ -27,8 +27,10 @@ pub fn spawn(state: AppState) {
             tokio::select! {
                 () = tokio::time::sleep(POLL) => {}
                 () = state.deletions.wake.notified() => {}
+                () = stop.given() => {}
             }
         }
+        tracing::info!(worker = %state.deletions.worker_id, "deletion worker stopped");
     });
 }
 

@@ -62,6 +62,7 @@ async fn poll_sqlite(pool: SqlitePool, cache: IdentityCache) {
                 }
                 seen = Some(n);
             }
+            Err(_) if pool.is_closed() => break,
             Err(e) => {
                 if seen.take().is_some() {
                     tracing::warn!(error = %e, "cannot read the account change counter; sessions are read from the database until it answers");
