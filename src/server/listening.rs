@@ -25,7 +25,7 @@ pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, sh
     let (stop, stopped) = watch::channel(false);
     let (release, released) = watch::channel(false);
     let (drained, all_drained) = mpsc::channel::<()>(1);
-    let mut workers = Vec::with_capacity(threads.get());
+    let mut serving = Vec::with_capacity(threads.get());
     let mut hands = Vec::with_capacity(threads.get());
     for n in 0..threads.get() {
         let (hand, taken) = mpsc::unbounded_channel::<Handed>();
@@ -37,7 +37,7 @@ pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, sh
         let mut stopped = stopped.clone();
         let mut released = released.clone();
         let drained = drained.clone();
-        let worker = std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name(format!("http-{n}"))
             .spawn(move || {
                 // `TapIo` is what lets axum hand the peer's address to handlers (`ConnectInfo`)
@@ -60,7 +60,7 @@ pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, sh
                 });
             })
             .map_err(|e| format!("cannot start serving thread {n}: {e}"))?;
-        workers.push(worker);
+        serving.push(thread);
         hands.push(hand);
     }
     let mut shutdown = std::pin::pin!(shutdown);
@@ -85,27 +85,27 @@ pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, sh
     // Every thread's sender is dropped once its connections are done (or the thread is gone).
     let mut all_drained = all_drained;
     let _ = all_drained.recv().await;
-    Ok(Drained { release, workers })
+    Ok(Drained { release, threads: serving })
 }
 
 /// Serving threads whose connections are all done, their runtimes still running: a database
 /// connection that a request opened is registered with its thread's runtime, and the rest of the
-/// shutdown (the workers' last steps, closing the pool) may still use it. Without this, a thread
-/// done first took such connections with it while another thread's requests were still using them.
+/// shutdown (the background workers' last steps, closing the pool) may still use it. Before, a
+/// thread done first took such connections with it while other threads' requests still used them.
 #[must_use = "the serving threads run until released"]
 pub struct Drained {
     release: watch::Sender<bool>,
-    workers: Vec<std::thread::JoinHandle<()>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Drained {
     /// Lets the serving threads end, and waits until they have.
     pub async fn release(self) -> Result<(), String> {
-        let Drained { release, workers } = self;
+        let Drained { release, threads } = self;
         let _ = release.send(true);
         tokio::task::spawn_blocking(move || {
-            for worker in workers {
-                let _ = worker.join();
+            for thread in threads {
+                let _ = thread.join();
             }
         })
         .await
