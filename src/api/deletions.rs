@@ -248,12 +248,9 @@ mod server {
         };
         state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
         tracing::info!(request = request_id, meeting_id = %id, user = %staff.username, approval = policy.approval_required, "deletion requested");
-        if let Some(hook) = &state.deletions.webhook {
-            if let Ok(Some(s)) = store::find(&state.db, request_id).await {
-                if s.request.state == DeletionState::AwaitingApproval {
-                    hook.awaiting_approval(&s.request, &state.guard.public_origin);
-                }
-            }
+        if policy.approval_required && state.deletions.webhook.is_some() {
+            // Its notice is made and sent by the worker (at once, or by any replica later).
+            state.deletions.notices.notify_one();
         }
         leptos_axum::redirect(&format!("{}?requested={request_id}", id.recordings_path()));
         Ok(Requested::Open { meeting_id: id, request_id })

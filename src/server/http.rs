@@ -88,6 +88,8 @@ pub async fn build_router_with(state: AppState, background: Background) -> Resul
         None => kept.recordings.kept().forget_all(),
     });
     super::store::changes::spawn(&state.db, super::store::changes::Followers { identity: state.identity.clone(), recordings });
+    // Notices are sent once whoever sends them, so tests that drive the workers by hand keep this one.
+    super::deletions::notices::spawn(state.clone());
     if background == Background::All {
         super::deletions::worker::spawn(state.clone());
         super::bulk::worker::spawn(state.clone());

@@ -11,7 +11,8 @@ use meeting_admin::server::deletions::{store as deletion_store, worker as deleti
 use meeting_admin::server::mock_upstream::Faults;
 use serde_json::Value;
 
-use crate::support::{database, Browser, Mock, TestApp, OPERATOR, PASSWORD};
+use crate::support::webhook::{Answer, Hook};
+use crate::support::{database, Browser, Mock, Replicas, TestApp, OPERATOR, PASSWORD};
 
 const GRACE: &[&str] = &["--delete-grace", "10m"];
 
@@ -353,11 +354,7 @@ async fn a_batch_goes_on_after_a_restart() {
 #[tokio::test]
 async fn two_replicas_share_a_batch_and_do_each_meeting_once() {
     const N: usize = 60;
-    let upstream = Mock::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = database::fresh(dir.path()).await;
-    let clock = meeting_admin::server::clock::Clock::manual();
-    let apps = TestApp::replicas_with(&upstream, &db, 2, &clock, &["--delete-grace", "0"]).await;
+    let Replicas { upstream, apps, dir: _dir, .. } = TestApp::replicas(2, &["--delete-grace", "0"]).await;
     for n in 0..N {
         upstream.mock.seed(&meeting(500 + n), 1);
     }
@@ -428,21 +425,8 @@ async fn one_approval_covers_a_batch_and_never_the_requesters_own() {
 /// one that is skipped.
 #[tokio::test]
 async fn the_approval_webhook_is_told_once_per_batch() {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
-    let hook = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |axum::Json(v): axum::Json<Value>| {
-            let tx = tx.clone();
-            async move {
-                let _ = tx.send(v);
-                "ok"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, hook).await.unwrap() });
-    let app = TestApp::spawn_with(&["--delete-grace", "0", "--delete-approval", "required", "--approval-webhook-url", &url]).await;
+    let hook = Hook::start(Answer::Take).await;
+    let app = TestApp::spawn_with(&["--delete-grace", "0", "--delete-approval", "required", "--approval-webhook-url", &hook.url]).await;
     for n in 0..3 {
         app.upstream.mock.seed(&meeting(800 + n), 1);
     }
@@ -454,10 +438,11 @@ async fn the_approval_webhook_is_told_once_per_batch() {
     settle(&app).await;
     post(&app.http, "/api/bulk/request", &[("batch_id", &id.to_string()), ("reason", "GDPR-901")]).await;
     settle(&app).await;
-    let sent = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("the webhook is called").unwrap();
+    let sent = hook.next(Duration::from_secs(10)).await.expect("the webhook is called");
     let said = sent["text"].as_str().unwrap();
     assert!(said.contains(&format!("Bulk deletion batch #{id} waits for approval: 3 deletion requests")), "{said}");
     assert!(said.contains(&format!("{}/bulk/{id}", app.url)), "{said}");
     settle(&app).await;
-    assert!(tokio::time::timeout(Duration::from_millis(500), rx.recv()).await.is_err(), "told once");
+    assert!(hook.next(Duration::from_millis(1500)).await.is_none(), "told once");
+    assert_eq!(sent["requests"], 3);
 }

@@ -8,6 +8,7 @@ use meeting_admin::server::mock_upstream::Faults;
 use serde_json::Value;
 
 use crate::support::binary::{export, start, start_with, PASSWORD};
+use crate::support::webhook::{Answer, Hook};
 use crate::support::{create_form, Browser, Mock};
 
 fn meeting(n: usize) -> String {
@@ -296,4 +297,38 @@ async fn a_bulk_batch_goes_on_after_the_server_is_killed_mid_lookup_and_mid_dele
         results.iter().filter(|s| *s == "unknown").count(),
         per_meeting.len()
     );
+}
+
+/// An approval notice outlives the server: killed while the webhook holds its POST, the server
+/// is started again and sends the notice once the killed one's lease has run out, once.
+#[tokio::test]
+async fn an_approval_notice_is_sent_after_the_server_is_killed_while_sending_it() {
+    let upstream = Mock::start().await;
+    let waiting = meeting(900_100);
+    upstream.mock.seed(&waiting, 2);
+    let hook = Hook::start(Answer::Hold).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::support::database::fresh(dir.path()).await;
+    let args = ["--delete-approval", "required", "--deletion-lease", "2s", "--approval-webhook-url", hook.url.as_str()];
+    let mut server = start_with(&db, &upstream.url, &args).await;
+    let b = Browser::new(&server.url);
+    assert_eq!(b.sign_in("admin", PASSWORD).await.status(), 200);
+    let res = b.post_form("/api/recordings/delete", &[("meeting_id", waiting.as_str()), ("expected_count", "2"), ("reason", "kill test")]).await;
+    assert_eq!(res.status(), 200);
+    let id = res.json::<Value>().await.unwrap()["request_id"].as_i64().unwrap();
+    hook.tried(1, Duration::from_secs(10)).await;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    drop(server);
+    hook.answer(Answer::Take);
+
+    let started = Instant::now();
+    let _server = start_with(&db, &upstream.url, &args).await;
+    let sent = hook.next(Duration::from_secs(20)).await.expect("the restarted server sends the notice");
+    let after = started.elapsed();
+    assert_eq!(sent["request_id"], id);
+    assert!(sent["text"].as_str().unwrap().contains("requested by admin: kill test"), "{sent}");
+    assert!(hook.next(Duration::from_secs(3)).await.is_none(), "sent once");
+    assert_eq!(hook.tries(), 2, "the post cut off by the kill, and the one taken");
+    eprintln!("approval notice after a kill: sent {:.1} s after the restart began (lease 2 s)", after.as_secs_f64());
 }

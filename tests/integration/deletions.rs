@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use meeting_admin::domain::{fingerprint, Role};
 use meeting_admin::server::auth::users::{self, Username};
-use meeting_admin::server::deletions::worker;
+use meeting_admin::server::deletions::{notices, worker};
 use meeting_admin::server::mock_upstream::Faults;
 use serde_json::Value;
 
-use crate::support::{database, Browser, Mock, TestApp, ADMIN, OPERATOR, PASSWORD, VENDOR_MEETING, VIEWER};
+use crate::support::webhook::{Answer, Hook};
+use crate::support::{Browser, Replicas, TestApp, ADMIN, OPERATOR, PASSWORD, VENDOR_MEETING, VIEWER};
 
 const GRACE: &[&str] = &["--delete-grace", "10m"];
 const APPROVAL: &[&str] = &["--delete-grace", "10m", "--delete-approval", "required", "--delete-approval-ttl", "24h"];
@@ -345,11 +346,7 @@ async fn vendor_faults_are_retried_with_back_off_then_fail_with_the_vendors_mess
 #[tokio::test]
 async fn two_replicas_run_each_request_exactly_once() {
     const N: usize = 40;
-    let upstream = Mock::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = database::fresh(dir.path()).await;
-    let clock = meeting_admin::server::clock::Clock::manual();
-    let apps = TestApp::replicas_with(&upstream, &db, 2, &clock, GRACE).await;
+    let Replicas { upstream, apps, clock, dir: _dir } = TestApp::replicas(2, GRACE).await;
     for n in 0..N {
         let m = meeting(1000 + n);
         upstream.mock.seed(&m, n % 3 + 1);
@@ -379,39 +376,63 @@ async fn two_replicas_run_each_request_exactly_once() {
 
 #[tokio::test]
 async fn the_approval_webhook_is_told_and_its_failure_blocks_nothing() {
-    use axum::routing::post;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
-    let hook = axum::Router::new().route(
-        "/hook/T0/secret",
-        post(move |axum::Json(v): axum::Json<Value>| {
-            let tx = tx.clone();
-            async move {
-                let _ = tx.send(v);
-                "ok"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook/T0/secret", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, hook).await.unwrap() });
-    let mut args = APPROVAL.to_vec();
-    args.extend(["--approval-webhook-url", url.as_str()]);
-    let app = TestApp::spawn_with(&args).await;
+    let hook = Hook::start(Answer::Take).await;
+    let app = TestApp::spawn_with(&[APPROVAL, &["--approval-webhook-url", hook.url.as_str()]].concat()).await;
     let (status, body) = request(&app.http, VENDOR_MEETING, "2", "ACC-50").await;
     assert_eq!(status, 200);
     let id = request_id(&body);
-    let sent = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("the webhook is called").unwrap();
+    let sent = hook.next(Duration::from_secs(10)).await.expect("the webhook is called");
     let text = sent["text"].as_str().unwrap();
     assert!(text.contains(&format!("Deletion request #{id} waits for approval")) && text.contains("requested by ada: ACC-50"), "{text}");
     assert!(text.contains(&format!("{}/deletions/{id}", app.url)), "with a link to it: {text}");
+    assert_eq!(sent["request_id"], id);
 
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let mut args = APPROVAL.to_vec();
     let dead = format!("http://{closed}/hook");
-    args.extend(["--approval-webhook-url", dead.as_str()]);
-    let app = TestApp::spawn_with(&args).await;
+    let app = TestApp::spawn_with(&[APPROVAL, &["--approval-webhook-url", dead.as_str()]].concat()).await;
     let (status, body) = request(&app.http, VENDOR_MEETING, "2", "ACC-51").await;
     assert_eq!((status, body["status"].as_str()), (200, Some("open")), "a dead webhook holds nothing up");
+}
+
+/// A notice the webhook did not take is kept and sent again later, once it is taken; one whose
+/// request no longer waits for approval by then is not sent at all.
+#[tokio::test]
+async fn a_refused_notice_is_sent_again_later_unless_its_request_was_decided() {
+    let hook = Hook::start(Answer::Refuse).await;
+    let app = TestApp::spawn_with(&[APPROVAL, &["--approval-webhook-url", hook.url.as_str()]].concat()).await;
+    app.upstream.mock.seed(&meeting(60), 1);
+    let first = request_id(&request(&app.http, VENDOR_MEETING, "2", "ACC-60").await.1);
+    let second = request_id(&request(&app.http, &meeting(60), "1", "ACC-61").await.1);
+    hook.tried(2, Duration::from_secs(10)).await;
+    assert_eq!(cancel(&app.http, second).await.0, 200);
+    hook.answer(Answer::Take);
+    assert!(hook.next(Duration::from_millis(1500)).await.is_none(), "not before its retry is due");
+    app.state.clock.advance(notices::FIRST_RETRY * 2);
+    let sent = hook.next(Duration::from_secs(10)).await.expect("sent again once its retry is due");
+    assert_eq!(sent["request_id"], first);
+    // A look of this test's own, after the worker's: nothing more goes out, the cancelled one least of all.
+    assert_eq!(notices::tick(&app.state).await, 0);
+    assert!(hook.next(Duration::from_millis(1500)).await.is_none());
+    assert_eq!(hook.tries(), 3, "two refused, one taken");
+}
+
+/// Two replicas, one database: each request's notice goes out once, from one of them.
+#[tokio::test]
+async fn two_replicas_send_each_notice_once() {
+    const N: usize = 6;
+    let hook = Hook::start(Answer::Take).await;
+    let Replicas { upstream, apps, dir: _dir, .. } = TestApp::replicas(2, &[APPROVAL, &["--approval-webhook-url", hook.url.as_str()]].concat()).await;
+    let mut made = Vec::new();
+    for n in 0..N {
+        upstream.mock.seed(&meeting(70 + n), 1);
+        made.push(request_id(&request(&apps[n % 2].http, &meeting(70 + n), "1", "ACC-70").await.1));
+    }
+    let mut told = Vec::new();
+    while let Some(sent) = hook.next(Duration::from_secs(if told.len() < N { 10 } else { 2 })).await {
+        told.push(sent["request_id"].as_i64().unwrap());
+    }
+    told.sort_unstable();
+    assert_eq!(told, made, "each once");
 }
 
 #[tokio::test]

@@ -150,6 +150,13 @@ impl Browser {
     }
 }
 
+pub struct Replicas {
+    pub upstream: Mock,
+    pub apps: Vec<TestApp>,
+    pub clock: Clock,
+    pub dir: TempDir,
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(&[]).await
@@ -191,6 +198,17 @@ impl TestApp {
             apps.push(Self::launch_clocked(upstream.clone(), Some(database_url.to_owned()), &args, clock.clone(), http::Background::All).await);
         }
         apps
+    }
+
+    /// `n` replicas, each running its own workers, on a new database and a new vendor, timed by
+    /// one manual clock. Keep `Replicas::dir` for as long as they run: it holds an SQLite file.
+    pub async fn replicas(n: usize, extra_args: &[&str]) -> Replicas {
+        let upstream = Mock::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = database::fresh(dir.path()).await;
+        let clock = Clock::manual();
+        let apps = Self::replicas_with(&upstream, &db, n, &clock, extra_args).await;
+        Replicas { upstream, apps, clock, dir }
     }
 
     /// `n` replicas started at the same moment on one database (empty or not) and one vendor.
@@ -460,5 +478,83 @@ pub mod binary {
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+}
+
+/// A stand-in for the approval webhook (a Slack endpoint), on its own port: it takes notices,
+/// refuses them (503), or holds them without answering, as the test sets it.
+pub mod webhook {
+    use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use serde_json::Value;
+    use tokio::sync::{mpsc, Mutex};
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[repr(u8)]
+    pub enum Answer {
+        Take,
+        Refuse,
+        Hold,
+    }
+
+    pub struct Hook {
+        pub url: String,
+        answer: Arc<AtomicU8>,
+        tries: Arc<AtomicUsize>,
+        taken: Mutex<mpsc::UnboundedReceiver<Value>>,
+    }
+
+    impl Hook {
+        pub async fn start(answer: Answer) -> Self {
+            let (tx, rx) = mpsc::unbounded_channel::<Value>();
+            let (mode, tries) = (Arc::new(AtomicU8::new(answer as u8)), Arc::new(AtomicUsize::new(0)));
+            let (m, t) = (mode.clone(), tries.clone());
+            let router = axum::Router::new().route(
+                "/hook/T0/secret",
+                axum::routing::post(move |axum::Json(v): axum::Json<Value>| {
+                    let (tx, m, t) = (tx.clone(), m.clone(), t.clone());
+                    async move {
+                        t.fetch_add(1, Ordering::SeqCst);
+                        match m.load(Ordering::SeqCst) {
+                            x if x == Answer::Take as u8 => {
+                                let _ = tx.send(v);
+                                axum::http::StatusCode::OK
+                            }
+                            x if x == Answer::Refuse as u8 => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                            _ => std::future::pending::<axum::http::StatusCode>().await,
+                        }
+                    }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}/hook/T0/secret", listener.local_addr().unwrap());
+            tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+            Self { url, answer: mode, tries, taken: Mutex::new(rx) }
+        }
+
+        pub fn answer(&self, answer: Answer) {
+            self.answer.store(answer as u8, Ordering::SeqCst);
+        }
+
+        /// Posts received, whatever they were answered.
+        pub fn tries(&self) -> usize {
+            self.tries.load(Ordering::SeqCst)
+        }
+
+        /// The next notice taken, if one comes within `within`.
+        pub async fn next(&self, within: Duration) -> Option<Value> {
+            tokio::time::timeout(within, self.taken.lock().await.recv()).await.ok().flatten()
+        }
+
+        /// Waits until `n` posts have come, whatever they were answered.
+        pub async fn tried(&self, n: usize, within: Duration) {
+            let deadline = std::time::Instant::now() + within;
+            while self.tries() < n {
+                assert!(std::time::Instant::now() < deadline, "the webhook was tried {} times, not {n}", self.tries());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
     }
 }

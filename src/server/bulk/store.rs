@@ -474,8 +474,3 @@ pub async fn unrequested(db: &Store, batch_id: i64) -> Result<i64, sqlx::Error> 
     Ok(on_pool!(db, pool => sqlx::query_scalar(sql).bind(batch_id).fetch_one(pool).await?))
 }
 
-/// Claims the one approval notice of a batch; `true` for exactly one caller.
-pub async fn claim_approval_notice(db: &Store, batch_id: i64, now_ms: i64) -> Result<bool, sqlx::Error> {
-    let sql = "UPDATE bulk_batches SET approval_notified_ms = $1 WHERE id = $2 AND approval_notified_ms IS NULL";
-    Ok(on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(batch_id).execute(pool).await?.rows_affected()) == 1)
-}

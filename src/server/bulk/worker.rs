@@ -160,7 +160,7 @@ async fn request_one(state: &AppState, item_id: i64) {
         Err(e) => tracing::error!(error = %e, batch = t.batch_id, "cannot store a batch item's outcome"),
     }
     // Whichever meeting is the last to get its outcome (one skipped, say), the batch is then complete.
-    notify_when_complete(state, &t).await;
+    notify_when_complete(state);
 }
 
 fn outcome(outcome: ItemOutcome, detail: Option<String>) -> Outcome {
@@ -236,16 +236,10 @@ async fn decide(state: &AppState, t: &ToRequest) -> Result<Outcome, String> {
     }
 }
 
-/// Under two-person approval, one notice for the whole batch once its last request is made
-/// (sent by exactly one replica).
-async fn notify_when_complete(state: &AppState, t: &ToRequest) {
-    let Some(hook) = &state.deletions.webhook else { return };
-    if !state.deletions.policy.approval_required || !matches!(store::unrequested(&state.db, t.batch_id).await, Ok(0)) {
-        return;
-    }
-    let requests = store::items(&state.db, t.batch_id).await.map(|items| items.iter().filter(|i| i.outcome == Some(ItemOutcome::Requested)).count()).unwrap_or(0);
-    // Nothing awaits approval when every meeting was skipped.
-    if requests > 0 && matches!(store::claim_approval_notice(&state.db, t.batch_id, state.clock.now_ms()).await, Ok(true)) {
-        hook.batch_awaiting_approval(t.batch_id, requests as u64, &t.requester.username, &t.reason, &state.guard.public_origin);
+/// Under two-person approval, the batch's one notice is made once its last request is made,
+/// by the approval notice worker of any replica (`deletions::notices`); this one's looks now.
+fn notify_when_complete(state: &AppState) {
+    if state.deletions.policy.approval_required && state.deletions.webhook.is_some() {
+        state.deletions.notices.notify_one();
     }
 }

@@ -2,6 +2,8 @@
 //! person's approval where policy says so and for a grace period anyone allowed to delete can
 //! cancel in; then a worker in one replica runs it (see `run`), exactly once.
 
+pub mod notice_store;
+pub mod notices;
 pub mod run;
 pub mod store;
 pub mod webhook;
@@ -25,11 +27,13 @@ pub struct Deletions {
     /// Wakes this replica's worker early (a request approved or made due here).
     pub wake: Notify,
     pub webhook: Option<webhook::Webhook>,
+    /// Wakes this replica's approval notice worker (a request made here waits for approval).
+    pub notices: Notify,
 }
 
 impl Deletions {
     pub fn new(policy: DeletionPolicy, lease: Duration) -> Result<Self, String> {
         let webhook = policy.webhook.clone().map(webhook::Webhook::new).transpose()?;
-        Ok(Self { policy, lease, worker_id: format!("replica-{}", uuid::Uuid::new_v4().simple()), wake: Notify::new(), webhook })
+        Ok(Self { policy, lease, worker_id: format!("replica-{}", uuid::Uuid::new_v4().simple()), wake: Notify::new(), webhook, notices: Notify::new() })
     }
 }

@@ -1,6 +1,8 @@
 //! `APPROVAL_WEBHOOK_URL`: a JSON POST (Slack-compatible `text`) when a deletion waits for
-//! approval. It is a courtesy: a failure is logged and never holds the request up.
+//! approval. The notices are kept in the store and sent by a worker (`notices.rs`); this is what
+//! they say and how one is posted.
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::domain::DeletionRequest;
@@ -13,10 +15,29 @@ pub struct Webhook {
     http: reqwest::Client,
 }
 
+/// Why a notice was not taken. Never reqwest's own message, which would include the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostError {
+    Refused(u16),
+    TimedOut,
+    CannotConnect,
+    Failed,
+}
+
+impl fmt::Display for PostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refused(status) => write!(f, "the webhook answered {status}"),
+            Self::TimedOut => f.write_str("the webhook did not answer in time"),
+            Self::CannotConnect => f.write_str("cannot connect to the webhook"),
+            Self::Failed => f.write_str("the webhook call failed"),
+        }
+    }
+}
+
 impl Webhook {
     pub fn new(url: Secret) -> Result<Self, String> {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("meeting-admin/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -24,56 +45,62 @@ impl Webhook {
         Ok(Self { url, http })
     }
 
-    /// Sends the notice in the background.
-    pub fn awaiting_approval(&self, r: &DeletionRequest, public_origin: &str) {
-        let link = format!("{public_origin}{}", r.path());
-        let text = format!(
-            "Deletion request #{} waits for approval: {} of meeting {}, requested by {}: {}. Review it: {link}",
-            r.id,
-            r.what_goes(),
-            r.meeting_id,
-            r.requested_by,
-            r.reason
-        );
-        let body = serde_json::json!({
-            "text": text,
-            "request_id": r.id,
-            "meeting_id": r.meeting_id.as_str(),
-            "requested_by": r.requested_by,
-            "reason": r.reason,
-            "url": link,
-        });
-        self.send(body, format!("request #{}", r.id));
+    /// Posts a notice's JSON; taken when the webhook answers 2xx within `within`.
+    pub async fn post(&self, body: &str, within: Duration) -> Result<(), PostError> {
+        let sent = self
+            .http
+            .post(self.url.expose())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned())
+            .timeout(within)
+            .send()
+            .await;
+        match sent {
+            Ok(res) if res.status().is_success() => Ok(()),
+            Ok(res) => Err(PostError::Refused(res.status().as_u16())),
+            Err(e) if e.is_timeout() => Err(PostError::TimedOut),
+            Err(e) if e.is_connect() => Err(PostError::CannotConnect),
+            Err(_) => Err(PostError::Failed),
+        }
     }
+}
 
-    /// One notice for a bulk batch's requests (not one per meeting).
-    pub fn batch_awaiting_approval(&self, batch_id: i64, requests: u64, requested_by: &str, reason: &str, public_origin: &str) {
-        let link = format!("{public_origin}/bulk/{batch_id}");
-        let text = format!(
-            "Bulk deletion batch #{batch_id} waits for approval: {requests} deletion request{}, requested by {requested_by}: {reason}. Review it: {link}",
-            if requests == 1 { "" } else { "s" }
-        );
-        let body = serde_json::json!({
-            "text": text,
-            "batch_id": batch_id,
-            "requests": requests,
-            "requested_by": requested_by,
-            "reason": reason,
-            "url": link,
-        });
-        self.send(body, format!("batch #{batch_id}"));
-    }
+/// The notice of one request that waits for approval.
+pub fn request_notice(r: &DeletionRequest, public_origin: &str) -> String {
+    let link = format!("{public_origin}{}", r.path());
+    let text = format!(
+        "Deletion request #{} waits for approval: {} of meeting {}, requested by {}: {}. Review it: {link}",
+        r.id,
+        r.what_goes(),
+        r.meeting_id,
+        r.requested_by,
+        r.reason
+    );
+    serde_json::json!({
+        "text": text,
+        "request_id": r.id,
+        "meeting_id": r.meeting_id.as_str(),
+        "requested_by": r.requested_by,
+        "reason": r.reason,
+        "url": link,
+    })
+    .to_string()
+}
 
-    /// Posts in the background; the outcome is logged under `what`.
-    fn send(&self, body: serde_json::Value, what: String) {
-        let (http, url) = (self.http.clone(), self.url.clone());
-        tokio::spawn(async move {
-            match http.post(url.expose()).json(&body).send().await {
-                Ok(res) if res.status().is_success() => tracing::info!(about = %what, "approval webhook sent"),
-                Ok(res) => tracing::warn!(about = %what, status = res.status().as_u16(), "the approval webhook refused the notice"),
-                // reqwest's message would include the URL.
-                Err(e) => tracing::warn!(about = %what, timeout = e.is_timeout(), connect = e.is_connect(), "cannot reach the approval webhook"),
-            }
-        });
-    }
+/// One notice for a bulk batch's requests (not one per meeting).
+pub fn batch_notice(batch_id: i64, requests: u64, requested_by: &str, reason: &str, public_origin: &str) -> String {
+    let link = format!("{public_origin}/bulk/{batch_id}");
+    let text = format!(
+        "Bulk deletion batch #{batch_id} waits for approval: {requests} deletion request{}, requested by {requested_by}: {reason}. Review it: {link}",
+        if requests == 1 { "" } else { "s" }
+    );
+    serde_json::json!({
+        "text": text,
+        "batch_id": batch_id,
+        "requests": requests,
+        "requested_by": requested_by,
+        "reason": reason,
+        "url": link,
+    })
+    .to_string()
 }
