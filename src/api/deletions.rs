@@ -248,10 +248,7 @@ mod server {
         };
         state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
         tracing::info!(request = request_id, meeting_id = %id, user = %staff.username, approval = policy.approval_required, "deletion requested");
-        if policy.approval_required && state.deletions.webhook.is_some() {
-            // Its notice is made and sent by the worker (at once, or by any replica later).
-            state.deletions.notices.notify_one();
-        }
+        state.deletions.wake_notices();
         leptos_axum::redirect(&format!("{}?requested={request_id}", id.recordings_path()));
         Ok(Requested::Open { meeting_id: id, request_id })
     }

@@ -159,8 +159,9 @@ async fn request_one(state: &AppState, item_id: i64) {
         Ok(false) => tracing::warn!(batch = t.batch_id, meeting_id = %t.meeting_id, "a batch item's lease ran out before its outcome was written"),
         Err(e) => tracing::error!(error = %e, batch = t.batch_id, "cannot store a batch item's outcome"),
     }
-    // Whichever meeting is the last to get its outcome (one skipped, say), the batch is then complete.
-    notify_when_complete(state);
+    // Whichever meeting is the last to get its outcome (one skipped, say), the batch is then
+    // complete, and the notice worker makes its one notice.
+    state.deletions.wake_notices();
 }
 
 fn outcome(outcome: ItemOutcome, detail: Option<String>) -> Outcome {
@@ -233,13 +234,5 @@ async fn decide(state: &AppState, t: &ToRequest) -> Result<Outcome, String> {
             state.audit.complete(audit, &Completion::new(AuditOutcome::Failed).error(&e)).await;
             Err(e.to_string())
         }
-    }
-}
-
-/// Under two-person approval, the batch's one notice is made once its last request is made,
-/// by the approval notice worker of any replica (`deletions::notices`); this one's looks now.
-fn notify_when_complete(state: &AppState) {
-    if state.deletions.policy.approval_required && state.deletions.webhook.is_some() {
-        state.deletions.notices.notify_one();
     }
 }

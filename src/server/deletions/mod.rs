@@ -36,4 +36,12 @@ impl Deletions {
         let webhook = policy.webhook.clone().map(webhook::Webhook::new).transpose()?;
         Ok(Self { policy, lease, worker_id: format!("replica-{}", uuid::Uuid::new_v4().simple()), wake: Notify::new(), webhook, notices: Notify::new() })
     }
+
+    /// A request made here may wait for approval: the approval notice worker (`notices`) looks
+    /// at once rather than at its next poll. Its notice is made from the store either way.
+    pub fn wake_notices(&self) {
+        if self.policy.approval_required && self.webhook.is_some() {
+            self.notices.notify_one();
+        }
+    }
 }
