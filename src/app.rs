@@ -35,13 +35,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Loads the wasm bundle and wakes the islands, as Leptos' `HydrationScripts islands=true`
-/// does, with three differences: the assets' hashed names come from `server::assets`; the
+/// does, with three differences: the assets' hashed names come from `server::http::assets`; the
 /// preload links are valid (Leptos 0.8 puts the CSP nonce into their `crossorigin` attribute);
 /// and `data-hydrated` is set on the body once every island runs, which the browser tests
 /// wait for. It starts at once rather than when the browser is idle: the islands are small,
 /// and a form should answer as soon as it shows. A page without islands (signing in, most
 /// error pages) loads no wasm at all; a page with islands gets the wasm's preload link from
-/// `server::html_tidy`, which sees the whole page (this head is written before the body).
+/// `server::http::html_tidy`, which sees the whole page (this head is written before the body).
 #[cfg(feature = "ssr")]
 #[component]
 fn IslandScripts() -> impl IntoView {
@@ -49,7 +49,7 @@ fn IslandScripts() -> impl IntoView {
     if let Some(sc) = Owner::current_shared_context() {
         sc.set_is_hydrating(false);
     }
-    let assets = crate::server::assets::names();
+    let assets = crate::server::http::assets::names();
     let nonce = leptos::nonce::use_nonce();
     let script = format!(
         "if (!document.querySelector('leptos-island')) document.body.setAttribute('data-hydrated', 'true');\
@@ -115,7 +115,7 @@ pub fn App() -> impl IntoView {
 
 fn stylesheet() -> String {
     #[cfg(feature = "ssr")]
-    return crate::server::assets::names().css.clone();
+    return crate::server::http::assets::names().css.clone();
     #[cfg(not(feature = "ssr"))]
     String::new()
 }

@@ -128,10 +128,6 @@ impl AppError {
         Self::Invalid { fields: vec![FieldError::new(field, message)], message: None }
     }
 
-    pub fn forbidden(role: crate::domain::Role, p: crate::domain::Permission) -> Self {
-        Self::Forbidden { role: role.to_string(), action: p.describe().to_owned() }
-    }
-
     /// The HTTP status our server answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
@@ -186,6 +182,23 @@ impl FromServerFnError for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The status as the server sends it.
+#[cfg(feature = "ssr")]
+impl AppError {
+    pub fn status_code(&self) -> http::StatusCode {
+        http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// A script's answer: the status and the error as JSON (what server functions send too).
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let body = serde_json::to_string(&self).unwrap_or_default();
+        (self.status_code(), [(http::header::CONTENT_TYPE, "application/json"), (http::header::CACHE_CONTROL, "no-store")], body).into_response()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,9 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+#[cfg(feature = "ssr")]
+pub mod serve;
+
 /// A page that follows work in progress sets this response header (seconds); the server turns
 /// it into a `<noscript>` refresh, so only a browser without JavaScript reloads the page.
 pub const REFRESH_HEADER: &str = "x-meeting-admin-refresh";

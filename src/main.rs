@@ -9,7 +9,8 @@ async fn main() -> std::process::ExitCode {
     meeting_admin::server::allocator::tune();
     use clap::Parser;
     use meeting_admin::server::config::{Cli, Command, Config};
-    use meeting_admin::server::{startup, telemetry};
+    use meeting_admin::serve::startup;
+    use meeting_admin::server::telemetry;
     use std::process::ExitCode;
 
     let cli = Cli::parse();
@@ -47,7 +48,7 @@ async fn main() -> std::process::ExitCode {
 async fn run_mock(m: meeting_admin::server::config::MockArgs) -> Result<(), String> {
     let addr: std::net::SocketAddr =
         m.mock_addr.parse().map_err(|_| format!("--mock-addr: '{}' is not an address", m.mock_addr))?;
-    let (local, _mock) = meeting_admin::server::startup::start_mock(&m.mock_key, "http://{addr}/files", addr).await?;
+    let (local, _mock) = meeting_admin::serve::startup::start_mock(&m.mock_key, "http://{addr}/files", addr, meeting_admin::server::clock::Clock::system()).await?;
     tracing::info!(addr = %local, "mock ConnectyCube admin API listening");
     println!("mock upstream listening on http://{local}");
     let _ = tokio::signal::ctrl_c().await;

@@ -26,7 +26,7 @@ pub fn safe_next(raw: &str, public: &url::Url) -> String {
 /// towards the per-account and per-address throttles.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<Staff, AppError> {
-    use super::context::{client_addr, fail, intent, request_id, session, state, store_failed};
+    use crate::server::fn_context::{client_addr, fail, intent, request_id, session, state, store_failed};
     use crate::domain::{AuditAction, Outcome, SignInMethod};
     use crate::server::audit::Completion;
     use crate::server::auth::{password as pw, session as sessions, throttle, users};
@@ -39,20 +39,38 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         tracing::error!(error = %e, "sign-in failed on our side");
         fail(AppError::Internal { request_id: request_id() })
     };
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let now = state.clock.now_unix();
     let account = throttle::account_key(&username);
     let address = throttle::address_key(&client_addr());
+    // The name as typed, for the log and the audit log: anything hidden in it spelled out.
+    let claimed = crate::domain::visible(username.trim(), 64);
     let failed_entry = || {
         let mut entry = intent(AuditAction::SignInFailed, None, None, None);
-        entry.claimed_user = Some(username.trim().to_owned());
+        entry.claimed_user = Some(claimed.clone());
         entry
     };
-    if let Some(wait) = throttle::locked_for(&state.db, &[&account, &address], now).await.map_err(store_failed("sign-in: cannot read the throttle"))? {
-        tracing::info!(user = %username.trim(), "sign-in refused: throttled");
-        let err = fail(AppError::SignInThrottled { retry_after_secs: wait });
-        state.audit.record(&failed_entry(), &Completion::new(Outcome::Refused).error(&err)).await;
-        return Err(err);
-    }
+    let refused = |wait: u64| {
+        let (state, entry) = (state.clone(), failed_entry());
+        async move {
+            tracing::info!(user = %entry.claimed_user.as_deref().unwrap_or_default(), "sign-in refused: throttled");
+            let err = fail(AppError::SignInThrottled { retry_after_secs: wait });
+            state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
+            Err(err)
+        }
+    };
+    // Counted before the password is checked: guesses sent at once get their turns one by one.
+    let counting = store_failed("sign-in: cannot count the attempt");
+    let tries = match throttle::attempt(&state.db, &account, throttle::PER_ACCOUNT, now).await.map_err(counting)? {
+        throttle::Attempt::Locked { secs } => return refused(secs).await,
+        throttle::Attempt::Check { n } => n,
+    };
+    let from_address = match throttle::attempt(&state.db, &address, throttle::PER_ADDRESS, now).await.map_err(store_failed("sign-in: cannot count the attempt"))? {
+        throttle::Attempt::Locked { secs } => {
+            throttle::succeeded(&state.db, &account).await.map_err(store_failed("sign-in: cannot count the attempt"))?;
+            return refused(secs).await;
+        }
+        throttle::Attempt::Check { n } => n,
+    };
     let user = users::find(&state.db, &username)
         .await
         .map_err(|e| match e {
@@ -61,10 +79,18 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         })?
         .filter(|u| !u.disabled);
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    if password.len() > pw::MAX_LEN * 4 || !pw::verify(password, stored).await {
-        throttle::record_failure(&state.db, &account, throttle::PER_ACCOUNT, now).await.map_err(store_failed("sign-in: cannot count a failure"))?;
-        throttle::record_failure(&state.db, &address, throttle::PER_ADDRESS, now).await.map_err(store_failed("sign-in: cannot count a failure"))?;
-        tracing::info!(user = %username.trim(), "sign-in failed");
+    let verified = if password.len() > pw::MAX_LEN * 4 { Ok(false) } else { pw::verify(password, stored).await };
+    let Ok(verified) = verified else {
+        // Every CPU was checking other attempts for the whole wait: this one was not tried.
+        let give_back = store_failed("sign-in: cannot count the attempt");
+        throttle::succeeded(&state.db, &account).await.map_err(give_back)?;
+        throttle::succeeded(&state.db, &address).await.map_err(store_failed("sign-in: cannot count the attempt"))?;
+        return refused(1).await;
+    };
+    if !verified {
+        throttle::failed(&state.db, &account, tries, throttle::PER_ACCOUNT, now).await.map_err(store_failed("sign-in: cannot count a failure"))?;
+        throttle::failed(&state.db, &address, from_address, throttle::PER_ADDRESS, now).await.map_err(store_failed("sign-in: cannot count a failure"))?;
+        tracing::info!(user = %claimed, "sign-in failed");
         let why = match &user {
             None => "no such account, or it is disabled",
             Some(_) => "wrong password",
@@ -74,8 +100,9 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     }
     let user = user.ok_or_else(|| internal(&"verified without an account"))?;
     throttle::clear(&state.db, &account).await.map_err(store_failed("sign-in: cannot clear the throttle"))?;
+    throttle::succeeded(&state.db, &address).await.map_err(store_failed("sign-in: cannot clear the throttle"))?;
     let staff = Staff { username: user.username, role: user.role, method: SignInMethod::Password };
-    sessions::begin(&session()?, staff.clone()).await.map_err(|e| internal(&e))?;
+    sessions::begin(&session()?, staff.clone(), state.clock.now_ms()).await.map_err(|e| internal(&e))?;
     tracing::info!(user = %staff.username, role = %staff.role, "signed in");
     state.audit.record(&intent(AuditAction::SignIn, Some(staff.clone()), None, None), &Completion::new(Outcome::Succeeded)).await;
     let public = url::Url::parse(&state.guard.public_origin).map_err(|e| internal(&e))?;
@@ -86,7 +113,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
 /// Ends the session on the server (not only the cookie).
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use super::context::{current_staff, fail, intent, request_id, session, state};
+    use crate::server::fn_context::{current_staff, fail, intent, request_id, session, state};
     use crate::domain::{AuditAction, Outcome};
     use crate::server::audit::Completion;
     let who = current_staff();

@@ -115,7 +115,7 @@ pub async fn retry_bulk(batch_id: String) -> Result<i64, AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::{BatchSummary, BatchView, BATCHES_LISTED};
-    use crate::api::context::{begin_change, client_addr, fail, intent, parse_comment, parse_number, require, state, store_failed};
+    use crate::server::fn_context::{begin_change, client_addr, fail, intent, parse_comment, parse_number, require, state, store_failed};
     use crate::domain::{
         phase, required_reason, same_person, AuditAction, BatchPhase, BatchTotals, DeletionRules, DeletionState, ItemResult, MeetingList, Outcome,
         Permission, Staff,

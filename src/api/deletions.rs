@@ -100,13 +100,14 @@ pub async fn reject_deletion(request_id: String, comment: String) -> Result<(), 
 #[cfg(feature = "ssr")]
 mod server {
     use super::{DeletionList, DeletionView, Requested, DELETIONS_LISTED};
-    use crate::api::context::{begin_change, client_addr, fail, intent, parse_comment, parse_meeting_id, parse_number, request_id, require, require_on, state, store_failed};
-    use crate::api::upstream::{to_app_error, Call};
+    use crate::server::fn_context::{begin_change, client_addr, fail, intent, parse_comment, parse_meeting_id, parse_number, request_id, require, require_on, state, store_failed};
+    use crate::server::vendor::errors::{to_app_error, Call};
     use crate::domain::{fingerprint as fingerprint_of, required_reason, same_person, AuditAction, DeletionFilter, DeletionState, MeetingId, Outcome, Permission, RecordingSummary, Staff};
     use crate::error::{AppError, FieldError};
     use crate::server::audit::{Completion, EntryId};
     use crate::server::deletions::run::{run, Ran, RunContext};
-    use crate::server::deletions::store::{self, CreateError, NewRequest, Start, Stored};
+    use crate::server::deletions::open::{open as open_request, runs_at_once, Asker, Opening};
+    use crate::server::deletions::store::{self, CreateError, Start, Stored};
     use crate::server::state::AppState;
 
     fn view(staff: &Staff, r: crate::domain::DeletionRequest, now_ms: i64) -> DeletionView {
@@ -162,8 +163,7 @@ mod server {
         }
         let expected = expected.unwrap_or_default();
         let state = state()?;
-        let policy = &state.deletions.policy;
-        let immediate = policy.grace.is_zero() && !policy.approval_required;
+        let immediate = runs_at_once(&state);
         let action = if immediate { AuditAction::DeleteRecordings } else { AuditAction::RequestDeletion };
         let plural = if expected == 1 { "" } else { "s" };
         let mut entry = intent(action, Some(staff.clone()), Some(id.to_string()), Some(reason.clone()));
@@ -177,23 +177,18 @@ mod server {
             }
             Err(e) => return Err(store_failed("cannot read a legal hold")(e)),
         }
-        let now = state.clock.now_ms();
-        let new = NewRequest {
+        let opening = Opening {
             meeting_id: id.clone(),
             reason,
-            expected_count: expected,
-            fingerprint: fingerprint.map(str::to_ascii_lowercase),
-            total_size: None,
-            first_created: None,
-            last_created: None,
             requester: staff.clone(),
             requested_addr: client_addr(),
-            now_ms: now,
-            start: Start::Running { owner: state.deletions.worker_id.clone(), lease_until_ms: now + state.deletions.lease.as_millis() as i64 },
+            expected_count: expected,
+            listed: None,
+            fingerprint: fingerprint.map(str::to_ascii_lowercase),
             batch_id: None,
         };
         if immediate {
-            return run_now(&state, new, &entry).await;
+            return run_now(&state, opening, &entry).await;
         }
         // Held for later: what goes is listed now, so the request can say it and the page can
         // refuse a list that already changed.
@@ -217,27 +212,14 @@ mod server {
         if u64::try_from(found).ok() != Some(expected) {
             return refuse(fail(AppError::ListChanged { expected: expected as usize, found }), Outcome::Failed).await;
         }
-        if new.fingerprint.as_ref().is_some_and(|f| *f != now_print) {
+        if opening.fingerprint.as_ref().is_some_and(|f| *f != now_print) {
             return refuse(fail(AppError::RecordingsReplaced { count: found }), Outcome::Failed).await;
         }
-        let summary = RecordingSummary::of(&current);
-        let start = if policy.approval_required {
-            Start::AwaitingApproval { expires_at_ms: now + policy.approval_ttl.as_millis() as i64 }
-        } else {
-            Start::Scheduled { due_at_ms: now + policy.grace.as_millis() as i64 }
-        };
-        let new = NewRequest {
-            fingerprint: Some(now_print),
-            total_size: Some(summary.total_size),
-            first_created: summary.first_created,
-            last_created: summary.last_created,
-            start,
-            ..new
-        };
-        let request_id = match store::create(&state.db, &new).await {
-            Ok(rid) => rid,
+        let opening = Opening { listed: Some(RecordingSummary::of(&current)), ..opening };
+        let request_id = match open_request(&state, opening, Asker::Person).await {
+            Ok((rid, _)) => rid,
             Err(CreateError::AlreadyOpen(open)) => {
-                let detail = open.map(|o| o.status_line(now)).unwrap_or_else(|| "another request".to_owned());
+                let detail = open.map(|o| o.status_line(state.clock.now_ms())).unwrap_or_else(|| "another request".to_owned());
                 return refuse(fail(AppError::DeletionAlreadyOpen { detail }), Outcome::Refused).await;
             }
             Err(CreateError::Store(e)) => {
@@ -247,21 +229,23 @@ mod server {
             }
         };
         state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
-        tracing::info!(request = request_id, meeting_id = %id, user = %staff.username, approval = policy.approval_required, "deletion requested");
-        state.deletions.wake_notices();
+        tracing::info!(request = request_id, meeting_id = %id, user = %staff.username, approval = state.deletions.policy.approval_required, "deletion requested");
         leptos_axum::redirect(&format!("{}?requested={request_id}", id.recordings_path()));
         Ok(Requested::Open { meeting_id: id, request_id })
     }
 
     /// No grace period and no approval: the request is made already claimed by this replica and
     /// run in this request, as deleting always did.
-    async fn run_now(state: &AppState, new: NewRequest, entry: &crate::server::audit::Intent) -> Result<Requested, AppError> {
-        let id = new.meeting_id.clone();
-        let owner = state.deletions.worker_id.clone();
-        let rid = match store::create(&state.db, &new).await {
-            Ok(rid) => rid,
+    async fn run_now(state: &AppState, opening: Opening, entry: &crate::server::audit::Intent) -> Result<Requested, AppError> {
+        let id = opening.meeting_id.clone();
+        let (rid, owner) = match open_request(state, opening, Asker::Person).await {
+            Ok((rid, Start::Running { owner, .. })) => (rid, owner),
+            Ok((rid, start)) => {
+                tracing::error!(request = rid, ?start, "a deletion to run at once was opened to wait; the worker runs it");
+                return Err(fail(AppError::Internal { request_id: request_id() }));
+            }
             Err(CreateError::AlreadyOpen(open)) => {
-                let detail = open.map(|o| o.status_line(new.now_ms)).unwrap_or_else(|| "another request".to_owned());
+                let detail = open.map(|o| o.status_line(state.clock.now_ms())).unwrap_or_else(|| "another request".to_owned());
                 let err = fail(AppError::DeletionAlreadyOpen { detail });
                 state.audit.record(entry, &Completion::new(Outcome::Refused).error(&err)).await;
                 return Err(err);
@@ -282,7 +266,7 @@ mod server {
         let staff = require(Permission::ViewRecordings).await?;
         let id: MeetingId = parse_meeting_id(meeting_id)?;
         let now = state()?.clock.now_ms();
-        let open = crate::api::context::meeting_rows(&id).await?.open.clone();
+        let open = crate::server::fn_context::meeting_rows(&id).await?.open.clone();
         Ok(open.map(|r| view(&staff, r, now)))
     }
 
@@ -308,8 +292,10 @@ mod server {
         Ok(rows.into_iter().map(|r| view(&staff, r, now)).filter(|v| v.may_decide).collect())
     }
 
+    /// The same rule as the list: a request by number names its requester and their reason,
+    /// which a meeting's own page shows only while the request is open.
     pub async fn one(raw_id: &str) -> Result<DeletionView, AppError> {
-        let staff = require(Permission::ViewRecordings).await?;
+        let staff = require(Permission::DeleteRecordings).await?;
         let state = state()?;
         let s = find(&state, raw_id).await?;
         Ok(view(&staff, s.request, state.clock.now_ms()))

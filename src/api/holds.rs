@@ -10,7 +10,7 @@ use crate::error::AppError;
 /// The meeting's hold, if it has one.
 #[server(prefix = "/api", endpoint = "meetings/hold", input = GetUrl)]
 pub async fn meeting_hold(meeting_id: String) -> Result<Option<LegalHold>, AppError> {
-    use super::context::{meeting_rows, parse_meeting_id, require};
+    use crate::server::fn_context::{meeting_rows, parse_meeting_id, require};
     require(crate::domain::Permission::ViewRecordings).await?;
     let id = parse_meeting_id(&meeting_id)?;
     Ok(meeting_rows(&id).await?.hold.clone())
@@ -19,7 +19,7 @@ pub async fn meeting_hold(meeting_id: String) -> Result<Option<LegalHold>, AppEr
 /// What the two changes share: who may, the reason, the audit entry around the store write.
 #[cfg(feature = "ssr")]
 async fn change_hold(meeting_id: &str, reason: &str, place: bool) -> Result<(), AppError> {
-    use super::context::{begin_change, fail, intent, parse_meeting_id, require_on, state, store_failed};
+    use crate::server::fn_context::{begin_change, fail, intent, parse_meeting_id, require_on, state, store_failed};
     use crate::domain::{AuditAction, Outcome, Permission};
     use crate::server::audit::Completion;
     use crate::server::legal_holds;
@@ -30,7 +30,7 @@ async fn change_hold(meeting_id: &str, reason: &str, place: bool) -> Result<(), 
     let action = if place { AuditAction::HoldMeeting } else { AuditAction::ReleaseHold };
     let audit_id = begin_change(&state, &intent(action, Some(staff.clone()), Some(id.to_string()), Some(reason.clone()))).await?;
     let result = if place {
-        let hold = LegalHold { meeting_id: id.clone(), reason, held_by: staff.username.clone(), held_at_ms: crate::server::audit::now_ms() };
+        let hold = LegalHold { meeting_id: id.clone(), reason, held_by: staff.username.clone(), held_at_ms: state.clock.now_ms() };
         match legal_holds::place(&state.db, &hold).await {
             Ok(true) => Ok(()),
             Ok(false) => match legal_holds::find(&state.db, &id).await {

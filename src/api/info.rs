@@ -26,12 +26,12 @@ pub struct FrameInfo {
 
 #[server(prefix = "/api", endpoint = "app_info", input = GetUrl)]
 pub async fn app_info() -> Result<FrameInfo, AppError> {
-    use super::context;
+    use crate::server::fn_context as context;
     let state = context::state()?;
     let staff = context::current_staff();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let now = state.clock.now_unix();
     let demo_meetings = if state.demo && staff.is_some() {
-        crate::server::mock_upstream::DEMO_MEETINGS.iter().map(|(id, _)| (*id).to_owned()).collect()
+        crate::server::vendor::mock::DEMO_MEETINGS.iter().map(|(id, _)| (*id).to_owned()).collect()
     } else {
         Vec::new()
     };

@@ -49,15 +49,15 @@ impl FromServerFnError for CreateFailed {
 /// runs; a vendor refusal naming a field comes back on that field.
 #[server(prefix = "/api", endpoint = "meetings/create")]
 pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateFailed> {
-    use super::context::{begin_change, fail, intent, request_id, require, state};
-    use super::upstream::{to_app_error, Call};
+    use crate::server::fn_context::{begin_change, fail, intent, request_id, require, state};
+    use crate::server::vendor::errors::{to_app_error, Call};
     use crate::domain::{AuditAction, MeetingId, Outcome, Permission};
     use crate::server::audit::Completion;
 
     let with_form = |error: AppError| CreateFailed { error, form: Some(form.clone()) };
     let staff = require(Permission::CreateMeeting).await.map_err(with_form)?;
-    let parsed = form.parse().map_err(|fields| with_form(fail(AppError::Invalid { fields, message: None })))?;
     let state = state().map_err(with_form)?;
+    let parsed = form.parse_at(state.clock.now_unix()).map_err(|fields| with_form(fail(AppError::Invalid { fields, message: None })))?;
     let mut entry = intent(AuditAction::CreateMeeting, Some(staff.clone()), None, None);
     entry.detail = Some(format!("'{}' for host {}", parsed.meeting.name, parsed.host));
     let audit_id = begin_change(&state, &entry).await.map_err(with_form)?;
@@ -87,7 +87,7 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
         ..Completion::new(Outcome::Succeeded)
     };
     state.audit.complete(audit_id, &done).await;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let now = state.clock.now_unix();
     let created = CreatedMeeting { meeting_id, host: parsed.host, meeting: parsed.meeting, created_by: staff.username.clone(), created_at: now };
     // The meeting exists at the vendor now: failing to note it locally must not read as "not created".
     if let Err(e) = crate::server::created_meetings::insert(&state.db, &created).await {
@@ -101,7 +101,7 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
 /// The most recent meetings created through Meeting Admin, newest first.
 #[server(prefix = "/api", endpoint = "meetings/recent", input = GetUrl)]
 pub async fn recent_meetings() -> Result<Vec<CreatedMeeting>, AppError> {
-    use super::context::{require, state, store_failed};
+    use crate::server::fn_context::{require, state, store_failed};
     require(crate::domain::Permission::ViewRecordings).await?;
     crate::server::created_meetings::recent(&state()?.db, 20).await.map_err(store_failed("cannot read created meetings"))
 }
@@ -109,7 +109,7 @@ pub async fn recent_meetings() -> Result<Vec<CreatedMeeting>, AppError> {
 /// One meeting created here; `None` when it was made elsewhere (the vendor cannot tell us more).
 #[server(prefix = "/api", endpoint = "meetings/record", input = GetUrl)]
 pub async fn meeting_record(meeting_id: String) -> Result<Option<CreatedMeeting>, AppError> {
-    use super::context::{parse_meeting_id, require, state, store_failed};
+    use crate::server::fn_context::{parse_meeting_id, require, state, store_failed};
     require(crate::domain::Permission::ViewRecordings).await?;
     let id = parse_meeting_id(&meeting_id)?;
     crate::server::created_meetings::find(&state()?.db, &id).await.map_err(store_failed("cannot read a created meeting"))
@@ -128,7 +128,7 @@ pub struct OpenedMeeting {
 /// here), newest first.
 #[server(prefix = "/api", endpoint = "meetings/opened", input = GetUrl)]
 pub async fn opened_meetings() -> Result<Vec<OpenedMeeting>, AppError> {
-    use super::context::{require, state, store_failed};
+    use crate::server::fn_context::{require, state, store_failed};
     let staff = require(crate::domain::Permission::ViewRecordings).await?;
     let rows = crate::server::opened_meetings::recent(&state()?.db, &staff.username, 10)
         .await

@@ -11,7 +11,3 @@ pub mod meetings;
 pub mod recordings;
 pub mod sharing;
 
-#[cfg(feature = "ssr")]
-pub(crate) mod context;
-#[cfg(feature = "ssr")]
-pub mod upstream;

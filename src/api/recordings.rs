@@ -45,10 +45,10 @@ async fn fetch(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId, Vec
 /// was asked.
 #[cfg(feature = "ssr")]
 async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domain::Staff, MeetingId, std::sync::Arc<crate::domain::IndexedRecordings>, i64), AppError> {
-    use super::context::{fail, request_id};
-    use super::upstream::{to_app_error, Call};
+    use crate::server::fn_context::{fail, request_id};
+    use crate::server::vendor::errors::{to_app_error, Call};
     let (staff, id) = asker_and_meeting(meeting_id).await?;
-    let state = super::context::state()?;
+    let state = crate::server::fn_context::state()?;
     let vendor = state.clone();
     let fetch = move |id: MeetingId| async move { vendor.client.list_recordings(&id).await };
     match state.recordings.list(&id, refresh, &state.clock, fetch).await {
@@ -60,15 +60,15 @@ async fn fetch_for_page(meeting_id: &str, refresh: bool) -> Result<(crate::domai
 /// Who asks (allowed to see recordings), and which meeting: both before the vendor is asked.
 #[cfg(feature = "ssr")]
 async fn asker_and_meeting(meeting_id: &str) -> Result<(crate::domain::Staff, MeetingId), AppError> {
-    let staff = super::context::require(crate::domain::Permission::ViewRecordings).await?;
-    Ok((staff, super::context::parse_meeting_id(meeting_id)?))
+    let staff = crate::server::fn_context::require(crate::domain::Permission::ViewRecordings).await?;
+    Ok((staff, crate::server::fn_context::parse_meeting_id(meeting_id)?))
 }
 
 /// Everything the vendor lists for the meeting.
 #[cfg(feature = "ssr")]
 async fn vendor_list(id: &MeetingId) -> Result<Vec<crate::domain::Recording>, AppError> {
-    use super::context::{fail, request_id, state};
-    use super::upstream::{to_app_error, Call};
+    use crate::server::fn_context::{fail, request_id, state};
+    use crate::server::vendor::errors::{to_app_error, Call};
     state()?.client.list_recordings(id).await.map_err(|e| fail(to_app_error(e, Call::ListRecordings, request_id())))
 }
 
@@ -76,24 +76,24 @@ async fn vendor_list(id: &MeetingId) -> Result<Vec<crate::domain::Recording>, Ap
 /// a failure is logged and the page still shows.
 #[cfg(feature = "ssr")]
 async fn note_opened(staff: &crate::domain::Staff, id: &MeetingId) {
-    let Ok(state) = super::context::state() else { return };
-    if let Err(e) = crate::server::opened_meetings::record(&state.db, &state.opened, &staff.username, id.as_str(), crate::server::audit::now_ms()).await {
+    let Ok(state) = crate::server::fn_context::state() else { return };
+    if let Err(e) = crate::server::opened_meetings::record(&state.db, &state.opened, &staff.username, id.as_str(), state.clock.now_ms()).await {
         tracing::warn!(error = %e, meeting_id = %id, "cannot note an opened meeting");
     }
 }
 
 #[cfg(feature = "ssr")]
 impl RecordingList {
-    /// The vendor's answer for `meeting_id`, as of now.
-    pub fn of(meeting_id: MeetingId, all: &[crate::domain::Recording]) -> Self {
-        Self { meeting_id, recordings: all.iter().map(RecordingRow::from).collect(), fetched_at: crate::domain::now_unix() }
+    /// The vendor's answer for `meeting_id`, as of `fetched_at` (Unix seconds).
+    pub fn of(meeting_id: MeetingId, all: &[crate::domain::Recording], fetched_at: i64) -> Self {
+        Self { meeting_id, recordings: all.iter().map(RecordingRow::from).collect(), fetched_at }
     }
 }
 
 /// A meeting's recordings, for pages rendering on the server. Its address is served without
-/// Leptos by `server::recordings_json`, which answers the same.
+/// Leptos by `serve::recordings_json`, which answers the same.
 #[server(prefix = "/api", endpoint = "recordings/list", input = GetUrl)]
 pub async fn list_recordings(meeting_id: String) -> Result<RecordingList, AppError> {
     let (_, id, all) = fetch(&meeting_id).await?;
-    Ok(RecordingList::of(id, &all))
+    Ok(RecordingList::of(id, &all, crate::server::fn_context::state()?.clock.now_unix()))
 }

@@ -36,7 +36,7 @@ pub struct SharedLink {
 
 #[cfg(feature = "ssr")]
 fn parse_recording_id(raw: &str) -> Result<RecordingId, AppError> {
-    RecordingId::parse(raw).map_err(|e| super::context::fail(AppError::invalid_field("recording_id", e.to_string())))
+    RecordingId::parse(raw).map_err(|e| crate::server::fn_context::fail(AppError::invalid_field("recording_id", e.to_string())))
 }
 
 /// The share page for this recording, showing the share `entry`.
@@ -52,11 +52,11 @@ pub fn share_page_path(meeting: &MeetingId, recording: &RecordingId, entry: Opti
 /// that shows it.
 #[server(prefix = "/api", endpoint = "recordings/share")]
 pub async fn share_recording_link(meeting_id: String, recording_id: String, note: String) -> Result<Shared, AppError> {
-    use super::context::{fail, intent, request_id, require_on, state};
+    use crate::server::fn_context::{fail, intent, request_id, require_on, state};
     use crate::domain::{Outcome, Permission, RecordingAccess};
     use crate::server::audit::Completion;
     // The meeting is parsed first so that a refused role is audited against it.
-    let meeting = super::context::parse_meeting_id(&meeting_id)?;
+    let meeting = crate::server::fn_context::parse_meeting_id(&meeting_id)?;
     let staff = require_on(Permission::ShareRecordingLinks, Some(&meeting)).await?;
     let recording = parse_recording_id(&recording_id)?;
     let note = match crate::domain::plain_text(&note) {
@@ -70,7 +70,7 @@ pub async fn share_recording_link(meeting_id: String, recording_id: String, note
     let mut entry = intent(access.audit_action(), Some(staff.clone()), Some(meeting.to_string()), (!note.is_empty()).then_some(note));
     entry.detail = Some(RecordingAccess::audit_detail(&recording));
     let id = state.audit.begin(&entry).await.map_err(|_| fail(AppError::AccessNotRecorded { request_id: request_id() }))?;
-    match crate::server::downloads::current_link(&state.client, &meeting, &recording, request_id()).await {
+    match state.client.current_link(&meeting, &recording, request_id()).await {
         Ok(_) => state.audit.complete(id, &Completion::new(Outcome::Succeeded)).await,
         Err(e) => {
             state.audit.complete(id, &Completion::new(Outcome::Failed).error(&e)).await;
@@ -86,15 +86,15 @@ pub async fn share_recording_link(meeting_id: String, recording_id: String, note
 /// the link itself is never stored.
 #[server(prefix = "/api", endpoint = "recordings/shared", input = GetUrl)]
 pub async fn show_shared_link(meeting_id: String, recording_id: String, entry: String) -> Result<SharedLink, AppError> {
-    use super::context::{fail, request_id, require, state, store_failed};
+    use crate::server::fn_context::{fail, request_id, require, state, store_failed};
     use crate::domain::{AuditAction, Outcome, Permission, RecordingAccess};
     let staff = require(Permission::ShareRecordingLinks).await?;
-    let (meeting, recording) = (super::context::parse_meeting_id(&meeting_id)?, parse_recording_id(&recording_id)?);
+    let (meeting, recording) = (crate::server::fn_context::parse_meeting_id(&meeting_id)?, parse_recording_id(&recording_id)?);
     let gone = || fail(AppError::ShareNoLongerShown { minutes: SHARE_SHOWN_FOR_MINUTES });
     let entry_id: i64 = entry.trim().parse().map_err(|_| gone())?;
     let state = state()?;
     let found = state.audit.find(entry_id).await.map_err(store_failed("cannot read a share's audit entry"))?;
-    let since_ms = (crate::domain::now_unix() - i64::from(SHARE_SHOWN_FOR_MINUTES) * 60) * 1000;
+    let since_ms = state.clock.now_ms() - i64::from(SHARE_SHOWN_FOR_MINUTES) * 60_000;
     let detail = RecordingAccess::audit_detail(&recording);
     let share = found.filter(|e| {
         e.action == AuditAction::ShareRecordingLink
@@ -106,7 +106,7 @@ pub async fn show_shared_link(meeting_id: String, recording_id: String, entry: S
             && e.at_ms >= since_ms
     });
     let Some(share) = share else { return Err(gone()) };
-    let r = crate::server::downloads::current_link(&state.client, &meeting, &recording, request_id()).await.map_err(fail)?;
+    let r = state.client.current_link(&meeting, &recording, request_id()).await.map_err(fail)?;
     Ok(SharedLink {
         expires_at: r.link_expires_at(),
         url: r.download_url,
@@ -114,6 +114,6 @@ pub async fn show_shared_link(meeting_id: String, recording_id: String, entry: S
         recording_id: recording,
         shared_at_ms: share.at_ms,
         note: share.reason,
-        fetched_at: crate::domain::now_unix(),
+        fetched_at: state.clock.now_unix(),
     })
 }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::meeting_id::MeetingId;
-use super::text::is_hidden;
+use super::text::visible;
 
 /// Meetings one batch may hold.
 pub const MAX_BATCH: usize = 500;
@@ -162,14 +162,8 @@ fn csv_cells(line: &str, delimiter: char) -> Vec<String> {
     cells
 }
 
-/// For showing back what was there: control and direction characters spelled out (`U+202E`),
-/// `max` characters at most.
 fn printable(s: &str, max: usize) -> String {
-    let clean: String = s.chars().map(|c| if c.is_control() || is_hidden(c) { format!("U+{:04X}", c as u32) } else { c.to_string() }).collect();
-    match clean.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &clean[..cut]),
-        None => clean,
-    }
+    visible(s, max)
 }
 
 #[cfg(test)]

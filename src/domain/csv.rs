@@ -1,71 +1,26 @@
-//! The recordings table as CSV, for tickets and spreadsheets. The vendor's presigned links are
-//! left out on purpose: they are bearer credentials and CSV files travel far. Each row links to
-//! the dashboard's own download address instead, which asks for sign-in and is audited.
+//! One CSV cell, quoted where needed and defused where a spreadsheet would read a formula: the
+//! primitive every CSV export here is built from.
 
-use super::meeting_id::MeetingId;
-use super::recording::{Recording, RecordingRow};
-use super::recording_id::RecordingAccess;
-use super::units::{format_bytes, format_duration_ms};
+/// What a spreadsheet reads as the start of a formula.
+const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// What a spreadsheet may take for a separator: `,`, and `;` or a tab where the locale wants it.
+const SEPARATORS: [char; 5] = [',', ';', '\t', '\r', '\n'];
 
-/// One CSV cell: quoted when needed, and defused when a spreadsheet would read it as a formula.
+/// One CSV cell: quoted when needed, and defused when a spreadsheet would read it, or any part
+/// of it split at a separator of another locale, as a formula.
 pub(crate) fn cell(raw: &str) -> String {
-    let defused = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_owned() };
-    if defused.contains([',', '"', '\n', '\r']) {
+    let formula = |part: &str| part.trim_start_matches(' ').starts_with(FORMULA);
+    let defused = if formula(raw) || raw.split(SEPARATORS).skip(1).any(formula) { format!("'{raw}") } else { raw.to_owned() };
+    if defused.contains(SEPARATORS) || defused.contains('"') {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {
         defused
     }
 }
 
-/// `origin`: the dashboard's public origin (`PUBLIC_URL`), so the links work from a spreadsheet.
-pub fn recordings_csv(meeting: &MeetingId, recordings: &[Recording], origin: &str) -> String {
-    let mut out = String::from(
-        "recording_id,meeting_id,created_at,duration_ms,duration,size_bytes,size,participants_count,participant_ids,download\r\n",
-    );
-    for r in recordings {
-        let download = RecordingRow::from(r)
-            .file
-            .map(|f| format!("{}{}", origin.trim_end_matches('/'), meeting.recording_path(&f, RecordingAccess::Download)))
-            .unwrap_or_default();
-        let ids = r.participants_ids.iter().map(u64::to_string).collect::<Vec<_>>().join(" ");
-        let row = [
-            cell(&r.id),
-            cell(&r.room_id),
-            cell(&r.created_at),
-            r.duration.to_string(),
-            format_duration_ms(r.duration),
-            r.size.to_string(),
-            format_bytes(r.size),
-            r.participants_count.to_string(),
-            cell(&ids),
-            cell(&download),
-        ];
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rows_follow_the_header_with_our_links_only() {
-        let mut recs: Vec<Recording> = serde_json::from_str(include_str!("../../tests/fixtures/recordings.json")).unwrap();
-        recs[1].download_url.clear();
-        let meeting = MeetingId::parse("6932e0f8652986000d48148a").unwrap();
-        let csv = recordings_csv(&meeting, &recs, "https://meetings.example.com/");
-        let lines: Vec<&str> = csv.split("\r\n").collect();
-        assert_eq!(lines.len(), 4, "header, two rows, trailing empty");
-        assert_eq!(
-            lines[1],
-            "6932e49ab470430179b26dcb,6932e0f8652986000d48148a,2025-12-05T13:56:42Z,60000,0:01:00,1000000,1.00 MB,1,10786,\
-             https://meetings.example.com/meetings/6932e0f8652986000d48148a/recordings/6932e49ab470430179b26dcb/download"
-        );
-        assert!(lines[2].ends_with(",10786,"), "no safe link, no download address: {}", lines[2]);
-        assert!(!csv.contains("X-Amz"), "no presigned links");
-    }
 
     #[test]
     fn cells_are_quoted_and_formulas_defused() {
@@ -74,5 +29,11 @@ mod tests {
         assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(cell("-1"), "'-1");
+        // Split at `;` or a tab (European spreadsheets), the rest would be a formula.
+        assert_eq!(cell("x;=1+1"), "\"'x;=1+1\"");
+        assert_eq!(cell("x\t=2+2"), "\"'x\t=2+2\"");
+        assert_eq!(cell("a; @SUM(1)"), "\"'a; @SUM(1)\"");
+        assert_eq!(cell("a;b"), "\"a;b\"", "quoted, so no locale splits it");
+        assert_eq!(cell("x-1 and a+b"), "x-1 and a+b", "an operator inside a part is no formula");
     }
 }

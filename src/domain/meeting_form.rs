@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::meeting::{Attendee, Email, NewMeeting, NotifyBefore, NotifyMetric, Timezone, UserId};
-use super::schedule::{LocalDateTime, Zone};
+use super::schedule::{LocalDateTime, Zone, MAX_YEARS_AHEAD};
 use crate::error::FieldError;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,12 +49,9 @@ pub struct ParsedMeeting {
 
 pub const MAX_ATTENDEES: usize = 200;
 
-/// How far ahead a meeting may be planned. Meetings are booked weeks or months ahead; five years
-/// leaves room for any real plan and still catches a mistyped year (2062 for 2026).
-pub const MAX_YEARS_AHEAD: i64 = 5;
-
-/// Unix seconds now, on whichever side this runs (the browser has no system clock for std).
-pub fn now_unix() -> i64 {
+/// Unix seconds by the browser's clock, for the checks an island makes as the form is typed (the
+/// server renders islands too, but decides by its own `Clock`: `parse_at`).
+pub fn browser_now_unix() -> i64 {
     #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
     return (js_sys::Date::now() / 1000.0) as i64;
     #[cfg(not(all(target_arch = "wasm32", feature = "hydrate")))]
@@ -94,7 +91,7 @@ impl MeetingForm {
     }
 
     pub fn parse(&self) -> Result<ParsedMeeting, Vec<FieldError>> {
-        self.parse_at(now_unix())
+        self.parse_at(browser_now_unix())
     }
 
     /// As `parse`, with "now" given (Unix seconds): dates more than `MAX_YEARS_AHEAD` years after

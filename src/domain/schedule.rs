@@ -11,6 +11,10 @@ mod rules;
 #[path = "zone_rules_intl.rs"]
 mod rules;
 
+/// How far ahead a meeting may be planned. Meetings are booked weeks or months ahead; five years
+/// leaves room for any real plan and still catches a mistyped year (2062 for 2026).
+pub const MAX_YEARS_AHEAD: i64 = 5;
+
 /// Where a wall-clock time falls in a zone.
 enum Placed {
     At(i64),
@@ -93,7 +97,7 @@ impl LocalDateTime {
         // number); the upper end is checked against today by `MeetingForm`.
         match dt.year() {
             ..1970 => Err("Choose a date in 1970 or later.".into()),
-            9000.. => Err(format!("Choose a date within {} years from now.", crate::domain::MAX_YEARS_AHEAD)),
+            9000.. => Err(format!("Choose a date within {} years from now.", MAX_YEARS_AHEAD)),
             _ => Ok(Self(dt)),
         }
     }

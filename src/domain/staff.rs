@@ -54,6 +54,11 @@ pub enum Permission {
 }
 
 impl Permission {
+    /// The error a person with `role` is answered with when they ask for this.
+    pub fn refused_for(self, role: Role) -> crate::error::AppError {
+        crate::error::AppError::Forbidden { role: role.to_string(), action: self.describe().to_owned() }
+    }
+
     pub fn minimum_role(self) -> Role {
         match self {
             Self::ViewRecordings => Role::Viewer,

@@ -38,6 +38,26 @@ pub struct Reply<T> {
 }
 
 impl UpstreamError {
+    /// The same error with every text in it passed through `scrub`: what the vendor (or
+    /// anything between) wrote, and what the connection's failure said.
+    pub fn scrubbed(self, scrub: impl Fn(&str) -> String) -> Self {
+        let all = |v: Vec<String>| v.iter().map(|s| scrub(s)).collect::<Vec<_>>();
+        match self {
+            Self::Connect(s) => Self::Connect(scrub(&s)),
+            Self::Interrupted(s) => Self::Interrupted(scrub(&s)),
+            Self::BadReply(s) => Self::BadReply(scrub(&s)),
+            Self::KeyRejected { status, messages } => Self::KeyRejected { status, messages: all(messages) },
+            Self::Status { status, errors } => Self::Status {
+                status,
+                errors: VendorErrors {
+                    fields: errors.fields.into_iter().map(|(f, m)| (scrub(&f), all(m))).collect(),
+                    general: all(errors.general),
+                },
+            },
+            other @ (Self::Timeout(_) | Self::RateLimited { .. } | Self::UnreadableError { .. } | Self::Redirect { .. }) => other,
+        }
+    }
+
     /// The vendor's HTTP status, when it answered at all.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -7,6 +7,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use super::audit::AuditLog;
+use super::clock::Clock;
 use super::config::{parse_duration, AuditCommand, Config};
 use super::store;
 use super::secret::Secret;
@@ -42,11 +43,11 @@ pub fn json_line(e: &AuditEntry) -> String {
 
 pub async fn run(config: &Config, cmd: AuditCommand) -> Result<(), String> {
     let AuditCommand::Export { since } = cmd;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    let now = Clock::system().now_ms();
     let since = parse_since(&since, now)?;
     let pool = store::connect(&config.database, config.pool).await?;
     // Reading only: nothing is written, so nothing needs scrubbing with the key.
-    let log = AuditLog::new(pool, Secret::new(""));
+    let log = AuditLog::new(pool, Secret::new(""), Clock::system());
     let entries = log.since(since).await.map_err(|e| format!("cannot read the audit log: {e}"))?;
     let mut out = std::io::stdout().lock();
     for e in &entries {

@@ -1,5 +1,6 @@
-//! The time work that waits (deletion grace periods, approvals, leases) is measured by. Tests
-//! move it forward instead of sleeping through real minutes.
+//! The server's only "now": what audit entries, sessions, holds, grace periods, approvals and
+//! leases are timed by. Tests move it forward instead of sleeping through real minutes, and
+//! everything moves with it. (The browser keeps its own, in `domain::browser_now_unix`.)
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -24,7 +25,13 @@ impl Clock {
 
     /// Unix milliseconds.
     pub fn now_ms(&self) -> i64 {
-        super::audit::now_ms() + self.offset_ms.as_ref().map_or(0, |o| o.load(Ordering::SeqCst))
+        let system = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        system + self.offset_ms.as_ref().map_or(0, |o| o.load(Ordering::SeqCst))
+    }
+
+    /// Unix seconds.
+    pub fn now_unix(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
     }
 
     /// Moves a manual clock forward; the system clock cannot be moved, and a call on it panics

@@ -4,9 +4,9 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::audit::AuditLog;
-use super::auth::guard::GuardSettings;
+use super::http::protection::GuardSettings;
 use super::auth::SessionSettings;
-use super::connectycube::AdminClient;
+use super::vendor::client::AdminClient;
 use super::store::Store;
 
 /// Everything a request may need. Reaches every middleware and server function, several times
@@ -37,8 +37,12 @@ pub struct Shared {
     pub meeting_state: super::meeting_state::MeetingStateCache,
     /// Sessions and accounts kept in memory while changes to them are followed.
     pub identity: super::auth::identity_cache::IdentityCache,
+    /// The session store (answered from `identity` when it may).
+    pub sessions: super::store::sessions::Sessions,
     /// Which opened meetings this replica noted lately (`opened_meetings::record`).
     pub opened: super::opened_meetings::RecentlyWritten,
+    /// This replica's claims on rows of work (deletion requests, bulk items, notices).
+    pub lease: super::workers::Lease,
     /// The deletion and bulk workers, stopped before the replica exits.
     pub workers: super::workers::Workers,
 }

@@ -4,6 +4,7 @@ use std::future::Future;
 use std::io::{BufRead, IsTerminal};
 
 use super::audit::{AuditLog, Completion, Intent};
+use super::clock::Clock;
 use super::auth::users::{self, Username};
 use super::config::{Config, UserCommand};
 use super::store;
@@ -66,31 +67,32 @@ fn read_password(for_whom: &str) -> Result<String, String> {
 pub async fn run(config: &Config, cmd: UserCommand) -> Result<(), String> {
     let pool = store::connect(&config.database, config.pool).await?;
     // Account details are ours, never the vendor's: there is no key to scrub from them.
-    let log = AuditLog::new(pool.clone(), Secret::new(""));
+    let clock = Clock::system();
+    let log = AuditLog::new(pool.clone(), Secret::new(""), clock.clone());
     match cmd {
         UserCommand::Add { name, role } => {
             let name = Username::parse(&name)?;
             let role = Role::parse(&role)?;
             let password = read_password(name.as_str())?;
             let detail = format!("add account {} ({role})", name.as_str());
-            audited(&log, detail, users::add(&pool, &name, role, &password)).await?;
+            audited(&log, detail, users::add(&pool, &clock, &name, role, &password)).await?;
             println!("created {} ({role})", name.as_str());
         }
         UserCommand::Passwd { name } => {
             let password = read_password(&name)?;
             let detail = format!("set the password of {name} (and enable it)");
-            audited(&log, detail, users::set_password(&pool, &name, &password)).await?;
+            audited(&log, detail, users::set_password(&pool, &clock, &name, &password)).await?;
             println!("password changed for {name}; their earlier sessions are ended");
         }
         UserCommand::Role { name, role } => {
             let role = Role::parse(&role)?;
             let detail = format!("set the role of {name} to {role}");
-            audited(&log, detail, users::set_role(&pool, &name, role)).await?;
+            audited(&log, detail, users::set_role(&pool, &clock, &name, role)).await?;
             println!("{name} is now {role}, from their next request");
         }
         UserCommand::Disable { name } => {
             let detail = format!("disable account {name}");
-            audited(&log, detail, users::disable(&pool, &name)).await?;
+            audited(&log, detail, users::disable(&pool, &clock, &name)).await?;
             println!("disabled {name}; their sessions end at their next request");
         }
         UserCommand::List => {

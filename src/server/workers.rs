@@ -1,14 +1,44 @@
-//! The background workers' lives: each takes steps until the replica stops. A stop lets the
-//! step under way finish, since it holds a lease and may be between two vendor calls, for at
-//! most the time it is given; a step cut short then is left as a SIGKILL would leave it, to be
-//! taken again when its lease runs out.
+//! The background workers' lives, one runner for all: each worker is only its step, which
+//! `Workers::poll` takes again and again until the replica stops: at once when the step says
+//! there is more, else after its interval or when woken. A stop lets the step under way
+//! finish, since it holds a lease and may be between two vendor calls, for at most the time it
+//! is given; a step cut short then is left as a SIGKILL would leave it, to be taken again when
+//! its lease runs out.
 
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
+
+/// What a step found: more work waiting now (take another step at once), or none (wait).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    More,
+    Wait,
+}
+
+/// This replica's claim on a row of work: who holds it, and for how long without renewal. A
+/// replica that stops mid-step gives its rows up when the lease runs out.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    /// Names this replica's claims (unique per process start).
+    pub owner: String,
+    pub ttl: Duration,
+}
+
+impl Lease {
+    /// A lease owned by this process alone.
+    pub fn for_this_replica(ttl: Duration) -> Self {
+        Self { owner: format!("replica-{}", uuid::Uuid::new_v4().simple()), ttl }
+    }
+
+    /// When a claim taken at `now_ms` runs out (Unix ms).
+    pub fn until(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_add(i64::try_from(self.ttl.as_millis()).unwrap_or(i64::MAX))
+    }
+}
 
 #[derive(Debug)]
 pub struct Workers {
@@ -47,6 +77,29 @@ impl Workers {
     {
         let handle = tokio::spawn(work(StopSignal(self.stop.subscribe())));
         self.running.lock().unwrap_or_else(|e| e.into_inner()).push(handle);
+    }
+
+    /// Starts the worker `name`: `step` again and again, at once after `Next::More`, else after
+    /// `every` or when `wake` is notified, until the replica stops.
+    pub fn poll<F, Fut>(&self, name: &'static str, every: Duration, wake: Arc<Notify>, mut step: F)
+    where
+        F: FnMut() -> Fut + Send + 'static,
+        Fut: Future<Output = Next> + Send,
+    {
+        self.spawn(move |mut stop| async move {
+            tracing::info!(worker = name, "{name} worker started");
+            while !stop.is_given() {
+                if step().await == Next::More {
+                    continue;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(every) => {}
+                    () = wake.notified() => {}
+                    () = stop.given() => {}
+                }
+            }
+            tracing::info!(worker = name, "{name} worker stopped");
+        });
     }
 
     /// Asks every worker to stop after its step, and waits up to `within` for them. Returns how
@@ -122,5 +175,47 @@ mod tests {
         worker(&workers, Duration::from_millis(10), steps.clone(), finished.clone());
         assert_eq!(workers.stop(Duration::from_secs(30)).await, 0);
         assert_eq!((steps.load(Ordering::SeqCst), finished.load(Ordering::SeqCst)), (1, 1));
+    }
+
+    /// A counter a step bumps, then says `Next::More` until it reached `more_until`.
+    fn counting(workers: &Workers, wake: Arc<tokio::sync::Notify>, steps: Arc<AtomicUsize>, more_until: usize) {
+        workers.poll("test", Duration::from_secs(3600), wake, move || {
+            let steps = steps.clone();
+            async move {
+                let n = steps.fetch_add(1, Ordering::SeqCst) + 1;
+                if n < more_until { super::Next::More } else { super::Next::Wait }
+            }
+        });
+    }
+
+    async fn until(steps: &AtomicUsize, n: usize) {
+        let started = std::time::Instant::now();
+        while steps.load(Ordering::SeqCst) < n {
+            assert!(started.elapsed() < Duration::from_secs(5), "{} steps, not {n}", steps.load(Ordering::SeqCst));
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_step_with_more_to_do_is_followed_at_once_and_a_wake_cuts_the_wait_short() {
+        let workers = Workers::default();
+        let (wake, steps) = (Arc::new(tokio::sync::Notify::new()), Arc::new(AtomicUsize::new(0)));
+        counting(&workers, wake.clone(), steps.clone(), 5);
+        // Five steps without waiting the hour between them, then it waits.
+        until(&steps, 5).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(steps.load(Ordering::SeqCst), 5);
+        wake.notify_one();
+        until(&steps, 6).await;
+        assert_eq!(workers.stop(Duration::from_secs(5)).await, 0, "a waiting worker stops at once");
+    }
+
+    #[test]
+    fn a_lease_runs_its_time_from_the_claim_and_names_this_replica() {
+        let lease = super::Lease::for_this_replica(Duration::from_secs(30));
+        assert_eq!(lease.until(1_000), 31_000);
+        assert!(lease.owner.starts_with("replica-"));
+        assert_ne!(lease.owner, super::Lease::for_this_replica(Duration::from_secs(30)).owner);
+        assert_eq!(super::Lease { owner: "x".into(), ttl: Duration::MAX }.until(i64::MAX - 1), i64::MAX);
     }
 }

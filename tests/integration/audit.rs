@@ -1,7 +1,7 @@
 //! The audit log over HTTP: every action writes a complete entry, refusals too; filters, CSV,
 //! the SIEM export; append-only; never the key or a presigned URL.
 
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 use meeting_admin::server::store::Store;
 use sqlx::Row;
@@ -109,6 +109,40 @@ async fn refused_requests_write_denied_entries() {
     assert!(role["error"].as_str().unwrap().contains("may not delete recordings"));
     assert!(denied.iter().all(|e| e["outcome"] == "refused" && e["client_addr"] == "127.0.0.1"));
     denied.iter().for_each(assert_request_id);
+}
+
+/// One access check: a refusal by role reads the same in the audit log whether a server
+/// function, a CSV export, a bulk upload or a batch's results were asked for (before, the plain
+/// handlers' refusals left no entry at all).
+#[tokio::test]
+async fn every_refusal_by_role_leaves_the_same_kind_of_entry() {
+    let app = TestApp::spawn().await;
+    let viewer = app.as_user(VIEWER).await;
+    let asked = [
+        ("/api/recordings/delete", "delete recordings", delete(&viewer, VENDOR_MEETING, "2", "trying").await),
+        ("/audit.csv", "read the audit log", viewer.get("/audit.csv").await),
+        ("/api/bulk/create", "delete recordings", viewer.post_form("/api/bulk/create", &[("ids", VENDOR_MEETING)]).await),
+        ("/bulk/1/results.csv", "delete recordings", viewer.get("/bulk/1/results.csv").await),
+    ];
+    for (path, _, res) in &asked {
+        assert_eq!(res.status(), 403, "{path}");
+    }
+    let mut denied = entries(&app, "denied").await;
+    denied.reverse();
+    assert_eq!(denied.len(), asked.len(), "{denied:#?}");
+    for ((path, permission, _), e) in asked.iter().zip(&denied) {
+        assert_eq!(e["detail"], format!("{path}: needs the permission to {permission}"), "{e}");
+        assert_eq!((e["username"].as_str(), e["role"].as_str(), e["outcome"].as_str()), (Some(VIEWER), Some("viewer"), Some("refused")), "{e}");
+        assert!(e["error"].as_str().unwrap().contains(&format!("may not {permission}")), "{e}");
+        assert_eq!(e["client_addr"], "127.0.0.1");
+        assert_request_id(e);
+    }
+    // The refused page or JSON is the same error too.
+    let page = viewer.send(viewer.client.get(format!("{}/audit.csv", app.url)).header("accept", "text/html")).await;
+    assert_eq!(page.status(), 403);
+    assert!(page.text().await.unwrap().contains("may not read the audit log"));
+    let json: Value = viewer.get("/audit.csv").await.json().await.unwrap();
+    assert_eq!(json["kind"], "forbidden", "{json}");
 }
 
 #[tokio::test]

@@ -44,7 +44,7 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/deletions/open", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/deletions/list", Some(Role::Admin), vec![]),
         ("/api/deletions/awaiting", Some(Role::Viewer), vec![]),
-        ("/api/deletions/one", Some(Role::Viewer), vec![("request_id", "1")]),
+        ("/api/deletions/one", Some(Role::Admin), vec![("request_id", "1")]),
         // Anyone may cancel their own request; the store says whose it is (a 404 here).
         ("/api/deletions/cancel", Some(Role::Viewer), vec![("request_id", "1")]),
         ("/api/deletions/approve", Some(Role::Admin), vec![("request_id", "1")]),
@@ -254,7 +254,7 @@ async fn a_disabled_account_loses_its_session_within_a_second() {
     let b = app.as_user(OPERATOR).await;
     let list = "/api/recordings/list?meeting_id=6932e0f8652986000d48148a";
     assert_eq!(b.get(list).await.status(), 200);
-    users::disable(&app.db, OPERATOR).await.unwrap();
+    users::disable(&app.db, &app.clock, OPERATOR).await.unwrap();
     let start = std::time::Instant::now();
     while b.get(list).await.status() != 401 {
         assert!(start.elapsed() < Duration::from_secs(1), "still served after {:?}", start.elapsed());
@@ -279,6 +279,36 @@ async fn failed_sign_ins_are_throttled_per_account() {
     assert!((1..=30).contains(&wait), "{wait}");
     // Other accounts are not locked by it.
     assert_eq!(app.anonymous().sign_in(OPERATOR, PASSWORD).await.status(), 200);
+}
+
+/// Guesses sent at once are counted as they arrive, before any is checked: the lock read before
+/// the check and written after it once let 39 parallel guesses all be checked (and a 40th, the
+/// right one, in). Now only the free tries are checked, and the rest are refused unchecked.
+#[tokio::test]
+async fn parallel_guesses_are_counted_before_any_is_checked() {
+    let app = TestApp::spawn().await;
+    let guesses = (0..39).map(|i| {
+        let b = app.anonymous();
+        async move { b.sign_in(VIEWER, &format!("wrong guess {i}")).await.status().as_u16() }
+    });
+    let guessing = tokio::spawn(futures_util::future::join_all(guesses));
+    // The right password, once the guesses have been counted past the free tries.
+    let counted = || async {
+        let sql = "SELECT failures FROM sign_in_failures WHERE throttle_key = $1";
+        let key = format!("user:{VIEWER}");
+        let n: Option<i64> = meeting_admin::on_pool!(&app.db, pool => sqlx::query_scalar(sql).bind(&key).fetch_optional(pool).await.unwrap());
+        n.unwrap_or(0)
+    };
+    let started = std::time::Instant::now();
+    while counted().await <= 5 {
+        assert!(started.elapsed() < Duration::from_secs(20), "the guesses were not counted");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(app.anonymous().sign_in(VIEWER, PASSWORD).await.status(), 429, "the right password, after the guesses, is refused");
+    let statuses = guessing.await.unwrap();
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!((1..=5).contains(&checked), "only the free tries are checked: {statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 39 - checked, "{statuses:?}");
 }
 
 #[tokio::test]
@@ -352,7 +382,7 @@ async fn the_csp_nonce_matches_the_pages_scripts() {
 async fn the_first_start_creates_admin_once() {
     use clap::Parser;
     use meeting_admin::server::config::{Cli, Config};
-    use meeting_admin::server::startup;
+    use meeting_admin::serve::startup;
     let dir = tempfile::tempdir().unwrap();
     let db = crate::support::database::fresh(dir.path()).await;
     let cli = Cli::try_parse_from(["meeting-admin", "--database-url", &db, "--admin-password", "bootstrap password 1"]).unwrap();

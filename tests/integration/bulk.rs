@@ -8,7 +8,7 @@ use meeting_admin::domain::Role;
 use meeting_admin::server::auth::users::{self, Username};
 use meeting_admin::server::bulk::{store as bulk_store, worker as bulk_worker};
 use meeting_admin::server::deletions::{store as deletion_store, worker as deletion_worker};
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 
 use crate::support::webhook::{Answer, Hook};
@@ -407,7 +407,7 @@ async fn one_approval_covers_a_batch_and_never_the_requesters_own() {
     assert_eq!(view["own"], true);
     let (status, body) = post(&app.http, "/api/bulk/approve", &[("batch_id", &id_s)]).await;
     assert_eq!((status, body["kind"].as_str()), (403, Some("own_deletion_request")));
-    users::add(&app.db, &Username::parse("bea").unwrap(), Role::Admin, PASSWORD).await.unwrap();
+    users::add(&app.db, &app.clock, &Username::parse("bea").unwrap(), Role::Admin, PASSWORD).await.unwrap();
     let bea = app.as_user("bea").await;
     let (status, body) = post(&bea, "/api/bulk/approve", &[("batch_id", &id_s), ("comment", "checked the ticket")]).await;
     assert_eq!(status, 200, "{body}");

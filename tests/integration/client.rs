@@ -10,8 +10,8 @@ use axum::http::HeaderMap;
 use axum::routing::any;
 use axum::Router;
 use meeting_admin::domain::{Attendee, Email, MeetingId, NewMeeting, UserId};
-use meeting_admin::server::connectycube::UpstreamError;
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::client::UpstreamError;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::{json, Value};
 
 use crate::support::{Mock, KEY, VENDOR_MEETING};
@@ -252,7 +252,7 @@ async fn redirects_are_not_followed_and_never_carry_the_key() {
 
 /// A client's view of a vendor that is not our mock (`url` is whatever stands there instead).
 fn vendor_at(url: String) -> Mock {
-    Mock { mock: meeting_admin::server::mock_upstream::MockUpstream::new(KEY, "x"), url }
+    Mock { mock: meeting_admin::server::vendor::mock::MockUpstream::new(KEY, "x", meeting_admin::server::clock::Clock::system()), url }
 }
 
 async fn serve(router: Router) -> SocketAddr {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 
 use crate::support::binary::{export, start, start_with, PASSWORD};

@@ -6,7 +6,7 @@ use std::time::Duration;
 use meeting_admin::domain::{fingerprint, Role};
 use meeting_admin::server::auth::users::{self, Username};
 use meeting_admin::server::deletions::{notices, worker};
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 
 use crate::support::webhook::{Answer, Hook};
@@ -54,7 +54,7 @@ fn request_id(body: &Value) -> i64 {
 }
 
 async fn second_admin(app: &TestApp) -> Browser {
-    match users::add(&app.db, &Username::parse(SECOND_ADMIN).unwrap(), Role::Admin, PASSWORD).await {
+    match users::add(&app.db, &app.clock, &Username::parse(SECOND_ADMIN).unwrap(), Role::Admin, PASSWORD).await {
         Ok(()) | Err(users::UserError::Exists(_)) => {}
         Err(e) => panic!("cannot add {SECOND_ADMIN}: {e}"),
     }
@@ -258,6 +258,10 @@ async fn a_second_person_approves_and_never_the_requester() {
     let id = request_id(&body);
     app.clock.advance(Duration::from_secs(24 * 3600 + 1));
     worker::tick(&app.state).await;
+    // A day on, every session has passed its 12 hours (sessions keep the same clock).
+    assert_eq!(app.http.get("/api/deletions/awaiting").await.status(), 401);
+    assert_eq!(app.http.sign_in(ADMIN, PASSWORD).await.status(), 200);
+    assert_eq!(bea.sign_in(SECOND_ADMIN, PASSWORD).await.status(), 200);
     assert_eq!(open_for_id(&app, id).await["state"], "expired");
     let (status, _) = decide(&bea, id, true, "").await;
     assert_eq!(status, 409);

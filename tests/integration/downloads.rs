@@ -2,7 +2,7 @@
 //! presigned link after an audit entry; sharing a link is its own audited action; no page, API
 //! reply or CSV carries a presigned link; the home page lists what each person opened.
 
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 
 use crate::support::{database, Browser, TestApp, ADMIN, OPERATOR, VENDOR_MEETING, VIEWER};
@@ -150,10 +150,14 @@ async fn sharing_is_for_operators_audited_with_its_note_and_shown_only_to_the_sh
     // The reply for the sharer carries the link and its expiry; nobody else gets it.
     let res = operator.get(&shown_path(entry)).await;
     assert_eq!(res.status(), 200);
+    // A bearer link: no cache keeps it, the browser's own included.
+    assert_eq!(res.headers()["cache-control"], "no-store");
     let shown: Value = res.json().await.unwrap();
     assert_eq!(shown["url"].as_str(), Some(app.upstream.mock.recordings(VENDOR_MEETING)[0].download_url.as_str()));
     assert!(shown["expires_at"].as_i64().unwrap() > shown["fetched_at"].as_i64().unwrap() + 6 * 86_400);
-    let page = operator.get(&format!("{}?shared={entry}", path("share"))).await.text().await.unwrap();
+    let page = operator.get(&format!("{}?shared={entry}", path("share"))).await;
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let page = page.text().await.unwrap();
     assert!(page.contains("Link shared") && page.contains("X-Amz-Signature"), "the share page shows it");
     let res = app.get(&shown_path(entry)).await;
     assert_eq!(res.status(), 404, "an admin who did not share it does not see it");
@@ -166,7 +170,7 @@ async fn sharing_is_for_operators_audited_with_its_note_and_shown_only_to_the_sh
     // A share made long ago is not shown again.
     let sql = "INSERT INTO audit_log (at_ms, username, role, sign_in_method, client_addr, action, meeting_id, detail, request_id, outcome) \
                VALUES ($1, $2, 'operator', 'password', '127.0.0.1', 'share_recording_link', $3, $4, 'old', 'succeeded') RETURNING id";
-    let old_ms = (meeting_admin::domain::now_unix() - 16 * 60) * 1000;
+    let old_ms = app.clock.now_ms() - 16 * 60_000;
     let old: i64 = meeting_admin::on_pool!(&app.db, pool => sqlx::query_scalar(sql)
         .bind(old_ms).bind(OPERATOR).bind(VENDOR_MEETING).bind(format!("recording {RECORDING}"))
         .fetch_one(pool).await.unwrap());

@@ -3,7 +3,7 @@
 //! of a change, no panic, and a healthy server after.
 
 use meeting_admin::error::AppError;
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 
 use crate::support::{create_form, logs, TestApp, VENDOR_MEETING};

@@ -110,3 +110,70 @@ async fn a_vendor_link_that_is_not_https_never_becomes_a_link() {
     assert!(!page.contains("javascript:") && !page.contains("files.example.com"));
     assert_eq!(page.matches("No safe download link").count(), 2);
 }
+
+/// Anyone can send `x-request-id`; it is echoed, logged and stored in the append-only audit
+/// log. A client's id is taken only from the proxy we were told about, and only in an id's
+/// shape; otherwise the request gets ours.
+#[tokio::test]
+async fn a_client_request_id_is_ours_unless_our_proxy_sent_a_well_formed_one() {
+    let db_id = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let sql = "SELECT request_id FROM audit_log WHERE action = 'denied' ORDER BY id DESC LIMIT 1";
+            let id: String = meeting_admin::on_pool!(&db, pool => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap());
+            id
+        }
+    };
+    let post = |app: &TestApp, id: String| {
+        let b = app.anonymous();
+        let req = b
+            .client
+            .post(format!("{}/api/recordings/delete", app.url))
+            .header("origin", app.url.clone())
+            .header("x-request-id", id)
+            .form(&[("meeting_id", VENDOR_MEETING)]);
+        async move { b.send(req).await }
+    };
+    let app = TestApp::spawn().await;
+    for sent in ["a".repeat(60_000), "trace-1".to_owned(), "a <b>/c".to_owned()] {
+        let res = post(&app, sent.clone()).await;
+        assert_eq!(res.status(), 401);
+        let echoed = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_eq!(echoed.len(), 36, "ours, a UUID: {echoed}");
+        assert_eq!(db_id(&app).await, echoed, "the audit entry names our id, not the client's");
+    }
+    let behind = TestApp::spawn_with(&["--client-ip-header", "X-Forwarded-For"]).await;
+    let res = post(&behind, "trace-1.b_C".to_owned()).await;
+    assert_eq!(res.headers()["x-request-id"], "trace-1.b_C", "our proxy's trace id is kept");
+    assert_eq!(db_id(&behind).await, "trace-1.b_C");
+    let res = post(&behind, "x".repeat(65)).await;
+    assert_eq!(res.headers()["x-request-id"].len(), 36, "too long, even from our proxy");
+}
+
+/// A vendor (or a proxy or WAF in front of it) that echoes the key it was sent and a presigned
+/// link in its errors: neither reaches a page, a JSON reply, a log line or the audit log.
+#[tokio::test]
+async fn a_vendor_echoing_the_key_and_a_signature_is_scrubbed_everywhere() {
+    use crate::support::{logs, KEY};
+    use meeting_admin::server::vendor::mock::Faults;
+    logs::capture();
+    let app = TestApp::spawn().await;
+    let echo = format!(r#"{{"errors":["key {KEY} is not valid for https://s3.example/r.webm?X-Amz-Signature=zq9sig&X-Amz-Credential=AKIA, Bearer tok3n"]}}"#);
+    app.upstream.faults(Faults { status: Some(400), error_body: Some(echo), ..Default::default() });
+    let viewer = app.as_user(VIEWER).await;
+    let json = viewer.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await.text().await.unwrap();
+    let page = viewer.get(&format!("/meetings/{VENDOR_MEETING}/recordings")).await.text().await.unwrap();
+    let delete = app.post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "echo")]).await;
+    let deleted = delete.text().await.unwrap();
+    // A string where the vendor sends a number: the decoder's message quotes it.
+    let quoted = format!(r#"[{{"_id":"6932e49ab470430179b26dcb","room_id":"{VENDOR_MEETING}","duration":"{KEY} https://x.example/?X-Amz-Signature=zq9sig"}}]"#);
+    app.upstream.faults(Faults { raw_body: Some(quoted), ..Default::default() });
+    let decoded = viewer.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await.text().await.unwrap();
+    app.upstream.faults(Faults::default());
+    let audit = app.get("/audit.csv").await.text().await.unwrap();
+    for (what, text) in [("JSON", &json), ("page", &page), ("delete", &deleted), ("decoder", &decoded), ("audit", &audit)] {
+        assert!(!text.contains(KEY) && !text.contains("zq9sig") && !text.contains("tok3n"), "{what}: {text}");
+    }
+    assert!(json.contains("is not valid for https://s3.example/r.webm?[redacted]"), "the message itself is still told: {json}");
+    assert!(logs::lines_with(KEY).is_empty() && logs::lines_with("zq9sig").is_empty(), "{:?}", logs::lines_with(KEY));
+}

@@ -104,7 +104,7 @@ async fn every_replica_follows_changes_also_when_its_listener_is_cut() {
         assert_eq!(whoami(via).await, Some((OPERATOR.into(), "operator".into())));
     }
 
-    users::set_role(&a.db, OPERATOR, Role::Viewer).await.unwrap();
+    users::set_role(&a.db, &a.clock, OPERATOR, Role::Viewer).await.unwrap();
     for via in [&on_a, &on_b] {
         seen_within(via, Some((OPERATOR, "viewer")), "a role change on each replica").await;
     }
@@ -132,7 +132,7 @@ async fn every_replica_follows_changes_also_when_its_listener_is_cut() {
     .await
     .unwrap();
     assert_eq!(cut, 2, "one listener per replica");
-    users::disable(&a.db, OPERATOR).await.unwrap();
+    users::disable(&a.db, &a.clock, OPERATOR).await.unwrap();
     for via in [&on_a, &on_b] {
         seen_within(via, None, "a disable while the listener was cut").await;
     }
@@ -144,7 +144,7 @@ async fn every_replica_follows_changes_also_when_its_listener_is_cut() {
     let admin_on_b = Browser::new(&b.url);
     admin_on_b.set_cookie(a.http.cookie());
     assert_eq!(whoami(&admin_on_b).await, Some((ADMIN.into(), "admin".into())));
-    users::set_role(&a.db, ADMIN, Role::Operator).await.unwrap();
+    users::set_role(&a.db, &a.clock, ADMIN, Role::Operator).await.unwrap();
     for via in [&a.http, &admin_on_b] {
         seen_within(via, Some((ADMIN, "operator")), "a role change after the listener came back").await;
     }

@@ -11,6 +11,7 @@ mod crash;
 mod deletions;
 mod downloads;
 mod faults;
+mod floors;
 mod health;
 mod holds;
 mod identity;

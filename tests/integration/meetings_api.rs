@@ -1,6 +1,6 @@
 //! Creating meetings over HTTP against the mock, and the local record of them.
 
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::{json, Value};
 
 use crate::support::{TestApp, OPERATOR};

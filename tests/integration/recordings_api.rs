@@ -1,6 +1,6 @@
 //! The recordings server functions over HTTP, against the mock.
 
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 
 use crate::support::{logs, TestApp, VENDOR_MEETING};

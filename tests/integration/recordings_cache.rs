@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 
 use crate::support::{TestApp, VENDOR_MEETING};
 

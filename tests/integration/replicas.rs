@@ -37,7 +37,7 @@ async fn replicas_started_together_on_an_empty_database_share_everything() {
 
     // Disabling an account ends its sessions on every replica within a second (identity.rs
     // times it; this is the same with the session read through the replicas in turn).
-    meeting_admin::server::auth::users::disable(&a.db, OPERATOR).await.unwrap();
+    meeting_admin::server::auth::users::disable(&a.db, &a.clock, OPERATOR).await.unwrap();
     let again = crate::support::Browser::new(&b.url);
     again.set_cookie(on_b.cookie());
     let start = std::time::Instant::now();

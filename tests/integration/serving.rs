@@ -1,4 +1,4 @@
-//! The real binary's serving threads (`src/server/listening.rs`): connections dealt out to
+//! The real binary's serving threads (`src/server/http/listening.rs`): connections dealt out to
 //! several threads are all answered and keep their peer's address, and a SIGTERM lets what is in
 //! flight finish while new connections are refused, then stops the workers and the database
 //! connections without a warning.
@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use meeting_admin::server::mock_upstream::Faults;
+use meeting_admin::server::vendor::mock::Faults;
 
 use crate::support::binary::{export, start_logged, PASSWORD};
 use crate::support::{Browser, Mock, VENDOR_MEETING};

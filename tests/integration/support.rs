@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use clap::Parser;
 use meeting_admin::server::config::{Cli, Config};
-use meeting_admin::server::connectycube::{AdminClient, ClientSettings, RetryPolicy};
-use meeting_admin::server::mock_upstream::{Faults, MockUpstream};
+use meeting_admin::server::vendor::client::{AdminClient, ClientSettings, RetryPolicy};
+use meeting_admin::server::vendor::mock::{Faults, MockUpstream};
 use meeting_admin::server::secret::Secret;
 use meeting_admin::domain::Role;
 use meeting_admin::server::auth::users::{self, Username};
-use meeting_admin::server::{http, startup};
+use meeting_admin::serve::background::{self, Background};
+use meeting_admin::serve::{router, startup};
 use meeting_admin::server::clock::Clock;
 use meeting_admin::server::state::AppState;
 use meeting_admin::server::store::Store;
@@ -29,7 +30,7 @@ pub struct Mock {
 
 impl Mock {
     pub async fn start() -> Self {
-        let (addr, mock) = startup::start_mock(KEY, "http://{addr}/files", SocketAddr::from(([127, 0, 0, 1], 0)))
+        let (addr, mock) = startup::start_mock(KEY, "http://{addr}/files", SocketAddr::from(([127, 0, 0, 1], 0)), Clock::system())
             .await
             .expect("mock starts");
         Self { mock, url: format!("http://{addr}") }
@@ -195,7 +196,7 @@ impl TestApp {
         args.extend_from_slice(extra_args);
         let mut apps = Vec::with_capacity(n);
         for _ in 0..n {
-            apps.push(Self::launch_clocked(upstream.clone(), Some(database_url.to_owned()), &args, clock.clone(), http::Background::All).await);
+            apps.push(Self::launch_clocked(upstream.clone(), Some(database_url.to_owned()), &args, clock.clone(), Background::All).await);
         }
         apps
     }
@@ -220,12 +221,12 @@ impl TestApp {
 
     /// The app on `database_url`, or on a new, empty database when `None`.
     pub async fn launch_on(upstream: Mock, database_url: Option<String>, extra_args: &[&str]) -> Self {
-        Self::launch_clocked(upstream, database_url, extra_args, Clock::manual(), http::Background::NoDeletionWorker).await
+        Self::launch_clocked(upstream, database_url, extra_args, Clock::manual(), Background::NoDeletionWorker).await
     }
 
     /// Replicas run their own deletion workers; a single app leaves them to the test's
     /// `deletions::worker::tick`, so what a test counts is what it ran.
-    async fn launch_clocked(upstream: Mock, database_url: Option<String>, extra_args: &[&str], clock: Clock, background: http::Background) -> Self {
+    async fn launch_clocked(upstream: Mock, database_url: Option<String>, extra_args: &[&str], clock: Clock, background: Background) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = match database_url {
             Some(url) => url,
@@ -252,7 +253,7 @@ impl TestApp {
         let config = Config::from_args(&cli.serve).unwrap();
         let (state, _) = startup::build_state_with_clock(&config, clock.clone()).await.expect("state builds");
         for (name, role) in [(ADMIN, Role::Admin), (OPERATOR, Role::Operator), (VIEWER, Role::Viewer)] {
-            match users::add(&state.db, &Username::parse(name).unwrap(), role, PASSWORD).await {
+            match users::add(&state.db, &state.clock, &Username::parse(name).unwrap(), role, PASSWORD).await {
                 // Another replica on this database made it first.
                 Ok(()) | Err(users::UserError::Exists(_)) => {}
                 Err(e) => panic!("cannot add {name}: {e}"),
@@ -260,7 +261,8 @@ impl TestApp {
         }
         let state_db = state.db.clone();
         let app_state = state.clone();
-        let app = http::build_router_with(state, background).await.expect("router builds");
+        let app = router::router(state);
+        background::start(&app_state, background);
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });

@@ -8,13 +8,13 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tower_sessions::Session;
 
-use super::{guard, session};
+use super::{current, guard};
 use crate::server::state::AppState;
 
 pub async fn gate(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
-    session::load_staff(&state, &session, &mut req).await;
+    current::load_staff(&state, &session, &mut req).await;
     let checked = async {
-        let req = crate::server::sso::identify(&state, req).await?;
+        let req = crate::server::sso::identify::identify(&state, req).await?;
         let req = guard::refuse_cross_site(&state, req).await?;
         guard::require_sign_in(&state, req).await
     };

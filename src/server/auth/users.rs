@@ -1,5 +1,6 @@
 //! Local accounts in the app's database. Names are case-insensitive and unique.
 
+use crate::server::clock::Clock;
 use crate::server::store::{on_pool, Store};
 
 use super::password;
@@ -51,14 +52,6 @@ pub enum UserError {
     Db(#[from] sqlx::Error),
 }
 
-fn now() -> i64 {
-    now_ms() / 1000
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
 type Row = (String, String, String, bool, i64, i64);
 
 const COLUMNS: &str = "username, password_hash, role, disabled, created_at, password_changed_ms";
@@ -85,10 +78,10 @@ pub async fn count(db: &Store) -> Result<i64, UserError> {
     Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
 }
 
-pub async fn add(db: &Store, name: &Username, role: Role, password: &str) -> Result<(), UserError> {
+pub async fn add(db: &Store, clock: &Clock, name: &Username, role: Role, password: &str) -> Result<(), UserError> {
     password::check_new(password).map_err(UserError::Invalid)?;
     let hash = password::hash(password.to_owned()).await.map_err(UserError::Invalid)?;
-    let t = now();
+    let t = clock.now_unix();
     // No conflict target: the name is unique whatever its case, by a different rule per backend.
     let sql = "INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at, password_changed_ms) \
                VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING";
@@ -98,7 +91,7 @@ pub async fn add(db: &Store, name: &Username, role: Role, password: &str) -> Res
         .bind(role.as_str())
         .bind(false)
         .bind(t)
-        .bind(now_ms())
+        .bind(clock.now_ms())
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
@@ -118,15 +111,15 @@ fn one_account(name: &str, updated: u64) -> Result<(), UserError> {
 
 /// A new password also re-enables a disabled account, and ends the sessions signed in before it
 /// (whoever had the old one may have signed in with it).
-pub async fn set_password(db: &Store, name: &str, password: &str) -> Result<(), UserError> {
+pub async fn set_password(db: &Store, clock: &Clock, name: &str, password: &str) -> Result<(), UserError> {
     password::check_new(password).map_err(UserError::Invalid)?;
     let hash = password::hash(password.to_owned()).await.map_err(UserError::Invalid)?;
     let sql = "UPDATE users SET password_hash = $1, disabled = $2, updated_at = $3, password_changed_ms = $4 WHERE lower(username) = lower($5)";
     let done = on_pool!(db, pool => sqlx::query(sql)
         .bind(&hash)
         .bind(false)
-        .bind(now())
-        .bind(now_ms())
+        .bind(clock.now_unix())
+        .bind(clock.now_ms())
         .bind(name.trim())
         .execute(pool)
         .await
@@ -136,11 +129,11 @@ pub async fn set_password(db: &Store, name: &str, password: &str) -> Result<(), 
 
 /// Disables the account and ends its sessions at their next request on every replica (the
 /// change reaches each replica's kept accounts through `store::changes`).
-pub async fn disable(db: &Store, name: &str) -> Result<(), UserError> {
+pub async fn disable(db: &Store, clock: &Clock, name: &str) -> Result<(), UserError> {
     let sql = "UPDATE users SET disabled = $1, updated_at = $2 WHERE lower(username) = lower($3)";
     let done = on_pool!(db, pool => sqlx::query(sql)
         .bind(true)
-        .bind(now())
+        .bind(clock.now_unix())
         .bind(name.trim())
         .execute(pool)
         .await
@@ -149,11 +142,11 @@ pub async fn disable(db: &Store, name: &str) -> Result<(), UserError> {
 }
 
 /// A new role, in force at the account's next request on every replica.
-pub async fn set_role(db: &Store, name: &str, role: Role) -> Result<(), UserError> {
+pub async fn set_role(db: &Store, clock: &Clock, name: &str, role: Role) -> Result<(), UserError> {
     let sql = "UPDATE users SET role = $1, updated_at = $2 WHERE lower(username) = lower($3)";
     let done = on_pool!(db, pool => sqlx::query(sql)
         .bind(role.as_str())
-        .bind(now())
+        .bind(clock.now_unix())
         .bind(name.trim())
         .execute(pool)
         .await
@@ -163,7 +156,7 @@ pub async fn set_role(db: &Store, name: &str, role: Role) -> Result<(), UserErro
 
 /// The first start: with no account at all, create `admin` so someone can sign in.
 /// Returns the generated password when it made one up (printed once by the caller).
-pub async fn bootstrap_admin(db: &Store, admin_password: Option<&str>) -> Result<Option<String>, UserError> {
+pub async fn bootstrap_admin(db: &Store, clock: &Clock, admin_password: Option<&str>) -> Result<Option<String>, UserError> {
     if count(db).await? > 0 {
         return Ok(None);
     }
@@ -172,7 +165,7 @@ pub async fn bootstrap_admin(db: &Store, admin_password: Option<&str>) -> Result
         None => (random_password(), true),
     };
     let name = Username::parse("admin").map_err(UserError::Invalid)?;
-    match add(db, &name, Role::Admin, &password).await {
+    match add(db, clock, &name, Role::Admin, &password).await {
         // Another replica made it first: fine, and its password is the one to use.
         Err(UserError::Exists(_)) => Ok(None),
         Err(e) => Err(e),

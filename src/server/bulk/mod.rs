@@ -2,11 +2,11 @@
 //! deletion request of its own (with the batch's reason), made by a worker in every replica.
 //! The deletion requests then run as any other does: grace period, approval, hold, exactly once.
 
-pub mod files;
 pub mod store;
 pub mod worker;
 
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use tokio::sync::Notify;
 
@@ -14,7 +14,7 @@ use tokio::sync::Notify;
 #[derive(Debug, Default)]
 pub struct Bulk {
     /// Wakes this replica's bulk worker early (a batch started or requested here).
-    pub wake: Notify,
+    pub wake: Arc<Notify>,
     /// After the vendor said "too many requests": no look-up from this replica before then (ms).
     paused_until_ms: AtomicI64,
 }

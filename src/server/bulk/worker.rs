@@ -7,12 +7,14 @@
 use std::time::Duration;
 
 use super::store::{self, Claimed, Looked, Outcome, ToRequest};
-use crate::api::upstream::{to_app_error, Call};
+use crate::server::vendor::errors::{to_app_error, Call};
 use crate::domain::{AuditAction, ItemOutcome, LookupState, Outcome as AuditOutcome, RecordingSummary, UpstreamError};
 use crate::error::AppError;
 use crate::server::audit::{Completion, Intent};
-use crate::server::deletions::store::{self as deletions, CreateError, NewRequest, Start};
+use crate::server::deletions::open::{open, Asker, Opening};
+use crate::server::deletions::store::CreateError;
 use crate::server::state::AppState;
+use crate::server::workers::Next;
 
 /// How often each replica looks for work; a batch started or requested on it wakes it at once.
 pub const POLL: Duration = Duration::from_secs(1);
@@ -31,20 +33,13 @@ const REQUESTS_PER_CLAIM: i64 = 25;
 const PER_TICK: usize = 1_000;
 
 pub fn spawn(state: AppState) {
-    state.clone().workers.spawn(move |mut stop| async move {
-        tracing::info!(worker = %state.deletions.worker_id, "bulk worker started");
-        while !stop.is_given() {
+    let env = state.clone();
+    state.workers.poll("bulk", POLL, state.bulk.wake.clone(), move || {
+        let state = env.clone();
+        async move {
             let t = tick(&state).await;
-            if t.looked_up >= PER_TICK || t.requested >= PER_TICK {
-                continue;
-            }
-            tokio::select! {
-                () = tokio::time::sleep(POLL) => {}
-                () = state.bulk.wake.notified() => {}
-                () = stop.given() => {}
-            }
+            if t.looked_up >= PER_TICK || t.requested >= PER_TICK { Next::More } else { Next::Wait }
         }
-        tracing::info!(worker = %state.deletions.worker_id, "bulk worker stopped");
     });
 }
 
@@ -60,7 +55,7 @@ pub async fn tick(state: &AppState) -> Ticked {
     let mut ticked = Ticked::default();
     while ticked.looked_up < PER_TICK && state.clock.now_ms() >= state.bulk.paused_until() {
         let now = state.clock.now_ms();
-        let claimed = match store::claim_lookups(&state.db, owner(state), now, lease_until(state, now), LOOKUPS_AT_ONCE as i64).await {
+        let claimed = match store::claim_lookups(&state.db, &state.lease.owner, now, state.lease.until(now), LOOKUPS_AT_ONCE as i64).await {
             Ok(c) if c.is_empty() => break,
             Ok(c) => c,
             Err(e) => {
@@ -71,7 +66,7 @@ pub async fn tick(state: &AppState) -> Ticked {
         ticked.looked_up += claimed.len();
         let looked = futures_util::future::join_all(claimed.iter().map(|c| look_up(state, c))).await;
         let results: Vec<(i64, Looked)> = claimed.iter().map(|c| c.item_id).zip(looked).collect();
-        match store::write_lookups(&state.db, owner(state), &results).await {
+        match store::write_lookups(&state.db, &state.lease.owner, &results).await {
             Ok(n) if n < results.len() => tracing::info!(lost = results.len() - n, "look-ups whose lease ran out; other workers have them"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "cannot store look-ups; they are looked up again after the lease"),
@@ -79,7 +74,7 @@ pub async fn tick(state: &AppState) -> Ticked {
     }
     while ticked.requested < PER_TICK {
         let now = state.clock.now_ms();
-        let ids = match store::claim_requests(&state.db, owner(state), now, lease_until(state, now), REQUESTS_PER_CLAIM).await {
+        let ids = match store::claim_requests(&state.db, &state.lease.owner, now, state.lease.until(now), REQUESTS_PER_CLAIM).await {
             Ok(ids) if ids.is_empty() => break,
             Ok(ids) => ids,
             Err(e) => {
@@ -95,14 +90,6 @@ pub async fn tick(state: &AppState) -> Ticked {
         state.deletions.wake.notify_one();
     }
     ticked
-}
-
-fn owner(state: &AppState) -> &str {
-    &state.deletions.worker_id
-}
-
-fn lease_until(state: &AppState, now: i64) -> i64 {
-    now + state.deletions.lease.as_millis() as i64
 }
 
 /// Lists one meeting's recordings; the vendor's "later" is honoured for this whole replica.
@@ -133,7 +120,7 @@ async fn look_up(state: &AppState, c: &Claimed) -> Looked {
 
 /// Makes one meeting's deletion request (or says why it gets none), with its audit entries.
 async fn request_one(state: &AppState, item_id: i64) {
-    let owner = owner(state);
+    let owner = state.lease.owner.as_str();
     let t = match store::to_request(&state.db, item_id).await {
         Ok(Some(t)) => t,
         Ok(None) => {
@@ -198,34 +185,23 @@ async fn decide(state: &AppState, t: &ToRequest) -> Result<Outcome, String> {
         return Ok(outcome(ItemOutcome::OnHold, Some(detail)));
     }
     let audit = state.audit.begin(&intent).await.map_err(|e| e.to_string())?;
-    let now = state.clock.now_ms();
-    let policy = &state.deletions.policy;
-    let start = if policy.approval_required {
-        Start::AwaitingApproval { expires_at_ms: now + policy.approval_ttl.as_millis() as i64 }
-    } else {
-        Start::Scheduled { due_at_ms: now + policy.grace.as_millis() as i64 }
-    };
-    let new = NewRequest {
+    let opening = Opening {
         meeting_id: t.meeting_id.clone(),
         reason: t.reason.clone(),
-        expected_count: n as u64,
-        fingerprint: Some(t.summary.fingerprint.clone()),
-        total_size: Some(t.summary.total_size),
-        first_created: t.summary.first_created,
-        last_created: t.summary.last_created,
         requester: t.requester.clone(),
         requested_addr: t.requested_addr.clone(),
-        now_ms: now,
-        start,
+        expected_count: n as u64,
+        listed: Some(t.summary.clone()),
+        fingerprint: None,
         batch_id: Some(t.batch_id),
     };
-    match deletions::create(&state.db, &new).await {
-        Ok(id) => {
+    match open(state, opening, Asker::Background).await {
+        Ok((id, _)) => {
             state.audit.complete(audit, &Completion::new(AuditOutcome::Succeeded)).await;
             Ok(Outcome { deletion_request_id: Some(id), ..outcome(ItemOutcome::Requested, None) })
         }
         Err(CreateError::AlreadyOpen(open)) => {
-            let detail = open.as_ref().map(|o| o.status_line(now)).unwrap_or_else(|| "another request".to_owned());
+            let detail = open.as_ref().map(|o| o.status_line(state.clock.now_ms())).unwrap_or_else(|| "another request".to_owned());
             let err = AppError::DeletionAlreadyOpen { detail: detail.clone() };
             state.audit.complete(audit, &Completion::new(AuditOutcome::Refused).error(&err)).await;
             Ok(Outcome { other_request_id: open.map(|o| o.id), ..outcome(ItemOutcome::AlreadyOpen, Some(detail)) })

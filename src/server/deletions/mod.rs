@@ -4,12 +4,13 @@
 
 pub mod notice_store;
 pub mod notices;
+pub mod open;
 pub mod run;
 pub mod store;
 pub mod webhook;
 pub mod worker;
 
-use std::time::Duration;
+use std::sync::Arc;
 
 use tokio::sync::Notify;
 
@@ -19,22 +20,17 @@ use crate::server::config::DeletionPolicy;
 #[derive(Debug)]
 pub struct Deletions {
     pub policy: DeletionPolicy,
-    /// How long a claim holds without renewal: a replica that stops mid-run gives its request
-    /// up after this long (renewed every third of it while running).
-    pub lease: Duration,
-    /// Names this replica's claims (unique per process start).
-    pub worker_id: String,
     /// Wakes this replica's worker early (a request approved or made due here).
-    pub wake: Notify,
+    pub wake: Arc<Notify>,
     pub webhook: Option<webhook::Webhook>,
     /// Wakes this replica's approval notice worker (a request made here waits for approval).
-    pub notices: Notify,
+    pub notices: Arc<Notify>,
 }
 
 impl Deletions {
-    pub fn new(policy: DeletionPolicy, lease: Duration) -> Result<Self, String> {
+    pub fn new(policy: DeletionPolicy) -> Result<Self, String> {
         let webhook = policy.webhook.clone().map(webhook::Webhook::new).transpose()?;
-        Ok(Self { policy, lease, worker_id: format!("replica-{}", uuid::Uuid::new_v4().simple()), wake: Notify::new(), webhook, notices: Notify::new() })
+        Ok(Self { policy, wake: Arc::default(), webhook, notices: Arc::default() })
     }
 
     /// A request made here may wait for approval: the approval notice worker (`notices`) looks

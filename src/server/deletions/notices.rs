@@ -12,6 +12,7 @@ use std::time::Duration;
 use super::notice_store::{self as store, Claimed, Outcome, Subject};
 use super::webhook::{self, Webhook};
 use crate::server::state::AppState;
+use crate::server::workers::Next;
 
 /// How often each replica looks for notices to make and send; a request made here wakes it.
 pub const POLL: Duration = Duration::from_secs(1);
@@ -28,17 +29,14 @@ pub fn spawn(state: AppState) {
     if state.deletions.webhook.is_none() {
         return;
     }
-    state.clone().workers.spawn(move |mut stop| async move {
-        tracing::info!(worker = %state.deletions.worker_id, "approval notice worker started");
-        while !stop.is_given() {
+    let env = state.clone();
+    state.workers.poll("approval notice", POLL, state.deletions.notices.clone(), move || {
+        let state = env.clone();
+        // A look ends at a failure or when nothing is due: either way, wait.
+        async move {
             tick(&state).await;
-            tokio::select! {
-                () = tokio::time::sleep(POLL) => {}
-                () = state.deletions.notices.notified() => {}
-                () = stop.given() => {}
-            }
+            Next::Wait
         }
-        tracing::info!(worker = %state.deletions.worker_id, "approval notice worker stopped");
     });
 }
 
@@ -47,12 +45,12 @@ pub fn spawn(state: AppState) {
 pub async fn tick(state: &AppState) -> usize {
     let Some(hook) = &state.deletions.webhook else { return 0 };
     make_missing(state).await;
-    let owner = &state.deletions.worker_id;
-    let within = POST_WITHIN.min(state.deletions.lease / 2);
+    let owner = &state.lease.owner;
+    let within = POST_WITHIN.min(state.lease.ttl / 2);
     let mut sent = 0;
     for _ in 0..PER_TICK {
         let now = state.clock.now_ms();
-        let lease_until = now + state.deletions.lease.as_millis() as i64;
+        let lease_until = state.lease.until(now);
         let notice = match store::claim(&state.db, owner, now, lease_until).await {
             Ok(Some(notice)) => notice,
             Ok(None) => break,
@@ -72,7 +70,7 @@ pub async fn tick(state: &AppState) -> usize {
 
 /// `Ok(true)` sent, `Ok(false)` not needed any more, `Err` to be tried again later.
 async fn send(state: &AppState, hook: &Webhook, notice: &Claimed, within: Duration) -> Result<bool, ()> {
-    let owner = &state.deletions.worker_id;
+    let owner = &state.lease.owner;
     let about = notice.subject;
     match store::still_waits(&state.db, about).await {
         Ok(true) => {}

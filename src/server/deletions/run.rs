@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::store::{self, Finish, Stored};
-use crate::api::upstream::{to_app_error, Call};
+use crate::server::vendor::errors::{to_app_error, Call};
 use crate::domain::{fingerprint, AuditAction, DeletionState, Outcome, Recording, UpstreamError};
 use crate::error::AppError;
 use crate::server::audit::{Completion, EntryId, Intent};
@@ -59,11 +59,11 @@ impl Drop for Heartbeat {
 
 fn heartbeat(state: &AppState, id: i64, owner: &str) -> Heartbeat {
     let (state, owner) = (state.clone(), owner.to_owned());
-    let lease = state.deletions.lease;
+    let lease = state.lease.ttl;
     Heartbeat(tokio::spawn(async move {
         loop {
             tokio::time::sleep(lease / 3).await;
-            let until = state.clock.now_ms() + lease.as_millis() as i64;
+            let until = state.lease.until(state.clock.now_ms());
             match store::renew(&state.db, id, &owner, until).await {
                 Ok(true) => {}
                 Ok(false) => return,

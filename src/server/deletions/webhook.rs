@@ -65,6 +65,12 @@ impl Webhook {
     }
 }
 
+/// A text from elsewhere (a reason, a name) as Slack's `text` may carry it: its markup (`<!channel>`,
+/// `<https://evil|a disguised link>`) is shown, not followed. Slack asks for exactly these three.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// The notice of one request that waits for approval.
 pub fn request_notice(r: &DeletionRequest, public_origin: &str) -> String {
     let link = format!("{public_origin}{}", r.path());
@@ -73,8 +79,8 @@ pub fn request_notice(r: &DeletionRequest, public_origin: &str) -> String {
         r.id,
         r.what_goes(),
         r.meeting_id,
-        r.requested_by,
-        r.reason
+        escaped(&r.requested_by),
+        escaped(&r.reason)
     );
     serde_json::json!({
         "text": text,
@@ -91,8 +97,10 @@ pub fn request_notice(r: &DeletionRequest, public_origin: &str) -> String {
 pub fn batch_notice(batch_id: i64, requests: u64, requested_by: &str, reason: &str, public_origin: &str) -> String {
     let link = format!("{public_origin}/bulk/{batch_id}");
     let text = format!(
-        "Bulk deletion batch #{batch_id} waits for approval: {requests} deletion request{}, requested by {requested_by}: {reason}. Review it: {link}",
-        if requests == 1 { "" } else { "s" }
+        "Bulk deletion batch #{batch_id} waits for approval: {requests} deletion request{}, requested by {}: {}. Review it: {link}",
+        if requests == 1 { "" } else { "s" },
+        escaped(requested_by),
+        escaped(reason)
     );
     serde_json::json!({
         "text": text,
@@ -103,4 +111,21 @@ pub fn batch_notice(batch_id: i64, requests: u64, requested_by: &str, reason: &s
         "url": link,
     })
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_markup_from_a_reason_or_a_name_is_shown_not_followed() {
+        let body: serde_json::Value =
+            serde_json::from_str(&batch_notice(3, 2, "eve <!channel>", "see <https://evil.example|the ticket> & more", "https://m.example")).unwrap();
+        let text = body["text"].as_str().unwrap();
+        assert!(text.contains("eve &lt;!channel&gt;") && text.contains("&lt;https://evil.example|the ticket&gt; &amp; more"), "{text}");
+        assert!(!text.contains("<!channel>") && !text.contains("<https://evil"), "{text}");
+        // Our own link stays a link, and the JSON fields keep the text as it was typed.
+        assert!(text.ends_with("Review it: https://m.example/bulk/3"));
+        assert_eq!(body["reason"], "see <https://evil.example|the ticket> & more");
+    }
 }

@@ -8,6 +8,7 @@ use super::store;
 use crate::domain::{AuditAction, Outcome};
 use crate::server::audit::{Completion, Intent};
 use crate::server::state::AppState;
+use crate::server::workers::Next;
 
 /// How often each replica looks for due requests (one indexed query each time); a request
 /// approved or scheduled on this replica wakes it at once.
@@ -17,20 +18,11 @@ pub const POLL: Duration = Duration::from_secs(1);
 const PER_TICK: usize = 50;
 
 pub fn spawn(state: AppState) {
-    state.clone().workers.spawn(move |mut stop| async move {
-        tracing::info!(worker = %state.deletions.worker_id, "deletion worker started");
-        while !stop.is_given() {
-            // A full look means more are due (a bulk batch): look again at once.
-            if tick(&state).await >= PER_TICK {
-                continue;
-            }
-            tokio::select! {
-                () = tokio::time::sleep(POLL) => {}
-                () = state.deletions.wake.notified() => {}
-                () = stop.given() => {}
-            }
-        }
-        tracing::info!(worker = %state.deletions.worker_id, "deletion worker stopped");
+    let env = state.clone();
+    state.workers.poll("deletion", POLL, state.deletions.wake.clone(), move || {
+        let state = env.clone();
+        // A full look means more are due (a bulk batch): look again at once.
+        async move { if tick(&state).await >= PER_TICK { Next::More } else { Next::Wait } }
     });
 }
 
@@ -44,8 +36,7 @@ pub async fn tick(state: &AppState) -> usize {
     let mut ran = 0;
     while ran < PER_TICK {
         let now = state.clock.now_ms();
-        let lease_until = now + state.deletions.lease.as_millis() as i64;
-        let ids = match store::claim(&state.db, &state.deletions.worker_id, now, lease_until, AT_ONCE as i64).await {
+        let ids = match store::claim(&state.db, &state.lease.owner, now, state.lease.until(now), AT_ONCE as i64).await {
             Ok(ids) if ids.is_empty() => break,
             Ok(ids) => ids,
             Err(e) => {
@@ -56,7 +47,7 @@ pub async fn tick(state: &AppState) -> usize {
         ran += ids.len();
         let runs = ids.into_iter().map(|id| {
             let ctx = RunContext {
-                owner: state.deletions.worker_id.clone(),
+                owner: state.lease.owner.clone(),
                 request_id: format!("deletion-{id}"),
                 client_addr: "worker".to_owned(),
                 background: true,

@@ -5,22 +5,20 @@
 pub mod cidr;
 pub mod headers;
 pub mod jwt;
+pub mod identify;
 pub mod roles;
 
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::ConnectInfo;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use clap::Args;
 use std::net::SocketAddr;
 
 use self::headers::{FromHeaders, HeaderSettings};
 use self::jwt::{JwksCache, JwtSettings};
 use self::roles::{parse_groups, RoleGroups};
-use super::auth::CurrentStaff;
-use super::config::{parse_duration, ConfigError};
-use super::state::AppState;
+use super::config::values::{parse_duration, ConfigError};
 use crate::domain::{SignInMethod, Staff};
 
 #[derive(Debug, Clone, Args)]
@@ -178,14 +176,32 @@ impl Sso {
     }
 }
 
-enum Verdict {
+/// The longest identity a gateway may name (an e-mail address is at most 254).
+const MAX_IDENTITY: usize = 256;
+
+impl Sso {
+    /// An identity passes the one check for text from outside before it names anyone: it ends
+    /// up in every log line and audit entry of the person's requests.
+    fn verdict_for(&self, identity: &str, groups: &[String]) -> Verdict {
+        match crate::domain::plain_text(identity) {
+            Ok(s) if !s.is_empty() && s.chars().count() <= MAX_IDENTITY => match self.staff(s.to_owned(), groups) {
+                Ok(staff) => Verdict::Staff(staff),
+                Err(n) => Verdict::NoRole(n),
+            },
+            Ok(_) => Verdict::Refused(StatusCode::BAD_REQUEST, format!("Refused: the identity is empty or longer than {MAX_IDENTITY} characters.")),
+            Err(why) => Verdict::Refused(StatusCode::BAD_REQUEST, format!("Refused: the identity is not plain text. {why}")),
+        }
+    }
+}
+
+pub(crate) enum Verdict {
     Absent,
     Staff(Staff),
     NoRole(NoRole),
     Refused(StatusCode, String),
 }
 
-async fn verdict(sso: &Sso, req: &http::request::Parts) -> Verdict {
+pub(crate) async fn verdict(sso: &Sso, req: &http::request::Parts) -> Verdict {
     match &*sso.kind {
         Kind::Jwt(cache) => {
             let token = match headers::at_most_once(&req.headers, cache.header()) {
@@ -194,10 +210,7 @@ async fn verdict(sso: &Sso, req: &http::request::Parts) -> Verdict {
                 Err(why) => return Verdict::Refused(StatusCode::BAD_REQUEST, format!("Refused: {why}.")),
             };
             match cache.verify(&token).await {
-                Ok(v) => match sso.staff(v.identity, &v.groups) {
-                    Ok(s) => Verdict::Staff(s),
-                    Err(n) => Verdict::NoRole(n),
-                },
+                Ok(v) => sso.verdict_for(&v.identity, &v.groups),
                 Err(e) => Verdict::Refused(StatusCode::UNAUTHORIZED, format!("Your sign-in assertion was refused: {e}.")),
             }
         }
@@ -209,40 +222,11 @@ async fn verdict(sso: &Sso, req: &http::request::Parts) -> Verdict {
                     tracing::warn!(peer = ?peer, header = %h.user, "identity header from an untrusted address ignored");
                     Verdict::Absent
                 }
-                FromHeaders::Identity { identity, groups } => match sso.staff(identity, &groups) {
-                    Ok(s) => Verdict::Staff(s),
-                    Err(n) => Verdict::NoRole(n),
-                },
+                FromHeaders::Identity { identity, groups } => sso.verdict_for(&identity, &groups),
                 FromHeaders::Refused(why) => Verdict::Refused(StatusCode::BAD_REQUEST, format!("Refused: {why}.")),
             }
         }
     }
-}
-
-/// Runs after the session is read: a gateway identity replaces whatever the session says. A
-/// refused assertion is answered (and audited) here.
-pub async fn identify(state: &AppState, req: Request) -> Result<Request, Response> {
-    let Some(sso) = state.sso.as_ref() else { return Ok(req) };
-    let (mut parts, body) = req.into_parts();
-    match verdict(sso, &parts).await {
-        Verdict::Absent => {}
-        Verdict::Staff(staff) => {
-            parts.extensions.insert(CurrentStaff(Some(staff)));
-        }
-        Verdict::NoRole(n) => {
-            tracing::info!(identity = %n.0, "SSO identity has no role");
-            parts.extensions.insert(CurrentStaff(None));
-            parts.extensions.insert(n);
-        }
-        Verdict::Refused(status, message) => {
-            tracing::warn!(path = %parts.uri.path(), reason = %message, "SSO identity refused");
-            let req = Request::from_parts(parts, body);
-            let intent = super::auth::guard::denial(state, &req, format!("{} {}: SSO, {message}", req.method(), req.uri().path()));
-            super::auth::guard::record_denial(state, intent, &message).await;
-            return Err((status, message).into_response());
-        }
-    }
-    Ok(Request::from_parts(parts, body))
 }
 
 #[cfg(test)]

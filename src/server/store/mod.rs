@@ -7,33 +7,12 @@
 
 pub mod changes;
 mod connect;
+mod pool;
 pub mod local_reads;
 pub mod sessions;
 
-use sqlx::{PgPool, SqlitePool};
-
 pub use connect::{connect, DatabaseTarget, PoolSettings};
-
-#[derive(Clone, Debug)]
-pub enum Store {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Sqlite => "sqlite",
-            Self::Postgres => "postgres",
-        }
-    }
-}
+pub use pool::{is_unavailable, user_error, Backend, Store};
 
 /// Runs `$body` with `$pool` bound to whichever pool the store has (the body is compiled once
 /// per backend, so a query that one backend cannot encode or decode fails the build).
@@ -48,35 +27,6 @@ macro_rules! on_pool {
     };
 }
 pub use crate::on_pool;
-
-impl Store {
-    pub fn backend(&self) -> Backend {
-        match self {
-            Self::Sqlite(_) => Backend::Sqlite,
-            Self::Postgres(_) => Backend::Postgres,
-        }
-    }
-
-    /// Whether the database answers a query now (`/readyz`).
-    pub async fn ping(&self) -> bool {
-        on_pool!(self, pool => sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool).await.is_ok())
-    }
-
-    /// Closes every connection (tests that restart a replica on the same database).
-    pub async fn close(&self) {
-        on_pool!(self, pool => pool.close().await)
-    }
-}
-
-/// Whether an error means the database could not be reached (as opposed to a query it refused),
-/// so pages can say "the database is unavailable" rather than "something went wrong".
-pub fn is_unavailable(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_))
-        || matches!(e, sqlx::Error::Database(d) if d.code().is_some_and(|c| {
-            // PostgreSQL: admin shutdown, crash shutdown, cannot connect now, connection failures.
-            matches!(&*c, "57P01" | "57P02" | "57P03") || c.starts_with("08")
-        }))
-}
 
 #[cfg(test)]
 mod tests {

@@ -243,7 +243,7 @@ fn FollowBatch(progress_url: String, seen: String) -> impl IntoView {
     });
 }
 
-/// Without JavaScript the page reloads itself while work goes on (see `server::html_tidy`).
+/// Without JavaScript the page reloads itself while work goes on (see `server::http::html_tidy`).
 fn ask_to_refresh() {
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {

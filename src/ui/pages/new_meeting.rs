@@ -30,7 +30,7 @@ pub fn NewMeetingPage() -> impl IntoView {
                                 <datalist id="zones">{zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist>
                             }.into_any()
                         }
-                        Some(s) => view! { <ErrorAlert error=AppError::forbidden(s.role, Permission::CreateMeeting)/> }.into_any(),
+                        Some(s) => view! { <ErrorAlert error=Permission::CreateMeeting.refused_for(s.role)/> }.into_any(),
                         None => view! { <ErrorAlert error=AppError::Unauthenticated/> }.into_any(),
                     },
                     Err(e) => view! { <ErrorAlert error=e/> }.into_any(),

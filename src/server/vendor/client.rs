@@ -15,11 +15,12 @@ use rand::Rng;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::secret::Secret;
-use super::vendor_links::linkable;
-use super::vendor_http::{RawReply, Transport, TransportError};
+use crate::server::secret::Secret;
+use super::links::linkable;
+use super::connection::{RawReply, Transport, TransportError};
 pub use crate::domain::{Reply, UpstreamError};
-use crate::domain::{decode_reply, Meeting, MeetingId, NewMeeting, Recording, UserId};
+use crate::domain::{decode_reply, Meeting, MeetingId, NewMeeting, Recording, RecordingId, UserId};
+use crate::error::AppError;
 
 pub const KEY_HEADER: &str = "CB-Administration-API-Key";
 
@@ -150,6 +151,17 @@ impl AdminClient {
         self.attempt("create_meeting", 0, req).await
     }
 
+    /// The recording as the vendor lists it now, with a link we may hand out.
+    pub async fn current_link(&self, meeting: &MeetingId, recording: &RecordingId, request_id: String) -> Result<Recording, AppError> {
+        let all = self.list_recordings(meeting).await.map_err(|e| super::errors::to_app_error(e, super::errors::Call::ListRecordings, request_id))?;
+        let found = all.into_iter().find(|r| r.id == recording.as_str());
+        match found {
+            None => Err(AppError::RecordingGone { recording_id: recording.to_string() }),
+            Some(r) if r.download_url.is_empty() => Err(AppError::NoSafeLink { recording_id: recording.to_string() }),
+            Some(r) => Ok(r),
+        }
+    }
+
     pub async fn list_recordings(&self, id: &MeetingId) -> Result<Vec<Recording>, UpstreamError> {
         let path = ["admin", "meetings", "recordings", id.as_str()];
         let mut recordings: Vec<Recording> = self.send_idempotent("list_recordings", Method::GET, &path).await?.value;
@@ -210,7 +222,7 @@ impl AdminClient {
         req: Request<Full<Bytes>>,
     ) -> Result<Reply<T>, UpstreamError> {
         let started = Instant::now();
-        let result = self.exchange(req).await;
+        let result = self.exchange(req).await.map_err(|e| self.scrubbed(e));
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
         match &result {
             // A successful read is already on its request's line (path, status, latency); a second
@@ -222,11 +234,18 @@ impl AdminClient {
             Err(e) => tracing::warn!(endpoint, attempt, latency_ms, error = %e, "ConnectyCube call failed"),
         }
         let (status, retry_after, body) = result?;
-        decode_reply(status, retry_after.as_deref(), &body).inspect_err(|err| {
+        decode_reply(status, retry_after.as_deref(), &body).map_err(|e| self.scrubbed(e)).inspect_err(|err| {
             if matches!(err, UpstreamError::BadReply(_)) {
                 tracing::warn!(endpoint, error = %err, "ConnectyCube reply not understood");
             }
         })
+    }
+
+    /// Whatever the vendor's error says, it never carries on the key it was sent, a presigned
+    /// link or a token: every page, JSON reply, log line and audit entry gets it from here.
+    fn scrubbed(&self, e: UpstreamError) -> UpstreamError {
+        let key = self.key.to_str().unwrap_or_default();
+        e.scrubbed(|text| crate::server::scrub::scrub(text, key))
     }
 
     /// The status, the `Retry-After` header and the whole body, or what broke on the way.

@@ -3,15 +3,16 @@
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use crate::domain::{AuditAction, MeetingId, Outcome, Permission, Staff};
+use crate::domain::{AuditAction, MeetingId, Permission, Staff};
 use crate::error::AppError;
-use crate::server::audit::{Completion, EntryId, Intent};
+use crate::server::access::{self, Head};
+use crate::server::audit::{EntryId, Intent};
 use crate::server::auth::CurrentStaff;
 use crate::server::meeting_state::MeetingRows;
 use crate::server::state::AppState;
 
 pub fn request_id() -> String {
-    with_parts(|p| crate::server::http::request_id(&p.headers)).unwrap_or_else(|| "-".to_owned())
+    with_parts(|p| crate::server::http::request_id::request_id(&p.headers)).unwrap_or_else(|| "-".to_owned())
 }
 
 /// Reads the request in place: a `use_context` of it would copy every header and extension, and
@@ -55,9 +56,7 @@ pub async fn meeting_rows(meeting: &MeetingId) -> Result<std::sync::Arc<MeetingR
 pub fn store_failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> AppError {
     move |e| {
         tracing::error!(error = %e, "{what}");
-        let request_id = request_id();
-        let unavailable = crate::server::store::is_unavailable(&e);
-        fail(if unavailable { AppError::DatabaseUnavailable { request_id } } else { AppError::Internal { request_id } })
+        fail(crate::server::store::user_error(&e, request_id()))
     }
 }
 
@@ -66,7 +65,7 @@ pub fn store_failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> AppError 
 fn from_html_form() -> bool {
     with_parts(|p| {
         p.method == http::Method::POST
-            && p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+            && crate::server::http::error_page::ErrorReply::wants_html(&p.headers)
     })
     .unwrap_or(false)
 }
@@ -90,7 +89,7 @@ pub fn parse_comment(raw: &str, required: bool) -> Result<Option<String>, AppErr
 /// Set our HTTP status from the error (Leptos would send 500 for all) and log it once.
 pub fn fail(err: AppError) -> AppError {
     if let Some(res) = use_context::<ResponseOptions>().filter(|_| !from_html_form()) {
-        res.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        res.set_status(err.status_code());
     }
     // The request id is named here too: during server rendering this runs outside the request's span.
     log_failure(&request_id(), &err);
@@ -117,22 +116,14 @@ pub async fn require(p: Permission) -> Result<Staff, AppError> {
     require_on(p, None).await
 }
 
-/// `require`, for an action on one meeting (named in the audit entry if it is denied).
+/// `require`, for an action on one meeting (named in the audit entry if it is denied). The
+/// check is `access::check`, the one every plain handler's `Allowed` makes too.
 pub async fn require_on(p: Permission, meeting: Option<&MeetingId>) -> Result<Staff, AppError> {
-    match current_staff() {
+    let state = state()?;
+    match with_parts(|parts| access::check(Head::from(parts), &state, p, meeting)) {
+        Some(Ok(staff)) => Ok(staff),
+        Some(Err(refused)) => Err(fail(refused.recorded(&state).await)),
         None => Err(fail(AppError::Unauthenticated)),
-        Some(staff) if staff.may(p) => Ok(staff),
-        Some(staff) => {
-            tracing::warn!(user = %staff.username, role = %staff.role, permission = ?p, "request denied by role");
-            let err = fail(AppError::forbidden(staff.role, p));
-            if let Ok(state) = state() {
-                let path = with_parts(|p| p.uri.path().to_owned()).unwrap_or_default();
-                let mut entry = intent(AuditAction::Denied, Some(staff), meeting.map(|m| m.as_str().to_owned()), None);
-                entry.detail = Some(format!("{path}: needs the permission to {}", p.describe()));
-                state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
-            }
-            Err(err)
-        }
     }
 }
 
@@ -146,7 +137,7 @@ pub fn session() -> Result<tower_sessions::Session, AppError> {
 /// The client's address: the configured proxy header's last entry, else the TCP peer.
 pub fn client_addr() -> String {
     let header = use_context::<AppState>().and_then(|s| s.auth.client_ip_header.clone());
-    with_parts(|p| crate::server::client_addr::client_addr(&p.headers, &p.extensions, header.as_ref())).unwrap_or_else(|| "-".to_owned())
+    with_parts(|p| crate::server::http::client_addr::client_addr(&p.headers, &p.extensions, header.as_ref())).unwrap_or_else(|| "-".to_owned())
 }
 
 /// An audit entry about this request, by whoever is signed in.

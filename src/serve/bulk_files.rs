@@ -3,17 +3,17 @@
 //! batch's results as CSV.
 
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form, Json};
+use axum::{Form, Json};
 use serde::Deserialize;
 
-use super::store::{self, NewBatch};
-use crate::domain::{batch_csv, MeetingList, Permission, Staff};
+use crate::server::bulk::store::{self, NewBatch};
+use crate::domain::{batch_csv, MeetingList};
 use crate::error::AppError;
-use crate::server::auth::CurrentStaff;
-use crate::server::error_page::error_response;
-use crate::server::http::request_id;
+use crate::server::access::{need, Allowed};
+use crate::server::http::error_page::ErrorReply;
+use crate::server::http::request_id::request_id;
 use crate::server::state::AppState;
 
 /// Where the list comes from: either field, or both (joined).
@@ -23,34 +23,18 @@ struct ListForm {
     ids: String,
 }
 
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
-}
-
-fn refuse(html: bool, status: StatusCode, err: &AppError) -> Response {
-    error_response(status, "Bulk work", err, !html, Some(("/bulk", "Back to bulk work")))
-}
-
-fn allowed(current: &CurrentStaff, html: bool) -> Result<Staff, Response> {
-    match &current.0 {
-        Some(staff) if staff.may(Permission::DeleteRecordings) => Ok(staff.clone()),
-        Some(staff) => Err(refuse(html, StatusCode::FORBIDDEN, &AppError::forbidden(staff.role, Permission::DeleteRecordings))),
-        None => Err(refuse(html, StatusCode::UNAUTHORIZED, &AppError::Unauthenticated)),
-    }
+fn refuse(html: bool, err: AppError) -> Response {
+    ErrorReply::new(err, html).titled("Bulk work").back("/bulk", "Back to bulk work").into_response()
 }
 
 /// `POST /api/bulk/create`: checks the list and keeps it as a draft batch (nothing is asked of
 /// the vendor yet), then shows it: a browser is sent to the batch's page, a script gets JSON.
-pub async fn create(State(state): State<AppState>, Extension(current): Extension<CurrentStaff>, req: Request) -> Response {
+pub async fn create(Allowed { staff, .. }: Allowed<need::DeleteRecordings>, State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
-    let html = wants_html(&headers);
-    let staff = match allowed(&current, html) {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+    let html = ErrorReply::wants_html(&headers);
     let text = match read_list(req).await {
         Ok(t) => t,
-        Err(message) => return refuse(html, StatusCode::UNPROCESSABLE_ENTITY, &AppError::invalid_field("ids", message)),
+        Err(message) => return refuse(html, AppError::invalid_field("ids", message)),
     };
     let list = MeetingList::parse(&text);
     if list.ids.is_empty() && list.problems.is_empty() && list.header.is_none() {
@@ -58,7 +42,7 @@ pub async fn create(State(state): State<AppState>, Extension(current): Extension
         if html {
             return Redirect::to("/bulk?empty=1").into_response();
         }
-        return refuse(false, StatusCode::UNPROCESSABLE_ENTITY, &AppError::invalid_field("ids", message));
+        return refuse(false, AppError::invalid_field("ids", message));
     }
     let new = NewBatch { creator: &staff, source_text: &text, list: &list, retry_of: None, now_ms: state.clock.now_ms(), start: false };
     match store::create(&state.db, &new).await {
@@ -72,10 +56,7 @@ pub async fn create(State(state): State<AppState>, Extension(current): Extension
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot store a bulk batch");
-            let request_id = request_id(&headers);
-            let unavailable = crate::server::store::is_unavailable(&e);
-            let err = if unavailable { AppError::DatabaseUnavailable { request_id } } else { AppError::Internal { request_id } };
-            refuse(html, StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &err)
+            refuse(html, crate::server::store::user_error(&e, request_id(&headers)))
         }
     }
 }
@@ -113,12 +94,10 @@ async fn read_list(req: Request) -> Result<String, String> {
 
 /// `GET /bulk/{id}/results.csv`: one row per meeting with its result, and one per line of the
 /// list that was not taken; evidence for the ticket.
-pub async fn results_csv(State(state): State<AppState>, Path(raw): Path<String>, Extension(current): Extension<CurrentStaff>, headers: HeaderMap) -> Response {
-    if let Err(res) = allowed(&current, true) {
-        return res;
-    }
+pub async fn results_csv(_: Allowed<need::DeleteRecordings>, State(state): State<AppState>, Path(raw): Path<String>, headers: HeaderMap) -> Response {
+    let html = ErrorReply::wants_html(&headers);
     let Some(id) = raw.parse::<i64>().ok().filter(|n| *n > 0) else {
-        return refuse(true, StatusCode::NOT_FOUND, &AppError::invalid_field("batch_id", "A batch is named by its number, such as 12."));
+        return refuse(html, AppError::invalid_field("batch_id", "A batch is named by its number, such as 12."));
     };
     let found = match store::find(&state.db, id).await {
         Ok(Some(b)) => store::items(&state.db, id).await.map(|items| Some((b, items))),
@@ -135,10 +114,10 @@ pub async fn results_csv(State(state): State<AppState>, Path(raw): Path<String>,
             batch_csv(&batch, &items, &state.guard.public_origin),
         )
             .into_response(),
-        Ok(None) => refuse(true, StatusCode::NOT_FOUND, &AppError::BatchNotFound { id }),
+        Ok(None) => refuse(html, AppError::BatchNotFound { id }),
         Err(e) => {
             tracing::error!(error = %e, batch = id, "cannot read a batch for export");
-            refuse(true, StatusCode::SERVICE_UNAVAILABLE, &AppError::DatabaseUnavailable { request_id: request_id(&headers) })
+            refuse(html, crate::server::store::user_error(&e, request_id(&headers)))
         }
     }
 }

@@ -8,35 +8,23 @@ use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 
-use super::audit::{Completion, Intent};
-use super::connectycube::AdminClient;
-use super::error_page::error_response;
-use super::state::AppState;
-use crate::api::upstream::{to_app_error, Call};
-use crate::domain::{MeetingId, Outcome, Permission, Recording, RecordingAccess, RecordingId};
+use crate::server::audit::{Completion, Intent};
+use crate::server::http::error_page::error_response;
+use crate::server::state::AppState;
+use crate::domain::{MeetingId, Outcome, RecordingAccess, RecordingId};
 use crate::error::AppError;
+use crate::server::access::{need, Allowed};
 
 /// Previews of one recording by one person within this long share one audit entry: a player
 /// asks for its file again on every seek and replay, and one entry says all there is to say.
 pub const PREVIEW_ENTRY_COVERS_MS: i64 = 10 * 60 * 1000;
 
-/// The recording as the vendor lists it now, with a link we may hand out.
-pub async fn current_link(client: &AdminClient, meeting: &MeetingId, recording: &RecordingId, request_id: String) -> Result<Recording, AppError> {
-    let all = client.list_recordings(meeting).await.map_err(|e| to_app_error(e, Call::ListRecordings, request_id))?;
-    let found = all.into_iter().find(|r| r.id == recording.as_str());
-    match found {
-        None => Err(AppError::RecordingGone { recording_id: recording.to_string() }),
-        Some(r) if r.download_url.is_empty() => Err(AppError::NoSafeLink { recording_id: recording.to_string() }),
-        Some(r) => Ok(r),
-    }
+pub async fn download(allowed: Allowed<need::ViewRecordings>, state: State<AppState>, ids: Path<(String, String)>, req: Request) -> Response {
+    serve(allowed, state, ids, RecordingAccess::Download, req).await
 }
 
-pub async fn download(state: State<AppState>, ids: Path<(String, String)>, req: Request) -> Response {
-    serve(state, ids, RecordingAccess::Download, req).await
-}
-
-pub async fn preview(state: State<AppState>, ids: Path<(String, String)>, req: Request) -> Response {
-    serve(state, ids, RecordingAccess::Preview, req).await
+pub async fn preview(allowed: Allowed<need::ViewRecordings>, state: State<AppState>, ids: Path<(String, String)>, req: Request) -> Response {
+    serve(allowed, state, ids, RecordingAccess::Preview, req).await
 }
 
 /// A bad id in the address, with its reason as the page's message.
@@ -52,19 +40,15 @@ fn title(access: RecordingAccess) -> &'static str {
     }
 }
 
-async fn serve(State(state): State<AppState>, Path((raw_meeting, raw_recording)): Path<(String, String)>, access: RecordingAccess, req: Request) -> Response {
-    let request_id = super::http::request_id(req.headers());
+async fn serve(Allowed { staff, .. }: Allowed<need::ViewRecordings>, State(state): State<AppState>, Path((raw_meeting, raw_recording)): Path<(String, String)>, access: RecordingAccess, req: Request) -> Response {
+    let request_id = crate::server::http::request_id::request_id(req.headers());
     let page = |err: &AppError, back: Option<&str>| {
-        let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_GATEWAY);
+        let status = err.status_code();
         match err.status() {
             500.. => tracing::warn!(%request_id, status = err.status(), error = %err, access = access.segment(), "recording not handed out"),
             _ => tracing::info!(%request_id, status = err.status(), error = %err, access = access.segment(), "recording not handed out"),
         }
         error_response(status, title(access), err, false, back.map(|b| (b, "Back to the meeting's recordings")))
-    };
-    let staff = match super::auth::guard::require_role(&state, &req, Permission::ViewRecordings) {
-        Ok(staff) => staff,
-        Err(refused) => return page(&refused.recorded(&state).await, None),
     };
     let meeting = match MeetingId::parse(&raw_meeting) {
         Ok(m) => m,
@@ -78,7 +62,7 @@ async fn serve(State(state): State<AppState>, Path((raw_meeting, raw_recording))
     let detail = RecordingAccess::audit_detail(&recording);
     let action = access.audit_action();
     let covered = access == RecordingAccess::Preview && {
-        let since = crate::domain::now_unix() * 1000 - PREVIEW_ENTRY_COVERS_MS;
+        let since = state.clock.now_ms() - PREVIEW_ENTRY_COVERS_MS;
         // If this read fails, the write below fails too and says so.
         state.audit.has_recent(action, &staff.username, meeting.as_str(), &detail, since).await.unwrap_or(false)
     };
@@ -89,7 +73,7 @@ async fn serve(State(state): State<AppState>, Path((raw_meeting, raw_recording))
         let intent = Intent {
             actor: Some(staff.clone()),
             claimed_user: None,
-            client_addr: super::client_addr::client_addr(req.headers(), req.extensions(), header),
+            client_addr: crate::server::http::client_addr::client_addr(req.headers(), req.extensions(), header),
             action,
             meeting_id: Some(meeting.to_string()),
             reason: None,
@@ -101,7 +85,7 @@ async fn serve(State(state): State<AppState>, Path((raw_meeting, raw_recording))
             Err(_) => return page(&AppError::AccessNotRecorded { request_id: request_id.clone() }, Some(&back)),
         }
     };
-    let found = current_link(&state.client, &meeting, &recording, request_id.clone()).await;
+    let found = state.client.current_link(&meeting, &recording, request_id.clone()).await;
     let location = found.and_then(|r| {
         HeaderValue::from_str(&r.download_url).map_err(|_| AppError::NoSafeLink { recording_id: recording.to_string() })
     });

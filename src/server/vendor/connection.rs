@@ -213,9 +213,9 @@ mod tests {
 
     use super::*;
 
-    const CA: &[u8] = include_bytes!("../../tests/fixtures/tls/ca.pem");
-    const CERT: &[u8] = include_bytes!("../../tests/fixtures/tls/vendor.pem");
-    const KEY: &[u8] = include_bytes!("../../tests/fixtures/tls/vendor.key");
+    const CA: &[u8] = include_bytes!("../../../tests/fixtures/tls/ca.pem");
+    const CERT: &[u8] = include_bytes!("../../../tests/fixtures/tls/vendor.pem");
+    const KEY: &[u8] = include_bytes!("../../../tests/fixtures/tls/vendor.key");
 
     fn provider() -> Arc<rustls::crypto::CryptoProvider> {
         Arc::new(rustls::crypto::ring::default_provider())

@@ -47,7 +47,7 @@ pub async fn serve(listener: TcpListener, app: Router, threads: NonZeroUsize, sh
                     let _ = stopped.wait_for(|stop| *stop).await;
                 };
                 runtime.block_on(async move {
-                    tokio::spawn(super::allocator::give_back_freed_memory());
+                    tokio::spawn(crate::server::allocator::give_back_freed_memory());
                     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                         .with_graceful_shutdown(until)
                         .await;

@@ -8,7 +8,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+use crate::server::clock::Clock;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -20,7 +22,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::connectycube::KEY_HEADER;
+use super::client::KEY_HEADER;
 use crate::domain::{parse_amz_date, MeetingId, Recording};
 
 
@@ -42,6 +44,9 @@ pub struct Faults {
     pub latency_ms: u64,
     /// Answer with this status and the vendor's error shape.
     pub status: Option<u16>,
+    /// With `status`: this body in place of the vendor's usual error (a vendor, proxy or WAF
+    /// that writes what it likes).
+    pub error_body: Option<String>,
     /// With `status` 429 (or any): a `Retry-After` header, in seconds.
     pub retry_after: Option<u64>,
     /// Answer 502 with an HTML page, as a proxy in front of the vendor would.
@@ -105,14 +110,12 @@ pub struct MockState {
     /// Absolute base for download links, e.g. `http://127.0.0.1:3100/files`.
     files_base: String,
     data: Mutex<Data>,
+    /// What its links' dates and expiries are reckoned by: the server's clock in demo mode.
+    clock: Clock,
 }
 
 #[derive(Clone, Debug)]
 pub struct MockUpstream(Arc<MockState>);
-
-fn now_unix() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
 
 fn iso(unix: i64) -> String {
     let s = crate::domain::format_utc(unix); // "YYYY-MM-DD HH:MM UTC"
@@ -136,8 +139,9 @@ fn random_uid() -> String {
 
 impl MockUpstream {
     /// An empty mock accepting `key`, whose download links start with `files_base`.
-    pub fn new(key: impl Into<String>, files_base: impl Into<String>) -> Self {
+    pub fn new(key: impl Into<String>, files_base: impl Into<String>, clock: Clock) -> Self {
         Self(Arc::new(MockState {
+            clock,
             key: key.into(),
             requests_total: AtomicU64::new(0),
             connections_total: AtomicU64::new(0),
@@ -153,8 +157,8 @@ impl MockUpstream {
     }
 
     /// A mock with the demo meetings and their recordings.
-    pub fn seeded(key: impl Into<String>, files_base: impl Into<String>) -> Self {
-        let mock = Self::new(key, files_base);
+    pub fn seeded(key: impl Into<String>, files_base: impl Into<String>, clock: Clock) -> Self {
+        let mock = Self::new(key, files_base, clock);
         for (id, n) in DEMO_MEETINGS {
             mock.seed(id, n);
         }
@@ -170,7 +174,7 @@ impl MockUpstream {
     /// Replace a meeting's recordings with `n` generated ones. The vendor example meeting gets the
     /// vendor's own two recordings (ids, counts, sizes) with links pointing at this mock.
     pub fn seed(&self, meeting_id: &str, n: usize) {
-        let now = now_unix();
+        let now = self.0.clock.now_unix();
         let vendor_example = meeting_id == DEMO_MEETINGS[0].0;
         let list = (0..n)
             .map(|i| {
@@ -258,9 +262,9 @@ impl MockUpstream {
 
     pub fn router(&self) -> Router {
         Router::new()
+            .merge(files_router("/files", self.0.clock.clone()))
             .route("/admin/meetings", post(create_meeting))
             .route("/admin/meetings/recordings/{id}", get(list_recordings).delete(delete_recordings))
-            .route("/files/{uid}", get(download))
             .route("/_mock/faults", post(set_faults).delete(clear_faults))
             .route("/_mock/requests", get(get_requests).delete(clear_requests))
             .route("/_mock/seed/{id}", post(seed))
@@ -334,6 +338,7 @@ impl MockUpstream {
                 429 => json!({"errors": ["Too many requests"]}),
                 _ => json!({"errors": ["Internal server error"]}),
             };
+            let body = f.error_body.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(body);
             let mut resp = vendor_error(status, body);
             if let Some(after) = f.retry_after {
                 resp.headers_mut().insert("retry-after", HeaderValue::from(after));
@@ -400,7 +405,7 @@ async fn create_meeting(State(mock): State<MockUpstream>, headers: HeaderMap, bo
         return vendor_error(StatusCode::UNPROCESSABLE_ENTITY, errors);
     }
     let id = random_hex(24);
-    let now = iso(now_unix());
+    let now = iso(mock.0.clock.now_unix());
     let get = |k: &str, default: Value| body.get(k).cloned().unwrap_or(default);
     let meeting = json!({
         "_id": id,
@@ -454,10 +459,10 @@ struct Presigned {
 }
 
 /// Like S3: a link past its expiry is refused; otherwise the file.
-async fn download(Path(uid): Path<String>, Query(q): Query<Presigned>) -> Response {
+async fn download(State(clock): State<Clock>, Path(uid): Path<String>, Query(q): Query<Presigned>) -> Response {
     let expires_at = q.date.as_deref().and_then(parse_amz_date).zip(q.expires).map(|(d, e)| d + e);
     match expires_at {
-        Some(at) if at > now_unix() => (
+        Some(at) if at > clock.now_unix() => (
             [
                 ("content-type", "video/webm".to_owned()),
                 ("content-disposition", format!("attachment; filename=\"{}.webm\"", uid.replace('"', ""))),
@@ -524,7 +529,7 @@ mod tests {
 
     #[test]
     fn seeded_links_are_presigned_and_fresh() {
-        let mock = MockUpstream::seeded("k", "http://127.0.0.1:1/files/");
+        let mock = MockUpstream::seeded("k", "http://127.0.0.1:1/files/", Clock::system());
         let recs = mock.recordings(DEMO_MEETINGS[0].0);
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].id, "6932e49ab470430179b26dcb");
@@ -533,7 +538,7 @@ mod tests {
         assert_eq!(raw[0]["_id"], "6932e49ab470430179b26dcb");
         assert!(raw[0].get("id").is_none());
         assert!(recs[0].download_url.starts_with("http://127.0.0.1:1/files/cPVjAzs8aLbHFsB9DOAL6fBp?"));
-        assert!(matches!(recs[0].link_expiry(now_unix()), crate::domain::LinkExpiry::ExpiresIn(s) if s > 6 * 86_400));
+        assert!(matches!(recs[0].link_expiry(Clock::system().now_unix()), crate::domain::LinkExpiry::ExpiresIn(s) if s > 6 * 86_400));
         assert_eq!(mock.recordings(DEMO_MEETINGS[1].0).len(), 5);
         assert!(mock.recordings(DEMO_MEETINGS[2].0).is_empty());
     }
@@ -552,6 +557,6 @@ mod tests {
 
 /// Just the download route, to mount inside the dashboard in demo mode so links work wherever the
 /// dashboard itself is reachable.
-pub fn files_router<S: Clone + Send + Sync + 'static>(prefix: &str) -> Router<S> {
-    Router::new().route(&format!("{}/{{uid}}", prefix.trim_end_matches('/')), get(download))
+pub fn files_router<S: Clone + Send + Sync + 'static>(prefix: &str, clock: Clock) -> Router<S> {
+    Router::new().route(&format!("{}/{{uid}}", prefix.trim_end_matches('/')), get(download)).with_state(clock)
 }

@@ -1,5 +1,5 @@
 //! What every response gets on its way out, as one tower layer: the security headers with this
-//! request's CSP nonce (`guard::security_headers`), `Cache-Control` (`caching`), and the HTML
+//! request's CSP nonce (`protection::security_headers`), `Cache-Control` (`caching`), and the HTML
 //! tidy pass on rendered pages (`html_tidy`).
 //!
 //! A hand-written service rather than three `axum::middleware::from_fn` layers: each of those
@@ -16,7 +16,7 @@ use axum::extract::Request;
 use axum::response::Response;
 use tower::{Layer, Service};
 
-use super::auth::guard::{self, CspNonce, GuardSettings};
+use super::protection::{self, CspNonce, GuardSettings};
 use super::{assets, caching, html_tidy};
 
 #[derive(Clone)]
@@ -58,12 +58,13 @@ where
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
-        let nonce = guard::new_nonce();
+        let nonce = protection::new_nonce();
         req.extensions_mut().insert(CspNonce(nonce.clone()));
         // The cache policy looks at the path only for static files; the rest is decided from the
         // response, so other paths are not copied.
         let path = req.uri().path();
         let static_file = (path.starts_with("/pkg/") || caching::is_public_file(path)).then(|| path.to_owned());
+        let never_stored = caching::never_stored(path);
         let guard = self.guard.clone();
         let response = self.inner.call(req);
         Box::pin(async move {
@@ -71,8 +72,8 @@ where
             let mut res = html_tidy::tidy(res).await;
             let status = res.status();
             let h = res.headers_mut();
-            caching::apply(static_file.as_deref().unwrap_or(""), status, h, assets::names());
-            guard::security_headers(&guard, &nonce, h);
+            caching::apply(static_file.as_deref().unwrap_or(""), never_stored, status, h, assets::names());
+            protection::security_headers(&guard, &nonce, h);
             Ok(res)
         })
     }

@@ -7,15 +7,18 @@ use std::time::Duration;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
-use super::config::{Config, Upstream};
-use super::connectycube::{AdminClient, ClientSettings, RetryPolicy};
-use super::mock_upstream::MockUpstream;
-use super::audit::AuditLog;
-use super::secret::Secret;
-use super::auth::guard::GuardSettings;
-use super::auth::{users, SessionSettings};
-use super::state::{AppState, AuthSettings, ServerInfo, Shared};
-use super::{http, store};
+use crate::server::clock::Clock;
+use crate::server::config::{Config, Upstream};
+use crate::server::vendor::client::{AdminClient, ClientSettings, RetryPolicy};
+use crate::server::vendor::mock::MockUpstream;
+use crate::server::audit::AuditLog;
+use crate::server::secret::Secret;
+use crate::server::http::protection::{Csp, GuardSettings};
+use crate::server::auth::{users, SessionSettings};
+use crate::server::state::{AppState, AuthSettings, ServerInfo, Shared};
+use crate::server::store::{self, sessions::Sessions};
+
+use super::background::{self, Background};
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
@@ -27,11 +30,11 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// Start the mock upstream on a loopback port: demo mode's stand-in for ConnectyCube.
-pub async fn start_mock(mock_key: &str, files_base: &str, addr: SocketAddr) -> Result<(SocketAddr, MockUpstream), String> {
+pub async fn start_mock(mock_key: &str, files_base: &str, addr: SocketAddr, clock: Clock) -> Result<(SocketAddr, MockUpstream), String> {
     let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr} for the mock: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let files_base = files_base.replace("{addr}", &local.to_string());
-    let mock = MockUpstream::seeded(mock_key, files_base);
+    let mock = MockUpstream::seeded(mock_key, files_base, clock);
     let router = mock.router();
     let counter = mock.clone();
     let listener = axum::serve::ListenerExt::tap_io(listener, move |_| counter.count_connection());
@@ -45,19 +48,19 @@ pub async fn start_mock(mock_key: &str, files_base: &str, addr: SocketAddr) -> R
 
 /// Everything the router needs. In demo mode this also starts the in-process mock.
 pub async fn build_state(config: &Config) -> Result<(AppState, Option<MockUpstream>), String> {
-    build_state_with_clock(config, super::clock::Clock::system()).await
+    build_state_with_clock(config, Clock::system()).await
 }
 
 /// `build_state`, timing deletions by `clock` (tests move a manual one forward).
-pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock) -> Result<(AppState, Option<MockUpstream>), String> {
-    let assets = super::assets::init(&config.site_root).map_err(|e| e.to_string())?;
+pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(AppState, Option<MockUpstream>), String> {
+    let assets = crate::server::http::assets::init(&config.site_root).map_err(|e| e.to_string())?;
     tracing::debug!(js = %assets.js, wasm = %assets.wasm, css = %assets.css, "assets");
     let (base_url, key, mock, label) = match &config.upstream {
         Upstream::Remote { base_url, key } => (base_url.clone(), key.clone(), None, base_url.origin().ascii_serialization()),
         Upstream::Demo => {
             let key = Secret::new(random_key());
             let files = format!("{}demo-files", config.public_url);
-            let (addr, mock) = start_mock(key.expose(), &files, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            let (addr, mock) = start_mock(key.expose(), &files, SocketAddr::from(([127, 0, 0, 1], 0)), clock.clone()).await?;
             let url = url::Url::parse(&format!("http://{addr}/")).map_err(|e| e.to_string())?;
             (url, key, Some(mock), "built-in mock (demo mode)".to_owned())
         }
@@ -74,6 +77,8 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
     let client = if mock.is_some() { client.allow_http_links_from(config.public_url.origin().ascii_serialization()) } else { client };
     let db = store::connect(&config.database, config.pool).await?;
     tracing::info!(backend = db.backend().as_str(), "database ready");
+    let identity = crate::server::auth::identity_cache::IdentityCache::default();
+    let sessions = Sessions::new(&db, identity.clone()).await?;
     let state = AppState::new(Shared {
         auth: AuthSettings {
             session: SessionSettings {
@@ -84,24 +89,26 @@ pub async fn build_state_with_clock(config: &Config, clock: super::clock::Clock)
             client_ip_header: config.client_ip_header.clone(),
             local_login: config.local_login,
         },
-        sso: config.sso.clone().map(super::sso::Sso::new).transpose()?,
+        sso: config.sso.clone().map(crate::server::sso::Sso::new).transpose()?,
         guard: GuardSettings {
             public_origin: config.public_url.origin().ascii_serialization(),
             https: config.is_https(),
             // Demo recordings come from /demo-files on our own origin, which 'self' covers.
-            csp: super::auth::guard::Csp::new(&config.media_origins),
+            csp: Csp::new(&config.media_origins),
         },
         leptos_options: leptos_options(config),
         client,
-        audit: AuditLog::new(db.clone(), audit_key),
+        audit: AuditLog::new(db.clone(), audit_key, clock.clone()),
         db,
         demo: config.is_demo(),
         clock,
-        deletions: super::deletions::Deletions::new(config.deletions.clone(), config.deletion_lease)?,
-        bulk: super::bulk::Bulk::default(),
-        recordings: super::recording_lists::RecordingLists::new(super::recordings_cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes)),
-        meeting_state: super::meeting_state::MeetingStateCache::new(MEETING_STATE_BYTES),
-        identity: Default::default(),
+        deletions: crate::server::deletions::Deletions::new(config.deletions.clone())?,
+        lease: crate::server::workers::Lease::for_this_replica(config.deletion_lease),
+        bulk: crate::server::bulk::Bulk::default(),
+        recordings: crate::server::recording_lists::RecordingLists::new(crate::server::recordings_cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes)),
+        meeting_state: crate::server::meeting_state::MeetingStateCache::new(MEETING_STATE_BYTES),
+        identity,
+        sessions,
         opened: Default::default(),
         workers: Default::default(),
         info: ServerInfo { upstream_label: label },
@@ -122,7 +129,7 @@ fn random_key() -> String {
 pub async fn serve(config: Config) -> Result<(), String> {
     let (state, _mock) = build_state(&config).await?;
     bootstrap_admin(&state, &config).await?;
-    super::auth::password::warm_up();
+    crate::server::auth::password::warm_up();
     if state.demo {
         tracing::warn!("no CONNECTYCUBE_ADMIN_API_KEY: demo mode, serving data from the built-in mock");
     }
@@ -130,10 +137,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("LEPTOS_SITE_ADDR (--addr): cannot listen on {}: {e}", config.addr))?;
     tracing::info!(addr = %config.addr, public_url = %config.public_url, threads = config.http_threads.get(), "Meeting Admin listening");
-    let app = http::build_router(state.clone()).await?;
+    let app = super::router::router(state.clone());
+    background::start(&state, Background::All);
     // The background workers and the acceptor run here, beside the serving threads.
-    tokio::spawn(super::allocator::give_back_freed_memory());
-    let drained = super::listening::serve(listener, app, config.http_threads, shutdown_signal()).await?;
+    tokio::spawn(crate::server::allocator::give_back_freed_memory());
+    let drained = crate::server::http::listening::serve(listener, app, config.http_threads, shutdown_signal()).await?;
     let cut = state.workers.stop(WORKERS_STOP_WITHIN).await;
     if cut > 0 {
         tracing::warn!(workers = cut, within_s = WORKERS_STOP_WITHIN.as_secs(), "workers still in a step were stopped where they stood; their leases hand the work to a replica");
@@ -155,7 +163,7 @@ const POOL_CLOSE_WITHIN: Duration = Duration::from_secs(2);
 /// The first start has no accounts: make `admin` so someone can sign in and add the rest.
 pub async fn bootstrap_admin(state: &AppState, config: &Config) -> Result<(), String> {
     let password = config.admin_password.as_ref().map(|s| s.expose());
-    match users::bootstrap_admin(&state.db, password).await.map_err(|e| format!("cannot create the first account: {e}"))? {
+    match users::bootstrap_admin(&state.db, &state.clock, password).await.map_err(|e| format!("cannot create the first account: {e}"))? {
         Some(generated) => {
             // Printed, never logged: log lines are shipped elsewhere; the console is the operator's.
             println!("\n  First start: created the account 'admin' with the password\n\n      {generated}\n\n  It is shown only this once. Change it with `meeting-admin user passwd admin`.\n");

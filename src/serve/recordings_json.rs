@@ -10,48 +10,43 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::auth::guard::{require_role, Refused};
-use super::state::AppState;
-use crate::api::context::log_failure;
+use crate::server::access::{need, Allowed};
+use crate::server::state::AppState;
+use crate::server::fn_context::log_failure;
 use crate::api::recordings::RecordingList;
-use crate::api::upstream::{to_app_error, Call};
-use crate::domain::{MeetingId, Permission};
+use crate::server::vendor::errors::{to_app_error, Call};
+use crate::domain::MeetingId;
 use crate::error::AppError;
 
 pub const PATH: &str = "/api/recordings/list";
 
-pub async fn list(State(state): State<AppState>, req: Request) -> Response {
-    let request_id = super::http::request_id(req.headers());
-    let asked = asked(&state, &req);
+pub async fn list(_: Allowed<need::ViewRecordings>, State(state): State<AppState>, req: Request) -> Response {
+    let request_id = crate::server::http::request_id::request_id(req.headers());
+    let asked = asked(&req);
     match answer(&state, asked, &request_id).await {
         Ok(list) => json(StatusCode::OK, &list),
         Err(err) => {
             log_failure(&request_id, &err);
-            json(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &err)
+            json(err.status_code(), &err)
         }
     }
 }
 
-/// What `list_recordings` checks, in its order: the role, then the meeting id. Sync: no
-/// borrowed request is held over an await.
-fn asked(state: &AppState, req: &Request) -> Result<MeetingId, Refused> {
-    require_role(state, req, Permission::ViewRecordings)?;
+/// The meeting asked for (the role was checked first, by `Allowed`, as `list_recordings` does).
+fn asked(req: &Request) -> Result<MeetingId, AppError> {
     let raw = req
         .uri()
         .query()
         .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(name, _)| name == "meeting_id"))
         .map(|(_, value)| value)
         .unwrap_or_default();
-    Ok(MeetingId::parse(&raw).map_err(|e| AppError::invalid_field("meeting_id", e.to_string()))?)
+    MeetingId::parse(&raw).map_err(|e| AppError::invalid_field("meeting_id", e.to_string()))
 }
 
-async fn answer(state: &AppState, asked: Result<MeetingId, Refused>, request_id: &str) -> Result<RecordingList, AppError> {
-    let id = match asked {
-        Ok(id) => id,
-        Err(refused) => return Err(refused.recorded(state).await),
-    };
+async fn answer(state: &AppState, asked: Result<MeetingId, AppError>, request_id: &str) -> Result<RecordingList, AppError> {
+    let id = asked?;
     match state.client.list_recordings(&id).await {
-        Ok(all) => Ok(RecordingList::of(id, &all)),
+        Ok(all) => Ok(RecordingList::of(id, &all, state.clock.now_unix())),
         Err(e) => Err(to_app_error(e, Call::ListRecordings, request_id.to_owned())),
     }
 }

@@ -1,0 +1,12 @@
+//! What every request and response passes through: its id, the protective headers, the assets,
+//! the tidy pass over pages, error pages, and the serving threads.
+
+pub mod assets;
+pub mod caching;
+pub mod client_addr;
+pub mod error_page;
+pub mod finishing;
+pub mod html_tidy;
+pub mod listening;
+pub mod protection;
+pub mod request_id;
