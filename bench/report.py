@@ -177,6 +177,8 @@ def render(r):
     for name, figure, ok in targets(r):
         out.append(f"| {name} | {figure} | {yes(ok)} |")
     out.append("")
+    out += ["## History", "", "Every earlier run, and what each change bought, is in `bench/history.md`, each entry named by",
+            "the commit it measured.", ""]
     analysis = Path(__file__).with_name("analysis.md")
     if analysis.exists():
         out += [analysis.read_text().rstrip(), ""]
