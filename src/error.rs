@@ -64,6 +64,9 @@ pub enum AppError {
     DeletionRunning { id: i64 },
     #[error("You requested this deletion, so someone else allowed to delete must approve or reject it.")]
     OwnDeletionRequest,
+    /// A link another site's page opened, to an address that records something (a download).
+    #[error("This link was opened from another site, so nothing was handed out or recorded. Open it from Meeting Admin if you meant to.")]
+    FromAnotherSite,
     #[error("The outcome of this deletion is unknown: {detail}.")]
     DeletionInterrupted { detail: String },
     #[error("There is no bulk batch #{id}.")]
@@ -145,6 +148,7 @@ impl AppError {
             Self::BatchNotReady { .. } => 409,
             Self::DeletionInterrupted { .. } => 502,
             Self::RecordingGone { .. } | Self::ShareNoLongerShown { .. } => 404,
+            Self::FromAnotherSite => 403,
             Self::NoSafeLink { .. } => 502,
             Self::UpstreamKeyRejected { .. } | Self::UpstreamRejected { .. } | Self::UpstreamBadReply { .. } => 502,
             Self::UpstreamRateLimited { .. } => 429,

@@ -29,8 +29,8 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Migrate) => meeting_admin::server::store::connect(&config.database, config.pool).await.map(|db| {
             println!("{} database is up to date", db.backend().as_str());
         }),
-        Some(Command::User(cmd)) => meeting_admin::server::user_cli::run(&config, cmd).await,
-        Some(Command::Audit(cmd)) => meeting_admin::server::audit_cli::run(&config, cmd).await,
+        Some(Command::User(cmd)) => meeting_admin::server::cli::user::run(&config, cmd).await,
+        Some(Command::Audit(cmd)) => meeting_admin::server::cli::audit::run(&config, cmd).await,
     };
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -168,7 +168,7 @@ mod server {
         let plural = if expected == 1 { "" } else { "s" };
         let mut entry = intent(action, Some(staff.clone()), Some(id.to_string()), Some(reason.clone()));
         entry.detail = Some(format!("confirmed {expected} recording{plural}"));
-        match crate::server::legal_holds::find(&state.db, &id).await {
+        match crate::server::meetings::holds::find(&state.db, &id).await {
             Ok(None) => {}
             Ok(Some(hold)) => {
                 let err = fail(AppError::OnLegalHold { detail: hold.describe() });

@@ -22,7 +22,7 @@ async fn change_hold(meeting_id: &str, reason: &str, place: bool) -> Result<(), 
     use crate::server::fn_context::{begin_change, fail, intent, parse_meeting_id, require_on, state, store_failed};
     use crate::domain::{AuditAction, Outcome, Permission};
     use crate::server::audit::Completion;
-    use crate::server::legal_holds;
+    use crate::server::meetings::holds as legal_holds;
     let id = parse_meeting_id(meeting_id)?;
     let staff = require_on(Permission::ManageLegalHolds, Some(&id)).await?;
     let reason = crate::domain::required_reason(reason).map_err(|m| fail(AppError::invalid_field("reason", m)))?;

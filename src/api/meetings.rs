@@ -90,7 +90,7 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
     let now = state.clock.now_unix();
     let created = CreatedMeeting { meeting_id, host: parsed.host, meeting: parsed.meeting, created_by: staff.username.clone(), created_at: now };
     // The meeting exists at the vendor now: failing to note it locally must not read as "not created".
-    if let Err(e) = crate::server::created_meetings::insert(&state.db, &created).await {
+    if let Err(e) = crate::server::meetings::created::insert(&state.db, &created).await {
         tracing::error!(error = %e, meeting_id = %created.meeting_id, "meeting created but not recorded locally");
     }
     tracing::info!(meeting_id = %created.meeting_id, user = %staff.username, "meeting created");
@@ -103,7 +103,7 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
 pub async fn recent_meetings() -> Result<Vec<CreatedMeeting>, AppError> {
     use crate::server::fn_context::{require, state, store_failed};
     require(crate::domain::Permission::ViewRecordings).await?;
-    crate::server::created_meetings::recent(&state()?.db, 20).await.map_err(store_failed("cannot read created meetings"))
+    crate::server::meetings::created::recent(&state()?.db, 20).await.map_err(store_failed("cannot read created meetings"))
 }
 
 /// One meeting created here; `None` when it was made elsewhere (the vendor cannot tell us more).
@@ -112,7 +112,7 @@ pub async fn meeting_record(meeting_id: String) -> Result<Option<CreatedMeeting>
     use crate::server::fn_context::{parse_meeting_id, require, state, store_failed};
     require(crate::domain::Permission::ViewRecordings).await?;
     let id = parse_meeting_id(&meeting_id)?;
-    crate::server::created_meetings::find(&state()?.db, &id).await.map_err(store_failed("cannot read a created meeting"))
+    crate::server::meetings::created::find(&state()?.db, &id).await.map_err(store_failed("cannot read a created meeting"))
 }
 
 /// A meeting the person signed in opened lately, and its name when it was created here.
@@ -130,7 +130,7 @@ pub struct OpenedMeeting {
 pub async fn opened_meetings() -> Result<Vec<OpenedMeeting>, AppError> {
     use crate::server::fn_context::{require, state, store_failed};
     let staff = require(crate::domain::Permission::ViewRecordings).await?;
-    let rows = crate::server::opened_meetings::recent(&state()?.db, &staff.username, 10)
+    let rows = crate::server::meetings::opened::recent(&state()?.db, &staff.username, 10)
         .await
         .map_err(store_failed("cannot read opened meetings"))?;
     Ok(rows

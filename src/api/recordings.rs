@@ -76,8 +76,13 @@ async fn vendor_list(id: &MeetingId) -> Result<Vec<crate::domain::Recording>, Ap
 /// a failure is logged and the page still shows.
 #[cfg(feature = "ssr")]
 async fn note_opened(staff: &crate::domain::Staff, id: &MeetingId) {
+    use crate::server::http::protection::from_another_site;
+    // A page opened by another site's link is shown, but not put on the person's list.
+    if crate::server::fn_context::with_parts(|p| from_another_site(&p.headers)).unwrap_or(false) {
+        return;
+    }
     let Ok(state) = crate::server::fn_context::state() else { return };
-    if let Err(e) = crate::server::opened_meetings::record(&state.db, &state.opened, &staff.username, id.as_str(), state.clock.now_ms()).await {
+    if let Err(e) = crate::server::meetings::opened::record(&state.db, &state.opened, &staff.username, id.as_str(), state.clock.now_ms()).await {
         tracing::warn!(error = %e, meeting_id = %id, "cannot note an opened meeting");
     }
 }

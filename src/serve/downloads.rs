@@ -14,6 +14,7 @@ use crate::server::state::AppState;
 use crate::domain::{MeetingId, Outcome, RecordingAccess, RecordingId};
 use crate::error::AppError;
 use crate::server::access::{need, Allowed};
+use crate::server::http::protection::from_another_site;
 
 /// Previews of one recording by one person within this long share one audit entry: a player
 /// asks for its file again on every seek and replay, and one entry says all there is to say.
@@ -50,6 +51,13 @@ async fn serve(Allowed { staff, .. }: Allowed<need::ViewRecordings>, State(state
         }
         error_response(status, title(access), err, false, back.map(|b| (b, "Back to the meeting's recordings")))
     };
+    if from_another_site(req.headers()) {
+        // Our own link to the same address goes on from here (same-origin, so it is taken).
+        let err = AppError::FromAnotherSite;
+        tracing::info!(%request_id, access = access.segment(), "recording link opened from another site; not handed out");
+        let link = req.uri().path().to_owned();
+        return error_response(err.status_code(), title(access), &err, false, Some((&link, "Open it here")));
+    }
     let meeting = match MeetingId::parse(&raw_meeting) {
         Ok(m) => m,
         Err(e) => return page(&invalid("meeting_id", e.to_string()), None),

@@ -1,4 +1,5 @@
-//! `/healthz` (the process answers) and `/readyz` (it can serve: the database answers).
+//! `/healthz` (the process answers) and `/readyz` (it can serve: the database answers). Both are
+//! public (load balancers ask them), so they name no address: the vendor's is in the start-up log.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,7 +19,6 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_js
         "status": if database { "ready" } else { "not ready" },
         "database": if database { "ok" } else { "unreachable" },
         "backend": state.db.backend().as_str(),
-        "upstream": state.info.upstream_label,
         "demo": state.demo,
         // Whether account and session changes are being followed, so sessions are answered from
         // memory ("live"), or every request reads them from the database ("off").

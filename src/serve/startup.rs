@@ -15,7 +15,7 @@ use crate::server::audit::AuditLog;
 use crate::server::secret::Secret;
 use crate::server::http::protection::{Csp, GuardSettings};
 use crate::server::auth::{users, SessionSettings};
-use crate::server::state::{AppState, AuthSettings, ServerInfo, Shared};
+use crate::server::state::{AppState, AuthSettings, Shared};
 use crate::server::store::{self, sessions::Sessions};
 
 use super::background::{self, Background};
@@ -75,6 +75,8 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
     })?;
     // Demo recordings are served by us, over plain http when we are.
     let client = if mock.is_some() { client.allow_http_links_from(config.public_url.origin().ascii_serialization()) } else { client };
+    // Said once here, for the operator: `/readyz` is public and names no address.
+    tracing::info!(upstream = %label, "ConnectyCube admin API");
     let db = store::connect(&config.database, config.pool).await?;
     tracing::info!(backend = db.backend().as_str(), "database ready");
     let identity = crate::server::auth::identity_cache::IdentityCache::default();
@@ -105,13 +107,12 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
         deletions: crate::server::deletions::Deletions::new(config.deletions.clone())?,
         lease: crate::server::workers::Lease::for_this_replica(config.deletion_lease),
         bulk: crate::server::bulk::Bulk::default(),
-        recordings: crate::server::recording_lists::RecordingLists::new(crate::server::recordings_cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes)),
-        meeting_state: crate::server::meeting_state::MeetingStateCache::new(MEETING_STATE_BYTES),
+        recordings: crate::server::recordings::lists::RecordingLists::new(crate::server::recordings::cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes)),
+        meeting_state: crate::server::meetings::state::MeetingStateCache::new(MEETING_STATE_BYTES),
         identity,
         sessions,
         opened: Default::default(),
         workers: Default::default(),
-        info: ServerInfo { upstream_label: label },
     });
     Ok((state, mock))
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::server::access::{self, Head};
 use crate::server::audit::{EntryId, Intent};
 use crate::server::auth::CurrentStaff;
-use crate::server::meeting_state::MeetingRows;
+use crate::server::meetings::state::MeetingRows;
 use crate::server::state::AppState;
 
 pub fn request_id() -> String {

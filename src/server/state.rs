@@ -23,7 +23,6 @@ pub struct Shared {
     /// The SSO gateway check, when one is configured.
     pub sso: Option<super::sso::Sso>,
     pub demo: bool,
-    pub info: ServerInfo,
     pub auth: AuthSettings,
     pub guard: GuardSettings,
     /// What grace periods, approvals and leases are timed by.
@@ -32,15 +31,15 @@ pub struct Shared {
     pub bulk: super::bulk::Bulk,
     /// Meetings' recordings lists, kept a few seconds for paging and sorting, and the vendor
     /// calls for them under way.
-    pub recordings: super::recording_lists::RecordingLists,
+    pub recordings: super::recordings::lists::RecordingLists,
     /// Meetings' holds, open deletion requests and histories, kept while their version stands.
-    pub meeting_state: super::meeting_state::MeetingStateCache,
+    pub meeting_state: super::meetings::state::MeetingStateCache,
     /// Sessions and accounts kept in memory while changes to them are followed.
     pub identity: super::auth::identity_cache::IdentityCache,
     /// The session store (answered from `identity` when it may).
     pub sessions: super::store::sessions::Sessions,
     /// Which opened meetings this replica noted lately (`opened_meetings::record`).
-    pub opened: super::opened_meetings::RecentlyWritten,
+    pub opened: super::meetings::opened::RecentlyWritten,
     /// This replica's claims on rows of work (deletion requests, bulk items, notices).
     pub lease: super::workers::Lease,
     /// The deletion and bulk workers, stopped before the replica exits.
@@ -70,11 +69,6 @@ pub struct AuthSettings {
     pub local_login: bool,
 }
 
-#[derive(Debug)]
-pub struct ServerInfo {
-    /// What `/readyz` reports as the upstream (never with credentials).
-    pub upstream_label: String,
-}
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {

@@ -285,3 +285,33 @@ async fn each_person_keeps_their_newest_twenty() {
     assert_eq!(list.as_array().unwrap().len(), 10, "the home page shows ten");
     assert_eq!(list[0]["meeting_id"], "cccccccccccccccccccc0022");
 }
+
+/// A link on another site's page is a GET the visitor's browser sends with their session
+/// (`SameSite=Lax`): a download opened that way hands nothing out and records nothing, and a
+/// recordings page opened that way is shown but not put on the person's list.
+#[tokio::test]
+async fn what_another_sites_link_opens_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let from = |site: &'static str, path: String| {
+        let b = app.http.clone();
+        let url = format!("{}{path}", app.url);
+        async move { b.send(b.client.get(url).header("sec-fetch-site", site)).await }
+    };
+    let res = from("cross-site", path("download")).await;
+    assert_eq!(res.status(), 403);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("opened from another site") && html.contains(&format!("href=\"{}\"", path("download"))), "{html}");
+    assert!(audit(&app, "download_recording").await.is_empty(), "nothing recorded");
+    assert_eq!(from("cross-site", path("preview")).await.status(), 403);
+    // The page's own link, or a typed address, goes ahead.
+    assert_eq!(from("same-origin", path("download")).await.status(), 303);
+    assert_eq!(from("none", path("download")).await.status(), 303);
+    assert_eq!(audit(&app, "download_recording").await.len(), 2);
+
+    assert_eq!(from("cross-site", format!("/meetings/{VENDOR_MEETING}/recordings")).await.status(), 200);
+    let opened: Value = app.get("/api/meetings/opened").await.json().await.unwrap();
+    assert_eq!(opened, serde_json::json!([]), "not on the list");
+    assert_eq!(from("same-origin", format!("/meetings/{VENDOR_MEETING}/recordings")).await.status(), 200);
+    let opened: Value = app.get("/api/meetings/opened").await.json().await.unwrap();
+    assert_eq!(opened.as_array().map(Vec::len), Some(1));
+}

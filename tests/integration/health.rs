@@ -17,7 +17,7 @@ async fn healthz_and_readyz_answer_json_with_a_request_id() {
     assert_eq!(body["database"], "ok");
     assert_eq!(body["backend"], if crate::support::database::is_postgres() { "postgres" } else { "sqlite" });
     assert_eq!(body["demo"], false);
-    assert!(body["upstream"].as_str().unwrap().starts_with("http://127.0.0.1:"));
+    assert!(body.get("upstream").is_none(), "a public probe names no address: {body}");
 }
 
 #[tokio::test]

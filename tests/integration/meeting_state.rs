@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::support::{TestApp, VENDOR_MEETING};
 use meeting_admin::domain::{AuditAction, MeetingId, Outcome};
 use meeting_admin::server::audit::{Completion, Intent};
-use meeting_admin::server::meeting_state;
+use meeting_admin::server::meetings::state as meeting_state;
 
 async fn sql(app: &TestApp, sql: &str) {
     meeting_admin::on_pool!(&app.db, pool => sqlx::query(sql).bind(VENDOR_MEETING).execute(pool).await.map(|r| r.rows_affected())).unwrap();

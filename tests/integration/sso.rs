@@ -338,3 +338,25 @@ async fn a_requester_cannot_approve_their_own_deletion_through_sso_either() {
     let row: (String, String) = meeting_admin::on_pool!(&app.db, pool => sqlx::query_as(sql).bind(id.parse::<i64>().unwrap()).fetch_one(pool).await.unwrap());
     assert_eq!(row, ("sam@example.com".into(), "sso".into()));
 }
+
+/// What the identity provider signed is still text from outside: a critical extension we do not
+/// understand, or an identity with a line break or a direction override, is refused.
+#[tokio::test]
+async fn a_signed_assertion_with_crit_or_a_hidden_character_in_its_identity_is_refused() {
+    let ed = TestKey::ed25519("ed-1");
+    let jwks = Jwks::start(&[&ed]).await;
+    let app = jwt_app(&jwks).await;
+    // Signed by hand: the JWT library writes no `crit`.
+    let header = B64.encode(json!({"alg": "EdDSA", "kid": "ed-1", "crit": ["exp"]}).to_string());
+    let payload = B64.encode(claims("ada@example.com", &["meeting-admins"]).to_string());
+    let pair = Ed25519KeyPair::from_pkcs8(&ed.pkcs8).unwrap();
+    let signature = B64.encode(pair.sign(format!("{header}.{payload}").as_bytes()).as_ref());
+    let (status, body) = who(&app, &format!("{header}.{payload}.{signature}")).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(body.as_str().unwrap_or_default().contains("critical extensions"), "{body}");
+    for identity in ["ada@example.com\r\nforged line", "\u{202E}moc.elpmaxe@ada", "ada\u{200B}@example.com"] {
+        let (status, body) = who(&app, &ed.sign(&claims(identity, &["meeting-admins"]))).await;
+        assert_eq!(status, 400, "{identity:?}: {body}");
+        assert!(body.as_str().unwrap_or_default().contains("not plain text"), "{identity:?}: {body}");
+    }
+}

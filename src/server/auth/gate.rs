@@ -12,6 +12,9 @@ use super::{current, guard};
 use crate::server::state::AppState;
 
 pub async fn gate(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+    if let Err(refusal) = guard::refuse_dot_segments(&req) {
+        return refusal;
+    }
     current::load_staff(&state, &session, &mut req).await;
     let checked = async {
         let req = crate::server::sso::identify::identify(&state, req).await?;

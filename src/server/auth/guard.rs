@@ -30,6 +30,21 @@ pub async fn refuse_cross_site(state: &AppState, req: Request) -> Result<Request
     }
 }
 
+/// A path with `.` or `..` segments (also percent-encoded) is refused before anything reads it:
+/// browsers resolve them before they ask, and a path like `/healthz/../audit` would otherwise be
+/// judged by its prefix.
+pub fn refuse_dot_segments(req: &Request) -> Result<(), Response> {
+    let dotted = req.uri().path().split('/').any(|segment| {
+        let s = segment.to_ascii_lowercase().replace("%2e", ".");
+        s == "." || s == ".."
+    });
+    if !dotted {
+        return Ok(());
+    }
+    let err = AppError::invalid_field("path", "An address with '.' or '..' in its path is not served: open the page from Meeting Admin.");
+    Err(ErrorReply::new(err, ErrorReply::wants_html(req.headers())).titled("Not an address of Meeting Admin").into_response())
+}
+
 /// Paths anyone may fetch: the sign-in page, health probes, the built assets, the icon and
 /// robots.txt (`public/`; crawlers are never signed in), and demo files (which stand in for
 /// presigned storage links).
@@ -93,6 +108,18 @@ fn no_role_response(identity: &str, api: bool) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_segments_are_refused_before_anything_reads_the_path() {
+        let req = |path: &str| axum::http::Request::builder().uri(path).body(axum::body::Body::empty()).unwrap();
+        for bad in ["/healthz/../audit", "/pkg/./x", "/pkg/%2e%2E/audit", "/..", "/a/%2E"] {
+            let refused = refuse_dot_segments(&req(bad)).unwrap_err();
+            assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+        for fine in ["/", "/audit", "/pkg/meeting-admin.abc.wasm", "/meetings/x..y/recordings", "/a/.b"] {
+            assert!(refuse_dot_segments(&req(fine)).is_ok(), "{fine}");
+        }
+    }
 
     #[test]
     fn public_paths() {

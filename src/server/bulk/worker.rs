@@ -178,7 +178,7 @@ async fn decide(state: &AppState, t: &ToRequest) -> Result<Outcome, String> {
         request_id: format!("bulk-{}", t.batch_id),
     };
     if t.held {
-        let hold = crate::server::legal_holds::find(&state.db, &t.meeting_id).await.map_err(|e| e.to_string())?;
+        let hold = crate::server::meetings::holds::find(&state.db, &t.meeting_id).await.map_err(|e| e.to_string())?;
         let detail = hold.map(|h| h.describe()).unwrap_or_else(|| "the meeting is on legal hold".to_owned());
         let err = AppError::OnLegalHold { detail: detail.clone() };
         state.audit.record(&intent, &Completion::new(AuditOutcome::Refused).error(&err)).await;

@@ -205,7 +205,7 @@ impl Run<'_> {
             return Ran::Changed(err);
         }
         // Checked last, just before the vendor is asked, so a hold placed meanwhile still counts.
-        match crate::server::legal_holds::find(&state.db, &r.meeting_id).await {
+        match crate::server::meetings::holds::find(&state.db, &r.meeting_id).await {
             Ok(None) => {}
             Ok(Some(hold)) => {
                 let err = AppError::OnLegalHold { detail: hold.describe() };

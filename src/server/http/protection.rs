@@ -34,6 +34,13 @@ impl std::fmt::Display for CrossSite {
     }
 }
 
+/// A request another site's page started (a link, an image, a form): `Sec-Fetch-Site:
+/// cross-site`. A GET that writes something (an audit entry, a person's own list) writes nothing
+/// for it, since with `SameSite=Lax` the visitor's session comes along.
+pub fn from_another_site(headers: &HeaderMap) -> bool {
+    headers.get("sec-fetch-site").is_some_and(|v| v == "cross-site")
+}
+
 /// `Sec-Fetch-Site: same-origin` or an `Origin` equal to ours passes; `Referer` is consulted
 /// only when both are absent; a request with none of the three is refused.
 pub fn check_provenance(headers: &HeaderMap, public_origin: &str) -> Result<(), CrossSite> {

@@ -34,6 +34,8 @@ pub enum JwtError {
     Malformed,
     #[error("unsigned assertions (alg 'none') are never accepted")]
     Unsigned,
+    #[error("the assertion names critical extensions ('crit'), which are not understood here")]
+    CriticalExtensions,
     #[error("the assertion is signed with key '{0}', which the identity provider does not publish")]
     UnknownKey(String),
     #[error("algorithm {0} is not allowed for this key")]
@@ -182,6 +184,10 @@ impl JwksCache {
         let header = decode_header(token).map_err(|_| {
             if header_says_none(token) { JwtError::Unsigned } else { JwtError::Malformed }
         })?;
+        // RFC 7515 4.1.11: a recipient that does not understand a listed extension must refuse.
+        if raw_header(token).is_some_and(|h| h.get("crit").is_some()) {
+            return Err(JwtError::CriticalExtensions);
+        }
         let jwk = self.key_for(header.kid.as_deref()).await?;
         if !allowed_algorithms(&jwk).contains(&header.alg) {
             return Err(JwtError::AlgorithmNotAllowed(format!("{:?}", header.alg)));
@@ -214,12 +220,13 @@ impl JwksCache {
 
 /// Whether the token's header asks for no signature at all (to say so plainly).
 fn header_says_none(token: &str) -> bool {
+    raw_header(token).and_then(|h| h.get("alg").and_then(|a| a.as_str()).map(|a| a.eq_ignore_ascii_case("none"))).unwrap_or(false)
+}
+
+/// The token's header as JSON, with what `decode_header` does not keep.
+fn raw_header(token: &str) -> Option<serde_json::Value> {
     use base64::Engine as _;
-    let Some(head) = token.split('.').next() else { return false };
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(head.trim_end_matches('='))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|h| h.get("alg").and_then(|a| a.as_str()).map(|a| a.eq_ignore_ascii_case("none")))
-        .unwrap_or(false)
+    let head = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(head.trim_end_matches('=')).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }

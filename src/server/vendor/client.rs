@@ -99,9 +99,12 @@ impl AdminClient {
             base_path.push('/');
         }
         let http = Transport::new(origin, s.connect_timeout)?;
+        // A vendor reached over plain http (a mock on this machine) may link to its own files
+        // over plain http too; the real one is https and its links must be.
+        let http_link_origin = (base.scheme() == "http").then(|| base.origin().ascii_serialization());
         // Without any user:password the URL may carry.
         let base = format!("{}://{authority}{base_path}", base.scheme());
-        Ok(Self { http, host, key, base_path, base, timeout: s.timeout, retry: s.retry, http_link_origin: None })
+        Ok(Self { http, host, key, base_path, base, timeout: s.timeout, retry: s.retry, http_link_origin })
     }
 
     /// Lets plain-http download links from `origin` through (demo mode serves its files there).

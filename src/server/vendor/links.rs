@@ -2,10 +2,11 @@
 
 use url::Url;
 
-/// Whether a download link the vendor sent may be handed out: https, or plain http only from
-/// this machine (the mock in tests) or `http_origin` (demo files). Anything else (`javascript:`,
-/// `data:`, http elsewhere, text that is no URL) never is: the vendor's replies are untrusted
-/// input too. The link comes back as a browser would read it, so what is handed out is what was
+/// Whether a download link the vendor sent may be handed out: https to a named host or a public
+/// address, or plain http only from `http_origin` (demo files, or a mock vendor that is itself
+/// plain http). Anything else (`javascript:`, `data:`, http elsewhere, an address on this
+/// machine or a private network, text that is no URL) never is: the vendor's replies are
+/// untrusted input too, and a link is a redirect we send a person's browser to. The link comes back as a browser would read it, so what is handed out is what was
 /// checked.
 pub fn linkable(raw: &str, http_origin: Option<&str>) -> Option<String> {
     // A presigned link is mostly its query (the signature), and every list checks every link.
@@ -36,19 +37,27 @@ fn kept_in_query(b: u8) -> bool {
 fn checked(raw: &str, http_origin: Option<&str>) -> Option<Url> {
     let u = Url::parse(raw).ok()?;
     let ok = match u.scheme() {
-        "https" => u.host().is_some(),
-        "http" => {
-            let loopback = match u.host() {
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-                None => false,
-            };
-            loopback || http_origin.is_some_and(|o| u.origin().ascii_serialization() == o)
-        }
+        "https" => u.host().is_some_and(|h| !internal(&h)),
+        "http" => http_origin.is_some_and(|o| u.origin().ascii_serialization() == o),
         _ => false,
     };
     ok.then_some(u)
+}
+
+/// A host that names this machine or a private network rather than the vendor's storage.
+fn internal(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Ipv4(ip) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
+        url::Host::Ipv6(ip) => {
+            let unique_local = (ip.segments()[0] & 0xfe00) == 0xfc00;
+            let link_local = (ip.segments()[0] & 0xffc0) == 0xfe80;
+            ip.is_loopback() || ip.is_unspecified() || unique_local || link_local || ip.to_ipv4_mapped().is_some_and(|v4| internal(&url::Host::Ipv4(v4)))
+        }
+        url::Host::Domain(d) => {
+            let d = d.trim_end_matches('.');
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -62,7 +71,7 @@ mod tests {
         let shown = |raw: &str| linkable(raw, ORIGIN);
         let s3 = "https://bucket.s3.amazonaws.com/r.webm?X-Amz-Signature=x";
         assert_eq!(shown(s3).as_deref(), Some(s3));
-        assert!(shown("http://127.0.0.1:3457/files/r.webm").is_some());
+        assert!(linkable("http://127.0.0.1:3457/files/r.webm", Some("http://127.0.0.1:3457")).is_some(), "a plain-http mock vendor's own links");
         assert!(shown("http://meetings.internal:3000/demo-files/r.webm").is_some());
         // What a browser would make of it, not the raw text.
         assert_eq!(shown(" https://x/a\tb\u{1b}").as_deref(), Some("https://x/ab"));
@@ -79,6 +88,19 @@ mod tests {
             "https://",
             "https://?x=1",
             "http://meetings.internal:3001/x?y",
+            "http://127.0.0.1:3457/files/r.webm",
+            "http://[::1]/r.webm",
+            "http://0x7f.1/r.webm",
+            "https://127.0.0.1/r.webm?X-Amz-Signature=x",
+            "https://0x7f.1/r.webm",
+            "https://[::1]/r.webm",
+            "https://[::ffff:10.0.0.1]/r.webm",
+            "https://10.1.2.3/r.webm",
+            "https://192.168.0.1/r.webm",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[fd00::1]/r.webm",
+            "https://localhost/r.webm",
+            "https://a.localhost./r.webm",
         ] {
             assert_eq!(shown(bad), None, "{bad}");
         }

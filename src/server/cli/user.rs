@@ -3,12 +3,12 @@
 use std::future::Future;
 use std::io::{BufRead, IsTerminal};
 
-use super::audit::{AuditLog, Completion, Intent};
-use super::clock::Clock;
-use super::auth::users::{self, Username};
-use super::config::{Config, UserCommand};
-use super::store;
-use super::secret::Secret;
+use crate::server::audit::{AuditLog, Completion, Intent};
+use crate::server::clock::Clock;
+use crate::server::auth::users::{self, Username};
+use crate::server::config::{Config, UserCommand};
+use crate::server::store;
+use crate::server::secret::Secret;
 use crate::domain::{AuditAction, Outcome, Role};
 
 /// Who ran the command. The console has no session, so the entry names the OS account, and the

@@ -6,11 +6,11 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-use super::audit::AuditLog;
-use super::clock::Clock;
-use super::config::{parse_duration, AuditCommand, Config};
-use super::store;
-use super::secret::Secret;
+use crate::server::audit::AuditLog;
+use crate::server::clock::Clock;
+use crate::server::config::{parse_duration, AuditCommand, Config};
+use crate::server::store;
+use crate::server::secret::Secret;
 use crate::domain::{format_rfc3339_ms, AuditEntry};
 
 /// `--since` as Unix milliseconds.

@@ -7,9 +7,9 @@
 
 use std::sync::Arc;
 
-use super::audit::AuditLog;
-use super::lru::SharedLru;
-use super::store::{local_reads, on_pool, Store};
+use crate::server::audit::AuditLog;
+use crate::server::lru::SharedLru;
+use crate::server::store::{local_reads, on_pool, Store};
 use crate::domain::{AuditEntry, DeletionRequest, LegalHold, MeetingId};
 
 /// How many of a meeting's latest audit entries its page lists.
@@ -54,8 +54,8 @@ impl MeetingStateCache {
         // Side by side, each on a connection of its own: on PostgreSQL a miss then waits one
         // round trip rather than three.
         let (hold, open, history) = tokio::try_join!(
-            super::legal_holds::find(db, meeting),
-            super::deletions::store::open_for(db, meeting),
+            crate::server::meetings::holds::find(db, meeting),
+            crate::server::deletions::store::open_for(db, meeting),
             audit.for_meeting(meeting.as_str(), HISTORY_SHOWN),
         )?;
         let rows = Arc::new(MeetingRows { hold, open, history });

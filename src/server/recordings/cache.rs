@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::lru::SharedLru;
+use crate::server::lru::SharedLru;
 use crate::domain::{IndexedRecordings, MeetingId, Recording};
 
 #[derive(Debug)]

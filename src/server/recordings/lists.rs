@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 use tracing::Instrument;
 
-use super::clock::Clock;
-use super::recordings_cache::{Cached, RecordingsCache, Ticket};
+use crate::server::clock::Clock;
+use crate::server::recordings::cache::{Cached, RecordingsCache, Ticket};
 use crate::domain::{IndexedRecordings, MeetingId, Recording, UpstreamError};
 
 /// A list, or why the vendor gave none.

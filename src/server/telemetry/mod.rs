@@ -1,3 +1,9 @@
+//! Where log lines go: pretty for a console, or JSON lines written in batches (`json_log`,
+//! `log_batches`).
+
+pub mod json_log;
+pub mod log_batches;
+
 use std::io::Stdout;
 use std::sync::OnceLock;
 
@@ -5,9 +11,9 @@ use tracing_subscriber::fmt::format::JsonFields;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
-use super::config::LogFormat;
-use super::json_log::JsonLine;
-use super::log_batches::{self, LogBatches};
+use crate::server::config::LogFormat;
+use self::json_log::JsonLine;
+use self::log_batches::LogBatches;
 
 /// Without `RUST_LOG`: `info`, but for tower-sessions' span around every request, which says
 /// nothing the request's own span does not and costs a span's bookkeeping on every request.

@@ -1,0 +1,4 @@
+//! The console's subcommands: `user` (accounts) and `audit export`.
+
+pub mod audit;
+pub mod user;
