@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use sqlx::{Database, QueryBuilder};
 
+use super::audit_budget::{Admit, AnonymousBudget};
 use super::clock::Clock;
 use super::scrub::scrub;
 use super::secret::Secret;
@@ -18,6 +19,8 @@ pub struct AuditLog {
     db: Store,
     key: Arc<Secret>,
     clock: Clock,
+    /// Entries by clients nobody signed in, per address (`audit_budget`).
+    anonymous: Arc<AnonymousBudget>,
 }
 
 /// A pending entry, written before the change is attempted.
@@ -65,7 +68,7 @@ fn clip(s: String, max_chars: usize) -> String {
 
 impl AuditLog {
     pub fn new(db: Store, key: Secret, clock: Clock) -> Self {
-        Self { db, key: Arc::new(key), clock }
+        Self { db, key: Arc::new(key), clock, anonymous: Arc::default() }
     }
 
     fn clean(&self, s: &Option<String>) -> Option<String> {
@@ -133,7 +136,29 @@ impl AuditLog {
     }
 
     /// An event that is over as soon as it happens (sign-in, sign-out, a refusal).
+    /// From a client nobody signed in (a refused sign-in, a cross-site post, a bad assertion)
+    /// at most `audit_budget::PER_MINUTE` a minute per address; the next says how many were left out.
     pub async fn record(&self, intent: &Intent, c: &Completion) {
+        let left_out = match intent.actor {
+            Some(_) => 0,
+            None => match self.anonymous.admit(&intent.client_addr, self.clock.now_ms()) {
+                Admit::Record { left_out } => left_out,
+                Admit::LeaveOut => return,
+            },
+        };
+        let with_count;
+        let intent = if left_out == 0 {
+            intent
+        } else {
+            let mut i = intent.clone();
+            let more = format!("{left_out} more refused from this address before this one, not recorded");
+            i.detail = Some(match i.detail.take() {
+                Some(d) => format!("{d} ({more})"),
+                None => more,
+            });
+            with_count = i;
+            &with_count
+        };
         if let Err(e) = self.insert(intent, Some(c)).await {
             tracing::error!(error = %e, action = %intent.action, "cannot write an audit entry");
         }

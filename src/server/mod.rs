@@ -3,6 +3,7 @@
 pub mod access;
 pub mod allocator;
 pub mod audit;
+pub mod audit_budget;
 pub mod auth;
 pub mod cli;
 pub mod clock;

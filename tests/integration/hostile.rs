@@ -177,3 +177,36 @@ async fn a_vendor_echoing_the_key_and_a_signature_is_scrubbed_everywhere() {
     assert!(json.contains("is not valid for https://s3.example/r.webm?[redacted]"), "the message itself is still told: {json}");
     assert!(logs::lines_with(KEY).is_empty() && logs::lines_with("zq9sig").is_empty(), "{:?}", logs::lines_with(KEY));
 }
+
+/// The audit log is append-only: a client nobody signed in may add at most ten entries a
+/// minute from one address, and the next entry says how many were left out.
+#[tokio::test]
+async fn refusals_of_clients_nobody_signed_in_fill_no_disk() {
+    let app = TestApp::spawn().await;
+    let refused = || {
+        let b = app.anonymous();
+        let req = b.client.post(format!("{}/api/recordings/delete", app.url)).header("origin", app.url.clone()).form(&[("meeting_id", VENDOR_MEETING)]);
+        async move { b.send(req).await.status().as_u16() }
+    };
+    for _ in 0..30 {
+        assert_eq!(refused().await, 401);
+    }
+    let count = || async {
+        let sql = "SELECT detail FROM audit_log WHERE action = 'denied' ORDER BY id";
+        let rows: Vec<Option<String>> = meeting_admin::on_pool!(&app.db, pool => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap());
+        rows
+    };
+    assert_eq!(count().await.len(), 10, "ten a minute");
+    app.clock.advance(std::time::Duration::from_secs(61));
+    assert_eq!(refused().await, 401);
+    let rows = count().await;
+    assert_eq!(rows.len(), 11);
+    let last = rows[10].clone().unwrap_or_default();
+    assert!(last.contains("20 more refused from this address before this one, not recorded"), "{last}");
+    // Signed in, every refusal is recorded.
+    let viewer = app.as_user(VIEWER).await;
+    for _ in 0..15 {
+        assert_eq!(viewer.post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "x")]).await.status(), 403);
+    }
+    assert_eq!(count().await.len(), 26);
+}
