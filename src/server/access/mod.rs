@@ -1,6 +1,6 @@
-//! Who may do what, answered in one place. Every request that needs a permission asks here:
-//! server functions through `require` (`fn_context::require`), plain handlers through the
-//! `Allowed<N>` extractor. A refusal by role is recorded the same way wherever it happens (a
+//! Who may do what, answered in one place. Every request that needs a permission asks `check`:
+//! server functions through `fn_context::require`, plain handlers through the `Allowed<N>`
+//! extractor. A refusal by role is recorded the same way wherever it happens (a
 //! "denied" audit entry naming the path and the permission), and answered by the same error.
 
 use std::marker::PhantomData;
@@ -35,13 +35,6 @@ impl Refused {
     }
 }
 
-/// A refusal with nothing to audit (a bad argument).
-impl From<AppError> for Refused {
-    fn from(err: AppError) -> Self {
-        Self { err, entry: None }
-    }
-}
-
 /// Who asks, if their role allows `p` (`meeting`: what it is about, for the audit entry).
 /// Sync, so no borrowed request is held over an await; the refusal is written by `recorded`.
 pub fn check(head: Head<'_>, state: &AppState, p: Permission, meeting: Option<&MeetingId>) -> Result<Staff, Refused> {
@@ -56,14 +49,6 @@ pub fn check(head: Head<'_>, state: &AppState, p: Permission, meeting: Option<&M
     let mut entry = denial(state, head, format!("{}: needs the permission to {}", head.path, p.describe()));
     entry.meeting_id = meeting.map(|m| m.as_str().to_owned());
     Err(Refused { err, entry: Some(entry) })
-}
-
-/// `check`, with the refusal recorded.
-pub async fn require(head: Head<'_>, state: &AppState, p: Permission, meeting: Option<&MeetingId>) -> Result<Staff, AppError> {
-    match check(head, state, p, meeting) {
-        Ok(staff) => Ok(staff),
-        Err(refused) => Err(refused.recorded(state).await),
-    }
 }
 
 /// What a check reads of a request: its headers (client address, request id), extensions
