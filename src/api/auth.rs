@@ -59,14 +59,14 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         }
     };
     // Counted before the password is checked: guesses sent at once get their turns one by one.
-    let counting = store_failed("sign-in: cannot count the attempt");
-    let tries = match throttle::attempt(&state.db, &account, throttle::PER_ACCOUNT, now).await.map_err(counting)? {
+    let counting = || store_failed("sign-in: cannot count the attempt");
+    let tries = match throttle::attempt(&state.db, &account, throttle::PER_ACCOUNT, now).await.map_err(counting())? {
         throttle::Attempt::Locked { secs } => return refused(secs).await,
         throttle::Attempt::Check { n } => n,
     };
-    let from_address = match throttle::attempt(&state.db, &address, throttle::PER_ADDRESS, now).await.map_err(store_failed("sign-in: cannot count the attempt"))? {
+    let from_address = match throttle::attempt(&state.db, &address, throttle::PER_ADDRESS, now).await.map_err(counting())? {
         throttle::Attempt::Locked { secs } => {
-            throttle::succeeded(&state.db, &account).await.map_err(store_failed("sign-in: cannot count the attempt"))?;
+            throttle::succeeded(&state.db, &account).await.map_err(counting())?;
             return refused(secs).await;
         }
         throttle::Attempt::Check { n } => n,
@@ -82,9 +82,8 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     let verified = if password.len() > pw::MAX_LEN * 4 { Ok(false) } else { pw::verify(password, stored).await };
     let Ok(verified) = verified else {
         // Every CPU was checking other attempts for the whole wait: this one was not tried.
-        let give_back = store_failed("sign-in: cannot count the attempt");
-        throttle::succeeded(&state.db, &account).await.map_err(give_back)?;
-        throttle::succeeded(&state.db, &address).await.map_err(store_failed("sign-in: cannot count the attempt"))?;
+        throttle::succeeded(&state.db, &account).await.map_err(counting())?;
+        throttle::succeeded(&state.db, &address).await.map_err(counting())?;
         return refused(1).await;
     };
     if !verified {
