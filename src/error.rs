@@ -64,6 +64,10 @@ pub enum AppError {
     DeletionRunning { id: i64 },
     #[error("You requested this deletion, so someone else allowed to delete must approve or reject it.")]
     OwnDeletionRequest,
+    /// Local sign-in and a gateway are both on, and one side is a local account linked to no
+    /// gateway identity: the two may be one person.
+    #[error("Two-person approval cannot tell whether the local account '{account}' and the other side are one person: an administrator links the account to its company sign-in first (meeting-admin user link {account} --sso NAME).")]
+    PersonNotLinked { account: String },
     /// A link another site's page opened, to an address that records something (a download).
     #[error("This link was opened from another site, so nothing was handed out or recorded. Open it from Meeting Admin if you meant to.")]
     FromAnotherSite,
@@ -143,7 +147,7 @@ impl AppError {
             Self::ListChanged { .. } | Self::OnLegalHold { .. } | Self::AlreadyOnHold { .. } | Self::NotOnHold => 409,
             Self::RecordingsReplaced { .. } | Self::NothingToDelete | Self::DeletionAlreadyOpen { .. } => 409,
             Self::DeletionClosed { .. } | Self::DeletionRunning { .. } => 409,
-            Self::OwnDeletionRequest => 403,
+            Self::OwnDeletionRequest | Self::PersonNotLinked { .. } => 403,
             Self::DeletionNotFound { .. } | Self::BatchNotFound { .. } => 404,
             Self::BatchNotReady { .. } => 409,
             Self::DeletionInterrupted { .. } => 502,

@@ -4,13 +4,10 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[cfg(feature = "ssr")]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     meeting_admin::server::allocator::tune();
     use clap::Parser;
-    use meeting_admin::server::config::{Cli, Command, Config};
-    use meeting_admin::serve::startup;
-    use meeting_admin::server::telemetry;
+    use meeting_admin::server::config::{Cli, Config};
     use std::process::ExitCode;
 
     let cli = Cli::parse();
@@ -21,6 +18,28 @@ async fn main() -> std::process::ExitCode {
             return ExitCode::from(2);
         }
     };
+    // HTTP_THREADS: the runtime's workers serve the requests.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.serving.threads.get())
+        .on_thread_park(meeting_admin::server::allocator::on_idle)
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(run(cli, config)),
+        Err(e) => {
+            eprintln!("meeting-admin: cannot start the runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn run(cli: meeting_admin::server::config::Cli, config: meeting_admin::server::config::Config) -> std::process::ExitCode {
+    use meeting_admin::serve::startup;
+    use meeting_admin::server::config::Command;
+    use meeting_admin::server::telemetry;
+    use std::process::ExitCode;
+
     telemetry::init(config.log_format);
     let result = match cli.command {
         None | Some(Command::Serve) => startup::serve(config).await,

@@ -121,6 +121,7 @@ mod server {
         Permission, Staff,
     };
     use crate::error::AppError;
+    use crate::server::access::second_person;
     use crate::server::audit::{Completion, Intent};
     use crate::server::bulk::store::{self, NewBatch};
     use crate::server::deletions::store::{self as deletions, Changed};
@@ -310,12 +311,16 @@ mod server {
         let (batch, items) = load(&state, raw).await?;
         let comment = parse_comment(raw_comment, !approve)?;
         let action = if approve { AuditAction::ApproveDeletion } else { AuditAction::RejectDeletion };
-        if batch.requested_by.as_deref().is_some_and(|by| same_person(by, &staff.username)) {
-            let err = fail(AppError::OwnDeletionRequest);
+        let second = match batch.requested_by.as_deref() {
+            Some(by) => second_person::check(&state, by, batch.requested_method, &staff, store_failed("cannot read the accounts' links")).await,
+            None => Ok(()),
+        };
+        if let Err(err) = second {
+            let err = fail(err);
             let mut entry = intent(action, Some(staff.clone()), None, comment.clone());
             entry.detail = Some(format!("batch #{}", batch.id));
             state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
-            tracing::warn!(batch = batch.id, user = %staff.username, "refused: approving one's own bulk deletion");
+            tracing::warn!(batch = batch.id, user = %staff.username, error = %err, "refused: not shown to be a second person");
             return Err(err);
         }
         let phase = phase(&batch, &items);

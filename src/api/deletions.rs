@@ -108,6 +108,7 @@ mod server {
     use crate::server::deletions::run::{run, Ran, RunContext};
     use crate::server::deletions::open::{open as open_request, runs_at_once, Asker, Opening};
     use crate::server::deletions::store::{self, CreateError, Start, Stored};
+    use crate::server::access::second_person;
     use crate::server::state::AppState;
 
     fn view(staff: &Staff, r: crate::domain::DeletionRequest, now_ms: i64) -> DeletionView {
@@ -376,10 +377,12 @@ mod server {
             state.audit.record(&step_intent(action, &staff, r, comment.clone()), &Completion::new(Outcome::Refused).error(&err)).await;
             Err(err)
         };
-        // Whatever the sign-in method: the same name is the same person.
-        if same_person(&r.requested_by, &staff.username) {
-            tracing::warn!(request = r.id, user = %staff.username, "refused: approving one's own deletion request");
-            return refuse(AppError::OwnDeletionRequest).await;
+        // One person under two names (a local account linked to a gateway identity) is one
+        // person; where both ways of signing in are on, an unlinked local account may be anyone.
+        let second = second_person::check(&state, &r.requested_by, r.requested_method, &staff, store_failed("cannot read the accounts' links"));
+        if let Err(err) = second.await {
+            tracing::warn!(request = r.id, user = %staff.username, error = %err, "refused: not shown to be a second person");
+            return refuse(err).await;
         }
         let now = state.clock.now_ms();
         if r.state != DeletionState::AwaitingApproval {

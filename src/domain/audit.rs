@@ -11,8 +11,9 @@ use super::meeting_id::MeetingId;
 use super::staff::{Role, SignInMethod};
 use crate::error::FieldError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AuditAction {
     CreateMeeting,
     DeleteRecordings,
@@ -63,30 +64,11 @@ impl AuditAction {
 
     /// The name stored in the database and used in URLs, CSV and JSON.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CreateMeeting => "create_meeting",
-            Self::DeleteRecordings => "delete_recordings",
-            Self::SignIn => "sign_in",
-            Self::SignOut => "sign_out",
-            Self::SignInFailed => "sign_in_failed",
-            Self::Denied => "denied",
-            Self::AccountChange => "account_change",
-            Self::DownloadRecording => "download_recording",
-            Self::PreviewRecording => "preview_recording",
-            Self::ShareRecordingLink => "share_recording_link",
-            Self::HoldMeeting => "hold_meeting",
-            Self::ReleaseHold => "release_hold",
-            Self::RequestDeletion => "request_deletion",
-            Self::RequestBulkDeletion => "request_bulk_deletion",
-            Self::ApproveDeletion => "approve_deletion",
-            Self::RejectDeletion => "reject_deletion",
-            Self::CancelDeletion => "cancel_deletion",
-            Self::ExpireDeletion => "expire_deletion",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
+        s.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -115,8 +97,9 @@ impl AuditAction {
 
 /// How an entry ended. An entry with no outcome at all was interrupted (a crash or a kill
 /// between the intent and the vendor's answer) and reads as "outcome unknown" too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     Succeeded,
     Failed,
@@ -128,16 +111,11 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Refused => "refused",
-            Self::Unknown => "unknown",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Succeeded, Self::Failed, Self::Refused, Self::Unknown].into_iter().find(|o| o.as_str() == s)
+        s.parse().ok()
     }
 }
 

@@ -8,11 +8,13 @@ use super::bulk_list::ListProblem;
 use super::csv::cell;
 use super::deletion::DeletionState;
 use super::meeting_id::MeetingId;
+use super::staff::SignInMethod;
 use super::units::format_bytes;
 
 /// How far the look-up of one meeting got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LookupState {
     /// Checked and listed; nothing asked of the vendor yet.
     Draft,
@@ -23,22 +25,18 @@ pub enum LookupState {
 
 impl LookupState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Pending => "pending",
-            Self::Found => "found",
-            Self::Failed => "failed",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Draft, Self::Pending, Self::Found, Self::Failed].into_iter().find(|v| v.as_str() == s)
+        s.parse().ok()
     }
 }
 
 /// What became of a meeting once the batch's deletion was requested.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ItemOutcome {
     /// It has a deletion request of its own (`BulkItem::request`).
     Requested,
@@ -53,17 +51,11 @@ pub enum ItemOutcome {
 
 impl ItemOutcome {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::NothingToDelete => "nothing_to_delete",
-            Self::OnHold => "on_hold",
-            Self::AlreadyOpen => "already_open",
-            Self::LookupFailed => "lookup_failed",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Requested, Self::NothingToDelete, Self::OnHold, Self::AlreadyOpen, Self::LookupFailed].into_iter().find(|v| v.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -219,6 +211,8 @@ pub struct Batch {
     pub started_at_ms: Option<i64>,
     pub reason: Option<String>,
     pub requested_by: Option<String>,
+    /// How `requested_by` had signed in (two-person approval tells people apart by it).
+    pub requested_method: Option<SignInMethod>,
     pub requested_at_ms: Option<i64>,
 }
 
@@ -406,6 +400,7 @@ mod tests {
             started_at_ms: Some(1),
             reason: None,
             requested_by: None,
+            requested_method: None,
             requested_at_ms: None,
         }
     }

@@ -9,8 +9,9 @@ use super::meeting_id::MeetingId;
 use super::staff::SignInMethod;
 use super::units::format_bytes;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DeletionState {
     /// Waits for a second person allowed to delete (`DELETE_APPROVAL=required`).
     AwaitingApproval,
@@ -46,22 +47,11 @@ impl DeletionState {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AwaitingApproval => "awaiting_approval",
-            Self::Scheduled => "scheduled",
-            Self::Running => "running",
-            Self::Done => "done",
-            Self::Failed => "failed",
-            Self::Cancelled => "cancelled",
-            Self::Rejected => "rejected",
-            Self::Expired => "expired",
-            Self::Changed => "changed",
-            Self::Unknown => "unknown",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
+        s.parse().ok()
     }
 
     pub fn label(self) -> &'static str {

@@ -12,7 +12,8 @@ use super::recording::{Recording, RecordingRow, RecordingSummary};
 pub const RECORDINGS_PER_PAGE: usize = 50;
 
 /// Which column the table is sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum SortKey {
     #[default]
     Created,
@@ -22,11 +23,7 @@ pub enum SortKey {
 
 impl SortKey {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::Duration => "duration",
-            Self::Size => "size",
-        }
+        self.into()
     }
 }
 

@@ -3,8 +3,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// What a staff member may do. Each role includes everything the one below it may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Viewer,
     Operator,
@@ -15,18 +16,11 @@ impl Role {
     pub const ALL: [Self; 3] = [Self::Viewer, Self::Operator, Self::Admin];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Viewer => "viewer",
-            Self::Operator => "operator",
-            Self::Admin => "admin",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| format!("'{s}' is not a role; use viewer, operator or admin"))
+        s.trim().to_ascii_lowercase().parse().map_err(|_| format!("'{s}' is not a role; use viewer, operator or admin"))
     }
 
     pub fn allows(self, p: Permission) -> bool {
@@ -82,8 +76,9 @@ impl Permission {
 }
 
 /// How someone proved who they are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "snake_case")]
 pub enum SignInMethod {
     Password,
     Sso,
@@ -91,14 +86,11 @@ pub enum SignInMethod {
 
 impl SignInMethod {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Password => "password",
-            Self::Sso => "sso",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Password, Self::Sso].into_iter().find(|m| m.as_str() == s)
+        s.parse().ok()
     }
 }
 

@@ -22,14 +22,12 @@ use tracing::Span;
 use super::{bulk_files, downloads, exports, probes, recordings_json};
 use crate::app::{shell, App};
 use crate::server::auth::session;
+use crate::server::http::bodies::{self, MAX_BODY_BYTES};
 use crate::server::http::finishing::FinishingLayer;
 use crate::server::http::protection::CspNonce;
 use crate::server::http::request_id::{self, RandomRequestId, REQUEST_ID};
 use crate::server::state::AppState;
 use crate::server::vendor::mock;
-
-/// Forms here are small; anything bigger is refused before it is parsed.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The app's routes, worked out once per process. Generating them sets a process-wide flag that
 /// leaves any resource first polled meanwhile pending for good (leptos#4773): harmless at start,
@@ -74,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::server::auth::gate::gate))
         .layer(session_layer)
         .with_state(state.clone())
+        .layer(middleware::from_fn(bodies::read_unsized))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // Outside the body limit, so its refusal gets the security headers too; inside
         // compression, so the HTML tidy pass reads the page as rendered.

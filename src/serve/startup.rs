@@ -137,21 +137,18 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("LEPTOS_SITE_ADDR (--addr): cannot listen on {}: {e}", config.addr))?;
-    tracing::info!(addr = %config.addr, public_url = %config.public_url, threads = config.http_threads.get(), "Meeting Admin listening");
+    tracing::info!(addr = %config.addr, public_url = %config.public_url, threads = config.serving.threads.get(), "Meeting Admin listening");
     let app = super::router::router(state.clone());
     background::start(&state, Background::All);
-    // The background workers and the acceptor run here, beside the serving threads.
     tokio::spawn(crate::server::allocator::give_back_freed_memory());
-    let drained = crate::server::http::listening::serve(listener, app, config.http_threads, shutdown_signal()).await?;
+    crate::server::http::listening::serve(listener, app, config.serving, shutdown_signal()).await?;
     let cut = state.workers.stop(WORKERS_STOP_WITHIN).await;
     if cut > 0 {
         tracing::warn!(workers = cut, within_s = WORKERS_STOP_WITHIN.as_secs(), "workers still in a step were stopped where they stood; their leases hand the work to a replica");
     }
-    // While the serving threads still run: some of the pool's connections are theirs.
     if tokio::time::timeout(POOL_CLOSE_WITHIN, state.db.close()).await.is_err() {
         tracing::warn!(within_s = POOL_CLOSE_WITHIN.as_secs(), "database connections still in use at exit");
     }
-    drained.release().await?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

@@ -8,8 +8,10 @@
 //! the hop or the kept page (A/B); 25 ms gives up some of the uncached page's gain (about 15%).
 //!
 //! mimalloc returns memory only from inside its own calls, so a thread gone quiet would keep what
-//! it freed: each thread that serves looks in every `TIDY_EVERY` (`give_back_freed_memory`), and
-//! once the load ends a replica is back to its idle footprint within about that long.
+//! it freed: each of the runtime's workers looks when it runs out of work, at most every
+//! `TIDY_EVERY` (`on_idle`, from `src/main.rs`), and a task looks every `TIDY_EVERY`
+//! (`give_back_freed_memory`), so once the load ends a replica is back to its idle footprint
+//! within about that long.
 
 use std::time::Duration;
 
@@ -42,6 +44,22 @@ pub async fn give_back_freed_memory() {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
+        // SAFETY: collects the calling thread's own heap; callable from any thread at any time.
+        unsafe { libmimalloc_sys::mi_collect(false) };
+    }
+}
+
+/// For the runtime's `on_thread_park`: a worker about to sleep returns what it freed, unless it
+/// did within `TIDY_EVERY` (under load workers park thousands of times a second).
+pub fn on_idle() {
+    use std::cell::Cell;
+    use std::time::Instant;
+    thread_local! {
+        static LAST: Cell<Option<Instant>> = const { Cell::new(None) };
+    }
+    let now = Instant::now();
+    if LAST.get().is_none_or(|at| now.duration_since(at) >= TIDY_EVERY) {
+        LAST.set(Some(now));
         // SAFETY: collects the calling thread's own heap; callable from any thread at any time.
         unsafe { libmimalloc_sys::mi_collect(false) };
     }

@@ -1,40 +1,29 @@
 //! A map bounded by the bytes its values hold, not by how many there are (one meeting may hold
-//! 5,000 recordings, another none), dropping the least recently used first. The caller says
-//! what each value weighs and keeps the map behind its own lock.
+//! 5,000 recordings, another none), dropping the least recently used first: the `lru` crate's
+//! list, weighed here. The caller says what each value weighs and keeps the map behind its own
+//! lock.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Mutex, MutexGuard};
 
+use lru::LruCache;
+
 #[derive(Debug)]
-pub struct BytesLru<K, V> {
+pub struct BytesLru<K: Eq + Hash, V> {
     max_bytes: usize,
-    entries: HashMap<K, Slot<V>>,
+    /// Each value with its weight.
+    entries: LruCache<K, (V, usize)>,
     bytes: usize,
-    /// Counts uses, to find the least recently used entry.
-    uses: u64,
 }
 
-#[derive(Debug)]
-struct Slot<V> {
-    value: V,
-    bytes: usize,
-    used: u64,
-}
-
-impl<K: Eq + Hash + Clone, V> BytesLru<K, V> {
+impl<K: Eq + Hash, V> BytesLru<K, V> {
     pub fn new(max_bytes: usize) -> Self {
-        Self { max_bytes, entries: HashMap::new(), bytes: 0, uses: 0 }
+        Self { max_bytes, entries: LruCache::unbounded(), bytes: 0 }
     }
 
     /// The value, counted as a use.
     pub fn get(&mut self, key: &K) -> Option<&V> {
-        self.uses += 1;
-        let uses = self.uses;
-        self.entries.get_mut(key).map(|slot| {
-            slot.used = uses;
-            &slot.value
-        })
+        self.entries.get(key).map(|(value, _)| value)
     }
 
     /// Keeps `value` (weighing `bytes`) in place of any for `key`, making room by dropping the
@@ -45,18 +34,17 @@ impl<K: Eq + Hash + Clone, V> BytesLru<K, V> {
             return false;
         }
         while self.bytes + bytes > self.max_bytes {
-            let Some(oldest) = self.entries.iter().min_by_key(|(_, s)| s.used).map(|(k, _)| k.clone()) else { break };
-            self.remove(&oldest);
+            let Some((_, (_, weight))) = self.entries.pop_lru() else { break };
+            self.bytes -= weight;
         }
-        self.uses += 1;
         self.bytes += bytes;
-        self.entries.insert(key, Slot { value, bytes, used: self.uses });
+        self.entries.put(key, (value, bytes));
         true
     }
 
     pub fn remove(&mut self, key: &K) {
-        if let Some(slot) = self.entries.remove(key) {
-            self.bytes -= slot.bytes;
+        if let Some((_, weight)) = self.entries.pop(key) {
+            self.bytes -= weight;
         }
     }
 
@@ -73,9 +61,9 @@ impl<K: Eq + Hash + Clone, V> BytesLru<K, V> {
 
 /// A `BytesLru` shared between requests.
 #[derive(Debug)]
-pub struct SharedLru<K, V>(Mutex<BytesLru<K, V>>);
+pub struct SharedLru<K: Eq + Hash, V>(Mutex<BytesLru<K, V>>);
 
-impl<K: Eq + Hash + Clone, V> SharedLru<K, V> {
+impl<K: Eq + Hash, V> SharedLru<K, V> {
     pub fn new(max_bytes: usize) -> Self {
         Self(Mutex::new(BytesLru::new(max_bytes)))
     }

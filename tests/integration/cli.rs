@@ -138,3 +138,27 @@ fn user_management_from_the_console() {
     );
     assert!(changes[1].2.contains("already exists"), "the error is kept: {:?}", changes[1]);
 }
+
+/// `user link`: an account and the gateway identity of the same person, one identity to one
+/// account, as typed text checked like any other.
+#[test]
+fn an_account_is_linked_to_one_gateway_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = with_db(&dir);
+    for name in ["sam", "tim"] {
+        assert_eq!(run(&["user", "add", name, "--role", "admin"], Some("a long enough password\n")).0, 0);
+    }
+    let (code, out) = run(&["user", "link", "sam", "--sso", " Sam@Example.com "], None);
+    assert!(code == 0 && out.contains("sam@example.com"), "{out}");
+    let (code, out) = run(&["user", "link", "tim", "--sso", "SAM@example.com"], None);
+    assert!(code != 0 && out.contains("linked to the account sam already"), "{out}");
+    let (code, out) = run(&["user", "link", "tim", "--sso", "evil\u{202e}moc.elpmaxe"], None);
+    assert!(code != 0 && out.contains("U+202E"), "{out}");
+    assert_ne!(run(&["user", "link", "nobody", "--sso", "x@example.com"], None).0, 0);
+    let (_, list) = run(&["user", "list"], None);
+    assert!(list.lines().any(|l| l.starts_with("sam") && l.ends_with("sam@example.com")), "{list}");
+    assert!(list.lines().any(|l| l.starts_with("tim") && l.ends_with(" -")), "{list}");
+    assert_eq!(run(&["user", "unlink", "sam"], None).0, 0);
+    let (_, list) = run(&["user", "list"], None);
+    assert!(list.lines().any(|l| l.starts_with("sam") && l.ends_with(" -")), "{list}");
+}

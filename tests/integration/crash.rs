@@ -61,9 +61,20 @@ async fn every_change_the_vendor_saw_is_in_the_audit_log_after_a_kill() {
     let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
     let workers: Vec<_> = (0..WORKERS).map(|w| tokio::spawn(worker(Browser { client: client.clone(), ..b.clone() }, w))).collect();
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Then the vendor stops answering; once a call has reached it, that change is surely in
+    // flight (intent written, no outcome) when the kill comes.
+    upstream.faults(Faults { latency_ms: 60_000, ..Default::default() });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let seen = upstream.mock.requests().len();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !upstream.mock.requests()[seen..].iter().any(|r| r.method != "GET") {
+        assert!(Instant::now() < deadline, "no change reached the vendor after the burst");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     server.child.kill().unwrap(); // SIGKILL: no shutdown code runs.
     server.child.wait().unwrap();
     drop(server);
+    upstream.faults(Faults::default());
     let mut answered = 0;
     for w in workers {
         answered += w.await.unwrap();

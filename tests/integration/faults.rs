@@ -164,7 +164,7 @@ async fn matrix(call: Call) -> usize {
         // too (tower-sessions' own, with the test filter).
         let tagged = |l: &String| {
             serde_json::from_str::<serde_json::Value>(l)
-                .is_ok_and(|j| j["span"]["request_id"] == request_id.as_str() || j["request_id"] == request_id.as_str())
+                .is_ok_and(|j| j["spans"][0]["request_id"] == request_id.as_str() || j["request_id"] == request_id.as_str())
         };
         assert!(
             lines.iter().filter(|l| tagged(l)).any(|l| l.contains(r#""level":"ERROR""#) || l.contains(r#""level":"WARN""#) || l.contains("request refused")),

@@ -210,3 +210,22 @@ async fn refusals_of_clients_nobody_signed_in_fill_no_disk() {
     }
     assert_eq!(count().await.len(), 26);
 }
+
+/// A vendor (or anything in front of it) sending a list far longer than any meeting's: it is
+/// read no further than `MAX_BODY` (8 MiB), the viewer is told, and the connection is dropped.
+#[tokio::test]
+async fn a_vendor_list_longer_than_any_meeting_has_is_not_read_to_its_end() {
+    use meeting_admin::server::vendor::mock::Faults;
+    let app = TestApp::spawn().await;
+    let one = format!(r#"{{"_id":"6932e49ab470430179b26dcb","room_id":"{VENDOR_MEETING}","size":1000}}"#);
+    let huge = format!("[{}]", vec![one.as_str(); (9 << 20) / one.len()].join(","));
+    app.upstream.faults(Faults { raw_body: Some(huge), ..Default::default() });
+    let viewer = app.as_user(VIEWER).await;
+    let res = viewer.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await;
+    assert_eq!(res.status(), 502);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("longer than 8 MiB"), "{body}");
+    app.upstream.faults(Faults::default());
+    let res = viewer.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await;
+    assert_eq!(res.status(), 200, "the next list is read as usual");
+}

@@ -339,6 +339,45 @@ async fn a_requester_cannot_approve_their_own_deletion_through_sso_either() {
     assert_eq!(row, ("sam@example.com".into(), "sso".into()));
 }
 
+/// One person with a local account and a gateway identity under another name: where both ways
+/// of signing in are on, an unlinked local account cannot take part in two-person approval with
+/// a gateway identity (it may be the same person), and once linked it is that identity's person.
+#[tokio::test]
+async fn one_person_under_a_local_and_a_gateway_name_cannot_approve_their_own_deletion() {
+    let app = header_app(&["--delete-grace", "10m", "--delete-approval", "required"]).await;
+    let gateway = from("127.0.0.2");
+    let approve_as = |name: &'static str, id: String| {
+        gateway
+            .post(format!("{}/api/deletions/approve", app.url))
+            .header("origin", &app.url)
+            .header("x-forwarded-email", name)
+            .header("x-forwarded-groups", "meeting-admins")
+            .form(&[("request_id", id)])
+            .send()
+    };
+    // Local "ada" asks; the same person through the gateway is "ada.lovelace@example.com".
+    let res = app.post_form("/api/recordings/delete", &[("meeting_id", VENDOR_MEETING), ("expected_count", "2"), ("reason", "four eyes")]).await;
+    assert_eq!(res.status(), 200);
+    let id = res.json::<Value>().await.unwrap()["request_id"].as_i64().unwrap().to_string();
+    for name in ["ada.lovelace@example.com", "grace@example.com"] {
+        let res = approve_as(name, id.clone()).await.unwrap();
+        assert_eq!(res.status(), 403, "{name}: the local account is linked to nobody");
+        let body = res.json::<Value>().await.unwrap();
+        assert_eq!(body["kind"], "person_not_linked", "{body}");
+        assert_eq!(body["account"], "ada", "{body}");
+    }
+    let clock = meeting_admin::server::clock::Clock::system();
+    meeting_admin::server::auth::users::link(&app.db, &clock, "ada", Some("Ada.Lovelace@example.com")).await.unwrap();
+    let res = approve_as("ada.lovelace@example.com", id.clone()).await.unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(res.json::<Value>().await.unwrap()["kind"], "own_deletion_request", "linked: one person");
+    let res = approve_as("grace@example.com", id.clone()).await.unwrap();
+    assert_eq!(res.status(), 200, "someone else may");
+    let refusals = "SELECT COUNT(*) FROM audit_log WHERE action = 'approve_deletion' AND outcome = 'refused'";
+    let n: i64 = meeting_admin::on_pool!(&app.db, pool => sqlx::query_scalar(refusals).fetch_one(pool).await.unwrap());
+    assert_eq!(n, 3, "each refusal is audited");
+}
+
 /// What the identity provider signed is still text from outside: a critical extension we do not
 /// understand, or an identity with a line break or a direction override, is refused.
 #[tokio::test]

@@ -3,6 +3,8 @@
 //! extractor. A refusal by role is recorded the same way wherever it happens (a
 //! "denied" audit entry naming the path and the permission), and answered by the same error.
 
+pub mod second_person;
+
 use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;

@@ -4,7 +4,7 @@ use crate::server::clock::Clock;
 use crate::server::store::{on_pool, Store};
 
 use super::password;
-use crate::domain::Role;
+use crate::domain::{Person, Role, SignInMethod};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);
@@ -38,6 +38,8 @@ pub struct UserRecord {
     pub created_at: i64,
     /// Unix milliseconds; sessions signed in before it end (0: not set since the column came).
     pub password_changed_ms: i64,
+    /// The gateway (SSO) identity of the same person, lower-case (`user link`).
+    pub sso_identity: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,13 +54,13 @@ pub enum UserError {
     Db(#[from] sqlx::Error),
 }
 
-type Row = (String, String, String, bool, i64, i64);
+type Row = (String, String, String, bool, i64, i64, Option<String>);
 
-const COLUMNS: &str = "username, password_hash, role, disabled, created_at, password_changed_ms";
+const COLUMNS: &str = "username, password_hash, role, disabled, created_at, password_changed_ms, sso_identity";
 
-fn record((username, password_hash, role, disabled, created_at, password_changed_ms): Row) -> Result<UserRecord, UserError> {
+fn record((username, password_hash, role, disabled, created_at, password_changed_ms, sso_identity): Row) -> Result<UserRecord, UserError> {
     let role = Role::parse(&role).map_err(UserError::Invalid)?;
-    Ok(UserRecord { username, role, disabled, password_hash, created_at, password_changed_ms })
+    Ok(UserRecord { username, role, disabled, password_hash, created_at, password_changed_ms, sso_identity })
 }
 
 pub async fn find(db: &Store, name: &str) -> Result<Option<UserRecord>, UserError> {
@@ -152,6 +154,52 @@ pub async fn set_role(db: &Store, clock: &Clock, name: &str, role: Role) -> Resu
         .await
         .map(|r| r.rows_affected()))?;
     one_account(name, done)
+}
+
+/// Links the account to the gateway identity of the same person (`None`: unlinks it), so that
+/// two-person approval counts the two as one. An identity already linked to another account is
+/// refused.
+pub async fn link(db: &Store, clock: &Clock, name: &str, identity: Option<&str>) -> Result<(), UserError> {
+    let identity = match identity {
+        Some(raw) => {
+            let plain = crate::domain::plain_text(raw).map_err(|m| UserError::Invalid(format!("the identity: {m}")))?;
+            if plain.is_empty() || plain.chars().count() > 256 {
+                return Err(UserError::Invalid("the identity must be 1 to 256 characters, as the gateway sends it".into()));
+            }
+            Some(plain.to_lowercase())
+        }
+        None => None,
+    };
+    if let Some(id) = &identity {
+        let sql = "SELECT username FROM users WHERE sso_identity = $1 AND lower(username) <> lower($2)";
+        let other: Option<String> = on_pool!(db, pool => sqlx::query_scalar(sql).bind(id).bind(name.trim()).fetch_optional(pool).await)?;
+        if let Some(other) = other {
+            return Err(UserError::Invalid(format!("'{id}' is linked to the account {other} already")));
+        }
+    }
+    let sql = "UPDATE users SET sso_identity = $1, updated_at = $2 WHERE lower(username) = lower($3)";
+    let done = on_pool!(db, pool => sqlx::query(sql)
+        .bind(identity.as_deref())
+        .bind(clock.now_unix())
+        .bind(name.trim())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    one_account(name, done)
+}
+
+/// The person behind a name signed in by `method`: a gateway identity is itself; a local
+/// account is the gateway identity it is linked to, or else only itself.
+pub async fn person(db: &Store, name: &str, method: SignInMethod) -> Result<Person, sqlx::Error> {
+    if method == SignInMethod::Sso {
+        return Ok(Person::gateway(name));
+    }
+    let sql = "SELECT sso_identity FROM users WHERE lower(username) = lower($1)";
+    let linked: Option<Option<String>> = on_pool!(db, pool => sqlx::query_scalar(sql).bind(name.trim()).fetch_optional(pool).await)?;
+    Ok(match linked.flatten() {
+        Some(identity) => Person::gateway(&identity),
+        None => Person::local(name),
+    })
 }
 
 /// The first start: with no account at all, create `admin` so someone can sign in.

@@ -96,7 +96,7 @@ async fn seen_before<'a>(db: &Store, ids: impl Iterator<Item = &'a MeetingId>) -
     Ok(notes.into_iter().map(|(k, v)| (k, v.join("; "))).collect())
 }
 
-const BATCH_COLUMNS: &str = "id, created_by, created_at_ms, retry_of, problems, started_at_ms, reason, requested_by, requested_at_ms";
+const BATCH_COLUMNS: &str = "id, created_by, created_at_ms, retry_of, problems, started_at_ms, reason, requested_by, requested_method, requested_at_ms";
 
 #[derive(sqlx::FromRow)]
 struct BatchRow {
@@ -108,6 +108,7 @@ struct BatchRow {
     started_at_ms: Option<i64>,
     reason: Option<String>,
     requested_by: Option<String>,
+    requested_method: Option<String>,
     requested_at_ms: Option<i64>,
 }
 
@@ -124,6 +125,7 @@ impl From<BatchRow> for Batch {
             started_at_ms: r.started_at_ms,
             reason: r.reason,
             requested_by: r.requested_by,
+            requested_method: r.requested_method.as_deref().and_then(SignInMethod::parse),
             requested_at_ms: r.requested_at_ms,
         }
     }

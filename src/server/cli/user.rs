@@ -95,11 +95,22 @@ pub async fn run(config: &Config, cmd: UserCommand) -> Result<(), String> {
             audited(&log, detail, users::disable(&pool, &clock, &name)).await?;
             println!("disabled {name}; their sessions end at their next request");
         }
+        UserCommand::Link { name, sso } => {
+            let detail = format!("link account {name} to the gateway identity {}", crate::domain::visible(&sso, 256));
+            audited(&log, detail, users::link(&pool, &clock, &name, Some(&sso))).await?;
+            println!("{name} and the gateway identity {} are one person for two-person approval", sso.trim().to_lowercase());
+        }
+        UserCommand::Unlink { name } => {
+            let detail = format!("unlink account {name} from its gateway identity");
+            audited(&log, detail, users::link(&pool, &clock, &name, None)).await?;
+            println!("{name} is linked to no gateway identity");
+        }
         UserCommand::List => {
-            println!("{:<24} {:<9} {:<9} created (UTC)", "username", "role", "state");
+            println!("{:<24} {:<9} {:<9} {:<20} gateway identity", "username", "role", "state", "created (UTC)");
             for u in users::list(&pool).await.map_err(|e| e.to_string())? {
                 let state = if u.disabled { "disabled" } else { "active" };
-                println!("{:<24} {:<9} {:<9} {}", u.username, u.role.as_str(), state, crate::domain::format_utc(u.created_at));
+                let created = crate::domain::format_utc(u.created_at);
+                println!("{:<24} {:<9} {:<9} {:<20} {}", u.username, u.role.as_str(), state, created, u.sso_identity.as_deref().unwrap_or("-"));
             }
         }
     }

@@ -32,7 +32,8 @@ pub struct Claimed {
 }
 
 /// How a notice ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     Sent,
     /// What it announced no longer waits for approval (decided, cancelled or expired meanwhile).
@@ -41,10 +42,7 @@ pub enum Outcome {
 
 impl Outcome {
     fn as_str(self) -> &'static str {
-        match self {
-            Self::Sent => "sent",
-            Self::Moot => "moot",
-        }
+        self.into()
     }
 }
 

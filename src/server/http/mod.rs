@@ -1,7 +1,8 @@
 //! What every request and response passes through: its id, the protective headers, the assets,
-//! the tidy pass over pages, error pages, and the serving threads.
+//! the tidy pass over pages, error pages, bodies' size, and serving connections.
 
 pub mod assets;
+pub mod bodies;
 pub mod caching;
 pub mod client_addr;
 pub mod error_page;

@@ -2,27 +2,25 @@
 
 use std::net::IpAddr;
 
+use ipnet::IpNet;
+
+/// An address range (ipnet's), which an IPv4 peer on a dual-stack socket also matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    net: IpAddr,
-    prefix: u8,
-}
+pub struct Cidr(IpNet);
 
 impl Cidr {
     /// A bare address means that address alone.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let raw = raw.trim();
-        let (addr, prefix) = match raw.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (raw, None),
-        };
-        let net: IpAddr = addr.parse().map_err(|_| format!("'{raw}' is not an address range such as 10.0.0.0/8"))?;
-        let max = if net.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("'{raw}': the prefix must be 0 to {max}"))?,
-            None => max,
-        };
-        Ok(Self { net, prefix })
+        match raw.split_once('/') {
+            None => raw.parse::<IpAddr>().map(|ip| Self(IpNet::from(ip))).map_err(|_| not_a_range(raw)),
+            Some((addr, prefix)) => {
+                let ip: IpAddr = addr.parse().map_err(|_| not_a_range(raw))?;
+                let max = if ip.is_ipv4() { 32 } else { 128 };
+                let prefix = prefix.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("'{raw}': the prefix must be 0 to {max}"))?;
+                IpNet::new(ip, prefix).map(Self).map_err(|_| not_a_range(raw))
+            }
+        }
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -31,20 +29,12 @@ impl Cidr {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
             v4 => v4,
         };
-        match (self.net, ip) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => mask(u128::from(u32::from(n)), u128::from(u32::from(a)), self.prefix, 32),
-            (IpAddr::V6(n), IpAddr::V6(a)) => mask(u128::from(n), u128::from(a), self.prefix, 128),
-            _ => false,
-        }
+        self.0.contains(&ip)
     }
 }
 
-fn mask(net: u128, addr: u128, prefix: u8, bits: u8) -> bool {
-    if prefix == 0 {
-        return true;
-    }
-    let shift = u32::from(bits - prefix);
-    (net >> shift) == (addr >> shift)
+fn not_a_range(raw: &str) -> String {
+    format!("'{raw}' is not an address range such as 10.0.0.0/8")
 }
 
 pub fn parse_list(raw: &str) -> Result<Vec<Cidr>, String> {

@@ -257,6 +257,10 @@ impl AdminClient {
             Ok(Ok(RawReply { status, retry_after, body })) => Ok((status, retry_after, body)),
             Ok(Err(TransportError::Connect(why))) => Err(UpstreamError::Connect(why)),
             Ok(Err(TransportError::Interrupted(why))) => Err(UpstreamError::Interrupted(why)),
+            Ok(Err(TransportError::TooLarge)) => Err(UpstreamError::BadReply(format!(
+                "the reply was longer than {} MiB, more than any list we read; it was not read further",
+                crate::server::vendor::connection::MAX_BODY >> 20
+            ))),
             Err(_elapsed) => Err(UpstreamError::Timeout(self.timeout)),
         }
     }

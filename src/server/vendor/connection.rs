@@ -10,12 +10,11 @@ use std::future::Future;
 use std::pin::{pin, Pin};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
-use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Request, Uri};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::client::conn::http1::{self, Connection, SendRequest};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder, MaybeHttpsStream};
 use hyper_rustls::builderstates::WantsSchemes;
@@ -31,9 +30,10 @@ type Io = MaybeHttpsStream<TokioIo<tokio::net::TcpStream>>;
 const IDLE_FOR: Duration = Duration::from_secs(30);
 /// Idle connections kept (all threads together); beyond this the longest idle is closed.
 const MAX_IDLE: usize = 64;
-/// No reply we read comes near this (a 5,000-recording list is about 2.5 MB); a vendor gone
-/// wrong cannot fill our memory.
-const MAX_BODY: usize = 64 << 20;
+/// The most one reply may hold: a 5,000-recording list is about 2.5 MB, so this is some 16,000
+/// recordings. A vendor gone wrong cannot fill our memory: ten such replies read at once, decoded,
+/// stay within about 250 MB (at 64 MiB each, ten 50 MB lists took the process to 882 MB).
+pub const MAX_BODY: usize = 8 << 20;
 
 /// The most a connection reads at once. An idle connection keeps the read buffer it grew to;
 /// at hyper's default (408 KiB) connections that had read 5,000-recording lists held about
@@ -55,15 +55,14 @@ pub enum TransportError {
     Connect(String),
     /// The request may have reached the vendor before the connection broke.
     Interrupted(String),
+    /// The reply was longer than `MAX_BODY`; the connection is closed.
+    TooLarge,
 }
 
 struct Conn {
     send: SendRequest<Full<Bytes>>,
     conn: Connection<Io, Full<Bytes>>,
     idle_since: Instant,
-    /// The thread whose runtime watches its socket: a caller on another thread would be woken
-    /// from that one for every reply (`listening.rs` keeps each connection to its thread).
-    thread: ThreadId,
 }
 
 /// Connections to one origin (`http` or `https`), shared by every caller.
@@ -112,18 +111,15 @@ impl Transport {
                 Err(Failure::Unsent(again, _)) if reused => req = again,
                 Err(Failure::Unsent(_, why)) => return Err(TransportError::Connect(why)),
                 Err(Failure::Broken(why)) => return Err(TransportError::Interrupted(why)),
+                Err(Failure::TooLarge) => return Err(TransportError::TooLarge),
             }
         }
     }
 
     async fn take_idle(&self) -> Option<Conn> {
-        let here = std::thread::current().id();
         loop {
-            let mut c = {
-                let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-                let at = idle.iter().rposition(|c| c.thread == here)?;
-                idle.remove(at)
-            };
+            // The most recently used: its buffers are warm, and the longest idle age out.
+            let mut c = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop()?;
             if c.idle_since.elapsed() > IDLE_FOR {
                 continue;
             }
@@ -139,8 +135,7 @@ impl Transport {
     fn put_back(&self, mut c: Conn) {
         c.idle_since = Instant::now();
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        // The longest idle makes room (oldest first: they go back at the end), so connections
-        // a thread no longer asks on cannot crowd out those of threads that do.
+        // The longest idle makes room (oldest first: they go back at the end).
         if idle.len() >= MAX_IDLE {
             idle.remove(0);
         }
@@ -150,7 +145,7 @@ impl Transport {
     async fn connect(&self) -> Result<Conn, TransportError> {
         let io = self.connector.clone().oneshot(self.origin.clone()).await.map_err(|e| TransportError::Connect(chain(&*e)))?;
         let (send, conn) = http1::Builder::new().max_buf_size(READ_BUFFER_MAX).handshake(io).await.map_err(|e| TransportError::Connect(chain(&e)))?;
-        Ok(Conn { send, conn, idle_since: Instant::now(), thread: std::thread::current().id() })
+        Ok(Conn { send, conn, idle_since: Instant::now() })
     }
 }
 
@@ -158,6 +153,7 @@ enum Failure {
     /// The connection closed before the request was written; here it is back.
     Unsent(Request<Full<Bytes>>, String),
     Broken(String),
+    TooLarge,
 }
 
 async fn exchange(send: &mut SendRequest<Full<Bytes>>, req: Request<Full<Bytes>>) -> Result<RawReply, Failure> {
@@ -167,7 +163,11 @@ async fn exchange(send: &mut SendRequest<Full<Bytes>>, req: Request<Full<Bytes>>
     })?;
     let status = resp.status().as_u16();
     let retry_after = resp.headers().get(http::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let body = Limited::new(resp.into_body(), MAX_BODY).collect().await.map_err(|e| Failure::Broken(chain(&*e)))?.to_bytes();
+    let body = Limited::new(resp.into_body(), MAX_BODY).collect().await.map_err(|e| match e.downcast_ref::<LengthLimitError>() {
+        Some(_) => Failure::TooLarge,
+        None => Failure::Broken(chain(&*e)),
+    })?;
+    let body = body.to_bytes();
     Ok(RawReply { status, retry_after, body })
 }
 
