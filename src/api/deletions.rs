@@ -164,7 +164,7 @@ mod server {
         }
         let expected = expected.unwrap_or_default();
         let state = state()?;
-        let immediate = runs_at_once(&state);
+        let immediate = runs_at_once(&state.work());
         let action = if immediate { AuditAction::DeleteRecordings } else { AuditAction::RequestDeletion };
         let plural = if expected == 1 { "" } else { "s" };
         let mut entry = intent(action, Some(staff.clone()), Some(id.to_string()), Some(reason.clone()));
@@ -217,7 +217,7 @@ mod server {
             return refuse(fail(AppError::RecordingsReplaced { count: found }), Outcome::Failed).await;
         }
         let opening = Opening { listed: Some(RecordingSummary::of(&current)), ..opening };
-        let request_id = match open_request(&state, opening, Asker::Person).await {
+        let request_id = match open_request(&state.work(), opening, Asker::Person).await {
             Ok((rid, _)) => rid,
             Err(CreateError::AlreadyOpen(open)) => {
                 let detail = open.map(|o| o.status_line(state.clock.now_ms())).unwrap_or_else(|| "another request".to_owned());
@@ -239,7 +239,7 @@ mod server {
     /// run in this request, as deleting always did.
     async fn run_now(state: &AppState, opening: Opening, entry: &crate::server::audit::Intent) -> Result<Requested, AppError> {
         let id = opening.meeting_id.clone();
-        let (rid, owner) = match open_request(state, opening, Asker::Person).await {
+        let (rid, owner) = match open_request(&state.work(), opening, Asker::Person).await {
             Ok((rid, Start::Running { owner, .. })) => (rid, owner),
             Ok((rid, start)) => {
                 tracing::error!(request = rid, ?start, "a deletion to run at once was opened to wait; the worker runs it");
@@ -254,7 +254,7 @@ mod server {
             Err(CreateError::Store(e)) => return Err(store_failed("cannot store a deletion request")(e)),
         };
         let ctx = RunContext { owner, request_id: request_id(), client_addr: entry.client_addr.clone(), background: false };
-        match run(state, rid, &ctx).await {
+        match run(&state.work(), rid, &ctx).await {
             Ran::Deleted { count } => {
                 leptos_axum::redirect(&format!("{}?deleted={count}", id.recordings_path()));
                 Ok(Requested::Deleted { meeting_id: id, count })

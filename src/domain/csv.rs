@@ -1,5 +1,7 @@
 //! One CSV cell, quoted where needed and defused where a spreadsheet would read a formula: the
-//! primitive every CSV export here is built from.
+//! primitive every CSV export here is built from. Kept by hand: the csv crate quotes only at its
+//! own delimiter, quotes and line breaks (not at the `;` and tab a European spreadsheet splits
+//! at) and defuses nothing; the quoting itself is the three lines of `cell`.
 
 /// What a spreadsheet reads as the start of a formula.
 const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];

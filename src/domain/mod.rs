@@ -2,7 +2,10 @@
 //! from then on; both the server and the wasm bundle use these types.
 
 mod audit;
+mod audit_csv;
+mod audit_search;
 mod bulk;
+mod bulk_item;
 mod bulk_list;
 mod civil_time;
 mod csv;
@@ -23,11 +26,11 @@ mod units;
 mod vendor_errors;
 mod vendor_reply;
 
-pub use audit::{
-    audit_csv, format_rfc3339_ms, format_utc_ms, AuditAction, AuditEntry, AuditFilterForm, AuditPage, AuditQuery, Outcome,
-    AUDIT_PAGE_SIZE,
-};
-pub use bulk::{batch_csv, phase, Batch, BatchPhase, BatchTotals, BulkItem, ItemOutcome, ItemRequest, ItemResult, LookupState};
+pub use audit::{format_rfc3339_ms, format_utc_ms, AuditAction, AuditEntry, Outcome};
+pub use audit_csv::audit_csv;
+pub use audit_search::{AuditFilterForm, AuditPage, AuditQuery, AUDIT_PAGE_SIZE};
+pub use bulk::{batch_csv, phase, Batch, BatchPhase, BatchTotals};
+pub use bulk_item::{BulkItem, ItemOutcome, ItemRequest, ItemResult, LookupState};
 pub use bulk_list::{ListProblem, MeetingList, MAX_BATCH};
 pub use recordings_csv::recordings_csv;
 pub use deletion::{decision_comment, relative, same_person, when, DeletionFilter, DeletionRequest, DeletionRules, DeletionState};

@@ -50,6 +50,38 @@ impl AppState {
     pub fn new(shared: Shared) -> Self {
         Self(Arc::new(shared))
     }
+
+    /// What background work may use of it.
+    pub fn work(&self) -> Work<'_> {
+        Work {
+            db: &self.db,
+            clock: &self.clock,
+            lease: &self.lease,
+            audit: &self.audit,
+            client: &self.client,
+            deletions: &self.deletions,
+            bulk: &self.bulk,
+            recordings: &self.recordings,
+            public_origin: &self.guard.public_origin,
+        }
+    }
+}
+
+/// What a worker's step and the deletion-request service may touch: the store, the clock, the
+/// replica's lease, the audit log, the vendor, the deletion and bulk signals, and the kept lists
+/// to forget. Not sessions, sign-in, pages or the web's settings.
+#[derive(Clone, Copy)]
+pub struct Work<'a> {
+    pub db: &'a Store,
+    pub clock: &'a super::clock::Clock,
+    pub lease: &'a super::workers::Lease,
+    pub audit: &'a AuditLog,
+    pub client: &'a AdminClient,
+    pub deletions: &'a super::deletions::Deletions,
+    pub bulk: &'a super::bulk::Bulk,
+    pub recordings: &'a super::recordings::lists::RecordingLists,
+    /// Where links in notices point.
+    pub public_origin: &'a str,
 }
 
 impl std::ops::Deref for AppState {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use meeting_admin::domain::Role;
 use meeting_admin::server::auth::users::{self, Username};
-use meeting_admin::server::bulk::{store as bulk_store, worker as bulk_worker};
+use meeting_admin::server::bulk::{claims as bulk_claims, worker as bulk_worker};
 use meeting_admin::server::deletions::{store as deletion_store, worker as deletion_worker};
 use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
@@ -42,11 +42,11 @@ async fn post(b: &Browser, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
 /// Runs the bulk worker until it finds nothing to do (moving the clock past any back-off).
 async fn settle(app: &TestApp) {
     for _ in 0..20 {
-        let t = bulk_worker::tick(&app.state).await;
+        let t = bulk_worker::tick(&app.state.work()).await;
         if t.looked_up == 0 && t.requested == 0 {
             // Looked-up items waiting out a back-off or a rate limit: move past it and look again.
             app.clock.advance(Duration::from_secs(31));
-            let t = bulk_worker::tick(&app.state).await;
+            let t = bulk_worker::tick(&app.state.work()).await;
             if t.looked_up == 0 && t.requested == 0 {
                 return;
             }
@@ -133,7 +133,7 @@ async fn a_list_is_checked_then_looked_up_then_requested_and_every_meeting_gets_
 
     // The grace period passes; the deletion worker runs them as any other request.
     app.clock.advance(Duration::from_secs(601));
-    deletion_worker::tick(&app.state).await;
+    deletion_worker::tick(&app.state.work()).await;
     let view = batch(&app.http, id).await;
     let r = results(&view);
     for n in 1..=3 {
@@ -213,7 +213,7 @@ async fn two_hundred_meetings_under_rotating_faults_each_end_with_a_result_and_o
     let mut round = 0;
     while batch(&app.http, id).await["phase"] == "looking_up" {
         app.upstream.faults(faults[round % faults.len()].clone());
-        bulk_worker::tick(&app.state).await;
+        bulk_worker::tick(&app.state.work()).await;
         app.clock.advance(Duration::from_secs(31));
         round += 1;
         assert!(round < 30, "the look-up never finished");
@@ -223,8 +223,8 @@ async fn two_hundred_meetings_under_rotating_faults_each_end_with_a_result_and_o
     let mut view = batch(&app.http, id).await;
     while view["phase"] != "finished" {
         app.upstream.faults(faults[round % faults.len()].clone());
-        bulk_worker::tick(&app.state).await;
-        deletion_worker::tick(&app.state).await;
+        bulk_worker::tick(&app.state.work()).await;
+        deletion_worker::tick(&app.state.work()).await;
         app.clock.advance(Duration::from_secs(601));
         round += 1;
         assert!(round < 80, "the batch never finished: {}", view["totals"]);
@@ -274,9 +274,9 @@ async fn a_worker_stopped_mid_step_is_taken_over_without_doing_anything_twice() 
     post(&app.http, "/api/bulk/start", &[("batch_id", &id.to_string())]).await;
     let now = app.clock.now_ms();
     // A replica claims every look-up, then is gone.
-    let claimed = bulk_store::claim_lookups(&app.db, "dead-replica", now, now + 30_000, 10).await.unwrap();
+    let claimed = bulk_claims::claim_lookups(&app.db, "dead-replica", now, now + 30_000, 10).await.unwrap();
     assert_eq!(claimed.len(), 3);
-    assert_eq!(bulk_worker::tick(&app.state).await.looked_up, 0, "held by the lease");
+    assert_eq!(bulk_worker::tick(&app.state.work()).await.looked_up, 0, "held by the lease");
     app.clock.advance(Duration::from_secs(31));
     settle(&app).await;
     assert_eq!(batch(&app.http, id).await["phase"], "ready");
@@ -285,9 +285,9 @@ async fn a_worker_stopped_mid_step_is_taken_over_without_doing_anything_twice() 
     // A replica claims the requests, makes the first one's deletion request, and stops before
     // writing the outcome.
     let now = app.clock.now_ms();
-    let items = bulk_store::claim_requests(&app.db, "dead-replica", now, now + 30_000, 10).await.unwrap();
+    let items = bulk_claims::claim_requests(&app.db, "dead-replica", now, now + 30_000, 10).await.unwrap();
     assert_eq!(items.len(), 3);
-    let first = bulk_store::to_request(&app.db, items[0]).await.unwrap().unwrap();
+    let first = bulk_claims::to_request(&app.db, items[0]).await.unwrap().unwrap();
     let staff = first.requester.clone();
     let made = deletion_store::create(
         &app.db,
@@ -308,7 +308,7 @@ async fn a_worker_stopped_mid_step_is_taken_over_without_doing_anything_twice() 
     )
     .await
     .unwrap();
-    assert_eq!(bulk_worker::tick(&app.state).await.requested, 0, "held by the lease");
+    assert_eq!(bulk_worker::tick(&app.state.work()).await.requested, 0, "held by the lease");
     app.clock.advance(Duration::from_secs(31));
     settle(&app).await;
     let view = batch(&app.http, id).await;
@@ -317,7 +317,7 @@ async fn a_worker_stopped_mid_step_is_taken_over_without_doing_anything_twice() 
     let all: Value = app.get("/api/deletions/list").await.json().await.unwrap();
     assert_eq!(all["rows"].as_array().unwrap().len(), 3, "one request per meeting: {all}");
     app.clock.advance(Duration::from_secs(601));
-    deletion_worker::tick(&app.state).await;
+    deletion_worker::tick(&app.state.work()).await;
     assert_eq!(batch(&app.http, id).await["phase"], "finished");
     assert!(carried_out_deletes(&app.upstream).values().all(|n| *n == 1));
 }
@@ -343,7 +343,7 @@ async fn a_batch_goes_on_after_a_restart() {
     settle(&second).await;
     post(&second.http, "/api/bulk/request", &[("batch_id", &id.to_string()), ("reason", "after restart")]).await;
     settle(&second).await;
-    deletion_worker::tick(&second.state).await;
+    deletion_worker::tick(&second.state.work()).await;
     let view = batch(&second.http, id).await;
     assert_eq!(view["phase"], "finished", "{view}");
     assert_eq!(view["totals"]["deleted_meetings"], 5);
@@ -362,7 +362,8 @@ async fn two_replicas_share_a_batch_and_do_each_meeting_once() {
     let id = create(&apps[0].http, &text).await.1["batch_id"].as_i64().unwrap();
     post(&apps[1].http, "/api/bulk/start", &[("batch_id", &id.to_string())]).await;
     // Both look, at once, besides their own workers.
-    tokio::join!(bulk_worker::tick(&apps[0].state), bulk_worker::tick(&apps[1].state));
+    let (w0, w1) = (apps[0].state.work(), apps[1].state.work());
+    tokio::join!(bulk_worker::tick(&w0), bulk_worker::tick(&w1));
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while batch(&apps[0].http, id).await["phase"] != "ready" {
         assert!(std::time::Instant::now() < deadline, "the look-up never finished");
@@ -371,7 +372,8 @@ async fn two_replicas_share_a_batch_and_do_each_meeting_once() {
     let gets = upstream.mock.requests().iter().filter(|r| r.method == "GET").count();
     assert_eq!(gets, N, "each meeting looked up once");
     post(&apps[0].http, "/api/bulk/request", &[("batch_id", &id.to_string()), ("reason", "two replicas")]).await;
-    tokio::join!(bulk_worker::tick(&apps[0].state), bulk_worker::tick(&apps[1].state));
+    let (w0, w1) = (apps[0].state.work(), apps[1].state.work());
+    tokio::join!(bulk_worker::tick(&w0), bulk_worker::tick(&w1));
     loop {
         let view = batch(&apps[1].http, id).await;
         if view["phase"] == "finished" {
@@ -411,7 +413,7 @@ async fn one_approval_covers_a_batch_and_never_the_requesters_own() {
     let bea = app.as_user("bea").await;
     let (status, body) = post(&bea, "/api/bulk/approve", &[("batch_id", &id_s), ("comment", "checked the ticket")]).await;
     assert_eq!(status, 200, "{body}");
-    deletion_worker::tick(&app.state).await;
+    deletion_worker::tick(&app.state.work()).await;
     let view = batch(&app.http, id).await;
     assert_eq!(view["phase"], "finished", "{view}");
     assert_eq!(view["totals"]["deleted_recordings"], 6);

@@ -86,17 +86,17 @@ async fn a_deletion_waits_out_its_grace_period_then_runs_once() {
     let (status, again) = request(&app.http, VENDOR_MEETING, "2", "twice").await;
     assert_eq!((status, again["kind"].as_str()), (409, Some("deletion_already_open")), "{again}");
 
-    assert_eq!(worker::tick(&app.state).await, 0, "not due yet");
+    assert_eq!(worker::tick(&app.state.work()).await, 0, "not due yet");
     app.clock.advance(Duration::from_secs(9 * 60));
-    assert_eq!(worker::tick(&app.state).await, 0, "still not due");
+    assert_eq!(worker::tick(&app.state.work()).await, 0, "still not due");
     assert_eq!(app.upstream.count("DELETE"), 0);
     app.clock.advance(Duration::from_secs(61));
-    assert_eq!(worker::tick(&app.state).await, 1);
+    assert_eq!(worker::tick(&app.state.work()).await, 1);
     assert_eq!(app.upstream.count("DELETE"), 1);
     assert!(app.upstream.mock.recordings(VENDOR_MEETING).is_empty());
     let done = one(&app.http, id).await;
     assert_eq!((done["request"]["state"].as_str(), done["request"]["deleted_count"].as_u64()), (Some("done"), Some(2)), "{done}");
-    assert_eq!(worker::tick(&app.state).await, 0, "a done request never runs again");
+    assert_eq!(worker::tick(&app.state.work()).await, 0, "a done request never runs again");
     assert_eq!(app.upstream.count("DELETE"), 1);
 
     let requests = audit(&app, "request_deletion").await;
@@ -134,7 +134,7 @@ async fn a_request_is_checked_against_what_was_confirmed() {
     // Between the request and its run the recordings change: nothing is deleted.
     app.upstream.mock.seed(VENDOR_MEETING, 3);
     app.clock.advance(Duration::from_secs(601));
-    worker::tick(&app.state).await;
+    worker::tick(&app.state.work()).await;
     let r = &open_for_id(&app, id).await;
     assert_eq!(r["state"], "changed", "{r}");
     assert!(r["result"].as_str().unwrap().contains("confirmed 2, there are now 3"));
@@ -169,7 +169,7 @@ async fn cancel_is_for_the_requester_and_anyone_allowed_to_delete_and_races_the_
     assert_eq!(cancelled[0]["outcome"], "refused");
     assert_eq!((cancelled[1]["username"].as_str(), cancelled[1]["outcome"].as_str()), (Some(SECOND_ADMIN), Some("succeeded")));
     app.clock.advance(Duration::from_secs(601));
-    assert_eq!(worker::tick(&app.state).await, 0, "a cancelled request never runs");
+    assert_eq!(worker::tick(&app.state.work()).await, 0, "a cancelled request never runs");
 
     // At the last moment: the cancel and the worker's claim race; exactly one wins, every time.
     let mut cancels_won = 0;
@@ -180,7 +180,8 @@ async fn cancel_is_for_the_requester_and_anyone_allowed_to_delete_and_races_the_
         assert_eq!(status, 200, "{body}");
         let id = request_id(&body);
         app.clock.advance(Duration::from_secs(600));
-        let (cancelled, _) = tokio::join!(cancel(&app.http, id), worker::tick(&app.state));
+        let work = app.state.work();
+        let (cancelled, _) = tokio::join!(cancel(&app.http, id), worker::tick(&work));
         let state = open_for_id(&app, id).await["state"].as_str().unwrap().to_owned();
         match cancelled.0 {
             200 => {
@@ -223,15 +224,15 @@ async fn a_second_person_approves_and_never_the_requester() {
     }
     assert_eq!(audit(&app, "approve_deletion").await[0]["outcome"], "refused");
     app.clock.advance(Duration::from_secs(3600));
-    assert_eq!(worker::tick(&app.state).await, 0, "nothing runs unapproved");
+    assert_eq!(worker::tick(&app.state.work()).await, 0, "nothing runs unapproved");
 
     let (status, body) = decide(&bea, id, true, "checked with legal").await;
     assert_eq!(status, 200, "{body}");
     let r = open_for_id(&app, id).await;
     assert_eq!((r["state"].as_str(), r["decided_by"].as_str()), (Some("scheduled"), Some(SECOND_ADMIN)));
-    assert_eq!(worker::tick(&app.state).await, 0, "the grace period starts at approval");
+    assert_eq!(worker::tick(&app.state.work()).await, 0, "the grace period starts at approval");
     app.clock.advance(Duration::from_secs(601));
-    assert_eq!(worker::tick(&app.state).await, 1);
+    assert_eq!(worker::tick(&app.state.work()).await, 1);
     assert_eq!(app.upstream.count("DELETE"), 1);
     let approved = &audit(&app, "approve_deletion").await[0];
     assert_eq!((approved["username"].as_str(), approved["reason"].as_str()), (Some(SECOND_ADMIN), Some("checked with legal")));
@@ -257,7 +258,7 @@ async fn a_second_person_approves_and_never_the_requester() {
     let (_, body) = request(&app.http, &m, "1", "ACC-44").await;
     let id = request_id(&body);
     app.clock.advance(Duration::from_secs(24 * 3600 + 1));
-    worker::tick(&app.state).await;
+    worker::tick(&app.state.work()).await;
     // A day on, every session has passed its 12 hours (sessions keep the same clock).
     assert_eq!(app.http.get("/api/deletions/awaiting").await.status(), 401);
     assert_eq!(app.http.sign_in(ADMIN, PASSWORD).await.status(), 200);
@@ -281,7 +282,7 @@ async fn a_held_meeting_keeps_its_open_request_waiting() {
     };
     assert_eq!(hold(true).await.status(), 200);
     app.clock.advance(Duration::from_secs(3600));
-    assert_eq!(worker::tick(&app.state).await, 0, "held: it waits");
+    assert_eq!(worker::tick(&app.state.work()).await, 0, "held: it waits");
     let r = open_for_id(&app, id).await;
     assert_eq!((r["state"].as_str(), r["held"].as_bool()), (Some("scheduled"), Some(true)));
     let page = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings")).await.text().await.unwrap();
@@ -292,7 +293,7 @@ async fn a_held_meeting_keeps_its_open_request_waiting() {
     let (status, body) = request(&app.http, &m, "1", "x").await;
     assert_eq!((status, body["kind"].as_str()), (409, Some("on_legal_hold")), "no new request while held");
     assert_eq!(hold(false).await.status(), 200);
-    assert_eq!(worker::tick(&app.state).await, 1, "runs once the hold is lifted");
+    assert_eq!(worker::tick(&app.state.work()).await, 1, "runs once the hold is lifted");
     assert_eq!(app.upstream.count("DELETE"), 1);
 }
 
@@ -304,14 +305,14 @@ async fn vendor_faults_are_retried_with_back_off_then_fail_with_the_vendors_mess
     // Rate limited for longer than the client waits in a call: the worker honours Retry-After.
     app.upstream.faults(Faults { status: Some(429), retry_after: Some(90), method: Some("DELETE".into()), count: Some(1), ..Faults::default() });
     app.clock.advance(Duration::from_secs(601));
-    assert_eq!(worker::tick(&app.state).await, 1);
+    assert_eq!(worker::tick(&app.state.work()).await, 1);
     let r = open_for_id(&app, id).await;
     assert_eq!((r["state"].as_str(), r["attempts"].as_u64()), (Some("scheduled"), Some(1)), "{r}");
     let wait = r["due_at_ms"].as_i64().unwrap() - app.clock.now_ms();
     assert!((85_000..=90_000).contains(&wait), "Retry-After 90 s honoured: {wait} ms");
     assert!(r["result"].as_str().unwrap().contains("rate limiting"));
     app.clock.advance(Duration::from_secs(91));
-    assert_eq!(worker::tick(&app.state).await, 1);
+    assert_eq!(worker::tick(&app.state.work()).await, 1);
     assert_eq!(open_for_id(&app, id).await["state"], "done");
 
     // A vendor that keeps failing: tried 5 times in all, then failed with its message.
@@ -322,7 +323,7 @@ async fn vendor_faults_are_retried_with_back_off_then_fail_with_the_vendors_mess
     app.upstream.faults(Faults { status: Some(503), method: Some("DELETE".into()), ..Faults::default() });
     app.clock.advance(Duration::from_secs(601));
     for _ in 0..5 {
-        assert_eq!(worker::tick(&app.state).await, 1);
+        assert_eq!(worker::tick(&app.state.work()).await, 1);
         app.clock.advance(Duration::from_secs(601));
     }
     let r = open_for_id(&app, id).await;
@@ -337,12 +338,12 @@ async fn vendor_faults_are_retried_with_back_off_then_fail_with_the_vendors_mess
     let id = request_id(&body);
     app.upstream.faults(Faults { latency_ms: 1_500, method: Some("DELETE".into()), ..Faults::default() });
     app.clock.advance(Duration::from_secs(601));
-    worker::tick(&app.state).await;
+    worker::tick(&app.state.work()).await;
     app.upstream.faults(Faults::default());
     assert_eq!(open_for_id(&app, id).await["state"], "unknown");
     assert_eq!(audit(&app, "delete_recordings").await[0]["outcome"], "unknown");
     app.clock.advance(Duration::from_secs(3600));
-    assert_eq!(worker::tick(&app.state).await, 0);
+    assert_eq!(worker::tick(&app.state.work()).await, 0);
     assert_eq!(deletes_of(&app, &m), 1);
 }
 
@@ -359,7 +360,8 @@ async fn two_replicas_run_each_request_exactly_once() {
     }
     clock.advance(Duration::from_secs(601));
     // Both workers run by themselves every second; two more looks each, all at once, add to the race.
-    let (a, b, c, d) = tokio::join!(worker::tick(&apps[0].state), worker::tick(&apps[1].state), worker::tick(&apps[0].state), worker::tick(&apps[1].state));
+    let (w0, w1) = (apps[0].state.work(), apps[1].state.work());
+    let (a, b, c, d) = tokio::join!(worker::tick(&w0), worker::tick(&w1), worker::tick(&w0), worker::tick(&w1));
     println!("explicit looks ran {a}, {b}, {c} and {d} requests");
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
@@ -415,7 +417,7 @@ async fn a_refused_notice_is_sent_again_later_unless_its_request_was_decided() {
     let sent = hook.next(Duration::from_secs(10)).await.expect("sent again once its retry is due");
     assert_eq!(sent["request_id"], first);
     // A look of this test's own, after the worker's: nothing more goes out, the cancelled one least of all.
-    assert_eq!(notices::tick(&app.state).await, 0);
+    assert_eq!(notices::tick(&app.state.work()).await, 0);
     assert!(hook.next(Duration::from_millis(1500)).await.is_none());
     assert_eq!(hook.tries(), 3, "two refused, one taken");
 }

@@ -2,6 +2,7 @@
 //! deletion request of its own (with the batch's reason), made by a worker in every replica.
 //! The deletion requests then run as any other does: grace period, approval, hold, exactly once.
 
+pub mod claims;
 pub mod store;
 pub mod worker;
 

@@ -6,14 +6,15 @@
 
 use std::time::Duration;
 
-use super::store::{self, Claimed, Looked, Outcome, ToRequest};
+use super::claims::{self, Claimed, Looked, Outcome, ToRequest};
+use super::store;
 use crate::server::vendor::errors::{to_app_error, Call};
 use crate::domain::{AuditAction, ItemOutcome, LookupState, Outcome as AuditOutcome, RecordingSummary, UpstreamError};
 use crate::error::AppError;
 use crate::server::audit::{Completion, Intent};
 use crate::server::deletions::open::{open, Asker, Opening};
 use crate::server::deletions::store::CreateError;
-use crate::server::state::AppState;
+use crate::server::state::{AppState, Work};
 use crate::server::workers::Next;
 
 /// How often each replica looks for work; a batch started or requested on it wakes it at once.
@@ -37,7 +38,7 @@ pub fn spawn(state: AppState) {
     state.workers.poll("bulk", POLL, state.bulk.wake.clone(), move || {
         let state = env.clone();
         async move {
-            let t = tick(&state).await;
+            let t = tick(&state.work()).await;
             if t.looked_up >= PER_TICK || t.requested >= PER_TICK { Next::More } else { Next::Wait }
         }
     });
@@ -51,11 +52,11 @@ pub struct Ticked {
 }
 
 /// One look: look-ups first, then requests. Tests call it to drive the worker by hand.
-pub async fn tick(state: &AppState) -> Ticked {
+pub async fn tick(state: &Work<'_>) -> Ticked {
     let mut ticked = Ticked::default();
     while ticked.looked_up < PER_TICK && state.clock.now_ms() >= state.bulk.paused_until() {
         let now = state.clock.now_ms();
-        let claimed = match store::claim_lookups(&state.db, &state.lease.owner, now, state.lease.until(now), LOOKUPS_AT_ONCE as i64).await {
+        let claimed = match claims::claim_lookups(&state.db, &state.lease.owner, now, state.lease.until(now), LOOKUPS_AT_ONCE as i64).await {
             Ok(c) if c.is_empty() => break,
             Ok(c) => c,
             Err(e) => {
@@ -66,7 +67,7 @@ pub async fn tick(state: &AppState) -> Ticked {
         ticked.looked_up += claimed.len();
         let looked = futures_util::future::join_all(claimed.iter().map(|c| look_up(state, c))).await;
         let results: Vec<(i64, Looked)> = claimed.iter().map(|c| c.item_id).zip(looked).collect();
-        match store::write_lookups(&state.db, &state.lease.owner, &results).await {
+        match claims::write_lookups(&state.db, &state.lease.owner, &results).await {
             Ok(n) if n < results.len() => tracing::info!(lost = results.len() - n, "look-ups whose lease ran out; other workers have them"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "cannot store look-ups; they are looked up again after the lease"),
@@ -74,7 +75,7 @@ pub async fn tick(state: &AppState) -> Ticked {
     }
     while ticked.requested < PER_TICK {
         let now = state.clock.now_ms();
-        let ids = match store::claim_requests(&state.db, &state.lease.owner, now, state.lease.until(now), REQUESTS_PER_CLAIM).await {
+        let ids = match claims::claim_requests(&state.db, &state.lease.owner, now, state.lease.until(now), REQUESTS_PER_CLAIM).await {
             Ok(ids) if ids.is_empty() => break,
             Ok(ids) => ids,
             Err(e) => {
@@ -93,7 +94,7 @@ pub async fn tick(state: &AppState) -> Ticked {
 }
 
 /// Lists one meeting's recordings; the vendor's "later" is honoured for this whole replica.
-async fn look_up(state: &AppState, c: &Claimed) -> Looked {
+async fn look_up(state: &Work<'_>, c: &Claimed) -> Looked {
     match state.client.list_recordings(&c.meeting_id).await {
         Ok(recordings) => Looked::Found(RecordingSummary::of(&recordings)),
         Err(e) => {
@@ -119,9 +120,9 @@ async fn look_up(state: &AppState, c: &Claimed) -> Looked {
 }
 
 /// Makes one meeting's deletion request (or says why it gets none), with its audit entries.
-async fn request_one(state: &AppState, item_id: i64) {
+async fn request_one(state: &Work<'_>, item_id: i64) {
     let owner = state.lease.owner.as_str();
-    let t = match store::to_request(&state.db, item_id).await {
+    let t = match claims::to_request(&state.db, item_id).await {
         Ok(Some(t)) => t,
         Ok(None) => {
             tracing::error!(item = item_id, "a batch item cannot be read; left as it is");
@@ -137,11 +138,11 @@ async fn request_one(state: &AppState, item_id: i64) {
         Err(why) => {
             // Nothing decided: tried again after a pause (the audit log or the store failed).
             tracing::warn!(batch = t.batch_id, meeting_id = %t.meeting_id, error = %why, "a bulk deletion request waits to be made");
-            let _ = store::release(&state.db, item_id, owner, state.clock.now_ms() + 5_000).await;
+            let _ = claims::release(&state.db, item_id, owner, state.clock.now_ms() + 5_000).await;
             return;
         }
     };
-    match store::set_outcome(&state.db, item_id, owner, &outcome).await {
+    match claims::set_outcome(&state.db, item_id, owner, &outcome).await {
         Ok(true) => {}
         Ok(false) => tracing::warn!(batch = t.batch_id, meeting_id = %t.meeting_id, "a batch item's lease ran out before its outcome was written"),
         Err(e) => tracing::error!(error = %e, batch = t.batch_id, "cannot store a batch item's outcome"),
@@ -155,7 +156,7 @@ fn outcome(outcome: ItemOutcome, detail: Option<String>) -> Outcome {
     Outcome { outcome, detail, other_request_id: None, deletion_request_id: None }
 }
 
-async fn decide(state: &AppState, t: &ToRequest) -> Result<Outcome, String> {
+async fn decide(state: &Work<'_>, t: &ToRequest) -> Result<Outcome, String> {
     if t.lookup == LookupState::Failed {
         return Ok(outcome(ItemOutcome::LookupFailed, t.lookup_error.clone()));
     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::notice_store::{self as store, Claimed, Outcome, Subject};
 use super::webhook::{self, Webhook};
-use crate::server::state::AppState;
+use crate::server::state::{AppState, Work};
 use crate::server::workers::Next;
 
 /// How often each replica looks for notices to make and send; a request made here wakes it.
@@ -34,7 +34,7 @@ pub fn spawn(state: AppState) {
         let state = env.clone();
         // A look ends at a failure or when nothing is due: either way, wait.
         async move {
-            tick(&state).await;
+            tick(&state.work()).await;
             Next::Wait
         }
     });
@@ -42,7 +42,7 @@ pub fn spawn(state: AppState) {
 
 /// One look: makes the missing notices, then sends due ones until one fails (the webhook is
 /// likely down: the rest wait for their own retry). Returns how many were sent.
-pub async fn tick(state: &AppState) -> usize {
+pub async fn tick(state: &Work<'_>) -> usize {
     let Some(hook) = &state.deletions.webhook else { return 0 };
     make_missing(state).await;
     let owner = &state.lease.owner;
@@ -69,7 +69,7 @@ pub async fn tick(state: &AppState) -> usize {
 }
 
 /// `Ok(true)` sent, `Ok(false)` not needed any more, `Err` to be tried again later.
-async fn send(state: &AppState, hook: &Webhook, notice: &Claimed, within: Duration) -> Result<bool, ()> {
+async fn send(state: &Work<'_>, hook: &Webhook, notice: &Claimed, within: Duration) -> Result<bool, ()> {
     let owner = &state.lease.owner;
     let about = notice.subject;
     match store::still_waits(&state.db, about).await {
@@ -109,8 +109,8 @@ async fn send(state: &AppState, hook: &Webhook, notice: &Claimed, within: Durati
 }
 
 /// Makes the notices of requests and batches that wait for approval and have none.
-async fn make_missing(state: &AppState) {
-    let origin = &state.guard.public_origin;
+async fn make_missing(state: &Work<'_>) {
+    let origin = state.public_origin;
     let now = state.clock.now_ms();
     match store::requests_without_notice(&state.db, PER_TICK).await {
         Ok(ids) => {

@@ -5,7 +5,7 @@
 
 use super::store::{self, CreateError, NewRequest, Start};
 use crate::domain::{MeetingId, RecordingSummary, Staff};
-use crate::server::state::AppState;
+use crate::server::state::Work;
 
 /// What a requester asks for: a meeting's recordings as they were listed and confirmed.
 #[derive(Debug, Clone)]
@@ -33,13 +33,13 @@ pub enum Asker {
 }
 
 /// Whether a person's confirmed deletion runs in their own request: no approval and no grace.
-pub fn runs_at_once(state: &AppState) -> bool {
+pub fn runs_at_once(state: &Work<'_>) -> bool {
     let policy = &state.deletions.policy;
     policy.grace.is_zero() && !policy.approval_required
 }
 
 /// How a request opened at `now_ms` begins under the policy.
-fn start(state: &AppState, asker: Asker, now_ms: i64) -> Start {
+fn start(state: &Work<'_>, asker: Asker, now_ms: i64) -> Start {
     let policy = &state.deletions.policy;
     if policy.approval_required {
         Start::AwaitingApproval { expires_at_ms: now_ms.saturating_add(millis(policy.approval_ttl)) }
@@ -57,7 +57,7 @@ fn millis(d: std::time::Duration) -> i64 {
 /// Opens the request: stored with the start the policy gives it, and the workers that follow
 /// it woken. Returns its number and how it began (`Start::Running`: the caller runs it now,
 /// holding the lease it was made with).
-pub async fn open(state: &AppState, o: Opening, asker: Asker) -> Result<(i64, Start), CreateError> {
+pub async fn open(state: &Work<'_>, o: Opening, asker: Asker) -> Result<(i64, Start), CreateError> {
     let now_ms = state.clock.now_ms();
     let start = start(state, asker, now_ms);
     let listed = o.listed.as_ref();

@@ -9,7 +9,7 @@ use crate::server::vendor::errors::{to_app_error, Call};
 use crate::domain::{fingerprint, AuditAction, DeletionState, Outcome, Recording, UpstreamError};
 use crate::error::AppError;
 use crate::server::audit::{Completion, EntryId, Intent};
-use crate::server::state::AppState;
+use crate::server::state::Work;
 
 /// A transient vendor error is tried again this many times (in the background) before the
 /// request fails with the vendor's message.
@@ -57,14 +57,13 @@ impl Drop for Heartbeat {
     }
 }
 
-fn heartbeat(state: &AppState, id: i64, owner: &str) -> Heartbeat {
-    let (state, owner) = (state.clone(), owner.to_owned());
-    let lease = state.lease.ttl;
+fn heartbeat(state: &Work<'_>, id: i64, owner: &str) -> Heartbeat {
+    let (db, clock, lease, owner) = (state.db.clone(), state.clock.clone(), state.lease.clone(), owner.to_owned());
     Heartbeat(tokio::spawn(async move {
         loop {
-            tokio::time::sleep(lease / 3).await;
-            let until = state.lease.until(state.clock.now_ms());
-            match store::renew(&state.db, id, &owner, until).await {
+            tokio::time::sleep(lease.ttl / 3).await;
+            let until = lease.until(clock.now_ms());
+            match store::renew(&db, id, &owner, until).await {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(e) => tracing::warn!(error = %e, request = id, "cannot renew a deletion lease"),
@@ -74,7 +73,7 @@ fn heartbeat(state: &AppState, id: i64, owner: &str) -> Heartbeat {
 }
 
 /// Runs request `id`, which `ctx.owner` has just claimed.
-pub async fn run(state: &AppState, id: i64, ctx: &RunContext) -> Ran {
+pub async fn run(state: &Work<'_>, id: i64, ctx: &RunContext) -> Ran {
     let stored = match store::find(&state.db, id).await {
         Ok(Some(s)) => s,
         Ok(None) => return Ran::NotRun(AppError::Internal { request_id: ctx.request_id.clone() }),
@@ -84,7 +83,7 @@ pub async fn run(state: &AppState, id: i64, ctx: &RunContext) -> Ran {
         }
     };
     let _beat = heartbeat(state, id, &ctx.owner);
-    let run = Run { state, stored: &stored, ctx };
+    let run = Run { state: *state, stored: &stored, ctx };
     let ran = if stored.vendor_called { run.recover().await } else { run.fresh().await };
     // Whatever the vendor did or may have done, the recordings page reads its list afresh.
     if !matches!(ran, Ran::Waiting(_) | Ran::NotRun(_)) {
@@ -100,7 +99,7 @@ pub async fn run(state: &AppState, id: i64, ctx: &RunContext) -> Ran {
 }
 
 struct Run<'a> {
-    state: &'a AppState,
+    state: Work<'a>,
     stored: &'a Stored,
     ctx: &'a RunContext,
 }

@@ -7,7 +7,7 @@ use super::run::{run, Ran, RunContext};
 use super::store;
 use crate::domain::{AuditAction, Outcome};
 use crate::server::audit::{Completion, Intent};
-use crate::server::state::AppState;
+use crate::server::state::{AppState, Work};
 use crate::server::workers::Next;
 
 /// How often each replica looks for due requests (one indexed query each time); a request
@@ -22,7 +22,7 @@ pub fn spawn(state: AppState) {
     state.workers.poll("deletion", POLL, state.deletions.wake.clone(), move || {
         let state = env.clone();
         // A full look means more are due (a bulk batch): look again at once.
-        async move { if tick(&state).await >= PER_TICK { Next::More } else { Next::Wait } }
+        async move { if tick(&state.work()).await >= PER_TICK { Next::More } else { Next::Wait } }
     });
 }
 
@@ -31,7 +31,7 @@ pub fn spawn(state: AppState) {
 pub const AT_ONCE: usize = 4;
 
 /// One look: expiries, then due requests. Returns how many requests it ran.
-pub async fn tick(state: &AppState) -> usize {
+pub async fn tick(state: &Work<'_>) -> usize {
     expire(state).await;
     let mut ran = 0;
     while ran < PER_TICK {
@@ -62,7 +62,7 @@ pub async fn tick(state: &AppState) -> usize {
     ran
 }
 
-async fn expire(state: &AppState) {
+async fn expire(state: &Work<'_>) {
     let ids = match store::expire_due(&state.db, state.clock.now_ms()).await {
         Ok(ids) => ids,
         Err(e) => {

@@ -1,0 +1,232 @@
+//! `/bulk/{id}`: one batch, followed live, with a row per meeting.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::forms::Actions;
+use crate::api::bulk::{bulk_batch, BatchView, BulkProgress};
+use crate::domain::{format_bytes, format_utc, format_utc_ms, BatchPhase, BulkItem};
+use crate::ui::components::browser::{fetch_text, reload_page};
+use crate::ui::components::ErrorAlert;
+
+/// `/bulk/{id}`: the batch's progress and a row per meeting; what can be done with it now.
+/// It follows the work live with JavaScript, and reloads itself every few seconds without it.
+#[component]
+pub fn BatchPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let raw_id = move || params.read().get("batch_id").unwrap_or_default();
+    let notices = move || {
+        let q = query.read();
+        (q.get("requested"), q.get("approved"), q.get("rejected"), q.get("cancelled"))
+    };
+    // Any change of the query (a step just taken) reads the batch again.
+    let steps = move || {
+        let started = query.read().get("started");
+        let again = query.read().get("again");
+        (notices(), started, again)
+    };
+    let batch = Resource::new(move || (raw_id(), steps()), |(id, _)| bulk_batch(id));
+    view! {
+        <Title text="Bulk batch"/>
+        <h1>{move || format!("Batch #{}", raw_id().trim_start_matches('#'))}</h1>
+        {move || {
+            let (requested, approved, rejected, cancelled) = notices();
+            let text = if requested.is_some() {
+                Some("Deletion requested: each meeting with recordings gets a deletion request of its own.".to_owned())
+            } else if let Some(n) = approved {
+                Some(format!("Approved {n} deletion requests: they run when their grace period ends."))
+            } else if let Some(n) = rejected {
+                Some(format!("Rejected {n} deletion requests: nothing of them will be deleted."))
+            } else {
+                cancelled.map(|n| format!("Cancelled {n} deletion requests: nothing of them was deleted."))
+            };
+            text.map(|t| view! { <p class="notice success" role="status">{t}</p> })
+        }}
+        <Suspense fallback=|| view! { <p class="loading">"Loading the batch…"</p> }>
+            {move || Suspend::new(async move {
+                match batch.await {
+                    Ok(v) => {
+                        let follow = is_live(v.phase).then(|| {
+                            ask_to_refresh();
+                            let progress_url = format!("{}?batch_id={}", BulkProgress::PATH, v.batch.id);
+                            let seen = serde_json::to_string(&v.progress_key()).unwrap_or_default();
+                            view! { <FollowBatch progress_url seen/> }
+                        });
+                        view! { {follow} <BatchDetail v/> }.into_any()
+                    }
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p><a href="/bulk">"All batches"</a></p>
+    }
+}
+
+fn is_live(phase: BatchPhase) -> bool {
+    matches!(phase, BatchPhase::LookingUp | BatchPhase::Running)
+}
+
+/// While the work goes on, asks where the batch stands every 2 s and reloads the page once it
+/// moved on (an island with nothing to show). `seen` is the answer as the page was made, in the
+/// reply's own JSON, so the browser compares text and decodes nothing.
+#[island]
+fn FollowBatch(progress_url: String, seen: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let (url, seen) = (progress_url.clone(), seen.clone());
+        let poll = move || {
+            let (url, seen) = (url.clone(), seen.clone());
+            leptos::task::spawn_local(async move {
+                // A failed read tries again at the next tick.
+                if fetch_text(&url).await.is_some_and(|now| now != seen) {
+                    reload_page();
+                }
+            });
+        };
+        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(2)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+}
+
+/// Without JavaScript the page reloads itself while work goes on (see `server::http::html_tidy`).
+fn ask_to_refresh() {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::HeaderName::from_static(crate::REFRESH_HEADER), http::HeaderValue::from_static("3"));
+    }
+}
+
+#[component]
+fn BatchDetail(v: BatchView) -> impl IntoView {
+    let b = v.batch.clone();
+    let t = v.totals.clone();
+    let pct = t.percent(v.phase);
+    let status = match v.phase {
+        BatchPhase::Draft => format!("Checked: {} meetings to look up. Nothing has been asked of ConnectyCube yet.", t.meetings),
+        BatchPhase::LookingUp => format!("Looking up recordings: {} of {} meetings.", t.looked_up, t.meetings),
+        BatchPhase::Ready => format!("Looked up: {} of {} meetings have recordings. Nothing is deleted until you request it.", t.with_recordings, t.meetings),
+        BatchPhase::Running => format!("Deleting: {} of {} meetings have their result.", t.finished, t.meetings),
+        BatchPhase::Finished => format!(
+            "Finished: recordings of {} meetings deleted ({} recordings), {} failed or unclear.",
+            t.deleted_meetings, t.deleted_recordings, t.failed + t.lookup_failed
+        ),
+    };
+    let requested_line = match (&b.requested_by, &b.reason, b.requested_at_ms) {
+        (Some(by), Some(reason), Some(at)) => Some(format!("Deletion requested by {by}, {}: {reason}", format_utc_ms(at))),
+        _ => None,
+    };
+    let started = b.started_at_ms.is_some();
+    let csv = format!("{}/results.csv", b.path());
+    view! {
+        <p class="muted">
+            {format!("Checked by {}, {}", b.created_by, format_utc_ms(b.created_at_ms))}
+            {b.retry_of.map(|r| view! { " · a retry of the failed meetings of " <a href=format!("/bulk/{r}")>{format!("batch #{r}")}</a> })}
+        </p>
+        <section class="card batch-status" aria-labelledby="batch-status-heading">
+            <h2 id="batch-status-heading">"Progress"</h2>
+            <p id="batch-status-text" role="status">{status}</p>
+            <progress max="100" value=pct.to_string() aria-labelledby="batch-status-text">{format!("{pct}%")}</progress>
+            {requested_line.map(|l| view! { <p>{l}</p> })}
+            <Counts v=v.clone()/>
+            {started.then(|| view! { <p><a href=csv download="">"Download the results (CSV)"</a></p> })}
+        </section>
+        <Problems v=v.clone()/>
+        <Actions v=v.clone()/>
+        <ItemsTable items=v.items.clone() requested=b.requested_at_ms.is_some()/>
+    }
+}
+
+#[component]
+fn Counts(v: BatchView) -> impl IntoView {
+    let t = v.totals;
+    let range = match (t.first_created, t.last_created) {
+        (Some(a), Some(b)) if a == b => format!(", recorded {}", format_utc(a)),
+        (Some(a), Some(b)) => format!(", recorded between {} and {}", format_utc(a), format_utc(b)),
+        _ => String::new(),
+    };
+    let looked_up = !matches!(v.phase, BatchPhase::Draft | BatchPhase::LookingUp);
+    looked_up.then(|| {
+        let mut lines = vec![format!(
+            "{} meetings with recordings: {} recordings, {} in total{range}.",
+            t.with_recordings,
+            t.recordings,
+            format_bytes(t.size)
+        )];
+        let without = t.meetings - t.with_recordings - t.lookup_failed;
+        if without > 0 {
+            lines.push(format!("{without} meetings have no recordings."));
+        }
+        if t.held > 0 {
+            lines.push(format!("{} meetings are on legal hold and are skipped.", t.held));
+        }
+        if t.lookup_failed > 0 {
+            lines.push(format!("{} meetings could not be looked up.", t.lookup_failed));
+        }
+        if t.awaiting_approval > 0 {
+            lines.push(format!("{} deletion requests await approval by a second person.", t.awaiting_approval));
+        }
+        view! { <ul class="batch-counts">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul> }
+    })
+}
+
+#[component]
+fn Problems(v: BatchView) -> impl IntoView {
+    let b = v.batch;
+    (!b.problems.is_empty() || b.header.is_some()).then(|| {
+        view! {
+            <section class="card" aria-labelledby="batch-problems-heading">
+                <h2 id="batch-problems-heading">{format!("Lines not taken ({})", b.problems.len())}</h2>
+                {b.header.map(|h| view! { <p class="muted">{format!("The first line, “{h}”, was read as column names.")}</p> })}
+                <ul class="batch-problems">
+                    {b.problems.iter().map(|p| view! { <li>{p.describe()}</li> }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+#[component]
+fn ItemsTable(items: Vec<BulkItem>, requested: bool) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="batch-items">
+                <caption>"Meetings of the batch, in the order listed"</caption>
+                <thead><tr>
+                    <th scope="col">"Line"</th><th scope="col">"Meeting"</th><th scope="col">"Recordings"</th>
+                    <th scope="col">"Result"</th><th scope="col">"Note"</th>
+                </tr></thead>
+                <tbody>
+                    {items.into_iter().map(|i| {
+                        let result = i.result(requested);
+                        let link = match &result {
+                            crate::domain::ItemResult::Request { request_id, .. } => Some(*request_id),
+                            crate::domain::ItemResult::AlreadyOpen { request_id } => *request_id,
+                            _ => None,
+                        };
+                        let recordings = i.recording_count.map(|n| {
+                            let size = i.total_size.map(|s| format!(", {}", format_bytes(s))).unwrap_or_default();
+                            let when = i.recorded().map(|r| format!(", {r}")).unwrap_or_default();
+                            format!("{n}{size}{when}")
+                        });
+                        let note = i.outcome_detail.clone().or(i.note.clone()).or_else(|| (i.held && !requested).then(|| "on legal hold: will be skipped".to_owned()));
+                        view! {
+                            <tr>
+                                <td>{i.line}</td>
+                                <td><a href=i.meeting_id.recordings_path()><code>{i.meeting_id.to_string()}</code></a></td>
+                                <td>{recordings}</td>
+                                <td>
+                                    <span class=format!("state state-{}", result.key())>{result.label()}</span>
+                                    {link.map(|r| view! { " " <a href=format!("/deletions/{r}")>{format!("request #{r}")}</a> })}
+                                </td>
+                                <td>{note}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,161 @@
+//! `/bulk`: the list of meetings to work on, and the batches made so far.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::bulk::{bulk_batches, bulk_source, BatchSummary};
+use crate::domain::{format_utc_ms, MeetingList, MAX_BATCH};
+use crate::ui::components::ErrorAlert;
+
+/// `/bulk`: paste or upload a list of meetings; it is checked and kept as a draft batch before
+/// anything is asked of ConnectyCube. A plain multipart form, so it works without JavaScript.
+#[component]
+pub fn BulkPage() -> impl IntoView {
+    let query = use_query_map();
+    let from = move || query.read().get("from");
+    let empty = move || query.read().get("empty").is_some();
+    let source = Resource::new(from, |from| async move {
+        match from {
+            Some(id) => bulk_source(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let batches = Resource::new(|| (), |_| bulk_batches());
+    view! {
+        <Title text="Bulk work"/>
+        <h1>"Bulk work"</h1>
+        <p class="lead">{format!(
+            "Many meetings at once, up to {MAX_BATCH} per batch: the list is checked first, then each meeting's recordings are looked up, \
+             and nothing is deleted until you request it with a reason."
+        )}</p>
+        <section class="card" aria-labelledby="bulk-list-heading">
+            <h2 id="bulk-list-heading">"Meetings"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let (text, error) = match source.await {
+                        Ok(t) => (t.unwrap_or_default(), None),
+                        Err(e) => (String::new(), Some(e)),
+                    };
+                    let field_error = empty().then(|| "Paste meeting ids, or choose a file with them.".to_owned());
+                    view! {
+                        {error.map(|e| view! { <ErrorAlert error=e/> })}
+                        <ListForm text field_error/>
+                    }
+                })}
+            </Suspense>
+        </section>
+        <section class="card" aria-labelledby="bulk-batches-heading">
+            <h2 id="bulk-batches-heading">"Recent batches"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match batches.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"No batches yet."</p> }.into_any(),
+                        Ok(list) => view! { <BatchesTable list/> }.into_any(),
+                        Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The list: a plain multipart form.
+#[component]
+fn ListForm(text: String, field_error: Option<String>) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/bulk/create" enctype="multipart/form-data" class="bulk-list">
+            <IdsField text field_error/>
+            <div class="field">
+                <label for="bulk-file">"Or a CSV or text file"</label>
+                <input id="bulk-file" name="file" type="file" accept=".csv,.txt,text/csv,text/plain" aria-describedby="bulk-file-hint"/>
+                <p id="bulk-file-hint" class="hint">"A CSV whose first line names its columns is read by its meeting_id column. Both the box and the file are read."</p>
+            </div>
+            <button type="submit" class="primary">"Check the list"</button>
+        </form>
+    }
+}
+
+/// The box for the ids, with a count that follows what is pasted (an island).
+#[island]
+fn IdsField(text: String, field_error: Option<String>) -> impl IntoView {
+    let current = RwSignal::new(text.clone());
+    let summary = move || {
+        let list = MeetingList::parse(&current.read());
+        if list.ids.is_empty() && list.problems.is_empty() {
+            return String::new();
+        }
+        let mut parts = vec![format!("{} meeting id{}", list.ids.len(), if list.ids.len() == 1 { "" } else { "s" })];
+        if list.invalid() > 0 {
+            parts.push(format!("{} not a meeting id", list.invalid()));
+        }
+        if list.duplicates() > 0 {
+            parts.push(format!("{} listed twice", list.duplicates()));
+        }
+        let mut s = parts.join(", ");
+        if let Some(refusal) = list.refusal() {
+            s = format!("{s}. {refusal}");
+        }
+        s
+    };
+    let invalid = field_error.is_some();
+    view! {
+            <div class="field">
+                <label for="bulk-ids">"Meeting ids"</label>
+                {
+                    let aria_invalid = if invalid { "true" } else { "false" };
+                    let on_input = move |ev| current.set(event_target_value(&ev));
+                    // No child at all when empty: an empty text node would leave a hydration
+                    // marker, and inside a textarea that is text the person would see.
+                    // (`Either`, not `into_any`: an island's erased views cost bundle size.)
+                    if text.is_empty() {
+                        Either::Left(view! {
+                            <textarea id="bulk-ids" name="ids" rows="10" spellcheck="false" autocomplete="off"
+                                aria-describedby="bulk-ids-hint bulk-ids-count bulk-ids-error" aria-invalid=aria_invalid on:input=on_input></textarea>
+                        })
+                    } else {
+                        Either::Right(view! {
+                            <textarea id="bulk-ids" name="ids" rows="10" spellcheck="false" autocomplete="off"
+                                aria-describedby="bulk-ids-hint bulk-ids-count bulk-ids-error" aria-invalid=aria_invalid on:input=on_input>{text}</textarea>
+                        })
+                    }
+                }
+                <p id="bulk-ids-hint" class="hint">"One per line, or separated by spaces, commas or semicolons; links to a meeting work too. Ticket numbers and other words are reported, not sent."</p>
+                <p id="bulk-ids-count" class="hint" aria-live="polite">{summary}</p>
+                <p id="bulk-ids-error" class="field-error">{field_error}</p>
+            </div>
+    }
+}
+
+#[component]
+fn BatchesTable(list: Vec<BatchSummary>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="batches">
+                <caption class="visually-hidden">"The newest batches"</caption>
+                <thead><tr>
+                    <th scope="col">"Batch"</th><th scope="col">"Checked"</th><th scope="col">"Meetings"</th><th scope="col">"Deletion"</th>
+                </tr></thead>
+                <tbody>
+                    {list.into_iter().map(|s| {
+                        let b = s.batch;
+                        let deletion = match (&b.requested_by, &b.reason) {
+                            (Some(by), Some(reason)) => format!("requested by {by}: {reason}"),
+                            _ if b.started_at_ms.is_some() => "not requested".to_owned(),
+                            _ => "not looked up".to_owned(),
+                        };
+                        view! {
+                            <tr>
+                                <td><a href=b.path()>{format!("#{}", b.id)}</a>{b.retry_of.map(|r| format!(" (retry of #{r})"))}</td>
+                                <td>{format!("{}, {}", b.created_by, format_utc_ms(b.created_at_ms))}</td>
+                                <td>{s.meetings}</td>
+                                <td>{deletion}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
