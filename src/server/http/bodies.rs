@@ -36,3 +36,46 @@ fn caused_by_length(e: &(dyn std::error::Error + 'static)) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::routing::post;
+    use axum::Router;
+    use tower::ServiceExt;
+    use tower_http::limit::RequestBodyLimitLayer;
+
+    use super::*;
+
+    fn app() -> Router {
+        let echo = post(|body: axum::body::Bytes| async move { body.len().to_string() });
+        Router::new()
+            .route("/", echo)
+            .layer(axum::middleware::from_fn(read_unsized))
+            .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+    }
+
+    /// A body with no length: parts of `chunk` bytes, `parts` times.
+    fn unsized_body(parts: usize, chunk: usize) -> Body {
+        let parts = (0..parts).map(move |_| Ok::<_, std::io::Error>(bytes::Bytes::from(vec![b'x'; chunk])));
+        Body::from_stream(futures_util::stream::iter(parts))
+    }
+
+    async fn status(body: Body) -> StatusCode {
+        let req = Request::post("/").body(body).unwrap();
+        app().oneshot(req).await.unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn a_body_without_a_length_is_held_to_the_same_limit() {
+        assert_eq!(status(unsized_body(8, 8 * 1024)).await, StatusCode::OK, "exactly the limit");
+        assert_eq!(status(unsized_body(9, 8 * 1024)).await, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(status(Body::from(vec![b'x'; MAX_BODY_BYTES + 1])).await, StatusCode::PAYLOAD_TOO_LARGE, "one that says its length");
+        assert_eq!(status(Body::empty()).await, StatusCode::OK);
+    }
+
+    #[test]
+    fn another_cause_is_not_taken_for_the_limit() {
+        let reset = axum::Error::new(std::io::Error::other("reset"));
+        assert!(!caused_by_length(&reset));
+    }
+}

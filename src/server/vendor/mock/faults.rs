@@ -85,3 +85,20 @@ pub(super) fn broken_body(prefix: &'static [u8]) -> Response {
     resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
     resp
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_fault_makes_its_reply_and_latency_alone_makes_none() {
+        assert!(reply(Faults { latency_ms: 50, ..Faults::default() }).is_none());
+        let limited = reply(Faults { status: Some(429), retry_after: Some(7), ..Faults::default() }).unwrap();
+        assert_eq!((limited.status(), limited.headers()["retry-after"].to_str().unwrap()), (StatusCode::TOO_MANY_REQUESTS, "7"));
+        let proxy = reply(Faults { non_json: true, ..Faults::default() }).unwrap();
+        assert_eq!((proxy.status(), proxy.headers()["content-type"].to_str().unwrap()), (StatusCode::BAD_GATEWAY, "text/html"));
+        let raw = reply(Faults { raw_body: Some("[]".into()), ..Faults::default() }).unwrap();
+        assert_eq!(raw.status(), StatusCode::OK);
+        assert_eq!(reply(Faults { status: Some(404), ..Faults::default() }).unwrap().status(), StatusCode::NOT_FOUND);
+    }
+}
