@@ -13,25 +13,20 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-# The tools are built without the link-time optimisation across crates their own release
-# profiles ask for (cargo-leptos: fat LTO, one codegen unit), which takes most of their build
-# time on two cores and buys nothing a build of ours waits on.
-tool_install() { CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"; }
-
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32 target"
   rustup target add wasm32-unknown-unknown
 fi
 
 if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes, once)"
-  tool_install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
 fi
 
 if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *"$WASM_BINDGEN_VERSION"* ]]; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # Not --locked: its lockfile names a crate version that crates.io no longer serves.
-  tool_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
 # wasm-opt (binaryen) and Playwright, from the committed lockfile.
@@ -46,7 +41,7 @@ fi
 if [[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]]; then
   if [[ "$(cargo fuzz --version 2>/dev/null || true)" != *"$CARGO_FUZZ_VERSION"* ]]; then
     log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
-    tool_install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
   fi
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
