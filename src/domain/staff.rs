@@ -13,8 +13,6 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Self; 3] = [Self::Viewer, Self::Operator, Self::Admin];
-
     pub fn as_str(self) -> &'static str {
         self.into()
     }
