@@ -30,6 +30,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     use crate::domain::{AuditAction, Outcome, SignInMethod};
     use crate::server::audit::Completion;
     use crate::server::auth::{password as pw, session as sessions, throttle, users};
+    use crate::server::metrics::labels::{SignInMethod as Method, SignInOutcome as Counted};
 
     let state = state()?;
     if !state.auth.local_login {
@@ -53,6 +54,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         let (state, entry) = (state.clone(), failed_entry());
         async move {
             tracing::info!(user = %entry.claimed_user.as_deref().unwrap_or_default(), "sign-in refused: throttled");
+            state.metrics.sign_in(Method::Password, Counted::Throttled);
             let err = fail(AppError::SignInThrottled { retry_after_secs: wait });
             state.audit.record(&entry, &Completion::new(Outcome::Refused).error(&err)).await;
             Err(err)
@@ -90,6 +92,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         throttle::failed(&state.db, &account, tries, throttle::PER_ACCOUNT, now).await.map_err(store_failed("sign-in: cannot count a failure"))?;
         throttle::failed(&state.db, &address, from_address, throttle::PER_ADDRESS, now).await.map_err(store_failed("sign-in: cannot count a failure"))?;
         tracing::info!(user = %claimed, "sign-in failed");
+        state.metrics.sign_in(Method::Password, Counted::Failed);
         let why = match &user {
             None => "no such account, or it is disabled",
             Some(_) => "wrong password",
@@ -103,6 +106,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     let staff = Staff { username: user.username, role: user.role, method: SignInMethod::Password };
     sessions::begin(&session()?, staff.clone(), state.clock.now_ms()).await.map_err(|e| internal(&e))?;
     tracing::info!(user = %staff.username, role = %staff.role, "signed in");
+    state.metrics.sign_in(Method::Password, Counted::Ok);
     state.audit.record(&intent(AuditAction::SignIn, Some(staff.clone()), None, None), &Completion::new(Outcome::Succeeded)).await;
     let public = url::Url::parse(&state.guard.public_origin).map_err(|e| internal(&e))?;
     leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/"), &public));

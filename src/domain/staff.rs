@@ -33,7 +33,8 @@ impl fmt::Display for Role {
 }
 
 /// Everything the web app lets someone do; each server function asks for exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Permission {
     ViewRecordings,
     /// See a recording's presigned link, to pass on outside the company.
@@ -46,6 +47,11 @@ pub enum Permission {
 }
 
 impl Permission {
+    /// Its name in metrics and logs: `view_recordings`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
     /// The error a person with `role` is answered with when they ask for this.
     pub fn refused_for(self, role: Role) -> crate::error::AppError {
         crate::error::AppError::Forbidden { role: role.to_string(), action: self.describe().to_owned() }

@@ -6,6 +6,7 @@ pub mod background;
 pub mod bulk_files;
 pub mod downloads;
 pub mod exports;
+pub mod metrics;
 pub mod probes;
 pub mod recordings_json;
 pub mod router;

@@ -67,7 +67,7 @@ pub fn router(state: AppState) -> Router {
     if state.demo {
         router = router.merge(mock::files_router("/demo-files", state.clock.clone()));
     }
-    router
+    let router = router
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
         .layer(middleware::from_fn_with_state(state.clone(), crate::server::auth::gate::gate))
         .layer(session_layer)
@@ -92,5 +92,11 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
-        .layer(MapRequestLayer::new(move |req| request_id::screen(req, from_our_proxy)))
+        .layer(MapRequestLayer::new(move |req| request_id::screen(req, from_our_proxy)));
+    // Outermost, so a request's time counts every layer.
+    if state.count_requests {
+        router.layer(middleware::from_fn_with_state(state.metrics.clone(), crate::server::http::metering::count))
+    } else {
+        router
+    }
 }

@@ -66,13 +66,15 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
         }
     };
     let audit_key = key.clone();
+    let metrics = crate::server::metrics::Metrics::default();
     let client = AdminClient::new(ClientSettings {
         base_url,
         key,
         timeout: config.upstream_timeout,
         connect_timeout: config.upstream_connect_timeout,
         retry: RetryPolicy::default(),
-    })?;
+    })?
+    .with_metrics(metrics.vendor.clone());
     // Demo recordings are served by us, over plain http when we are.
     let client = if mock.is_some() { client.allow_http_links_from(config.public_url.origin().ascii_serialization()) } else { client };
     // Said once here, for the operator: `/readyz` is public and names no address.
@@ -112,7 +114,9 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
         identity,
         sessions,
         opened: Default::default(),
-        workers: Default::default(),
+        workers: crate::server::workers::Workers::new(metrics.clone()),
+        metrics,
+        count_requests: config.metrics_addr.is_some(),
     });
     Ok((state, mock))
 }
@@ -139,6 +143,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("LEPTOS_SITE_ADDR (--addr): cannot listen on {}: {e}", config.addr))?;
     tracing::info!(addr = %config.addr, public_url = %config.public_url, threads = config.serving.threads.get(), "Meeting Admin listening");
     let app = super::router::router(state.clone());
+    if let Some(addr) = config.metrics_addr {
+        serve_metrics(addr, state.clone()).await?;
+    }
     background::start(&state, Background::All);
     tokio::spawn(crate::server::allocator::give_back_freed_memory());
     crate::server::http::listening::serve(listener, app, config.serving, shutdown_signal()).await?;
@@ -150,6 +157,18 @@ pub async fn serve(config: Config) -> Result<(), String> {
         tracing::warn!(within_s = POOL_CLOSE_WITHIN.as_secs(), "database connections still in use at exit");
     }
     tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Serves `/metrics` on `addr` until the process ends.
+async fn serve_metrics(addr: SocketAddr, state: AppState) -> Result<(), String> {
+    let listener = TcpListener::bind(addr).await.map_err(|e| format!("METRICS_ADDR (--metrics-addr): cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, "metrics served at /metrics");
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, super::metrics::router(state)).await {
+            tracing::error!(error = %e, "metrics listener stopped");
+        }
+    });
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod bulk;
 pub mod deletions;
 pub mod lru;
+pub mod metrics;
 pub mod meetings;
 pub mod recordings;
 pub mod scrub;

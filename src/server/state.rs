@@ -44,6 +44,10 @@ pub struct Shared {
     pub lease: super::workers::Lease,
     /// The deletion and bulk workers, stopped before the replica exits.
     pub workers: super::workers::Workers,
+    /// What `/metrics` serves (the vendor client and the workers hold clones).
+    pub metrics: super::metrics::Metrics,
+    /// Whether requests are counted too (metrics are served: `METRICS_ADDR`).
+    pub count_requests: bool,
 }
 
 impl AppState {
@@ -63,6 +67,7 @@ impl AppState {
             bulk: &self.bulk,
             recordings: &self.recordings,
             public_origin: &self.guard.public_origin,
+            metrics: &self.metrics,
         }
     }
 }
@@ -82,6 +87,7 @@ pub struct Work<'a> {
     pub recordings: &'a super::recordings::lists::RecordingLists,
     /// Where links in notices point.
     pub public_origin: &'a str,
+    pub metrics: &'a super::metrics::Metrics,
 }
 
 impl std::ops::Deref for AppState {

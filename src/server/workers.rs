@@ -12,6 +12,9 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
+use crate::server::metrics::labels::WorkerName;
+use crate::server::metrics::Metrics;
+
 /// What a step found: more work waiting now (take another step at once), or none (wait).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
@@ -40,10 +43,37 @@ impl Lease {
     }
 }
 
+/// What one claim took: rows now held, and how many of them another worker held until its lease
+/// ran out (it stopped mid-step; `/metrics` counts these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken<T> {
+    pub items: Vec<T>,
+    pub taken_over: usize,
+}
+
+impl<T> Taken<T> {
+    /// Claims the stalled rows first (`stalled`), then fresh ones (`fresh`, given what is left
+    /// of `limit`): two conditional UPDATEs, each atomic, so the count is exact.
+    pub async fn stalled_then_fresh<E, S, F>(limit: i64, stalled: impl FnOnce(i64) -> S, fresh: impl FnOnce(i64) -> F) -> Result<Self, E>
+    where
+        S: Future<Output = Result<Vec<T>, E>>,
+        F: Future<Output = Result<Vec<T>, E>>,
+    {
+        let mut items = stalled(limit).await?;
+        let taken_over = items.len();
+        let left = limit - taken_over as i64;
+        if left > 0 {
+            items.extend(fresh(left).await?);
+        }
+        Ok(Self { items, taken_over })
+    }
+}
+
 #[derive(Debug)]
 pub struct Workers {
     stop: watch::Sender<bool>,
     running: Mutex<Vec<JoinHandle<()>>>,
+    metrics: Metrics,
 }
 
 /// What a worker waits on between steps, to hear that it should stop.
@@ -64,11 +94,16 @@ impl StopSignal {
 
 impl Default for Workers {
     fn default() -> Self {
-        Self { stop: watch::channel(false).0, running: Mutex::default() }
+        Self::new(Metrics::default())
     }
 }
 
 impl Workers {
+    /// Workers whose steps are counted in `metrics`.
+    pub fn new(metrics: Metrics) -> Self {
+        Self { stop: watch::channel(false).0, running: Mutex::default(), metrics }
+    }
+
     /// Starts a worker: `work` gets the signal to watch between its steps.
     pub fn spawn<F, Fut>(&self, work: F)
     where
@@ -79,17 +114,21 @@ impl Workers {
         self.running.lock().unwrap_or_else(|e| e.into_inner()).push(handle);
     }
 
-    /// Starts the worker `name`: `step` again and again, at once after `Next::More`, else after
+    /// Starts the worker `worker`: `step` again and again, at once after `Next::More`, else after
     /// `every` or when `wake` is notified, until the replica stops.
-    pub fn poll<F, Fut>(&self, name: &'static str, every: Duration, wake: Arc<Notify>, mut step: F)
+    pub fn poll<F, Fut>(&self, worker: WorkerName, every: Duration, wake: Arc<Notify>, mut step: F)
     where
         F: FnMut() -> Fut + Send + 'static,
         Fut: Future<Output = Next> + Send,
     {
+        let metrics = self.metrics.clone();
         self.spawn(move |mut stop| async move {
+            let name: &'static str = worker.into();
             tracing::info!(worker = name, "{name} worker started");
             while !stop.is_given() {
-                if step().await == Next::More {
+                let next = step().await;
+                metrics.step(worker);
+                if next == Next::More {
                     continue;
                 }
                 tokio::select! {
@@ -126,6 +165,7 @@ mod tests {
     use std::time::Duration;
 
     use super::Workers;
+    use crate::server::metrics::labels::WorkerName;
 
     /// A worker in the shape of ours: a step, then a wait that a stop cuts short.
     fn worker(workers: &Workers, step: Duration, steps: Arc<AtomicUsize>, finished: Arc<AtomicUsize>) {
@@ -179,7 +219,7 @@ mod tests {
 
     /// A counter a step bumps, then says `Next::More` until it reached `more_until`.
     fn counting(workers: &Workers, wake: Arc<tokio::sync::Notify>, steps: Arc<AtomicUsize>, more_until: usize) {
-        workers.poll("test", Duration::from_secs(3600), wake, move || {
+        workers.poll(WorkerName::Bulk, Duration::from_secs(3600), wake, move || {
             let steps = steps.clone();
             async move {
                 let n = steps.fetch_add(1, Ordering::SeqCst) + 1;

@@ -275,17 +275,19 @@ async fn a_worker_stopped_mid_step_is_taken_over_without_doing_anything_twice() 
     let now = app.clock.now_ms();
     // A replica claims every look-up, then is gone.
     let claimed = bulk_claims::claim_lookups(&app.db, "dead-replica", now, now + 30_000, 10).await.unwrap();
-    assert_eq!(claimed.len(), 3);
+    assert_eq!((claimed.items.len(), claimed.taken_over), (3, 0));
     assert_eq!(bulk_worker::tick(&app.state.work()).await.looked_up, 0, "held by the lease");
     app.clock.advance(Duration::from_secs(31));
     settle(&app).await;
     assert_eq!(batch(&app.http, id).await["phase"], "ready");
+    let taken_over = r#"meeting_admin_leases_taken_over_total{queue="bulk_items"}"#;
+    assert_eq!(app.metrics().await.value(taken_over), 3.0, "the stopped replica's look-ups");
 
     post(&app.http, "/api/bulk/request", &[("batch_id", &id.to_string()), ("reason", "crash test")]).await;
     // A replica claims the requests, makes the first one's deletion request, and stops before
     // writing the outcome.
     let now = app.clock.now_ms();
-    let items = bulk_claims::claim_requests(&app.db, "dead-replica", now, now + 30_000, 10).await.unwrap();
+    let items = bulk_claims::claim_requests(&app.db, "dead-replica", now, now + 30_000, 10).await.unwrap().items;
     assert_eq!(items.len(), 3);
     let first = bulk_claims::to_request(&app.db, items[0]).await.unwrap().unwrap();
     let staff = first.requester.clone();
@@ -316,6 +318,7 @@ async fn a_worker_stopped_mid_step_is_taken_over_without_doing_anything_twice() 
     assert_eq!(adopted["request"]["id"], made, "the request made before the stop is the meeting's request");
     let all: Value = app.get("/api/deletions/list").await.json().await.unwrap();
     assert_eq!(all["rows"].as_array().unwrap().len(), 3, "one request per meeting: {all}");
+    assert_eq!(app.metrics().await.value(taken_over), 6.0, "and its requests");
     app.clock.advance(Duration::from_secs(601));
     deletion_worker::tick(&app.state.work()).await;
     assert_eq!(batch(&app.http, id).await["phase"], "finished");

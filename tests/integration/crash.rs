@@ -181,7 +181,9 @@ async fn a_killed_deletion_is_never_sent_twice() {
     // Down for longer than the grace period and the lease.
     tokio::time::sleep(Duration::from_secs(3)).await;
 
-    let server = start_with(&db, &upstream.url, &args).await;
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let metrics_addr = format!("127.0.0.1:{metrics_port}");
+    let server = start_with(&db, &upstream.url, &[&args[..], &["--metrics-addr", &metrics_addr]].concat()).await;
     let b = Browser::new(&server.url);
     assert_eq!(b.sign_in("admin", PASSWORD).await.status(), 200);
     let state = |id: i64| {
@@ -204,6 +206,14 @@ async fn a_killed_deletion_is_never_sent_twice() {
     assert_eq!(first["state"], "unknown", "{first}");
     assert!(first["result"].as_str().unwrap().contains("all 3 confirmed recordings are still listed"), "{first}");
     assert_eq!(deletes_of(&in_flight), 1, "never sent twice");
+    let metrics = crate::support::Metrics(reqwest::get(format!("http://{metrics_addr}/metrics")).await.unwrap().text().await.unwrap());
+    assert_eq!(
+        metrics.value(r#"meeting_admin_leases_taken_over_total{queue="deletion_requests"}"#),
+        1.0,
+        "the killed replica's running request was taken over: {}",
+        metrics.0
+    );
+    assert_eq!(metrics.value(r#"meeting_admin_deletion_requests{state="running"}"#), 0.0);
     drop(server);
     let entries = export(&db);
     let story: Vec<(&str, &str)> = entries

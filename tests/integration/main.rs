@@ -18,6 +18,7 @@ mod identity;
 mod meeting_state;
 mod hostile;
 mod meetings_api;
+mod metrics;
 mod postgres;
 mod properties;
 mod recordings_api;

@@ -90,6 +90,9 @@ pub struct TestApp {
     pub clock: Clock,
     /// The app's own state (tests run its deletion worker by hand with it).
     pub state: AppState,
+    /// Where its `/metrics` is served (as `METRICS_ADDR` would; requests are counted only when
+    /// the app was started with `--metrics-addr`).
+    pub metrics_url: String,
     _dir: TempDir,
 }
 
@@ -261,6 +264,10 @@ impl TestApp {
         }
         let state_db = state.db.clone();
         let app_state = state.clone();
+        let metrics_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_url = format!("http://{}/metrics", metrics_listener.local_addr().unwrap());
+        let metrics_app = meeting_admin::serve::metrics::router(state.clone());
+        tokio::spawn(async move { axum::serve(metrics_listener, metrics_app).await.unwrap() });
         let app = router::router(state);
         background::start(&app_state, background);
         tokio::spawn(async move {
@@ -271,7 +278,14 @@ impl TestApp {
         if !extra_args.contains(&"--public-url") && !extra_args.contains(&"--local-login") {
             assert_eq!(http.sign_in(ADMIN, PASSWORD).await.status(), 200);
         }
-        Self { url: public, upstream, http, db: state_db, database_url: db, clock, state: app_state, _dir: dir }
+        Self { url: public, upstream, http, db: state_db, database_url: db, clock, state: app_state, metrics_url, _dir: dir }
+    }
+
+    /// What Prometheus would scrape from this app now.
+    pub async fn metrics(&self) -> Metrics {
+        let res = reqwest::get(&self.metrics_url).await.unwrap();
+        assert_eq!(res.status(), 200);
+        Metrics(res.text().await.unwrap())
     }
 
     /// A new client signed in as `user`.
@@ -558,5 +572,21 @@ pub mod webhook {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
+    }
+}
+
+/// A scrape of `/metrics`, in the Prometheus text format.
+#[derive(Debug, Clone)]
+pub struct Metrics(pub String);
+
+impl Metrics {
+    /// The value of the series written exactly as `series` (name and labels in the order the app
+    /// writes them), or 0 when it is not there yet.
+    pub fn value(&self, series: &str) -> f64 {
+        self.0
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .find_map(|l| l.rsplit_once(' ').filter(|(name, _)| *name == series).map(|(_, v)| v.parse().unwrap()))
+            .unwrap_or(0.0)
     }
 }

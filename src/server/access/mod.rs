@@ -47,6 +47,7 @@ pub fn check(head: Head<'_>, state: &AppState, p: Permission, meeting: Option<&M
         return Ok(staff);
     }
     tracing::warn!(user = %staff.username, role = %staff.role, permission = ?p, "request denied by role");
+    state.metrics.refused(p);
     let err = p.refused_for(staff.role);
     let mut entry = denial(state, head, format!("{}: needs the permission to {}", head.path, p.describe()));
     entry.meeting_id = meeting.map(|m| m.as_str().to_owned());

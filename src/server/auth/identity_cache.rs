@@ -65,6 +65,12 @@ impl IdentityCache {
         self.forget_all();
     }
 
+    /// How many times entries were forgotten since start (each change heard, each loss of the
+    /// change signal), for `/metrics`.
+    pub fn invalidations(&self) -> u64 {
+        self.0.generation.load(Ordering::SeqCst)
+    }
+
     pub fn generation(&self) -> Generation {
         Generation(self.0.generation.load(Ordering::SeqCst))
     }

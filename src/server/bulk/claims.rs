@@ -5,6 +5,7 @@
 use crate::domain::{ItemOutcome, LookupState, MeetingId, RecordingSummary, Role, SignInMethod, Staff};
 use super::store::unsigned;
 use crate::server::store::{on_pool, Backend, Store};
+use crate::server::workers::Taken;
 
 fn lock(db: &Store, of: &str) -> String {
     match db.backend() {
@@ -24,21 +25,29 @@ pub struct Claimed {
     pub attempts: i64,
 }
 
+/// Rows another worker held until its lease ran out, or rows nobody holds (whose retry time, if
+/// any, has come): together, every row a claim may take.
+const STALLED: &str = "i.lease_owner IS NOT NULL AND i.lease_until_ms < $3";
+const FREE: &str = "i.lease_owner IS NULL AND (i.lease_until_ms IS NULL OR i.lease_until_ms < $3)";
+
 /// Takes up to `limit` meetings waiting to be looked up (or whose looker stopped).
-pub async fn claim_lookups(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
-    let sql = format!(
-        "UPDATE bulk_items SET lease_owner = $1, lease_until_ms = $2, lookup_attempts = lookup_attempts + 1 \
-         WHERE id IN (SELECT i.id FROM bulk_items i WHERE i.lookup_state = 'pending' AND i.not_before_ms <= $3 \
-                      AND (i.lease_until_ms IS NULL OR i.lease_until_ms < $3) ORDER BY i.batch_id, i.position LIMIT $4{}) \
-         RETURNING id, batch_id, meeting_id, lookup_attempts",
-        lock(db, "i")
-    );
-    let rows: Vec<(i64, i64, String, i64)> =
-        on_pool!(db, pool => sqlx::query_as(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).bind(limit).fetch_all(pool).await?);
-    Ok(rows
-        .into_iter()
-        .filter_map(|(item_id, batch_id, m, attempts)| Some(Claimed { item_id, batch_id, meeting_id: MeetingId::parse(&m).ok()?, attempts }))
-        .collect())
+pub async fn claim_lookups(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Taken<Claimed>, sqlx::Error> {
+    let claim = |held: &'static str, n: i64| async move {
+        let sql = format!(
+            "UPDATE bulk_items SET lease_owner = $1, lease_until_ms = $2, lookup_attempts = lookup_attempts + 1 \
+             WHERE id IN (SELECT i.id FROM bulk_items i WHERE i.lookup_state = 'pending' AND i.not_before_ms <= $3 \
+                          AND {held} ORDER BY i.batch_id, i.position LIMIT $4{}) \
+             RETURNING id, batch_id, meeting_id, lookup_attempts",
+            lock(db, "i")
+        );
+        let rows: Vec<(i64, i64, String, i64)> =
+            on_pool!(db, pool => sqlx::query_as(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).bind(n).fetch_all(pool).await?);
+        Ok(rows
+            .into_iter()
+            .filter_map(|(item_id, batch_id, m, attempts)| Some(Claimed { item_id, batch_id, meeting_id: MeetingId::parse(&m).ok()?, attempts }))
+            .collect())
+    };
+    Taken::stalled_then_fresh(limit, |n| claim(STALLED, n), |n| claim(FREE, n)).await
 }
 
 /// What looking one meeting up gave.
@@ -85,16 +94,19 @@ pub async fn write_lookups(db: &Store, owner: &str, looked: &[(i64, Looked)]) ->
 }
 
 /// Takes up to `limit` meetings of requested batches that have no outcome yet.
-pub async fn claim_requests(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let sql = format!(
-        "UPDATE bulk_items SET lease_owner = $1, lease_until_ms = $2 \
-         WHERE id IN (SELECT i.id FROM bulk_items i JOIN bulk_batches b ON b.id = i.batch_id \
-                      WHERE b.requested_at_ms IS NOT NULL AND i.outcome IS NULL AND i.lookup_state IN ('found', 'failed') \
-                      AND (i.lease_until_ms IS NULL OR i.lease_until_ms < $3) ORDER BY i.batch_id, i.position LIMIT $4{}) \
-         RETURNING id",
-        lock(db, "i")
-    );
-    Ok(on_pool!(db, pool => sqlx::query_scalar(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).bind(limit).fetch_all(pool).await?))
+pub async fn claim_requests(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Taken<i64>, sqlx::Error> {
+    let claim = |held: &'static str, n: i64| async move {
+        let sql = format!(
+            "UPDATE bulk_items SET lease_owner = $1, lease_until_ms = $2 \
+             WHERE id IN (SELECT i.id FROM bulk_items i JOIN bulk_batches b ON b.id = i.batch_id \
+                          WHERE b.requested_at_ms IS NOT NULL AND i.outcome IS NULL AND i.lookup_state IN ('found', 'failed') \
+                          AND {held} ORDER BY i.batch_id, i.position LIMIT $4{}) \
+             RETURNING id",
+            lock(db, "i")
+        );
+        Ok(on_pool!(db, pool => sqlx::query_scalar(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).bind(n).fetch_all(pool).await?))
+    };
+    Taken::stalled_then_fresh(limit, |n| claim(STALLED, n), |n| claim(FREE, n)).await
 }
 
 /// A claimed meeting with what its deletion request needs.

@@ -15,6 +15,7 @@ use crate::server::audit::{Completion, Intent};
 use crate::server::deletions::open::{open, Asker, Opening};
 use crate::server::deletions::store::CreateError;
 use crate::server::state::{AppState, Work};
+use crate::server::metrics::labels::{Queue, WorkerName};
 use crate::server::workers::Next;
 
 /// How often each replica looks for work; a batch started or requested on it wakes it at once.
@@ -35,7 +36,7 @@ const PER_TICK: usize = 1_000;
 
 pub fn spawn(state: AppState) {
     let env = state.clone();
-    state.workers.poll("bulk", POLL, state.bulk.wake.clone(), move || {
+    state.workers.poll(WorkerName::Bulk, POLL, state.bulk.wake.clone(), move || {
         let state = env.clone();
         async move {
             let t = tick(&state.work()).await;
@@ -57,10 +58,14 @@ pub async fn tick(state: &Work<'_>) -> Ticked {
     while ticked.looked_up < PER_TICK && state.clock.now_ms() >= state.bulk.paused_until() {
         let now = state.clock.now_ms();
         let claimed = match claims::claim_lookups(&state.db, &state.lease.owner, now, state.lease.until(now), LOOKUPS_AT_ONCE as i64).await {
-            Ok(c) if c.is_empty() => break,
-            Ok(c) => c,
+            Ok(c) if c.items.is_empty() => break,
+            Ok(c) => {
+                state.metrics.taken_over(Queue::BulkItems, c.taken_over);
+                c.items
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot look for meetings to look up");
+                state.metrics.step_failed(WorkerName::Bulk);
                 break;
             }
         };
@@ -70,16 +75,23 @@ pub async fn tick(state: &Work<'_>) -> Ticked {
         match claims::write_lookups(&state.db, &state.lease.owner, &results).await {
             Ok(n) if n < results.len() => tracing::info!(lost = results.len() - n, "look-ups whose lease ran out; other workers have them"),
             Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "cannot store look-ups; they are looked up again after the lease"),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot store look-ups; they are looked up again after the lease");
+                state.metrics.step_failed(WorkerName::Bulk);
+            }
         }
     }
     while ticked.requested < PER_TICK {
         let now = state.clock.now_ms();
         let ids = match claims::claim_requests(&state.db, &state.lease.owner, now, state.lease.until(now), REQUESTS_PER_CLAIM).await {
-            Ok(ids) if ids.is_empty() => break,
-            Ok(ids) => ids,
+            Ok(c) if c.items.is_empty() => break,
+            Ok(c) => {
+                state.metrics.taken_over(Queue::BulkItems, c.taken_over);
+                c.items
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot look for meetings to request");
+                state.metrics.step_failed(WorkerName::Bulk);
                 break;
             }
         };
@@ -114,6 +126,7 @@ async fn look_up(state: &Work<'_>, c: &Claimed) -> Looked {
             };
             let error = to_app_error(e, Call::ListRecordings, format!("bulk-{}", c.batch_id));
             tracing::warn!(batch = c.batch_id, meeting_id = %c.meeting_id, try_again = retry_at_ms.is_some(), error = %error, "bulk look-up failed");
+            state.metrics.step_failed(WorkerName::Bulk);
             Looked::Failed { error: error.to_string(), retry_at_ms }
         }
     }
@@ -130,6 +143,7 @@ async fn request_one(state: &Work<'_>, item_id: i64) {
         }
         Err(e) => {
             tracing::warn!(error = %e, item = item_id, "cannot read a batch item");
+            state.metrics.step_failed(WorkerName::Bulk);
             return;
         }
     };
@@ -138,6 +152,7 @@ async fn request_one(state: &Work<'_>, item_id: i64) {
         Err(why) => {
             // Nothing decided: tried again after a pause (the audit log or the store failed).
             tracing::warn!(batch = t.batch_id, meeting_id = %t.meeting_id, error = %why, "a bulk deletion request waits to be made");
+            state.metrics.step_failed(WorkerName::Bulk);
             let _ = claims::release(&state.db, item_id, owner, state.clock.now_ms() + 5_000).await;
             return;
         }
@@ -145,7 +160,10 @@ async fn request_one(state: &Work<'_>, item_id: i64) {
     match claims::set_outcome(&state.db, item_id, owner, &outcome).await {
         Ok(true) => {}
         Ok(false) => tracing::warn!(batch = t.batch_id, meeting_id = %t.meeting_id, "a batch item's lease ran out before its outcome was written"),
-        Err(e) => tracing::error!(error = %e, batch = t.batch_id, "cannot store a batch item's outcome"),
+        Err(e) => {
+            tracing::error!(error = %e, batch = t.batch_id, "cannot store a batch item's outcome");
+            state.metrics.step_failed(WorkerName::Bulk);
+        }
     }
     // Whichever meeting is the last to get its outcome (one skipped, say), the batch is then
     // complete, and the notice worker makes its one notice.

@@ -25,6 +25,9 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long = "addr", env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub addr: String,
+    /// Address to serve Prometheus metrics on (`/metrics`), apart from the app's. Unset: none.
+    #[arg(long = "metrics-addr", env = "METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<String>,
     /// The origin users reach the dashboard at (cookies and origin checks). Default: http://ADDR.
     #[arg(long = "public-url", env = "PUBLIC_URL", global = true)]
     pub public_url: Option<String>,

@@ -44,6 +44,8 @@ pub struct Config {
     pub database: DatabaseTarget,
     pub pool: PoolSettings,
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, never on `addr`.
+    pub metrics_addr: Option<SocketAddr>,
     pub public_url: Url,
     pub log_format: LogFormat,
     pub site_root: PathBuf,
@@ -70,6 +72,13 @@ impl Config {
             .trim()
             .parse()
             .map_err(|_| bad("LEPTOS_SITE_ADDR", "addr", format!("'{}' is not an address such as 127.0.0.1:3000", a.addr)))?;
+        let metrics_addr = a.metrics_addr.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|m| {
+            let parsed: SocketAddr = m.parse().map_err(|_| bad("METRICS_ADDR", "metrics-addr", format!("'{m}' is not an address such as 127.0.0.1:9090")))?;
+            if parsed.port() != 0 && parsed.port() == addr.port() && (parsed.ip() == addr.ip() || parsed.ip().is_unspecified() || addr.ip().is_unspecified()) {
+                return Err(bad("METRICS_ADDR", "metrics-addr", "must be another address than LEPTOS_SITE_ADDR: metrics are never served where staff reach the app".to_owned()));
+            }
+            Ok(parsed)
+        }).transpose()?;
         let key = match (&a.api_key, &a.api_key_file) {
             (Some(_), Some(_)) => {
                 return Err(bad(
@@ -184,6 +193,7 @@ impl Config {
             database,
             pool,
             addr,
+            metrics_addr,
             public_url,
             log_format,
             site_root: a.site_root.clone(),
@@ -228,6 +238,7 @@ mod tests {
             assert!(c.is_demo());
         }
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.metrics_addr, None, "metrics are off unless asked for");
         assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
         assert_eq!(c.upstream_timeout, Duration::from_secs(10));
         assert!(!c.is_https());
@@ -261,6 +272,9 @@ mod tests {
     #[test]
     fn each_bad_value_names_its_variable() {
         assert_eq!(err(&["--addr", "localhost"]).var, "LEPTOS_SITE_ADDR");
+        assert_eq!(err(&["--metrics-addr", "9090"]).var, "METRICS_ADDR");
+        assert_eq!(err(&["--metrics-addr", "127.0.0.1:3000"]).var, "METRICS_ADDR", "the app's own address");
+        assert_eq!(err(&["--metrics-addr", "0.0.0.0:3000"]).var, "METRICS_ADDR", "the app's port on every address");
         assert_eq!(err(&["--api-key", "k", "--api-url", "ftp://x"]).var, "CONNECTYCUBE_API_URL");
         assert_eq!(err(&["--api-key", "k", "--api-url", "not a url"]).var, "CONNECTYCUBE_API_URL");
         assert_eq!(err(&["--api-key", "  "]).var, "CONNECTYCUBE_ADMIN_API_KEY");

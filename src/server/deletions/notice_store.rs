@@ -4,6 +4,7 @@
 
 use crate::domain::DeletionState;
 use crate::server::store::{on_pool, Backend, Store};
+use crate::server::workers::Taken;
 
 /// What a notice is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,32 +87,39 @@ pub async fn make(db: &Store, subject: Subject, body: &str, now_ms: i64) -> Resu
     Ok(n == 1)
 }
 
-/// Takes the next due notice for `owner` until `lease_until_ms`: one not yet tried, one whose
-/// retry is due, or one whose sender's lease ran out (it stopped).
-pub async fn claim(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64) -> Result<Option<Claimed>, sqlx::Error> {
-    let pick = "SELECT id FROM approval_notices \
-                WHERE outcome IS NULL AND due_at_ms <= $3 AND (lease_until_ms IS NULL OR lease_until_ms < $3) \
-                ORDER BY due_at_ms, id LIMIT 1";
-    let lock = match db.backend() {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        // SQLite runs one write at a time: the UPDATE is the lock.
-        Backend::Sqlite => "",
-    };
-    let sql = format!(
-        "UPDATE approval_notices SET lease_owner = $1, lease_until_ms = $2, attempts = attempts + 1 \
-         WHERE id IN ({pick}{lock}) RETURNING id, request_id, batch_id, body, attempts"
-    );
-    let row: Option<(i64, Option<i64>, Option<i64>, String, i64)> =
-        on_pool!(db, pool => sqlx::query_as(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).fetch_optional(pool).await?);
-    Ok(row.and_then(|(id, request, batch, body, attempts)| {
-        let subject = match (request, batch) {
-            (Some(r), None) => Subject::Request(r),
-            (None, Some(b)) => Subject::Batch(b),
-            // The table's CHECK allows nothing else.
-            _ => return None,
+/// Takes the next due notice for `owner` until `lease_until_ms`: one whose sender's lease ran out
+/// (it stopped), else one not yet tried or whose retry is due.
+pub async fn claim(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64) -> Result<Taken<Claimed>, sqlx::Error> {
+    let claim = |held: &'static str| async move {
+        let lock = match db.backend() {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            // SQLite runs one write at a time: the UPDATE is the lock.
+            Backend::Sqlite => "",
         };
-        Some(Claimed { id, subject, body, attempts: u32::try_from(attempts).unwrap_or(u32::MAX) })
-    }))
+        let sql = format!(
+            "UPDATE approval_notices SET lease_owner = $1, lease_until_ms = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM approval_notices WHERE outcome IS NULL AND due_at_ms <= $3 AND {held} \
+                          ORDER BY due_at_ms, id LIMIT 1{lock}) \
+             RETURNING id, request_id, batch_id, body, attempts"
+        );
+        let row: Option<(i64, Option<i64>, Option<i64>, String, i64)> =
+            on_pool!(db, pool => sqlx::query_as(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).fetch_optional(pool).await?);
+        Ok(row
+            .and_then(|(id, request, batch, body, attempts)| {
+                let subject = match (request, batch) {
+                    (Some(r), None) => Subject::Request(r),
+                    (None, Some(b)) => Subject::Batch(b),
+                    // The table's CHECK allows nothing else.
+                    _ => return None,
+                };
+                Some(Claimed { id, subject, body, attempts: u32::try_from(attempts).unwrap_or(u32::MAX) })
+            })
+            .into_iter()
+            .collect())
+    };
+    let stalled = "lease_owner IS NOT NULL AND lease_until_ms < $3";
+    let free = "lease_owner IS NULL";
+    Taken::stalled_then_fresh(1, |_| claim(stalled), |_| claim(free)).await
 }
 
 /// Whether what the notice announces still waits for approval.

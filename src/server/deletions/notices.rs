@@ -12,6 +12,7 @@ use std::time::Duration;
 use super::notice_store::{self as store, Claimed, Outcome, Subject};
 use super::webhook::{self, Webhook};
 use crate::server::state::{AppState, Work};
+use crate::server::metrics::labels::{Queue, WorkerName};
 use crate::server::workers::Next;
 
 /// How often each replica looks for notices to make and send; a request made here wakes it.
@@ -30,7 +31,7 @@ pub fn spawn(state: AppState) {
         return;
     }
     let env = state.clone();
-    state.workers.poll("approval notice", POLL, state.deletions.notices.clone(), move || {
+    state.workers.poll(WorkerName::ApprovalNotice, POLL, state.deletions.notices.clone(), move || {
         let state = env.clone();
         // A look ends at a failure or when nothing is due: either way, wait.
         async move {
@@ -52,10 +53,16 @@ pub async fn tick(state: &Work<'_>) -> usize {
         let now = state.clock.now_ms();
         let lease_until = state.lease.until(now);
         let notice = match store::claim(&state.db, owner, now, lease_until).await {
-            Ok(Some(notice)) => notice,
-            Ok(None) => break,
+            Ok(t) => {
+                state.metrics.taken_over(Queue::ApprovalNotices, t.taken_over);
+                match t.items.into_iter().next() {
+                    Some(notice) => notice,
+                    None => break,
+                }
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot look for approval notices to send");
+                state.metrics.step_failed(WorkerName::ApprovalNotice);
                 break;
             }
         };
@@ -99,6 +106,7 @@ async fn send(state: &Work<'_>, hook: &Webhook, notice: &Claimed, within: Durati
         Err(why) => {
             let retry = retry_after(notice.attempts);
             tracing::warn!(%about, error = %why, attempts = notice.attempts, retry_in_s = retry.as_secs(), "the approval webhook did not take a notice");
+            state.metrics.step_failed(WorkerName::ApprovalNotice);
             let due = state.clock.now_ms() + retry.as_millis() as i64;
             if let Err(e) = store::retry_later(&state.db, notice.id, owner, due, &why.to_string()).await {
                 tracing::warn!(error = %e, %about, "cannot hand an approval notice back; it is tried again when its lease runs out");

@@ -95,6 +95,9 @@ pub async fn run(state: &Work<'_>, id: i64, ctx: &RunContext) -> Ran {
         Ran::Waiting(_) => tracing::info!(request = id, "deletion waits for a legal hold to be lifted"),
         Ran::Changed(e) | Ran::Failed(e) | Ran::Unknown(e) | Ran::NotRun(e) => tracing::warn!(request = id, error = %e, "deletion did not run to the end"),
     }
+    if ctx.background && matches!(ran, Ran::RetryAt { .. } | Ran::Failed(_) | Ran::Unknown(_) | Ran::NotRun(_)) {
+        state.metrics.step_failed(crate::server::metrics::labels::WorkerName::Deletion);
+    }
     ran
 }
 

@@ -3,6 +3,7 @@
 //! UPDATE matches no row and it is told so.
 
 use crate::domain::{DeletionFilter, DeletionRequest, DeletionState, MeetingId, Role, SignInMethod, Staff};
+use crate::server::workers::Taken;
 use crate::server::store::{on_pool, Backend, Store};
 
 /// What is known when a deletion is confirmed.
@@ -270,15 +271,23 @@ pub async fn expire_due(db: &Store, now_ms: i64) -> Result<Vec<i64>, sqlx::Error
     Ok(on_pool!(db, pool => sqlx::query_scalar(sql).bind(now_ms).fetch_all(pool).await?))
 }
 
-/// Takes up to `limit` due requests for `owner` until `lease_until_ms`: scheduled ones whose time
-/// has come and whose meeting is not held, or running ones whose worker's lease ran out (that
-/// worker stopped). Each request goes to one caller at a time, across replicas.
-pub async fn claim(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let pick = "SELECT r.id FROM deletion_requests r \
-                WHERE ((r.state = 'scheduled' AND r.due_at_ms <= $3 \
-                        AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.meeting_id = r.meeting_id)) \
-                    OR (r.state = 'running' AND r.lease_until_ms < $3)) \
-                ORDER BY r.due_at_ms LIMIT $4";
+/// Takes up to `limit` due requests for `owner` until `lease_until_ms`: first running ones whose
+/// worker's lease ran out (that worker stopped), then scheduled ones whose time has come and
+/// whose meeting is not held. Each request goes to one caller at a time, across replicas.
+pub async fn claim(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Taken<i64>, sqlx::Error> {
+    let stalled = "r.state = 'running' AND r.lease_until_ms < $3";
+    let due = "r.state = 'scheduled' AND r.due_at_ms <= $3 \
+               AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.meeting_id = r.meeting_id)";
+    Taken::stalled_then_fresh(
+        limit,
+        |n| claim_where(db, stalled, owner, now_ms, lease_until_ms, n),
+        |n| claim_where(db, due, owner, now_ms, lease_until_ms, n),
+    )
+    .await
+}
+
+async fn claim_where(db: &Store, condition: &str, owner: &str, now_ms: i64, lease_until_ms: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let pick = format!("SELECT r.id FROM deletion_requests r WHERE {condition} ORDER BY r.due_at_ms LIMIT $4");
     let lock = match db.backend() {
         // Another replica's claim skips the rows this one holds rather than waiting for them.
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",

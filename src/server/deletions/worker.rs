@@ -8,6 +8,7 @@ use super::store;
 use crate::domain::{AuditAction, Outcome};
 use crate::server::audit::{Completion, Intent};
 use crate::server::state::{AppState, Work};
+use crate::server::metrics::labels::{Queue, WorkerName};
 use crate::server::workers::Next;
 
 /// How often each replica looks for due requests (one indexed query each time); a request
@@ -19,7 +20,7 @@ const PER_TICK: usize = 50;
 
 pub fn spawn(state: AppState) {
     let env = state.clone();
-    state.workers.poll("deletion", POLL, state.deletions.wake.clone(), move || {
+    state.workers.poll(WorkerName::Deletion, POLL, state.deletions.wake.clone(), move || {
         let state = env.clone();
         // A full look means more are due (a bulk batch): look again at once.
         async move { if tick(&state.work()).await >= PER_TICK { Next::More } else { Next::Wait } }
@@ -37,10 +38,14 @@ pub async fn tick(state: &Work<'_>) -> usize {
     while ran < PER_TICK {
         let now = state.clock.now_ms();
         let ids = match store::claim(&state.db, &state.lease.owner, now, state.lease.until(now), AT_ONCE as i64).await {
-            Ok(ids) if ids.is_empty() => break,
-            Ok(ids) => ids,
+            Ok(c) if c.items.is_empty() => break,
+            Ok(c) => {
+                state.metrics.taken_over(Queue::DeletionRequests, c.taken_over);
+                c.items
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot look for due deletion requests");
+                state.metrics.step_failed(WorkerName::Deletion);
                 break;
             }
         };
@@ -67,6 +72,7 @@ async fn expire(state: &Work<'_>) {
         Ok(ids) => ids,
         Err(e) => {
             tracing::warn!(error = %e, "cannot expire deletion requests");
+            state.metrics.step_failed(WorkerName::Deletion);
             return;
         }
     };

@@ -9,5 +9,6 @@ pub mod error_page;
 pub mod finishing;
 pub mod html_tidy;
 pub mod listening;
+pub mod metering;
 pub mod protection;
 pub mod request_id;

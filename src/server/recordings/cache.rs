@@ -19,6 +19,9 @@ pub struct RecordingsCache {
     inner: SharedLru<MeetingId, Cached>,
     /// Counts `forget` and `forget_all` (changed only under the lock, read under it by `put`).
     forgets: AtomicU64,
+    /// Lists found kept and young enough, and looked for in vain (for `/metrics`).
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 /// Taken before the vendor is asked: the list it gives is kept only if nothing was forgotten
@@ -38,7 +41,7 @@ pub struct Cached {
 impl RecordingsCache {
     /// `ttl` zero keeps nothing.
     pub fn new(ttl: Duration, max_bytes: usize) -> Self {
-        Self { ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX), inner: SharedLru::new(max_bytes), forgets: AtomicU64::new(0) }
+        Self { ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX), inner: SharedLru::new(max_bytes), forgets: AtomicU64::new(0), hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
     }
 
     /// To be taken before the vendor is asked for a list that `put` will keep.
@@ -49,6 +52,13 @@ impl RecordingsCache {
 
     /// The meeting's list if it is younger than the TTL.
     pub fn get(&self, id: &MeetingId, now_ms: i64) -> Option<Cached> {
+        let found = self.find(id, now_ms);
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    fn find(&self, id: &MeetingId, now_ms: i64) -> Option<Cached> {
         let mut inner = self.inner.lock();
         match inner.get(id) {
             Some(c) if now_ms - c.fetched_ms < self.ttl_ms && now_ms >= c.fetched_ms => Some(c.clone()),
@@ -86,6 +96,11 @@ impl RecordingsCache {
         let mut inner = self.inner.lock();
         inner.clear();
         self.forgets.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Lookups so far that found a list, and that did not.
+    pub fn hits_and_misses(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 
     /// What the kept lists take, by `bytes_of`.

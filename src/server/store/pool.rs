@@ -36,6 +36,11 @@ impl Store {
         on_pool!(self, pool => sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool).await.is_ok())
     }
 
+    /// Connections open now, how many of them are idle, and the most the pool opens.
+    pub fn connections(&self) -> (u32, usize, u32) {
+        on_pool!(self, pool => (pool.size(), pool.num_idle(), pool.options().get_max_connections()))
+    }
+
     /// Closes every connection (tests that restart a replica on the same database).
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)

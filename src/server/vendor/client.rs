@@ -21,6 +21,8 @@ use super::connection::{RawReply, Transport, TransportError};
 pub use crate::domain::{Reply, UpstreamError};
 use crate::domain::{decode_reply, Meeting, MeetingId, NewMeeting, Recording, RecordingId, UserId};
 use crate::error::AppError;
+use crate::server::metrics::labels::{Call, VendorOutcome};
+use crate::server::metrics::VendorMetrics;
 
 pub const KEY_HEADER: &str = "CB-Administration-API-Key";
 
@@ -66,6 +68,7 @@ pub struct AdminClient {
     retry: RetryPolicy,
     /// An origin whose plain-http download links may be shown (demo mode's own files).
     http_link_origin: Option<String>,
+    metrics: VendorMetrics,
 }
 
 impl std::fmt::Debug for AdminClient {
@@ -104,12 +107,18 @@ impl AdminClient {
         let http_link_origin = (base.scheme() == "http").then(|| base.origin().ascii_serialization());
         // Without any user:password the URL may carry.
         let base = format!("{}://{authority}{base_path}", base.scheme());
-        Ok(Self { http, host, key, base_path, base, timeout: s.timeout, retry: s.retry, http_link_origin })
+        Ok(Self { http, host, key, base_path, base, timeout: s.timeout, retry: s.retry, http_link_origin, metrics: VendorMetrics::default() })
     }
 
     /// Lets plain-http download links from `origin` through (demo mode serves its files there).
     pub fn allow_http_links_from(mut self, origin: String) -> Self {
         self.http_link_origin = Some(origin);
+        self
+    }
+
+    /// Counts every attempt into `metrics` (the replica's, served on `/metrics`).
+    pub fn with_metrics(mut self, metrics: VendorMetrics) -> Self {
+        self.metrics = metrics;
         self
     }
 
@@ -151,7 +160,7 @@ impl AdminClient {
         }
         let body = serde_json::to_vec(&Body { user_id: host, meeting }).map_err(|e| UpstreamError::BadReply(format!("cannot encode the meeting: {e}")))?;
         let req = self.request(Method::POST, &["admin", "meetings"], Some(body))?;
-        self.attempt("create_meeting", 0, req).await
+        self.attempt(Call::Create, 0, req).await
     }
 
     /// The recording as the vendor lists it now, with a link we may hand out.
@@ -167,7 +176,7 @@ impl AdminClient {
 
     pub async fn list_recordings(&self, id: &MeetingId) -> Result<Vec<Recording>, UpstreamError> {
         let path = ["admin", "meetings", "recordings", id.as_str()];
-        let mut recordings: Vec<Recording> = self.send_idempotent("list_recordings", Method::GET, &path).await?.value;
+        let mut recordings: Vec<Recording> = self.send_idempotent(Call::List, Method::GET, &path).await?.value;
         for r in &mut recordings {
             match linkable(&r.download_url, self.http_link_origin.as_deref()) {
                 Some(link) => r.download_url = link,
@@ -183,20 +192,20 @@ impl AdminClient {
 
     pub async fn delete_recordings(&self, id: &MeetingId) -> Result<Reply<()>, UpstreamError> {
         let path = ["admin", "meetings", "recordings", id.as_str()];
-        let reply: Reply<serde_json::Value> = self.send_idempotent("delete_recordings", Method::DELETE, &path).await?;
+        let reply: Reply<serde_json::Value> = self.send_idempotent(Call::Delete, Method::DELETE, &path).await?;
         Ok(Reply { status: reply.status, value: () })
     }
 
     async fn send_idempotent<T: DeserializeOwned>(
         &self,
-        endpoint: &'static str,
+        call: Call,
         method: Method,
         path: &[&str],
     ) -> Result<Reply<T>, UpstreamError> {
         let mut attempt = 0;
         loop {
             let req = self.request(method.clone(), path, None)?;
-            let result = self.attempt(endpoint, attempt, req).await;
+            let result = self.attempt(call, attempt, req).await;
             let err = match result {
                 Ok(v) => return Ok(v),
                 Err(e) if attempt < self.retry.max_retries && e.is_retryable() => e,
@@ -206,12 +215,16 @@ impl AdminClient {
                 UpstreamError::RateLimited { retry_after: Some(after) } if *after > self.retry.max_retry_after => {
                     return Err(err);
                 }
-                UpstreamError::RateLimited { retry_after: Some(after) } => *after,
+                UpstreamError::RateLimited { retry_after: Some(after) } => {
+                    self.metrics.waited_retry_after(call);
+                    *after
+                }
                 _ => {
                     let backoff = self.retry.base_delay * 2u32.pow(attempt);
                     backoff.mul_f64(rand::thread_rng().gen_range(0.5..1.5))
                 }
             };
+            let endpoint = endpoint(call);
             tracing::warn!(endpoint, attempt, delay_ms = delay.as_millis() as u64, error = %err, "retrying ConnectyCube call");
             tokio::time::sleep(delay).await;
             attempt += 1;
@@ -220,13 +233,16 @@ impl AdminClient {
 
     async fn attempt<T: DeserializeOwned>(
         &self,
-        endpoint: &'static str,
+        call: Call,
         attempt: u32,
         req: Request<Full<Bytes>>,
     ) -> Result<Reply<T>, UpstreamError> {
+        let endpoint = endpoint(call);
         let started = Instant::now();
         let result = self.exchange(req).await.map_err(|e| self.scrubbed(e));
-        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let took = started.elapsed();
+        self.metrics.attempt(call, outcome_of(&result), took);
+        let latency_ms = took.as_secs_f64() * 1000.0;
         match &result {
             // A successful read is already on its request's line (path, status, latency); a second
             // line per page view was a tenth of the proxy hop's cost. Changes, and refusals, stay.
@@ -263,6 +279,26 @@ impl AdminClient {
             ))),
             Err(_elapsed) => Err(UpstreamError::Timeout(self.timeout)),
         }
+    }
+}
+
+/// The call's name in log lines.
+fn endpoint(call: Call) -> &'static str {
+    match call {
+        Call::Create => "create_meeting",
+        Call::List => "list_recordings",
+        Call::Delete => "delete_recordings",
+    }
+}
+
+fn outcome_of(result: &Result<(u16, Option<String>, Bytes), UpstreamError>) -> VendorOutcome {
+    match result {
+        Ok((status, _, _)) => VendorOutcome::Answered(*status),
+        Err(UpstreamError::Timeout(_)) => VendorOutcome::Timeout,
+        Err(UpstreamError::Connect(_)) => VendorOutcome::Connect,
+        Err(UpstreamError::Interrupted(_)) => VendorOutcome::Interrupted,
+        // `exchange` fails in no other way: its `BadReply` is a reply longer than we read.
+        Err(_) => VendorOutcome::TooLarge,
     }
 }
 

@@ -1,0 +1,117 @@
+//! What the app counts for an operator's Prometheus: requests, vendor calls, workers' steps,
+//! sign-ins and refusals, as they happen. Every label is one of the enums in `labels`, so no
+//! meeting id, user name or link can become a label. `serve::metrics` adds what is read at each
+//! scrape (queues in the store, caches, the pool) and serves the text on `METRICS_ADDR` only.
+
+pub mod labels;
+pub mod queues;
+
+use std::time::Duration;
+
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::{Family, MetricConstructor};
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use labels::{Call, CallLabel, Permission, Queue, QueueLabel, RequestLabels, Route, RouteLabel, SignInLabels, StatusClass, VendorCallLabels, WorkerLabel, WorkerName};
+
+/// Seconds, from a fast page (1 ms) to the vendor timeout (30 s).
+const BUCKETS: [f64; 14] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Buckets;
+
+impl MetricConstructor<Histogram> for Buckets {
+    fn new_metric(&self) -> Histogram {
+        Histogram::new(BUCKETS)
+    }
+}
+
+/// A latency histogram per label set; `Default` gives one with `BUCKETS`.
+#[derive(Debug, Clone)]
+pub struct Seconds<L>(pub Family<L, Histogram, Buckets>);
+
+impl<L: Clone + std::hash::Hash + Eq> Default for Seconds<L> {
+    fn default() -> Self {
+        Self(Family::new_with_constructor(Buckets))
+    }
+}
+
+/// The live counters; cheap to clone (each family is shared), one per replica.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    pub requests: Family<RequestLabels, Counter>,
+    pub request_seconds: Seconds<RouteLabel>,
+    pub vendor: VendorMetrics,
+    pub steps: Family<WorkerLabel, Counter>,
+    pub step_failures: Family<WorkerLabel, Counter>,
+    pub leases_taken_over: Family<QueueLabel, Counter>,
+    pub sign_ins: Family<SignInLabels, Counter>,
+    pub refusals: Family<Permission, Counter>,
+}
+
+/// What the vendor client counts.
+#[derive(Debug, Clone, Default)]
+pub struct VendorMetrics {
+    pub calls: Family<VendorCallLabels, Counter>,
+    pub seconds: Seconds<CallLabel>,
+    pub retry_after_waits: Family<CallLabel, Counter>,
+}
+
+impl VendorMetrics {
+    pub fn waited_retry_after(&self, call: Call) {
+        self.retry_after_waits.get_or_create(&CallLabel { call }).inc();
+    }
+
+    /// One attempt's outcome: its status if the vendor answered, else what broke.
+    pub fn attempt(&self, call: Call, outcome: labels::VendorOutcome, took: Duration) {
+        self.calls.get_or_create(&VendorCallLabels::new(call, outcome)).inc();
+        self.seconds.0.get_or_create(&CallLabel { call }).observe(took.as_secs_f64());
+    }
+}
+
+impl Metrics {
+    /// One request served.
+    pub fn served(&self, route: Route, status: u16, took: Duration) {
+        self.requests.get_or_create(&RequestLabels { route: route.clone(), status: StatusClass::of(status) }).inc();
+        self.request_seconds.0.get_or_create(&RouteLabel { route }).observe(took.as_secs_f64());
+    }
+
+    /// A worker's step taken (the runner counts them).
+    pub fn step(&self, worker: WorkerName) {
+        self.steps.get_or_create(&WorkerLabel { worker }).inc();
+    }
+
+    /// Something in a worker's step failed (the store or the vendor); it is tried again later.
+    pub fn step_failed(&self, worker: WorkerName) {
+        self.step_failures.get_or_create(&WorkerLabel { worker }).inc();
+    }
+
+    pub fn taken_over(&self, queue: Queue, n: usize) {
+        if n > 0 {
+            self.leases_taken_over.get_or_create(&QueueLabel { queue }).inc_by(n as u64);
+        }
+    }
+
+    pub fn sign_in(&self, method: labels::SignInMethod, outcome: labels::SignInOutcome) {
+        self.sign_ins.get_or_create(&SignInLabels { method, outcome }).inc();
+    }
+
+    pub fn refused(&self, p: crate::domain::Permission) {
+        self.refusals.get_or_create(&Permission::from(p)).inc();
+    }
+
+    /// Puts the live counters in `registry` (its prefix already set).
+    pub fn register(&self, registry: &mut Registry) {
+        registry.register("http_requests", "Requests served, by route template and status class", self.requests.clone());
+        registry.register("http_request_duration_seconds", "Time to the response's head, by route template", self.request_seconds.0.clone());
+        registry.register("vendor_calls", "ConnectyCube calls (each attempt), by call and outcome", self.vendor.calls.clone());
+        registry.register("vendor_call_duration_seconds", "ConnectyCube call latency, by call", self.vendor.seconds.0.clone());
+        registry.register("vendor_retry_after_waits", "Retries that waited out the vendor's Retry-After, by call", self.vendor.retry_after_waits.clone());
+        registry.register("worker_steps", "Background workers' steps, by worker", self.steps.clone());
+        registry.register("worker_step_failures", "Failures in workers' steps (store or vendor), each tried again later, by worker", self.step_failures.clone());
+        registry.register("leases_taken_over", "Rows of work taken over after another replica's lease ran out, by queue", self.leases_taken_over.clone());
+        registry.register("sign_ins", "Sign-ins by method and outcome (for the gateway: each request carrying an assertion)", self.sign_ins.clone());
+        registry.register("refusals", "Requests refused by role, by the permission they needed", self.refusals.clone());
+    }
+}
