@@ -4,8 +4,8 @@
 #   scripts/install-tools.sh          build tools (Rust target, cargo-leptos, wasm-bindgen, wasm-opt)
 #   scripts/install-tools.sh --bench  all of that and Debian's wrk, for the benchmark and the soak
 #   scripts/install-tools.sh --test   also Chromium and nginx for the browser tests, Java for the
-#                                     HTML checker, PostgreSQL (a throwaway cluster per run), and
-#                                     cargo-fuzz
+#                                     HTML checker, PostgreSQL (a throwaway cluster per run),
+#                                     promtool (Debian's prometheus) and cargo-fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools.env
@@ -50,6 +50,7 @@ if [[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]]; then
   command -v nginx >/dev/null || missing+=(nginx-light)
   command -v java >/dev/null || missing+=(default-jre-headless)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  command -v promtool >/dev/null || missing+=(prometheus)  # promtool checks the alert rules
   [[ "${1:-}" == "--bench" ]] && ! command -v wrk >/dev/null && missing+=(wrk)
   if ((${#missing[@]})); then
     log "installing ${missing[*]} from Debian"

@@ -33,7 +33,7 @@ impl fmt::Display for Role {
 }
 
 /// Everything the web app lets someone do; each server function asks for exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumIter)]
 #[strum(serialize_all = "snake_case")]
 pub enum Permission {
     ViewRecordings,

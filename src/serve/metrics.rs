@@ -48,6 +48,7 @@ async fn scraped(state: &AppState, r: &mut Registry) {
     r.register("recordings_cache_hits", "Recordings lists answered from memory", ConstCounter::new(hits));
     r.register("recordings_cache_misses", "Recordings lists looked for in memory in vain", ConstCounter::new(misses));
     r.register("recordings_cache_bytes", "What the kept recordings lists take", ConstGauge::new(i64::try_from(kept.bytes()).unwrap_or(i64::MAX)));
+    r.register("lease_seconds", "How long a worker's claim on a row lasts without renewal (DELETION_LEASE)", ConstGauge::new(i64::try_from(state.lease.ttl.as_secs()).unwrap_or(i64::MAX)));
     let (open, idle, max) = state.db.connections();
     let pool: Family<PoolLabel, Gauge> = Family::default();
     pool.get_or_create(&PoolLabel { state: "in_use" }).set(i64::from(open) - idle as i64);

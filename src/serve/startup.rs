@@ -66,7 +66,7 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
         }
     };
     let audit_key = key.clone();
-    let metrics = crate::server::metrics::Metrics::default();
+    let metrics = crate::server::metrics::Metrics::primed();
     let client = AdminClient::new(ClientSettings {
         base_url,
         key,

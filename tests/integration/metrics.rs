@@ -101,3 +101,78 @@ async fn the_queues_say_what_waits_and_since_when() {
     assert_eq!(m.value(r#"meeting_admin_deletion_requests{state="scheduled"}"#), 0.0);
     assert_eq!(m.value(r#"meeting_admin_oldest_due_seconds{queue="deletion_requests"}"#), 0.0);
 }
+
+/// The Grafana dashboard and the alert rules ask only for series the app exports, the rules are
+/// valid and fire when they should (`promtool`, from Debian's prometheus package), and the
+/// scrape itself passes promtool's checks.
+#[tokio::test]
+async fn the_dashboard_and_the_alerts_ask_only_for_what_the_app_exports() {
+    let app = TestApp::spawn_with(&["--metrics-addr", "127.0.0.1:0"]).await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let scrape = app.metrics().await.0;
+    let mut exported = std::collections::BTreeSet::new();
+    for line in scrape.lines().filter_map(|l| l.strip_prefix("# TYPE ")) {
+        let (name, kind) = line.split_once(' ').unwrap();
+        let base = name.strip_suffix("_total").unwrap_or(name);
+        exported.insert(name.to_owned());
+        match kind {
+            "counter" => {
+                exported.insert(format!("{base}_total"));
+            }
+            "histogram" => exported.extend(["_bucket", "_sum", "_count"].map(|s| format!("{name}{s}"))),
+            _ => {}
+        }
+    }
+    assert!(exported.len() > 20, "{scrape}");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
+    let named = |text: &str| -> Vec<String> {
+        let mut names = Vec::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("meeting_admin_") {
+            let name: String = rest[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            rest = &rest[at + name.len()..];
+            names.push(name);
+        }
+        names
+    };
+    let dashboard: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("grafana/meeting-admin.json")).unwrap()).unwrap();
+    let exprs: Vec<String> = dashboard["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["targets"].as_array().unwrap().iter().map(|t| t["expr"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(exprs.len() >= 12);
+    let rules = std::fs::read_to_string(root.join("prometheus/alerts.yml")).unwrap();
+    let asked: Vec<String> = exprs.iter().flat_map(|e| named(e)).chain(named(&rules)).collect();
+    for name in &asked {
+        assert!(exported.contains(name), "{name} is asked for but not exported; exported: {exported:?}");
+    }
+    // Every family the app exports is on the dashboard.
+    let families: Vec<&String> = exported.iter().filter(|n| scrape.contains(&format!("# TYPE {n} "))).collect();
+    for family in families {
+        let base = family.strip_suffix("_total").unwrap_or(family);
+        assert!(asked.iter().any(|a| a.starts_with(base)), "{family} is on no panel");
+    }
+
+    let promtool = |args: &[&str], input: Option<&str>| {
+        use std::io::Write;
+        let mut child = std::process::Command::new("promtool")
+            .args(args)
+            .current_dir(root.join("prometheus"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("promtool runs (Debian's prometheus package: scripts/install-tools.sh --test installs it)");
+        child.stdin.take().unwrap().write_all(input.unwrap_or_default().as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "promtool {args:?}: {said}");
+        said
+    };
+    promtool(&["check", "rules", "alerts.yml"], None);
+    promtool(&["test", "rules", "alerts_test.yml"], None);
+    let lint = promtool(&["check", "metrics"], Some(&scrape));
+    assert!(lint.trim().is_empty(), "promtool's remarks on the scrape: {lint}");
+}

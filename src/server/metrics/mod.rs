@@ -71,6 +71,32 @@ impl VendorMetrics {
 }
 
 impl Metrics {
+    /// Counters with every label set known in advance written as 0 from the start, so a rate
+    /// over them begins at 0 rather than when the first event happens.
+    pub fn primed() -> Self {
+        use labels::{SignInMethod as M, SignInOutcome as O};
+        let m = Self::default();
+        for worker in [WorkerName::Deletion, WorkerName::Bulk, WorkerName::ApprovalNotice] {
+            m.steps.get_or_create(&WorkerLabel { worker });
+            m.step_failures.get_or_create(&WorkerLabel { worker });
+        }
+        for queue in [Queue::DeletionRequests, Queue::BulkItems, Queue::ApprovalNotices] {
+            m.leases_taken_over.get_or_create(&QueueLabel { queue });
+        }
+        for call in [Call::Create, Call::List, Call::Delete] {
+            m.vendor.retry_after_waits.get_or_create(&CallLabel { call });
+            m.vendor.seconds.0.get_or_create(&CallLabel { call });
+            m.vendor.calls.get_or_create(&VendorCallLabels::new(call, labels::VendorOutcome::Answered(200)));
+        }
+        for p in <crate::domain::Permission as strum::IntoEnumIterator>::iter() {
+            m.refusals.get_or_create(&Permission::from(p));
+        }
+        for (method, outcome) in [(M::Password, O::Ok), (M::Password, O::Failed), (M::Password, O::Throttled), (M::Sso, O::Ok), (M::Sso, O::NoRole), (M::Sso, O::Refused)] {
+            m.sign_ins.get_or_create(&SignInLabels { method, outcome });
+        }
+        m
+    }
+
     /// One request served.
     pub fn served(&self, route: Route, status: u16, took: Duration) {
         self.requests.get_or_create(&RequestLabels { route: route.clone(), status: StatusClass::of(status) }).inc();
