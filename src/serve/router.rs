@@ -95,7 +95,7 @@ pub fn router(state: AppState) -> Router {
         .layer(MapRequestLayer::new(move |req| request_id::screen(req, from_our_proxy)));
     // Outermost, so a request's time counts every layer.
     if state.count_requests {
-        router.layer(middleware::from_fn_with_state(state.metrics.clone(), crate::server::http::metering::count))
+        router.layer(crate::server::http::metering::MeteringLayer::new(state.metrics.requests.clone()))
     } else {
         router
     }

@@ -32,9 +32,9 @@ async fn each_counter_moves_when_its_event_happens_and_no_label_names_an_id_a_pe
     assert_eq!(moved(r#"meeting_admin_refusals_total{permission="read_audit"}"#), 1.0);
     assert_eq!(moved(r#"meeting_admin_sign_ins_total{method="password",outcome="failed"}"#), 1.0);
     assert_eq!(moved(r#"meeting_admin_sign_ins_total{method="password",outcome="ok"}"#), 1.0, "the viewer's");
-    assert_eq!(moved(r#"meeting_admin_http_requests_total{route="/api/recordings/list",status="2xx"}"#), 2.0);
-    assert_eq!(moved(r#"meeting_admin_http_requests_total{route="/audit.csv",status="4xx"}"#), 1.0);
-    assert_eq!(moved(r#"meeting_admin_http_request_duration_seconds_count{route="/api/recordings/list"}"#), 2.0);
+    assert_eq!(moved(r#"meeting_admin_http_request_duration_seconds_count{route="/api/recordings/list",status="2xx"}"#), 2.0);
+    assert_eq!(moved(r#"meeting_admin_http_request_duration_seconds_count{route="/audit.csv",status="4xx"}"#), 1.0);
+    assert_eq!(moved(r#"meeting_admin_http_request_duration_seconds_bucket{route="/api/recordings/list",status="2xx",le="+Inf"}"#), 2.0);
     assert_eq!(after.value("meeting_admin_ready"), 1.0);
     assert!(after.value(r#"meeting_admin_db_pool_max_connections"#) >= 1.0);
 
@@ -42,7 +42,7 @@ async fn each_counter_moves_when_its_event_happens_and_no_label_names_an_id_a_pe
     let unknown = format!("/no/such/{VENDOR_MEETING}");
     assert_eq!(app.get(&unknown).await.status(), 404);
     let text = app.metrics().await.0;
-    assert!(text.contains(r#"meeting_admin_http_requests_total{route="unmatched",status="4xx"} 1"#), "{text}");
+    assert!(text.contains(r#"meeting_admin_http_request_duration_seconds_count{route="unmatched",status="4xx"} 1"#), "{text}");
 
     // Labels: routes as declared, never ids, names, links or the key.
     let links: Vec<String> = app.upstream.mock.recordings(VENDOR_MEETING).into_iter().map(|r| r.download_url).collect();
@@ -75,7 +75,7 @@ async fn without_a_metrics_address_requests_are_not_counted() {
     let app = TestApp::spawn().await;
     assert_eq!(app.get(&format!("/api/recordings/list?meeting_id={VENDOR_MEETING}")).await.status(), 200);
     let m = app.metrics().await;
-    assert!(!m.0.contains("meeting_admin_http_requests_total{"), "{}", m.0);
+    assert!(!m.0.contains("meeting_admin_http_request_duration_seconds"), "{}", m.0);
     assert_eq!(m.value(r#"meeting_admin_vendor_calls_total{call="list",outcome="ok",status="200"}"#), 1.0);
 }
 

@@ -1,7 +1,6 @@
 //! Label values: each an enum or a route template, so what a label can say is fixed by the code
 //! and the router, never by a request, the vendor or a person.
 
-use std::sync::Arc;
 
 use std::fmt::Write;
 
@@ -21,23 +20,40 @@ macro_rules! by_name {
 by_name!(StatusClass, Call, OutcomeLabel, WorkerName, Queue, SignInMethod, SignInOutcome);
 
 /// A route as the router declares it (`/meetings/{meeting_id}/recordings.csv`), never the path
-/// asked for; `unmatched` for whatever no route took.
-#[derive(Debug, Clone, Hash, PartialEq, Eq)]
-pub struct Route(Arc<str>);
+/// asked for; `unmatched` for whatever no route took. Kept as the router's own shared string, so
+/// naming a request's route allocates nothing.
+#[derive(Debug, Clone)]
+pub enum Route {
+    Template(axum::extract::MatchedPath),
+    Unmatched,
+}
 
 impl Route {
-    pub fn template(matched: &axum::extract::MatchedPath) -> Self {
-        Self(Arc::from(matched.as_str()))
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Template(m) => m.as_str(),
+            Self::Unmatched => "unmatched",
+        }
     }
+}
 
-    pub fn unmatched() -> Self {
-        Self(Arc::from("unmatched"))
+impl PartialEq for Route {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Route {}
+
+impl std::hash::Hash for Route {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 
 impl EncodeLabelValue for Route {
     fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
-        encoder.write_str(&self.0)
+        encoder.write_str(self.as_str())
     }
 }
 
@@ -233,10 +249,6 @@ pub struct WorkerLabel {
     pub worker: WorkerName,
 }
 
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct RouteLabel {
-    pub route: Route,
-}
 
 /// An open deletion request's state, as a label.
 #[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, EncodeLabelSet)]

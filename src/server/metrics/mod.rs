@@ -13,7 +13,7 @@ use prometheus_client::metrics::family::{Family, MetricConstructor};
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use labels::{Call, CallLabel, Permission, Queue, QueueLabel, RequestLabels, Route, RouteLabel, SignInLabels, StatusClass, VendorCallLabels, WorkerLabel, WorkerName};
+use labels::{Call, CallLabel, Permission, Queue, QueueLabel, RequestLabels, SignInLabels, VendorCallLabels, WorkerLabel, WorkerName};
 
 /// Seconds, from a fast page (1 ms) to the vendor timeout (30 s).
 const BUCKETS: [f64; 14] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
@@ -40,8 +40,8 @@ impl<L: Clone + std::hash::Hash + Eq> Default for Seconds<L> {
 /// The live counters; cheap to clone (each family is shared), one per replica.
 #[derive(Debug, Clone, Default)]
 pub struct Metrics {
-    pub requests: Family<RequestLabels, Counter>,
-    pub request_seconds: Seconds<RouteLabel>,
+    /// Requests by route and status class; its `_count` is the request counter.
+    pub requests: Seconds<RequestLabels>,
     pub vendor: VendorMetrics,
     pub steps: Family<WorkerLabel, Counter>,
     pub step_failures: Family<WorkerLabel, Counter>,
@@ -77,30 +77,24 @@ impl Metrics {
         use labels::{SignInMethod as M, SignInOutcome as O};
         let m = Self::default();
         for worker in [WorkerName::Deletion, WorkerName::Bulk, WorkerName::ApprovalNotice] {
-            m.steps.get_or_create(&WorkerLabel { worker });
-            m.step_failures.get_or_create(&WorkerLabel { worker });
+            let _ = m.steps.get_or_create(&WorkerLabel { worker });
+            let _ = m.step_failures.get_or_create(&WorkerLabel { worker });
         }
         for queue in [Queue::DeletionRequests, Queue::BulkItems, Queue::ApprovalNotices] {
-            m.leases_taken_over.get_or_create(&QueueLabel { queue });
+            let _ = m.leases_taken_over.get_or_create(&QueueLabel { queue });
         }
         for call in [Call::Create, Call::List, Call::Delete] {
-            m.vendor.retry_after_waits.get_or_create(&CallLabel { call });
-            m.vendor.seconds.0.get_or_create(&CallLabel { call });
-            m.vendor.calls.get_or_create(&VendorCallLabels::new(call, labels::VendorOutcome::Answered(200)));
+            let _ = m.vendor.retry_after_waits.get_or_create(&CallLabel { call });
+            let _ = m.vendor.seconds.0.get_or_create(&CallLabel { call });
+            let _ = m.vendor.calls.get_or_create(&VendorCallLabels::new(call, labels::VendorOutcome::Answered(200)));
         }
         for p in <crate::domain::Permission as strum::IntoEnumIterator>::iter() {
-            m.refusals.get_or_create(&Permission::from(p));
+            let _ = m.refusals.get_or_create(&Permission::from(p));
         }
         for (method, outcome) in [(M::Password, O::Ok), (M::Password, O::Failed), (M::Password, O::Throttled), (M::Sso, O::Ok), (M::Sso, O::NoRole), (M::Sso, O::Refused)] {
-            m.sign_ins.get_or_create(&SignInLabels { method, outcome });
+            let _ = m.sign_ins.get_or_create(&SignInLabels { method, outcome });
         }
         m
-    }
-
-    /// One request served.
-    pub fn served(&self, route: Route, status: u16, took: Duration) {
-        self.requests.get_or_create(&RequestLabels { route: route.clone(), status: StatusClass::of(status) }).inc();
-        self.request_seconds.0.get_or_create(&RouteLabel { route }).observe(took.as_secs_f64());
     }
 
     /// A worker's step taken (the runner counts them).
@@ -129,8 +123,7 @@ impl Metrics {
 
     /// Puts the live counters in `registry` (its prefix already set).
     pub fn register(&self, registry: &mut Registry) {
-        registry.register("http_requests", "Requests served, by route template and status class", self.requests.clone());
-        registry.register("http_request_duration_seconds", "Time to the response's head, by route template", self.request_seconds.0.clone());
+        registry.register("http_request_duration_seconds", "Requests served and their time to the response's head, by route template and status class", self.requests.0.clone());
         registry.register("vendor_calls", "ConnectyCube calls (each attempt), by call and outcome", self.vendor.calls.clone());
         registry.register("vendor_call_duration_seconds", "ConnectyCube call latency, by call", self.vendor.seconds.0.clone());
         registry.register("vendor_retry_after_waits", "Retries that waited out the vendor's Retry-After, by call", self.vendor.retry_after_waits.clone());
