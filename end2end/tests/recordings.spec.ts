@@ -211,12 +211,16 @@ test('delete: cancel keeps everything, confirm with a reason deletes', async ({ 
     const dialog = page.getByRole('dialog', { name: 'Delete all 3 recordings of this meeting?' });
     await expect(dialog).toBeVisible();
     await expect(dialog.getByText('This cannot be undone.')).toBeVisible();
+    const list = page.locator('.recordings-list');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
     await expect(opener).toBeFocused();
+    // Closing the dialog loads nothing, so the list is not left marked as loading.
+    await expect(list).toHaveAttribute('aria-busy', 'false');
     await opener.click();
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
+    await expect(list).toHaveAttribute('aria-busy', 'false');
     await opener.click();
   } else {
     await expect(page).toHaveURL(new RegExp(`/meetings/${id}/recordings/delete$`));
@@ -226,8 +230,9 @@ test('delete: cancel keeps everything, confirm with a reason deletes', async ({ 
     await page.getByRole('link', { name: 'Delete all recordings' }).click();
   }
   expect(await recordingCount(request, id)).toBe(3);
+  // Enter in the reason field deletes, with JavaScript (in the dialog) and without (on the page).
   await page.getByLabel('Reason or ticket reference').fill('TICKET-4711 customer asked');
-  await page.getByRole('button', { name: 'Delete 3 recordings' }).click();
+  await page.getByLabel('Reason or ticket reference').press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'Deleted 3 recordings.' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No recordings for this meeting' })).toBeVisible();
   expect(await recordingCount(request, id)).toBe(0);

@@ -88,6 +88,23 @@ pub fn leaves_page(ev: &leptos::ev::MouseEvent) -> bool {
     }
 }
 
+/// Whether a submit only closes a dialog (its form is `method="dialog"`), loading nothing.
+pub fn closes_dialog(ev: &leptos::ev::SubmitEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|form| form.get_attribute("method"))
+            .is_some_and(|m| m.eq_ignore_ascii_case("dialog"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        false
+    }
+}
+
 /// Runs `f` whenever the page is shown again from the browser's back-forward cache.
 pub fn on_page_restored(f: impl Fn() + 'static) {
     #[cfg(feature = "hydrate")]

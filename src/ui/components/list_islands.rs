@@ -3,7 +3,7 @@
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 
-use crate::ui::components::browser::{leaves_page, on_page_restored, show_modal};
+use crate::ui::components::browser::{closes_dialog, leaves_page, on_page_restored, show_modal};
 
 /// The list, marked busy while the next page, order or refresh loads. Those are plain links
 /// and forms, so the browser keeps this page on screen until the next one arrives.
@@ -16,7 +16,8 @@ pub fn PendingList(children: Children) -> impl IntoView {
         }
     };
     let on_submit = move |ev: SubmitEvent| {
-        if !ev.default_prevented() {
+        // A dialog's Cancel loads nothing: the list is not waiting for anything.
+        if !ev.default_prevented() && !closes_dialog(&ev) {
             busy.set(true);
         }
     };

@@ -15,8 +15,9 @@ pub fn ConfirmDelete(
     meeting_id: MeetingId,
     summary: RecordingSummary,
     rules: DeletionRules,
-    /// In the list page's dialog, "Cancel" closes it (a `method="dialog"` button, no script
-    /// needed); on the page of its own it links back to the list.
+    /// In the list page's dialog, "Cancel" closes it (it submits a `method="dialog"` form of its
+    /// own, so Enter in the reason field still means "Delete", as on the page without
+    /// JavaScript); on the page of its own it links back to the list.
     #[prop(optional)]
     in_dialog: bool,
 ) -> impl IntoView {
@@ -52,7 +53,7 @@ pub fn ConfirmDelete(
             {move || general_error().map(|e| view! { <ErrorAlert error=e/> })}
             <div class="dialog-actions">
                 {if in_dialog {
-                    view! { <button type="submit" formmethod="dialog" formnovalidate="">"Cancel"</button> }.into_any()
+                    view! { <button type="submit" form=CANCEL_FORM formnovalidate="">"Cancel"</button> }.into_any()
                 } else {
                     view! { <a class="button" href=back>"Cancel"</a> }.into_any()
                 }}
@@ -65,8 +66,13 @@ pub fn ConfirmDelete(
                 </button>
             </div>
         </ActionForm>
+        // Outside the deletion's form: a form's default button (what Enter presses) is its first
+        // submit button, and this one is not the deletion form's.
+        {in_dialog.then(|| view! { <form id=CANCEL_FORM method="dialog"></form> })}
     }
 }
+
+const CANCEL_FORM: &str = "delete-dialog-cancel";
 
 /// `/meetings/{id}/recordings/delete`: the confirmation as a page, for browsers without
 /// JavaScript (the list page's button leads here). A GET never deletes anything.
