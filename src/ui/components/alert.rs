@@ -22,7 +22,23 @@ pub fn alert_title(error: &AppError) -> &'static str {
         AppError::OutcomeUnknown { .. } => "Outcome unknown",
         AppError::ListChanged { .. } => "The recordings changed",
         AppError::AuditUnavailable { .. } => "Nothing was changed",
+        // A deletion request or batch by a number that names none, a recording gone: the
+        // message says which, and nothing went wrong.
+        e if e.status() == 404 => "Not found",
         _ => "Something went wrong",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_not_there_is_titled_not_found() {
+        assert_eq!(alert_title(&AppError::DeletionNotFound { id: "9".into() }), "Not found");
+        assert_eq!(alert_title(&AppError::BatchNotFound { id: 9 }), "Not found");
+        assert_eq!(alert_title(&AppError::RecordingGone { recording_id: "r".into() }), "Not found");
+        assert_eq!(alert_title(&AppError::NothingToDelete), "Something went wrong");
     }
 }
 

@@ -27,7 +27,8 @@ pub fn FindRecordingsForm(
                     inputmode="text"
                     autocomplete="off"
                     spellcheck="false"
-                    placeholder="6932e0f8652986000d48148a"
+                    // Not an example id: one reads as a value already filled in.
+                    placeholder="Paste a meeting id"
                     value=value
                     aria-invalid=if error.is_some() { "true" } else { "false" }
                     aria-describedby=described
