@@ -11,7 +11,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, ShareLinkPage, SignInPage};
+use crate::ui::pages::{AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, ShareLinkPage, SignInPage};
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -99,6 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=AuditPage ssr=ssr.clone()/>
                     <Route path=path!("/deletions") view=DeletionsPage ssr=ssr.clone()/>
                     <Route path=path!("/bulk") view=BulkPage ssr=ssr.clone()/>
+                    <Route path=path!("/retention") view=RetentionPage ssr=ssr.clone()/>
+                    <Route path=path!("/retention/preview") view=RetentionPreviewPage ssr=ssr.clone()/>
+                    <Route path=path!("/retention/meetings/:meeting_id") view=RetentionMeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/bulk/:batch_id") view=BatchPage ssr=ssr.clone()/>
                     <Route path=path!("/deletions/:request_id") view=DeletionPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/new") view=NewMeetingPage ssr=ssr.clone()/>
@@ -138,6 +141,7 @@ fn Header() -> impl IntoView {
                             <a href="/">"Home"</a>
                             {may_create.then(|| view! { <a href="/meetings/new">"New meeting"</a> })}
                             {may_delete.then(|| view! { <a href="/deletions">"Deletions"</a> <a href="/bulk">"Bulk"</a> })}
+                            <a href="/retention">"Retention"</a>
                             {may_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
                         </nav>
                         <FindRecordingsForm id_prefix="header" compact=true/>

@@ -9,5 +9,6 @@ pub mod holds;
 pub mod info;
 pub mod meetings;
 pub mod recordings;
+pub mod retention;
 pub mod sharing;
 

@@ -34,10 +34,20 @@ pub enum AuditAction {
     RejectDeletion,
     CancelDeletion,
     ExpireDeletion,
+    /// The default period, a host's rule, the warning or the vendor budget changed.
+    SetRetentionRule,
+    /// A meeting kept longer than its period (or its extension taken back).
+    ExtendRetention,
+    /// A meeting exempted from retention ("keep"), or the exemption lifted.
+    KeepRecordings,
+    /// A sweep opened deletion requests for the meetings the rules made due.
+    RetentionSweep,
+    /// Meetings added to the inventory by hand.
+    TrackMeetings,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 23] = [
         Self::CreateMeeting,
         Self::RequestDeletion,
         Self::RequestBulkDeletion,
@@ -45,6 +55,11 @@ impl AuditAction {
         Self::RejectDeletion,
         Self::CancelDeletion,
         Self::ExpireDeletion,
+        Self::RetentionSweep,
+        Self::SetRetentionRule,
+        Self::ExtendRetention,
+        Self::KeepRecordings,
+        Self::TrackMeetings,
         Self::DeleteRecordings,
         Self::DownloadRecording,
         Self::PreviewRecording,
@@ -87,6 +102,11 @@ impl AuditAction {
             Self::RejectDeletion => "Reject deletion",
             Self::CancelDeletion => "Cancel deletion",
             Self::ExpireDeletion => "Deletion request expired",
+            Self::SetRetentionRule => "Change retention rule",
+            Self::ExtendRetention => "Extend retention",
+            Self::KeepRecordings => "Exempt from retention",
+            Self::RetentionSweep => "Retention sweep",
+            Self::TrackMeetings => "Track meetings",
         }
     }
 }

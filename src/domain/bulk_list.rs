@@ -117,6 +117,23 @@ impl MeetingList {
     }
 }
 
+/// Meetings one "Track these meetings" list may hold.
+pub const MAX_TRACK: usize = 10_000;
+
+impl MeetingList {
+    /// Why these meetings cannot be tracked for retention: no id, a line that is not one
+    /// (nothing is tracked until the list is right), or too many.
+    pub fn tracking_refusal(&self) -> Option<String> {
+        if self.ids.is_empty() {
+            return self.refusal();
+        }
+        if let Some(bad) = self.problems.iter().find(|p| matches!(p, ListProblem::Invalid { .. })) {
+            return Some(format!("{} Correct or remove it; nothing was tracked.", bad.describe()));
+        }
+        (self.ids.len() > MAX_TRACK).then(|| format!("The list has {} meetings; track {MAX_TRACK} at most at once.", self.ids.len()))
+    }
+}
+
 /// Separators between ids in a free-form list. A link keeps its own punctuation.
 fn tokens(line: &str) -> Vec<String> {
     line.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '|'))

@@ -44,6 +44,10 @@ pub enum Permission {
     ReadAudit,
     /// Put a meeting on legal hold, or lift it.
     ManageLegalHolds,
+    /// Keep a meeting's recordings longer than its retention period.
+    ExtendRetention,
+    /// Set retention rules, exempt meetings, track meetings for retention.
+    ManageRetention,
 }
 
 impl Permission {
@@ -61,8 +65,8 @@ impl Permission {
         match self {
             Self::ViewRecordings => Role::Viewer,
             // Operators deal with customers; a viewer may look and download, never hand a link out.
-            Self::CreateMeeting | Self::ShareRecordingLinks => Role::Operator,
-            Self::DeleteRecordings | Self::ReadAudit | Self::ManageLegalHolds => Role::Admin,
+            Self::CreateMeeting | Self::ShareRecordingLinks | Self::ExtendRetention => Role::Operator,
+            Self::DeleteRecordings | Self::ReadAudit | Self::ManageLegalHolds | Self::ManageRetention => Role::Admin,
         }
     }
 
@@ -75,6 +79,8 @@ impl Permission {
             Self::DeleteRecordings => "delete recordings",
             Self::ReadAudit => "read the audit log",
             Self::ManageLegalHolds => "place or lift legal holds",
+            Self::ExtendRetention => "extend how long recordings are kept",
+            Self::ManageRetention => "set retention rules or exempt meetings",
         }
     }
 }
@@ -86,6 +92,8 @@ impl Permission {
 pub enum SignInMethod {
     Password,
     Sso,
+    /// Not a person: the app itself, acting on rules an admin set (a retention sweep).
+    System,
 }
 
 impl SignInMethod {

@@ -13,8 +13,9 @@ const SESSION_CLEANUP_EVERY: Duration = Duration::from_secs(10 * 60);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Background {
     All,
-    /// No deletion or bulk worker: tests that drive `deletions::worker::tick` and
-    /// `bulk::worker::tick` by hand, so that no second worker takes a step from under them.
+    /// No deletion, bulk or retention worker: tests that drive `deletions::worker::tick`,
+    /// `bulk::worker::tick` and retention's steps by hand, so that no second worker takes a step
+    /// from under them.
     NoDeletionWorker,
 }
 
@@ -32,5 +33,7 @@ pub fn start(state: &AppState, which: Background) {
     if which == Background::All {
         crate::server::deletions::worker::spawn(state.clone());
         crate::server::bulk::worker::spawn(state.clone());
+        crate::server::retention::inventory::spawn(state.clone());
+        crate::server::retention::sweep::spawn(state.clone());
     }
 }

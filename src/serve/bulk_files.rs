@@ -44,7 +44,7 @@ pub async fn create(Allowed { staff, .. }: Allowed<need::DeleteRecordings>, Stat
         }
         return refuse(false, AppError::invalid_field("ids", message));
     }
-    let new = NewBatch { creator: &staff, source_text: &text, list: &list, retry_of: None, now_ms: state.clock.now_ms(), start: false };
+    let new = NewBatch { creator: &staff, source_text: &text, list: &list, retry_of: None, now_ms: state.clock.now_ms(), start: false, sweep: None };
     match store::create(&state.db, &new).await {
         Ok(id) => {
             tracing::info!(batch = id, user = %staff.username, meetings = list.ids.len(), problems = list.problems.len(), "bulk batch checked");

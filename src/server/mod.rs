@@ -14,6 +14,7 @@ pub mod lru;
 pub mod metrics;
 pub mod meetings;
 pub mod recordings;
+pub mod retention;
 pub mod scrub;
 pub mod secret;
 pub mod sso;

@@ -29,6 +29,7 @@ pub struct Shared {
     pub clock: super::clock::Clock,
     pub deletions: super::deletions::Deletions,
     pub bulk: super::bulk::Bulk,
+    pub retention: super::retention::Retention,
     /// Meetings' recordings lists, kept a few seconds for paging and sorting, and the vendor
     /// calls for them under way.
     pub recordings: super::recordings::lists::RecordingLists,
@@ -65,6 +66,7 @@ impl AppState {
             client: &self.client,
             deletions: &self.deletions,
             bulk: &self.bulk,
+            retention: &self.retention,
             recordings: &self.recordings,
             public_origin: &self.guard.public_origin,
             metrics: &self.metrics,
@@ -84,6 +86,7 @@ pub struct Work<'a> {
     pub client: &'a AdminClient,
     pub deletions: &'a super::deletions::Deletions,
     pub bulk: &'a super::bulk::Bulk,
+    pub retention: &'a super::retention::Retention,
     pub recordings: &'a super::recordings::lists::RecordingLists,
     /// Where links in notices point.
     pub public_origin: &'a str,

@@ -60,6 +60,18 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/bulk/reject", Some(Role::Admin), vec![("batch_id", "1"), ("comment", "role test")]),
         ("/api/bulk/cancel", Some(Role::Admin), vec![("batch_id", "1")]),
         ("/api/bulk/retry", Some(Role::Admin), vec![("batch_id", "1")]),
+        ("/api/retention/overview", Some(Role::Viewer), vec![]),
+        ("/api/retention/meeting", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
+        ("/api/retention/preview", Some(Role::Admin), vec![("kind", "general"), ("default_days", "30"), ("warn_days", "7"), ("calls_per_hour", "600")]),
+        (
+            "/api/retention/save",
+            Some(Role::Admin),
+            vec![("kind", "general"), ("default_days", "30"), ("warn_days", "7"), ("calls_per_hour", "600"), ("reason", "role test")],
+        ),
+        ("/api/retention/extend", Some(Role::Operator), vec![("meeting_id", VENDOR_MEETING), ("by", "30"), ("reason", "role test")]),
+        ("/api/retention/keep", Some(Role::Admin), vec![("meeting_id", VENDOR_MEETING), ("reason", "role test")]),
+        ("/api/retention/clear", Some(Role::Admin), vec![("meeting_id", VENDOR_MEETING), ("reason", "role test")]),
+        ("/api/retention/track", Some(Role::Admin), vec![("meetings", VENDOR_MEETING)]),
     ]
 }
 

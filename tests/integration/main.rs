@@ -24,6 +24,7 @@ mod properties;
 mod recordings_api;
 mod recordings_cache;
 mod replicas;
+mod retention;
 mod serving;
 mod sessions;
 mod sso;

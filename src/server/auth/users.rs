@@ -191,8 +191,10 @@ pub async fn link(db: &Store, clock: &Clock, name: &str, identity: Option<&str>)
 /// The person behind a name signed in by `method`: a gateway identity is itself; a local
 /// account is the gateway identity it is linked to, or else only itself.
 pub async fn person(db: &Store, name: &str, method: SignInMethod) -> Result<Person, sqlx::Error> {
-    if method == SignInMethod::Sso {
-        return Ok(Person::gateway(name));
+    match method {
+        SignInMethod::Sso => return Ok(Person::gateway(name)),
+        SignInMethod::System => return Ok(Person::System),
+        SignInMethod::Password => {}
     }
     let sql = "SELECT sso_identity FROM users WHERE lower(username) = lower($1)";
     let linked: Option<Option<String>> = on_pool!(db, pool => sqlx::query_scalar(sql).bind(name.trim()).fetch_optional(pool).await)?;

@@ -122,11 +122,13 @@ pub struct ToRequest {
     pub requester: Staff,
     pub requested_addr: String,
     pub held: bool,
+    /// A retention sweep's cut-off: a recording made after it (Unix seconds) spares the meeting.
+    pub keep_after: Option<i64>,
 }
 
 pub async fn to_request(db: &Store, item_id: i64) -> Result<Option<ToRequest>, sqlx::Error> {
     let sql = "SELECT i.batch_id, i.meeting_id, i.lookup_state, i.recording_count, i.total_size, i.first_created, i.last_created, \
-               i.fingerprint, i.lookup_error, b.reason, b.requested_by, b.requested_role, b.requested_method, b.requested_addr, \
+               i.fingerprint, i.lookup_error, b.reason, b.requested_by, b.requested_role, b.requested_method, b.requested_addr, i.keep_after, \
                EXISTS (SELECT 1 FROM legal_holds h WHERE h.meeting_id = i.meeting_id) AS held \
                FROM bulk_items i JOIN bulk_batches b ON b.id = i.batch_id WHERE i.id = $1";
     #[derive(sqlx::FromRow)]
@@ -145,6 +147,7 @@ pub async fn to_request(db: &Store, item_id: i64) -> Result<Option<ToRequest>, s
         requested_role: Option<String>,
         requested_method: Option<String>,
         requested_addr: Option<String>,
+        keep_after: Option<i64>,
         held: bool,
     }
     let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(sql).bind(item_id).fetch_optional(pool).await?);
@@ -171,6 +174,7 @@ pub async fn to_request(db: &Store, item_id: i64) -> Result<Option<ToRequest>, s
             },
             requested_addr: r.requested_addr.unwrap_or_default(),
             held: r.held,
+            keep_after: r.keep_after,
         })
     }))
 }

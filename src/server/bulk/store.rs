@@ -13,6 +13,17 @@ pub struct NewBatch<'a> {
     pub now_ms: i64,
     /// Look up at once (a retry of meetings already checked once); else it waits as a draft.
     pub start: bool,
+    /// Made by a retention sweep: requested at once, and each meeting spared if the look-up
+    /// finds a recording made after its cut-off.
+    pub sweep: Option<&'a SweepPart<'a>>,
+}
+
+/// What a retention sweep adds to its batch.
+pub struct SweepPart<'a> {
+    pub reason: &'a str,
+    pub requester: &'a Staff,
+    /// Per meeting, the newest recording date (Unix seconds) its period lets go.
+    pub keep_after: &'a std::collections::HashMap<MeetingId, i64>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -29,9 +40,11 @@ pub async fn create(db: &Store, b: &NewBatch<'_>) -> Result<i64, sqlx::Error> {
     let problems = serde_json::to_string(&Problems { problems: b.list.problems.clone(), header: b.list.header.clone() }).unwrap_or_default();
     let started = b.start.then_some(b.now_ms);
     let state = if b.start { LookupState::Pending } else { LookupState::Draft };
-    let batch_sql = "INSERT INTO bulk_batches (created_by, created_role, created_method, created_at_ms, retry_of, source_text, problems, started_at_ms) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
-    on_pool!(db, pool => {
+    let batch_sql = "INSERT INTO bulk_batches (created_by, created_role, created_method, created_at_ms, retry_of, source_text, problems, started_at_ms, \
+                     retention, reason, requested_by, requested_role, requested_method, requested_addr, requested_at_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
+    let sweep = b.sweep;
+    let id = on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(batch_sql)
             .bind(&b.creator.username)
@@ -42,29 +55,51 @@ pub async fn create(db: &Store, b: &NewBatch<'_>) -> Result<i64, sqlx::Error> {
             .bind(b.source_text)
             .bind(&problems)
             .bind(started)
+            .bind(sweep.is_some())
+            .bind(sweep.map(|w| w.reason))
+            .bind(sweep.map(|w| w.requester.username.as_str()))
+            .bind(sweep.map(|w| w.requester.role.as_str()))
+            .bind(sweep.map(|w| w.requester.method.as_str()))
+            .bind(sweep.map(|_| "retention sweep"))
+            .bind(sweep.map(|_| b.now_ms))
             .fetch_one(&mut *tx)
             .await?;
         for (chunk_no, chunk) in b.list.ids.chunks(INSERT_CHUNK).enumerate() {
             let values: Vec<String> = (0..chunk.len())
                 .map(|i| {
-                    let p = i * 6;
-                    format!("(${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6)
+                    let p = i * 7;
+                    format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7)
                 })
                 .collect();
             let sql = format!(
-                "INSERT INTO bulk_items (batch_id, position, meeting_id, line, note, lookup_state) VALUES {}",
+                "INSERT INTO bulk_items (batch_id, position, meeting_id, line, note, lookup_state, keep_after) VALUES {}",
                 values.join(", ")
             );
             let mut q = sqlx::query(&sql);
             for (i, (line, meeting)) in chunk.iter().enumerate() {
                 let position = (chunk_no * INSERT_CHUNK + i + 1) as i64;
-                q = q.bind(id).bind(position).bind(meeting.as_str()).bind(*line as i64).bind(notes.get(meeting).cloned()).bind(state.as_str());
+                q = q
+                    .bind(id)
+                    .bind(position)
+                    .bind(meeting.as_str())
+                    .bind(*line as i64)
+                    .bind(notes.get(meeting).cloned())
+                    .bind(state.as_str())
+                    .bind(sweep.and_then(|w| w.keep_after.get(meeting).copied()));
             }
             q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(id)
-    })
+        id
+    });
+    // Named in a list: known to retention from now on (a sweep's meetings are known already).
+    if b.sweep.is_none() {
+        let ids: Vec<MeetingId> = b.list.ids.iter().map(|(_, id)| id.clone()).collect();
+        if let Err(e) = crate::server::retention::known::note(db, &ids, crate::server::retention::known::Source::Bulk, None, b.now_ms).await {
+            tracing::warn!(error = %e, batch = id, "cannot note a batch's meetings for retention");
+        }
+    }
+    Ok(id)
 }
 
 /// "In batch #3; deletion request #12 is open", per meeting seen before.

@@ -181,6 +181,14 @@ async fn decide(state: &Work<'_>, t: &ToRequest) -> Result<Outcome, String> {
     if t.summary.count == 0 {
         return Ok(outcome(ItemOutcome::NothingToDelete, None));
     }
+    // The sweep decided on the inventory; the look-up is newer. All of a meeting's recordings go
+    // at once, so one made since, still within its period, spares them all.
+    if let (Some(cut), Some(newest)) = (t.keep_after, t.summary.last_created) {
+        if newest > cut {
+            let detail = format!("kept: its newest recording ({}) is still within the retention period", crate::domain::format_utc(newest));
+            return Ok(outcome(ItemOutcome::NothingToDelete, Some(detail)));
+        }
+    }
     // Made before a crash, its outcome not written: the same request, not a second one.
     if let Some(id) = store::request_of(&state.db, t.batch_id, &t.meeting_id).await.map_err(|e| e.to_string())? {
         return Ok(Outcome { deletion_request_id: Some(id), ..outcome(ItemOutcome::Requested, None) });

@@ -21,6 +21,8 @@ pub async fn insert(db: &Store, m: &CreatedMeeting) -> Result<(), sqlx::Error> {
         .execute(pool)
         .await
         .map(|_| ()))?;
+    let known = crate::server::retention::known::Source::Created;
+    crate::server::retention::known::note_one(db, &m.meeting_id, known, Some(m.host.get()), m.created_at.saturating_mul(1000)).await;
     Ok(())
 }
 

@@ -65,6 +65,9 @@ pub async fn record(db: &Store, written: &RecentlyWritten, username: &str, meeti
             sqlx::query(trim).bind(&user).bind(KEEP_PER_PERSON).execute(pool).await?;
         }
     });
+    if let Ok(id) = crate::domain::MeetingId::parse(meeting_id) {
+        crate::server::retention::known::note_one(db, &id, crate::server::retention::known::Source::Opened, None, now_ms).await;
+    }
     written.note(user, meeting_id, now_ms);
     Ok(())
 }

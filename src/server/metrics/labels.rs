@@ -175,6 +175,10 @@ pub enum WorkerName {
     Deletion,
     Bulk,
     ApprovalNotice,
+    /// Re-lists known meetings for retention.
+    Inventory,
+    /// Opens deletion requests for the meetings retention made due.
+    RetentionSweep,
 }
 
 /// The store's queues of work, each row claimed with a lease.
@@ -184,6 +188,8 @@ pub enum Queue {
     DeletionRequests,
     BulkItems,
     ApprovalNotices,
+    /// Known meetings to re-list (retention's inventory).
+    KnownMeetings,
 }
 
 #[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, strum::IntoStaticStr)]

@@ -76,11 +76,11 @@ impl Metrics {
     pub fn primed() -> Self {
         use labels::{SignInMethod as M, SignInOutcome as O};
         let m = Self::default();
-        for worker in [WorkerName::Deletion, WorkerName::Bulk, WorkerName::ApprovalNotice] {
+        for worker in [WorkerName::Deletion, WorkerName::Bulk, WorkerName::ApprovalNotice, WorkerName::Inventory, WorkerName::RetentionSweep] {
             let _ = m.steps.get_or_create(&WorkerLabel { worker });
             let _ = m.step_failures.get_or_create(&WorkerLabel { worker });
         }
-        for queue in [Queue::DeletionRequests, Queue::BulkItems, Queue::ApprovalNotices] {
+        for queue in [Queue::DeletionRequests, Queue::BulkItems, Queue::ApprovalNotices, Queue::KnownMeetings] {
             let _ = m.leases_taken_over.get_or_create(&QueueLabel { queue });
         }
         for call in [Call::Create, Call::List, Call::Delete] {

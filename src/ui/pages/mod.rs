@@ -8,6 +8,7 @@ mod meeting;
 mod new_meeting;
 mod not_found;
 mod recordings;
+mod retention;
 mod share;
 mod sign_in;
 
@@ -21,5 +22,6 @@ pub use meeting::MeetingPage;
 pub use new_meeting::NewMeetingPage;
 pub use not_found::NotFound;
 pub use recordings::RecordingsPage;
+pub use retention::{RetentionMeetingPage, RetentionPage, RetentionPreviewPage};
 pub use share::ShareLinkPage;
 pub use sign_in::SignInPage;

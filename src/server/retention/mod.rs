@@ -1,0 +1,24 @@
+//! Retention: recordings deleted on a schedule the company sets. The vendor cannot list
+//! meetings, so it covers the meetings known here (`known`); the inventory worker keeps what
+//! each holds (`inventory`), the rules say when each is due (`domain::retention`), and the sweep
+//! opens their deletion requests through a bulk batch (`sweep`), so they run the way a person's
+//! do: grace period, approval, hold check, exactly once.
+
+pub mod inventory;
+pub mod known;
+pub mod service;
+pub mod store;
+pub mod sweep;
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+/// This replica's part in it.
+#[derive(Debug, Default)]
+pub struct Retention {
+    /// Wakes this replica's inventory worker (meetings were tracked here).
+    pub wake: Arc<Notify>,
+    /// Wakes this replica's sweep (a rule changed here).
+    pub sweep_wake: Arc<Notify>,
+}
