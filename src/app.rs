@@ -11,7 +11,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, ShareLinkPage, SignInPage};
+use crate::ui::pages::{AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, RetentionReportPage, ShareLinkPage, SignInPage};
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bulk") view=BulkPage ssr=ssr.clone()/>
                     <Route path=path!("/retention") view=RetentionPage ssr=ssr.clone()/>
                     <Route path=path!("/retention/preview") view=RetentionPreviewPage ssr=ssr.clone()/>
+                    <Route path=path!("/retention/report") view=RetentionReportPage ssr=ssr.clone()/>
                     <Route path=path!("/retention/meetings/:meeting_id") view=RetentionMeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/bulk/:batch_id") view=BatchPage ssr=ssr.clone()/>
                     <Route path=path!("/deletions/:request_id") view=DeletionPage ssr=ssr.clone()/>

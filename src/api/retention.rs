@@ -15,6 +15,28 @@ pub async fn read_retention() -> Result<RetentionOverview, AppError> {
     crate::server::retention::service::overview(&state()?, &staff).await
 }
 
+/// For the home page: what is due now or soon, for those who may set the rules (empty for others).
+#[server(prefix = "/api", endpoint = "retention/due_soon", input = GetUrl)]
+/// The server's time comes along, for the countdowns.
+pub async fn retention_due_soon() -> Result<(i64, Vec<crate::domain::DueRow>), AppError> {
+    use crate::server::fn_context::{require, state};
+    let staff = require(crate::domain::Permission::ViewRecordings).await?;
+    let state = state()?;
+    let now = state.clock.now_ms();
+    if !staff.may(crate::domain::Permission::ManageRetention) {
+        return Ok((now, vec![]));
+    }
+    Ok((now, crate::server::retention::service::due_soon(&state, 10).await?))
+}
+
+/// What the inventory holds per host, and its bytes by age.
+#[server(prefix = "/api", endpoint = "retention/report", input = GetUrl)]
+pub async fn read_retention_report() -> Result<crate::domain::RetentionReport, AppError> {
+    use crate::server::fn_context::{require, state, store_failed};
+    require(crate::domain::Permission::ViewRecordings).await?;
+    crate::server::retention::service::report(&state()?).await.map_err(store_failed("cannot read the retention inventory"))
+}
+
 /// One meeting's standing under the rules.
 #[server(prefix = "/api", endpoint = "retention/meeting", input = GetUrl)]
 pub async fn read_retention_meeting(meeting_id: String) -> Result<crate::domain::RetentionMeeting, AppError> {

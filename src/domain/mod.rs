@@ -21,6 +21,7 @@ mod recording_page;
 mod recordings_csv;
 mod retention;
 mod retention_change;
+mod retention_report;
 mod retention_view;
 mod schedule;
 mod staff;
@@ -37,6 +38,7 @@ pub use bulk_item::{BulkItem, ItemOutcome, ItemRequest, ItemResult, LookupState}
 pub use bulk_list::{ListProblem, MeetingList, MAX_BATCH};
 pub use recordings_csv::recordings_csv;
 pub use retention_view::{Coverage, DueRow, HostRuleRow, MeetingRuleRow, RetentionMeeting, RetentionOverview, RetentionPreview, PREVIEW_IDS};
+pub use retention_report::{AgeBucket, HostLine, RetentionReport, AGE_BUCKETS};
 pub use retention_change::{RuleChange, RuleForm, MAX_CALLS_PER_HOUR, MAX_WARN_DAYS};
 pub use retention::{parse_host_id, DryRun, Extension, HostRule, Known, MeetingRule, RetentionDays, Rules, Standing, Tally, DAY_MS, EXTENSION_DAYS, MAX_RETENTION_DAYS, NEWEST_RULE};
 pub use deletion::{decision_comment, relative, same_person, when, DeletionFilter, DeletionRequest, DeletionRules, DeletionState};

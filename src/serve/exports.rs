@@ -75,3 +75,23 @@ pub async fn audit_csv(
         }
     }
 }
+
+/// The retention report per host as CSV (anyone who may see recordings).
+pub async fn retention_csv(_: Allowed<need::ViewRecordings>, State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
+    match crate::server::retention::service::report(&state).await {
+        Ok(report) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"retention-report.csv\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            report.csv(),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the retention inventory for export");
+            let err = crate::server::store::user_error(&e, request_id(&headers));
+            ErrorReply::new(err, ErrorReply::wants_html(&headers)).titled("Export not made").back("/retention/report", "Back to the report").into_response()
+        }
+    }
+}

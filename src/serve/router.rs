@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/meetings/{meeting_id}/recordings/{recording_id}/download", get(downloads::download))
         .route("/meetings/{meeting_id}/recordings/{recording_id}/preview", get(downloads::preview))
         .route("/audit.csv", get(exports::audit_csv))
+        .route("/retention/report.csv", get(exports::retention_csv))
         .route(recordings_json::PATH, get(recordings_json::list))
         .route("/api/bulk/create", post(bulk_files::create))
         .route("/bulk/{batch_id}/results.csv", get(bulk_files::results_csv))

@@ -61,6 +61,8 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/bulk/cancel", Some(Role::Admin), vec![("batch_id", "1")]),
         ("/api/bulk/retry", Some(Role::Admin), vec![("batch_id", "1")]),
         ("/api/retention/overview", Some(Role::Viewer), vec![]),
+        ("/api/retention/report", Some(Role::Viewer), vec![]),
+        ("/api/retention/due_soon", Some(Role::Viewer), vec![]),
         ("/api/retention/meeting", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/retention/preview", Some(Role::Admin), vec![("kind", "general"), ("default_days", "30"), ("warn_days", "7"), ("calls_per_hour", "600")]),
         (

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use meeting_admin::server::bulk::worker as bulk_worker;
 use meeting_admin::server::deletions::worker as deletion_worker;
-use meeting_admin::server::retention::{inventory, sweep};
+use meeting_admin::server::retention::{digest, inventory, sweep};
 use meeting_admin::server::store::on_pool;
 use meeting_admin::server::vendor::mock::Faults;
 use meeting_admin::server::workers::Next;
 use serde_json::Value;
 
+use crate::support::webhook::{Answer, Hook};
 use crate::support::{database, Browser, Mock, TestApp, ADMIN, OPERATOR, PASSWORD, VIEWER};
 
 const GRACE: &[&str] = &["--delete-grace", "10m"];
@@ -298,4 +299,51 @@ async fn two_replicas_sweep_each_due_meeting_once_and_a_sweep_cut_off_is_taken_o
     for id in &known {
         assert_eq!(deletes(&upstream, id), 1, "{id} deleted exactly once");
     }
+}
+
+#[tokio::test]
+async fn the_digest_goes_once_a_day_and_the_report_home_page_and_csv_count_what_is_due() {
+    let hook = Hook::start(Answer::Refuse).await;
+    let app = TestApp::spawn_with(&["--approval-webhook-url", hook.url.as_str()]).await;
+    let known: Vec<String> = (51..=53).map(meeting).collect();
+    for id in &known {
+        app.upstream.mock.seed(id, 2);
+    }
+    assert_eq!(track(&app.http, &known[..2], "7").await.0, 200);
+    assert_eq!(track(&app.http, &known[2..], "").await.0, 200);
+    assert_eq!(save_general(&app.http, "30", "7", "100").await.0, 200);
+    list_all(&app).await;
+    later(&app, 25 * DAY).await;
+
+    // A digest the webhook refuses is sent again on the next turn; then once a day.
+    assert!(!digest::send_if_due(&app.state.work()).await.unwrap());
+    assert_eq!(hook.tries(), 1);
+    hook.answer(Answer::Take);
+    assert!(digest::send_if_due(&app.state.work()).await.unwrap());
+    let sent = hook.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(sent["due_soon"], 3, "{sent}");
+    assert!(sent["text"].as_str().unwrap().contains(&known[0]));
+    assert!(!digest::send_if_due(&app.state.work()).await.unwrap(), "once a day");
+    later(&app, DAY).await;
+    assert!(digest::send_if_due(&app.state.work()).await.unwrap(), "the next day's");
+
+    // The report per host, as data, as CSV, as a page with its chart.
+    let report: Value = app.http.get("/api/retention/report").await.json().await.unwrap();
+    assert_eq!(report["hosts"][0]["host"], 7);
+    assert_eq!((report["hosts"][0]["meetings"].as_u64(), report["hosts"][0]["due_7"].as_u64()), (Some(2), Some(2)), "{report}");
+    assert_eq!(report["hosts"][1]["host"], Value::Null, "the meetings of no known host");
+    assert_eq!(report["ages"][0]["recordings"], 6, "every recording is under 30 days old: {report}");
+    let csv = app.get("/retention/report.csv").await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    assert!(csv.lines().nth(1).unwrap().starts_with("7,2,4,"), "{csv}");
+    assert_eq!(app.anonymous().get("/retention/report.csv").await.status(), 303, "sign-in first");
+    let page = app.get("/retention/report").await.text().await.unwrap();
+    assert!(page.contains("<svg") && page.contains("Recording bytes by age"), "{page}");
+
+    // The home page tells admins, not operators.
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.contains("Recordings due for deletion soon") && home.contains(&known[2]));
+    let home = app.as_user(OPERATOR).await.get("/").await.text().await.unwrap();
+    assert!(!home.contains("Recordings due for deletion soon"));
 }

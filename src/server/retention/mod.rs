@@ -4,6 +4,7 @@
 //! opens their deletion requests through a bulk batch (`sweep`), so they run the way a person's
 //! do: grace period, approval, hold check, exactly once.
 
+pub mod digest;
 pub mod inventory;
 pub mod known;
 pub mod service;

@@ -218,3 +218,42 @@ pub async fn meeting(state: &AppState, staff: &Staff, id: &MeetingId) -> Result<
         may_manage: staff.may(Permission::ManageRetention),
     })
 }
+
+pub async fn report(state: &AppState) -> Result<crate::domain::RetentionReport, sqlx::Error> {
+    use crate::domain::{AgeBucket, RetentionReport, AGE_BUCKETS};
+    let rows = store::inventory(&state.db).await?;
+    let rules = store::rules(&state.db).await?;
+    let now = state.clock.now_ms();
+    let mut ages: Vec<AgeBucket> = AGE_BUCKETS.iter().map(|(_, label)| AgeBucket { label: (*label).to_owned(), recordings: 0, bytes: 0 }).collect();
+    for (i, n, bytes) in store::ages(&state.db, now.div_euclid(1000)).await? {
+        if let Some(a) = ages.get_mut(i) {
+            a.recordings = u64::try_from(n).unwrap_or(0);
+            a.bytes = u64::try_from(bytes).unwrap_or(0);
+        }
+    }
+    Ok(RetentionReport {
+        hosts: RetentionReport::hosts(rows.iter().map(|r| (&r.known, r.oldest_created)), &rules, now),
+        ages,
+        as_of_ms: rows.iter().filter_map(|r| r.inventoried_at_ms).min(),
+        now_ms: now,
+    })
+}
+
+/// What the home page shows an admin: the meetings due now or within the warning, soonest first.
+pub async fn due_soon(state: &AppState, limit: usize) -> Result<Vec<DueRow>, AppError> {
+    let rows = store::inventory(&state.db).await.map_err(store_failed("cannot read the retention inventory"))?;
+    let rules = store::rules(&state.db).await.map_err(store_failed("cannot read the retention rules"))?;
+    let settings = store::settings(&state.db).await.map_err(store_failed("cannot read the retention settings"))?;
+    let until = state.clock.now_ms() + settings.warn_days * DAY_MS;
+    let mut due: Vec<DueRow> = rows
+        .iter()
+        .filter(|r| !r.in_hand)
+        .filter_map(|r| {
+            let s = Standing::of(&r.known, &rules);
+            s.is_due(until).then(|| due_row(r, s))
+        })
+        .collect();
+    due.sort_by_key(|r| (r.due_at_ms, r.meeting_id.clone()));
+    due.truncate(limit);
+    Ok(due)
+}

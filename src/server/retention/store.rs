@@ -210,3 +210,18 @@ pub async fn coverage(db: &Store) -> Result<HashMap<String, i64>, sqlx::Error> {
     Ok(rows.into_iter().collect())
 }
 
+
+/// Recordings and their bytes per age bucket (`domain::AGE_BUCKETS`), by their dates.
+pub async fn ages(db: &Store, now_unix: i64) -> Result<Vec<(usize, i64, i64)>, sqlx::Error> {
+    let mut cases = String::from("CASE WHEN created IS NULL THEN -1");
+    for (i, (bound, _)) in crate::domain::AGE_BUCKETS.iter().enumerate() {
+        match bound {
+            Some(days) => cases.push_str(&format!(" WHEN created > $1 - {} THEN {i}", days * 86_400)),
+            None => cases.push_str(&format!(" ELSE {i}")),
+        }
+    }
+    cases.push_str(" END");
+    let sql = format!("SELECT {cases} AS bucket, COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM known_recordings GROUP BY 1");
+    let rows: Vec<(i32, i64, i64)> = on_pool!(db, pool => sqlx::query_as(&sql).bind(now_unix).fetch_all(pool).await?);
+    Ok(rows.into_iter().filter_map(|(b, n, bytes)| Some((usize::try_from(b).ok()?, n, bytes))).collect())
+}

@@ -140,6 +140,9 @@ pub fn spawn(state: AppState) {
     state.workers.poll(WorkerName::RetentionSweep, POLL, state.retention.sweep_wake.clone(), move || {
         let state = env.clone();
         async move {
+            if let Err(e) = super::digest::send_if_due(&state.work()).await {
+                tracing::warn!(error = %e, "cannot make the retention digest");
+            }
             match sweep(&state.work(), EVERY_MS).await {
                 Ok(Swept::Batch { left, .. }) if left > 0 => Next::More,
                 Ok(_) => Next::Wait,

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::deletions::awaiting_my_approval;
+use crate::api::retention::retention_due_soon;
 use crate::api::meetings::{opened_meetings, recent_meetings};
 use crate::domain::{MeetingId, Permission};
 use crate::ui::components::{local_time, use_frame, ErrorAlert, FindRecordingsForm, LocalTimes};
@@ -12,6 +13,7 @@ pub fn HomePage() -> impl IntoView {
     let recent = Resource::new(|| (), |_| recent_meetings());
     let opened = Resource::new(|| (), |_| opened_meetings());
     let awaiting = Resource::new(|| (), |_| awaiting_my_approval());
+    let retention = Resource::new(|| (), |_| retention_due_soon());
     view! {
         <Title text=""/>
         <h1>"Meeting Admin"</h1>
@@ -30,6 +32,13 @@ pub fn HomePage() -> impl IntoView {
                         </ul>
                     </section>
                 })
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                // Admins only (the list is empty for others), and only when something is due.
+                let (now_ms, list) = retention.await.ok().filter(|(_, l)| !l.is_empty())?;
+                Some(view! { <RetentionDue list now_ms/> })
             })}
         </Suspense>
         <section aria-labelledby="find-heading" class="card">
@@ -142,4 +151,24 @@ fn awaiting_lines(list: Vec<crate::api::deletions::DeletionView>) -> Vec<(String
         (format!("/bulk/{b}"), format!("Batch #{b}"), format!(": {n} deletion request{}, requested by {by}: {reason}", if n == 1 { "" } else { "s" }))
     });
     grouped.chain(lines).collect()
+}
+
+/// The retention lines of the home page: soonest first, each linked to its extend-or-keep page.
+#[component]
+fn RetentionDue(list: Vec<crate::domain::DueRow>, now_ms: i64) -> impl IntoView {
+    view! {
+        <section aria-labelledby="retention-due-heading" class="card">
+            <h2 id="retention-due-heading">"Recordings due for deletion soon"</h2>
+            <ul class="opened-meetings">
+                {list.into_iter().map(|r| view! {
+                    <li>
+                        <a href=format!("/retention/meetings/{}", r.meeting_id)><code>{r.meeting_id.to_string()}</code></a>
+                        {format!(" · {} recordings · {}", r.recordings, crate::domain::format_bytes(r.bytes))}
+                        <span class="muted">" · due " {r.due_at_ms.map(|at| crate::domain::when(at, now_ms))}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p><a href="/retention">"All of retention"</a></p>
+        </section>
+    }
 }

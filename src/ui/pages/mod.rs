@@ -22,6 +22,6 @@ pub use meeting::MeetingPage;
 pub use new_meeting::NewMeetingPage;
 pub use not_found::NotFound;
 pub use recordings::RecordingsPage;
-pub use retention::{RetentionMeetingPage, RetentionPage, RetentionPreviewPage};
+pub use retention::{RetentionMeetingPage, RetentionPage, RetentionPreviewPage, RetentionReportPage};
 pub use share::ShareLinkPage;
 pub use sign_in::SignInPage;

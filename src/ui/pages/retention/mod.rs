@@ -6,6 +6,7 @@
 mod forms;
 mod meeting;
 mod preview;
+mod report;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +19,7 @@ use forms::{GeneralForm, HostForm};
 
 pub use meeting::RetentionMeetingPage;
 pub use preview::RetentionPreviewPage;
+pub use report::RetentionReportPage;
 
 pub fn meeting_path(id: &MeetingId) -> String {
     format!("/retention/meetings/{id}")
@@ -31,7 +33,7 @@ pub fn RetentionPage() -> impl IntoView {
     view! {
         <Title text="Retention"/>
         <h1>"Retention"</h1>
-        <p class="lead">"Recordings of the meetings known here are deleted once they are older than the period the rules set, through the same deletion requests as a person's: grace period, approval where required, legal holds respected."</p>
+        <p class="lead">"Recordings of the meetings known here are deleted once they are older than the period the rules set, through the same deletion requests as a person's: grace period, approval where required, legal holds respected. " <a href="/retention/report">"Report per host"</a></p>
         {done.map(|text| view! { <p class="notice success" role="status">{text}</p> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading retention…"</p> }>
             {move || Suspend::new(async move {
