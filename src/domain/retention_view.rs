@@ -70,6 +70,8 @@ pub struct RetentionOverview {
     pub hosts: Vec<HostRuleRow>,
     pub coverage: Coverage,
     pub last_sweep_ms: Option<i64>,
+    /// How often the sweep runs (`RETENTION_SWEEP_EVERY`), in minutes.
+    pub sweep_every_minutes: u64,
     /// After the vendor said "too many requests": no listing before then (Unix ms).
     pub paused_until_ms: Option<i64>,
     pub due_now: Vec<DueRow>,

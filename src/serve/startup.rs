@@ -109,7 +109,7 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
         deletions: crate::server::deletions::Deletions::new(config.deletions.clone())?,
         lease: crate::server::workers::Lease::for_this_replica(config.deletion_lease),
         bulk: crate::server::bulk::Bulk::default(),
-        retention: crate::server::retention::Retention::default(),
+        retention: crate::server::retention::Retention::new(config.retention_sweep_every),
         recordings: crate::server::recordings::lists::RecordingLists::new(crate::server::recordings::cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes)),
         meeting_state: crate::server::meetings::state::MeetingStateCache::new(MEETING_STATE_BYTES),
         identity,

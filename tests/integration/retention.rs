@@ -249,10 +249,18 @@ async fn a_429_storm_pauses_every_replica_and_the_next_run_picks_up_where_it_sto
     assert!(o["paused_until_ms"].is_i64(), "the page says it waits: {o}");
     assert_eq!(o["coverage"]["never_listed"], 6);
 
-    app.upstream.faults(Faults::default());
+    // A vendor that takes 2 calls a second: of a step's 4 calls, 2 are refused and asked again
+    // after the vendor's Retry-After (the client's own wait), so the step still lists all 4.
+    app.upstream.faults(Faults { rate_per_second: Some(2), ..Faults::default() });
     app.clock.advance(Duration::from_secs(121));
+    let refused_before = app.upstream.mock.requests().iter().filter(|r| r.faulted).count();
+    inventory::step(&app.state.work()).await;
+    let refused = app.upstream.mock.requests().iter().filter(|r| r.faulted).count() - refused_before;
+    assert!(refused >= 2, "the rate limit refused {refused}");
+    assert_eq!(overview(&app.http).await["coverage"]["never_listed"], 2);
+    app.upstream.faults(Faults::default());
     list_all(&app).await;
-    assert_eq!(overview(&app.http).await["coverage"]["never_listed"], 0, "every meeting listed after the pause");
+    assert_eq!(overview(&app.http).await["coverage"]["never_listed"], 0, "every meeting listed after the pauses");
 }
 
 #[tokio::test]

@@ -61,6 +61,8 @@ pub struct ServeArgs {
     pub client_ip_header: Option<String>,
     #[command(flatten)]
     pub deletions: super::deletions::DeletionArgs,
+    #[command(flatten)]
+    pub retention: super::retention::RetentionArgs,
     /// How long a meeting's recordings list is kept for paging and sorting the recordings page
     /// (e.g. 10s; 0 keeps nothing). "Refresh" always asks ConnectyCube.
     #[arg(long = "recordings-cache-ttl", env = "RECORDINGS_CACHE_TTL", default_value = "10s", global = true)]

@@ -11,6 +11,7 @@ use url::Url;
 pub mod args;
 pub mod commands;
 pub mod deletions;
+pub mod retention;
 pub mod serving;
 pub mod values;
 
@@ -60,6 +61,8 @@ pub struct Config {
     pub sso: Option<super::sso::SsoConfig>,
     pub deletions: DeletionPolicy,
     pub deletion_lease: Duration,
+    /// How often the retention sweep runs.
+    pub retention_sweep_every: Duration,
     pub recordings_cache_ttl: Duration,
     pub recordings_cache_bytes: usize,
     pub serving: Serving,
@@ -163,6 +166,7 @@ impl Config {
         };
         let (local_login, sso) = super::sso::parse(&a.sso)?;
         let (deletions, deletion_lease) = deletions::parse(&a.deletions)?;
+        let retention_sweep_every = retention::parse(&a.retention)?;
         let recordings_cache_ttl = match a.recordings_cache_ttl.trim() {
             "0" | "0s" => Duration::ZERO,
             other => parse_duration(other).map_err(|p| bad("RECORDINGS_CACHE_TTL", "recordings-cache-ttl", p))?,
@@ -182,6 +186,7 @@ impl Config {
             recordings_cache_bytes,
             deletions,
             deletion_lease,
+            retention_sweep_every,
             local_login,
             sso,
             session_idle,

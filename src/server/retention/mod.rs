@@ -16,10 +16,18 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 /// This replica's part in it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Retention {
     /// Wakes this replica's inventory worker (meetings were tracked here).
     pub wake: Arc<Notify>,
     /// Wakes this replica's sweep (a rule changed here).
     pub sweep_wake: Arc<Notify>,
+    /// How often one replica sweeps (`RETENTION_SWEEP_EVERY`).
+    pub sweep_every: std::time::Duration,
+}
+
+impl Retention {
+    pub fn new(sweep_every: std::time::Duration) -> Self {
+        Self { wake: Arc::default(), sweep_wake: Arc::default(), sweep_every }
+    }
 }

@@ -86,6 +86,7 @@ pub async fn overview(state: &AppState, staff: &Staff) -> Result<RetentionOvervi
         hosts,
         coverage: coverage(&rows, by_source),
         last_sweep_ms: settings.last_sweep_ms,
+        sweep_every_minutes: state.retention.sweep_every.as_secs() / 60,
         paused_until_ms: Some(settings.paused_until_ms).filter(|t| *t > now),
         due_now,
         due_soon,

@@ -17,10 +17,9 @@ use crate::server::state::{AppState, Work};
 use crate::server::store::{on_pool, Store};
 use crate::server::workers::Next;
 
-/// How often each replica asks whether a sweep is due.
+/// How often each replica asks whether a sweep is due (a sweep runs at most every
+/// `RETENTION_SWEEP_EVERY`, by whichever replica comes first).
 pub const POLL: Duration = Duration::from_secs(60);
-/// A sweep runs at most this often, by whichever replica comes first.
-pub const EVERY_MS: i64 = 15 * 60_000;
 
 /// Who a sweep's requests are from: not a person, so anyone may approve them.
 pub fn requester() -> Staff {
@@ -35,9 +34,12 @@ async fn claim(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, gap_ms
     Ok(n == 1)
 }
 
-async fn finish(db: &Store, owner: &str, now_ms: i64) -> Result<(), sqlx::Error> {
-    let sql = "UPDATE retention_settings SET last_sweep_ms = $1, sweep_owner = NULL, sweep_until_ms = NULL WHERE id = 1 AND sweep_owner = $2";
-    on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(owner).execute(pool).await?.rows_affected());
+/// Gives the sweep up; `done` notes it as run (else the next turn goes on at once: more were
+/// due than one batch takes).
+async fn finish(db: &Store, owner: &str, now_ms: i64, done: bool) -> Result<(), sqlx::Error> {
+    let sql = "UPDATE retention_settings SET last_sweep_ms = CASE WHEN $3 THEN $1 ELSE last_sweep_ms END, sweep_owner = NULL, sweep_until_ms = NULL \
+               WHERE id = 1 AND sweep_owner = $2";
+    on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(owner).bind(done).execute(pool).await?.rows_affected());
     Ok(())
 }
 
@@ -87,8 +89,9 @@ pub async fn sweep(state: &Work<'_>, gap_ms: i64) -> Result<Swept, SweepError> {
         return Ok(Swept::NotNow);
     }
     let result = take_due(state, now).await;
-    // Finished even when it failed: the next sweep tries again after the gap, not at once.
-    if let Err(e) = finish(state.db, owner, state.clock.now_ms()).await {
+    // Noted as run even when it failed: the next sweep tries again after the gap, not at once.
+    let done = !matches!(result, Ok(Swept::Batch { left, .. }) if left > 0);
+    if let Err(e) = finish(state.db, owner, state.clock.now_ms(), done).await {
         tracing::warn!(error = %e, "cannot note the retention sweep as finished; its lease runs out");
     }
     result
@@ -143,7 +146,8 @@ pub fn spawn(state: AppState) {
             if let Err(e) = super::digest::send_if_due(&state.work()).await {
                 tracing::warn!(error = %e, "cannot make the retention digest");
             }
-            match sweep(&state.work(), EVERY_MS).await {
+            let gap = i64::try_from(state.retention.sweep_every.as_millis()).unwrap_or(i64::MAX);
+            match sweep(&state.work(), gap).await {
                 Ok(Swept::Batch { left, .. }) if left > 0 => Next::More,
                 Ok(_) => Next::Wait,
                 Err(e) => {

@@ -36,6 +36,9 @@ pub struct Faults {
     pub count: Option<u32>,
     /// Fault only requests with this method (e.g. `DELETE`); `None` means all.
     pub method: Option<String>,
+    /// A rate limit as a vendor's: at most this many requests per second (of every method), the
+    /// rest answered 429 with `Retry-After: 1`.
+    pub rate_per_second: Option<u32>,
 }
 
 /// The reply a fault makes in place of the vendor's, if it makes one (latency alone does not).

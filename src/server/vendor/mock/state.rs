@@ -51,6 +51,8 @@ pub(super) struct Data {
     pub(super) faults: Faults,
     /// Matching requests seen while `faults.one_in` is set.
     pub(super) fault_tick: u64,
+    /// `faults.rate_per_second`: the second being counted (since the mock started), and its count.
+    pub(super) rate_window: (u64, u32),
 }
 
 /// Requests and TCP connections the mock has taken, for the benchmark's connection-reuse share.
@@ -73,6 +75,8 @@ pub struct MockState {
     pub(super) data: Mutex<Data>,
     /// What its links' dates and expiries are reckoned by: the server's clock in demo mode.
     pub(super) clock: Clock,
+    /// When it started: the rate limit counts whole seconds from here.
+    pub(super) started: std::time::Instant,
 }
 
 #[derive(Clone, Debug)]
@@ -103,6 +107,7 @@ impl MockUpstream {
     pub fn new(key: impl Into<String>, files_base: impl Into<String>, clock: Clock) -> Self {
         Self(Arc::new(MockState {
             clock,
+            started: std::time::Instant::now(),
             key: key.into(),
             requests_total: AtomicU64::new(0),
             connections_total: AtomicU64::new(0),
@@ -113,6 +118,7 @@ impl MockUpstream {
                 requests: VecDeque::new(),
                 faults: Faults::default(),
                 fault_tick: 0,
+                rate_window: (0, 0),
             }),
         }))
     }
@@ -232,19 +238,29 @@ impl MockUpstream {
                 data.requests.pop_front();
             }
             let f = data.faults.clone();
-            let mut active = f != Faults::default()
+            let limited = f.rate_per_second.is_some_and(|per_second| {
+                let second = self.0.started.elapsed().as_secs();
+                if data.rate_window.0 != second {
+                    data.rate_window = (second, 0);
+                }
+                data.rate_window.1 += 1;
+                data.rate_window.1 > per_second
+            });
+            let f = if limited { Faults { status: Some(429), retry_after: Some(1), ..f } } else { Faults { rate_per_second: None, ..f } };
+            let mut active = limited
+                || f != Faults::default()
                 && f.count != Some(0)
                 && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
             if let (true, Some(n)) = (active, f.one_in) {
                 data.fault_tick += 1;
                 active = data.fault_tick % u64::from(n.max(1)) == 0;
             }
-            if active {
+            if active && !limited {
                 if let Some(n) = data.faults.count.as_mut() {
                     *n -= 1;
                 }
             }
-            let faulted = active && (f.status.is_some() || f.non_json || f.truncated || f.drop_connection || f.raw_body.is_some());
+            let faulted = limited || active && (f.status.is_some() || f.non_json || f.truncated || f.drop_connection || f.raw_body.is_some());
             data.requests.push_back(ReceivedRequest {
                 method: method.to_owned(),
                 path,
@@ -254,7 +270,12 @@ impl MockUpstream {
                 body,
                 faulted: faulted || !key_ok,
             });
-            active.then_some(f)
+            // Over the rate limit: the 429 alone, whatever else the faults say.
+            if limited {
+                Some(Faults { latency_ms: f.latency_ms, status: Some(429), retry_after: Some(1), ..Faults::default() })
+            } else {
+                active.then_some(f)
+            }
         };
         if let Some(f) = &fault {
             if f.latency_ms > 0 {

@@ -85,10 +85,13 @@ fn Overview(o: RetentionOverview) -> impl IntoView {
         <HostRules o=o.clone()/>
         <section class="card" aria-labelledby="due-now-heading">
             <h2 id="due-now-heading">{format!("Due now ({})", o.due_now.len())}</h2>
-            <p class="muted">{match o.last_sweep_ms {
-                Some(t) => view! { "The sweep runs every 15 minutes and opens deletion requests for these; the last ran " {local_time(t / 1000)} "." }.into_any(),
-                None => "The sweep runs every 15 minutes and opens deletion requests for these; it has not run yet.".into_any(),
-            }}</p>
+            <p class="muted">
+                {format!("The sweep runs every {} minutes and opens deletion requests for these; ", o.sweep_every_minutes)}
+                {match o.last_sweep_ms {
+                    Some(t) => view! { "the last ran " {local_time(t / 1000)} "." }.into_any(),
+                    None => "it has not run yet.".into_any(),
+                }}
+            </p>
             <DueTable rows=o.due_now.clone() now caption="Meetings due now" empty="Nothing is due."/>
         </section>
         <section class="card" aria-labelledby="due-soon-heading">
