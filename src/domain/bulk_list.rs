@@ -117,8 +117,8 @@ impl MeetingList {
     }
 }
 
-/// Meetings one "Track these meetings" list may hold.
-pub const MAX_TRACK: usize = 10_000;
+/// Meetings one "Track these meetings" list may hold: what fits the form's 64 KB body with room.
+pub const MAX_TRACK: usize = 2_000;
 
 impl MeetingList {
     /// Why these meetings cannot be tracked for retention: no id, a line that is not one

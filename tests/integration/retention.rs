@@ -48,6 +48,9 @@ async fn list_all(app: &TestApp) -> usize {
         let next = inventory::step(&app.state.work()).await;
         if app.upstream.count("GET") > before {
             steps += 1;
+        } else {
+            // Waiting out a short pause: the manual clock moves only when told.
+            app.clock.advance(Duration::from_secs(2));
         }
         if next == Next::Wait {
             break;

@@ -47,21 +47,35 @@ pub async fn claim(db: &Store, owner: &str, now_ms: i64, lease_until_ms: i64, li
     Taken::stalled_then_fresh(limit, |n| claim(STALLED, n), |n| claim(FREE, n)).await
 }
 
-/// Takes up to `want` vendor calls from this hour's budget (every replica shares it); how many
-/// it got (0: spent, or paused after a 429).
-pub async fn reserve(db: &Store, now_ms: i64, want: i64) -> Result<i64, sqlx::Error> {
+/// What a step may spend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// This many calls, taken from the hour's budget.
+    Calls(i64),
+    /// The hour's budget is spent.
+    Spent,
+    /// The vendor said "too many requests": nothing before then (Unix ms).
+    PausedUntil(i64),
+}
+
+/// Takes up to `want` vendor calls from this hour's budget (every replica shares it).
+pub async fn reserve(db: &Store, now_ms: i64, want: i64) -> Result<Budget, sqlx::Error> {
     let hour = now_ms.div_euclid(3_600_000);
     let read = "SELECT calls_per_hour, CASE WHEN budget_hour = $1 THEN budget_used ELSE 0 END, paused_until_ms FROM retention_settings WHERE id = 1";
     let (per_hour, used, paused): (i64, i64, i64) = on_pool!(db, pool => sqlx::query_as(read).bind(hour).fetch_one(pool).await?);
+    if paused > now_ms {
+        return Ok(Budget::PausedUntil(paused));
+    }
     let n = want.min(per_hour - used);
-    if n <= 0 || paused > now_ms {
-        return Ok(0);
+    if n <= 0 {
+        return Ok(Budget::Spent);
     }
     // Taken only if nobody took the same calls since the read (else this step takes none).
     let take = "UPDATE retention_settings SET budget_used = (CASE WHEN budget_hour = $1 THEN budget_used ELSE 0 END) + $2, budget_hour = $1 \
                 WHERE id = 1 AND (CASE WHEN budget_hour = $1 THEN budget_used ELSE 0 END) = $3";
     let done = on_pool!(db, pool => sqlx::query(take).bind(hour).bind(n).bind(used).execute(pool).await?.rows_affected());
-    Ok(if done == 1 { n } else { 0 })
+    // Another replica took calls since the read: this step takes none, the next reads again.
+    Ok(if done == 1 { Budget::Calls(n) } else { Budget::Calls(0) })
 }
 
 /// Calls taken but not made (the claim found fewer meetings) go back to the hour's budget.
@@ -151,8 +165,19 @@ pub fn spawn(state: AppState) {
 pub async fn step(state: &Work<'_>) -> Next {
     let now = state.clock.now_ms();
     let budget = match reserve(state.db, now, AT_ONCE).await {
-        Ok(0) => return Next::Wait,
-        Ok(n) => n,
+        Ok(Budget::Calls(0)) => return Next::More,
+        Ok(Budget::Calls(n)) => n,
+        Ok(Budget::Spent) => return Next::Wait,
+        // A short pause (a rate limit's second or two) is waited out here rather than for a
+        // whole poll; a long one is left to the poll.
+        Ok(Budget::PausedUntil(at)) => {
+            let wait = Duration::from_millis(u64::try_from(at - now).unwrap_or(0));
+            if wait > POLL {
+                return Next::Wait;
+            }
+            tokio::time::sleep(wait).await;
+            return Next::More;
+        }
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the retention budget");
             state.metrics.step_failed(WorkerName::Inventory);
