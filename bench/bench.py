@@ -504,16 +504,21 @@ def main():
                     help="only Lighthouse, with the elements that shifted; writes nothing (for diagnosis)")
     ap.add_argument("--bulk-only", action="store_true",
                     help="only the bulk batch (section 7): writes bench/bulk.json and BENCHMARKS.md from it and the last results.json")
+    ap.add_argument("--retention-only", action="store_true",
+                    help="only retention (section 8): writes bench/retention.json and BENCHMARKS.md from it and the last results.json")
     args = ap.parse_args()
     if args.lighthouse_only:
         return lighthouse_only(args)
     import bulk  # bench/bulk.py; it imports this module
-    if args.bulk_only:
-        print("7. bulk work", flush=True)
-        bulk.run(args.bin, args.site)
-        (ROOT / "BENCHMARKS.md").write_text(render(json.loads((ROOT / "bench/results.json").read_text())))
-        print("wrote bench/bulk.json and BENCHMARKS.md")
-        return
+    import retention  # bench/retention.py; it imports this module
+    # A section on its own: its JSON, then BENCHMARKS.md from it and the last full run's results.
+    for only, title, module, written in [(args.bulk_only, "7. bulk work", bulk, "bulk"), (args.retention_only, "8. retention", retention, "retention")]:
+        if only:
+            print(title, flush=True)
+            module.run(args.bin, args.site)
+            (ROOT / "BENCHMARKS.md").write_text(render(json.loads((ROOT / "bench/results.json").read_text())))
+            print(f"wrote bench/{written}.json and BENCHMARKS.md")
+            return
 
     work = Path(tempfile.mkdtemp(prefix="meeting-admin-bench-"))
     site = work / "site"
@@ -546,6 +551,8 @@ def main():
         procs.stop()
     print("7. bulk work", flush=True)
     bulk.run(args.bin, site)
+    print("8. retention", flush=True)
+    retention.run(args.bin, site)
     results = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),

@@ -185,6 +185,9 @@ def render(r):
     bulk = Path(__file__).with_name("bulk.json")
     if bulk.exists():
         out += render_bulk(json.loads(bulk.read_text()))
+    retention = Path(__file__).with_name("retention.json")
+    if retention.exists():
+        out += render_retention(json.loads(retention.read_text()))
     soak = Path(__file__).with_name("soak.json")
     if soak.exists():
         out += render_soak(json.loads(soak.read_text()))
@@ -212,6 +215,30 @@ def render_bulk(b):
         f"| what one poll reads (`/api/bulk/one`, JSON) / the batch page's HTML | {b['poll_json_bytes']:,} / {b['page_html_bytes']:,} bytes | | |",
         "",
     ] + ([Path(__file__).with_name("bulk-analysis.md").read_text().rstrip(), ""] if Path(__file__).with_name("bulk-analysis.md").exists() else [])
+
+
+def render_retention(r):
+    """Section 8 (bench/retention.py, bench/retention.json), measured on its own stack."""
+    return [
+        "## 8. Retention",
+        "",
+        f"Measured on {r['date']}, commit `{r['commit']}` (`scripts/bench.sh`, or `--retention-only`); raw figures in `bench/retention.json`.",
+        f"{r['meetings']:,} meetings tracked (one to three recordings each) against the mock with {r['latency_ms']} ms added to every",
+        f"vendor call and a rate limit of {r['rate_per_second']} calls a second (past it, 429 with `Retry-After: 1`), one dashboard on",
+        "SQLite, the retention budget set far above the rate (so the vendor's rate is the limit). \"At best\" is one call per meeting",
+        "at the vendor's rate, with nothing refused.",
+        "",
+        "| measure | figure | at best | |",
+        "| --- | ---: | ---: | ---: |",
+        f"| one full inventory (tracked to every meeting listed) | {r['inventory_seconds']:.0f} s | {r['rate_floor_seconds']:.0f} s "
+        f"| {r['inventory_seconds'] / r['rate_floor_seconds']:.2f}x the floor |",
+        f"| its vendor calls (of them refused by the rate limit) | {r['inventory_calls']:,} ({r['inventory_429s']:,}) | {r['meetings']:,} | |",
+        f"| a rule change's dry run over all of them (median / slowest of 10) | {r['dry_run_ms_median']:.0f} / {r['dry_run_ms_max']:.0f} ms | | |",
+        f"| the Retention page, rendered (its HTML) | {r['retention_page_ms']:.0f} ms ({r['retention_page_bytes']:,} bytes) | | |",
+        f"| the sweep: rule saved to every due meeting in a batch ({r['sweep_batches']} batches of up to 500) | {r['sweep_seconds']:.1f} s | | |",
+        f"| resident set idle / peak while it ran | {r['rss_idle_mib']:.1f} / {r['rss_peak_mib']:.1f} MiB | | |",
+        "",
+    ] + ([Path(__file__).with_name("retention-analysis.md").read_text().rstrip(), ""] if Path(__file__).with_name("retention-analysis.md").exists() else [])
 
 
 def render_soak(s):

@@ -69,6 +69,9 @@ async fn scraped(state: &AppState, r: &mut Registry) {
                 oldest.get_or_create(&QueueLabel { queue }).set(ms.unwrap_or(0) as f64 / 1000.0);
             }
             r.register("oldest_due_seconds", "How long the oldest row a worker could take now has waited, by queue (0 when none is due)", oldest);
+            r.register("retention_known_meetings", "Meetings retention covers (created, opened, named in a bulk list or tracked here)", ConstGauge::new(q.known_meetings));
+            let listing = q.oldest_listing_ms.unwrap_or(0) as f64 / 1000.0;
+            r.register("retention_oldest_listing_seconds", "Age of the oldest recordings listing retention rests on (a meeting never listed counts from when it became known)", ConstGauge::new(listing));
         }
         Err(e) => tracing::warn!(error = %e, "metrics: cannot read the store's queues"),
     }

@@ -352,6 +352,12 @@ async fn the_digest_goes_once_a_day_and_the_report_home_page_and_csv_count_what_
     let page = app.get("/retention/report").await.text().await.unwrap();
     assert!(page.contains("<svg") && page.contains("Recording bytes by age"), "{page}");
 
+    // What an operator's dashboard reads: how many are covered, how old the oldest listing is.
+    let m = app.metrics().await;
+    assert_eq!(m.value("meeting_admin_retention_known_meetings"), 3.0);
+    let age = m.value("meeting_admin_retention_oldest_listing_seconds");
+    assert!((26.0 * 86_400.0..27.0 * 86_400.0).contains(&age), "listed 26 days ago on the manual clock: {age}");
+
     // The home page tells admins, not operators.
     let home = app.get("/").await.text().await.unwrap();
     assert!(home.contains("Recordings due for deletion soon") && home.contains(&known[2]));

@@ -20,6 +20,10 @@ pub struct Queues {
     pub notices_waiting: i64,
     /// Per queue, how long its oldest due row has waited (ms), if one is due.
     pub oldest_due_ms: Vec<(Queue, Option<i64>)>,
+    /// Meetings retention knows, and how old the oldest listing is (a meeting never listed counts
+    /// from when it became known), in ms.
+    pub known_meetings: i64,
+    pub oldest_listing_ms: Option<i64>,
 }
 
 /// What is due, and since when, per queue. A row is due when a worker could claim it now.
@@ -42,6 +46,8 @@ const OLDEST_NOTICE: &str = "SELECT min(due_at_ms) FROM approval_notices \
 const BULK_WAITING: &str = "SELECT count(*) FROM bulk_items i JOIN bulk_batches b ON b.id = i.batch_id \
     WHERE i.lookup_state = 'pending' \
        OR (b.requested_at_ms IS NOT NULL AND i.outcome IS NULL AND i.lookup_state IN ('found', 'failed'))";
+const KNOWN_MEETINGS: &str = "SELECT count(*) FROM known_meetings";
+const OLDEST_LISTING: &str = "SELECT min(COALESCE(inventoried_at_ms, known_at_ms)) FROM known_meetings WHERE COALESCE(inventoried_at_ms, known_at_ms) <= $1";
 const NOTICES_WAITING: &str = "SELECT count(*) FROM approval_notices WHERE outcome IS NULL";
 
 pub async fn read(db: &Store, now_ms: i64) -> Result<Queues, sqlx::Error> {
@@ -68,5 +74,7 @@ pub async fn read(db: &Store, now_ms: i64) -> Result<Queues, sqlx::Error> {
             (Queue::BulkItems, oldest(OLDEST_BULK).await?),
             (Queue::ApprovalNotices, oldest(OLDEST_NOTICE).await?),
         ],
+        known_meetings: count(KNOWN_MEETINGS).await?,
+        oldest_listing_ms: oldest(OLDEST_LISTING).await?,
     })
 }
