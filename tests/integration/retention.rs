@@ -107,6 +107,17 @@ async fn due_meetings_are_swept_once_through_the_deletion_lifecycle_exactly_as_t
     list_all(&app).await;
     assert_eq!(app.upstream.count("GET"), 4, "the next hour's budget lists the rest");
     assert_eq!(overview(&app.http).await["coverage"]["never_listed"], 0);
+    // The meeting with no recordings is listed again in a week, the others in a day.
+    let next = |id: &str| {
+        let id = id.to_owned();
+        let db = app.db.clone();
+        async move {
+            on_pool!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT next_inventory_ms FROM known_meetings WHERE meeting_id = $1")
+                .bind(id).fetch_one(pool).await.unwrap())
+        }
+    };
+    let (full, empty) = (next(&known[0]).await - app.clock.now_ms(), next(&known[3]).await - app.clock.now_ms());
+    assert!((0..2 * 86_400_000).contains(&full) && (6 * 86_400_000..8 * 86_400_000).contains(&empty), "{full} {empty}");
 
     // Host 42 keeps its meetings; the default makes the others due after 30 days.
     let host = [("kind", "host"), ("host_id", "42"), ("host_rule", "keep"), ("host_days", ""), ("reason", "Board minutes")];

@@ -16,6 +16,9 @@ use crate::server::workers::{Next, Taken};
 pub const POLL: Duration = Duration::from_secs(15);
 /// How long a listing stands before the meeting is listed again.
 pub const RELIST_EVERY_MS: i64 = DAY_MS;
+/// A meeting with no recordings left is listed again less often: it stays known at a seventh
+/// of the cost, and what it records later is found within a week.
+pub const RELIST_EMPTY_EVERY_MS: i64 = 7 * DAY_MS;
 /// Listings in flight at once, per replica.
 pub const AT_ONCE: i64 = 4;
 /// After a failed listing, the next try waits this long times the tries so far (at most an hour).
@@ -112,7 +115,7 @@ pub async fn write_found(db: &Store, id: &MeetingId, owner: &str, recordings: &[
             .bind(newest)
             .bind(oldest)
             .bind(now_ms)
-            .bind(now_ms + RELIST_EVERY_MS + spread(id))
+            .bind(now_ms + if recordings.is_empty() { RELIST_EMPTY_EVERY_MS } else { RELIST_EVERY_MS } + spread(id))
             .bind(id.as_str())
             .bind(owner)
             .execute(&mut *tx)
