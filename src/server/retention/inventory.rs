@@ -19,8 +19,8 @@ pub const RELIST_EVERY_MS: i64 = DAY_MS;
 /// A meeting with no recordings left is listed again less often: it stays known at a seventh
 /// of the cost, and what it records later is found within a week.
 pub const RELIST_EMPTY_EVERY_MS: i64 = 7 * DAY_MS;
-/// Listings in flight at once, per replica.
-pub const AT_ONCE: i64 = 4;
+/// Listings in flight at once, per replica (their round is written in one transaction).
+pub const AT_ONCE: i64 = 8;
 /// After a failed listing, the next try waits this long times the tries so far (at most an hour).
 const RETRY_STEP_MS: i64 = 5 * 60_000;
 
@@ -95,13 +95,10 @@ async fn pause(db: &Store, until_ms: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Writes a listing (the recordings as they are now, no links), if `owner` still holds the meeting.
-pub async fn write_found(db: &Store, id: &MeetingId, owner: &str, recordings: &[Recording], now_ms: i64) -> Result<bool, sqlx::Error> {
+/// Writes a round of listings (the recordings as they are now, no links) in one transaction (one
+/// commit, not one per meeting), each only where `owner` still holds the meeting; how many.
+pub async fn write_found(db: &Store, owner: &str, found: &[(&MeetingId, Vec<Recording>)], now_ms: i64) -> Result<usize, sqlx::Error> {
     use crate::domain::Measured;
-    let created: Vec<Option<i64>> = recordings.iter().map(|r| r.created_unix()).collect();
-    let newest = created.iter().flatten().max().copied();
-    let oldest = created.iter().flatten().min().copied();
-    let total: u64 = recordings.iter().map(|r| r.size_bytes()).sum();
     let meeting = "UPDATE known_meetings SET recording_count = $1, total_size = $2, newest_created = $3, oldest_created = $4, \
                    inventoried_at_ms = $5, next_inventory_ms = $6, attempts = 0, last_error = NULL, lease_owner = NULL, lease_until_ms = NULL \
                    WHERE meeting_id = $7 AND lease_owner = $8";
@@ -109,34 +106,42 @@ pub async fn write_found(db: &Store, id: &MeetingId, owner: &str, recordings: &[
                   ON CONFLICT (meeting_id, recording_id) DO NOTHING";
     on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
-        let n = sqlx::query(meeting)
-            .bind(recordings.len() as i64)
-            .bind(i64::try_from(total).unwrap_or(i64::MAX))
-            .bind(newest)
-            .bind(oldest)
-            .bind(now_ms)
-            .bind(now_ms + if recordings.is_empty() { RELIST_EMPTY_EVERY_MS } else { RELIST_EVERY_MS } + spread(id))
-            .bind(id.as_str())
-            .bind(owner)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Ok(false);
-        }
-        sqlx::query("DELETE FROM known_recordings WHERE meeting_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
-        for (r, created) in recordings.iter().zip(&created) {
-            sqlx::query(insert)
+        let mut written = 0;
+        for (id, recordings) in found {
+            let created: Vec<Option<i64>> = recordings.iter().map(|r| r.created_unix()).collect();
+            let total: u64 = recordings.iter().map(|r| r.size_bytes()).sum();
+            let relist = if recordings.is_empty() { RELIST_EMPTY_EVERY_MS } else { RELIST_EVERY_MS };
+            let n = sqlx::query(meeting)
+                .bind(recordings.len() as i64)
+                .bind(i64::try_from(total).unwrap_or(i64::MAX))
+                .bind(created.iter().flatten().max().copied())
+                .bind(created.iter().flatten().min().copied())
+                .bind(now_ms)
+                .bind(now_ms + relist + spread(id))
                 .bind(id.as_str())
-                .bind(r.recording_id())
-                .bind(created)
-                .bind(i64::try_from(r.size_bytes()).unwrap_or(i64::MAX))
-                .bind(i64::try_from(r.duration_ms()).unwrap_or(i64::MAX))
+                .bind(owner)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+            // Its lease ran out (another replica lists it now): its listing is that one's to write.
+            if n == 0 {
+                continue;
+            }
+            written += 1;
+            sqlx::query("DELETE FROM known_recordings WHERE meeting_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+            for (r, created) in recordings.iter().zip(&created) {
+                sqlx::query(insert)
+                    .bind(id.as_str())
+                    .bind(r.recording_id())
+                    .bind(created)
+                    .bind(i64::try_from(r.size_bytes()).unwrap_or(i64::MAX))
+                    .bind(i64::try_from(r.duration_ms()).unwrap_or(i64::MAX))
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(written)
     })
 }
 
@@ -208,31 +213,40 @@ pub async fn step(state: &Work<'_>) -> Next {
     }
     let listed = futures_util::future::join_all(claimed.items.iter().map(|(id, _)| state.client.list_recordings(id))).await;
     let mut more = claimed.items.len() as i64 == budget;
+    let mut found = Vec::with_capacity(listed.len());
     for ((id, attempts), result) in claimed.items.iter().zip(listed) {
-        let now = state.clock.now_ms();
-        let written = match result {
-            Ok(recordings) => write_found(state.db, id, &state.lease.owner, &recordings, now).await.map(|_| ()),
-            Err(e) => {
-                let (retry_at, count_try) = match &e {
-                    UpstreamError::RateLimited { retry_after } => {
-                        let at = now + retry_after.unwrap_or(Duration::from_secs(30)).max(Duration::from_secs(1)).as_millis() as i64;
-                        if let Err(e) = pause(state.db, at).await {
-                            tracing::warn!(error = %e, "cannot pause the inventory");
-                        }
-                        more = false;
-                        // Not this meeting's fault: its try is not counted.
-                        (at, false)
-                    }
-                    _ => (now + (RETRY_STEP_MS * attempts).min(3_600_000), true),
-                };
-                let error = crate::server::vendor::errors::to_app_error(e, crate::server::vendor::errors::Call::ListRecordings, "inventory".into());
-                tracing::warn!(meeting_id = %id, error = %error, "inventory listing failed; the meeting keeps its last listing");
-                state.metrics.step_failed(WorkerName::Inventory);
-                write_failed(state.db, id, &state.lease.owner, &error.to_string(), retry_at, count_try).await
+        let e = match result {
+            Ok(recordings) => {
+                found.push((id, recordings));
+                continue;
             }
+            Err(e) => e,
         };
-        if let Err(e) = written {
-            tracing::error!(meeting_id = %id, error = %e, "cannot store a listing; listed again after the lease");
+        let now = state.clock.now_ms();
+        let (retry_at, count_try) = match &e {
+            UpstreamError::RateLimited { retry_after } => {
+                let at = now + retry_after.unwrap_or(Duration::from_secs(30)).max(Duration::from_secs(1)).as_millis() as i64;
+                if let Err(e) = pause(state.db, at).await {
+                    tracing::warn!(error = %e, "cannot pause the inventory");
+                }
+                more = false;
+                // Not this meeting's fault: its try is not counted.
+                (at, false)
+            }
+            _ => (now + (RETRY_STEP_MS * attempts).min(3_600_000), true),
+        };
+        let error = crate::server::vendor::errors::to_app_error(e, crate::server::vendor::errors::Call::ListRecordings, "inventory".into());
+        tracing::warn!(meeting_id = %id, error = %error, "inventory listing failed; the meeting keeps its last listing");
+        state.metrics.step_failed(WorkerName::Inventory);
+        if let Err(e) = write_failed(state.db, id, &state.lease.owner, &error.to_string(), retry_at, count_try).await {
+            tracing::error!(meeting_id = %id, error = %e, "cannot note a failed listing; listed again after the lease");
+        }
+    }
+    match write_found(state.db, &state.lease.owner, &found, state.clock.now_ms()).await {
+        Ok(n) if n < found.len() => tracing::info!(lost = found.len() - n, "listings whose lease ran out; other workers have them"),
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "cannot store listings; listed again after the lease");
             state.metrics.step_failed(WorkerName::Inventory);
         }
     }

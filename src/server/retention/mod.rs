@@ -22,12 +22,22 @@ pub struct Retention {
     pub wake: Arc<Notify>,
     /// Wakes this replica's sweep (a rule changed here).
     pub sweep_wake: Arc<Notify>,
+    /// A rule changed here since this replica's last sweep: the next one runs at once, not
+    /// after `sweep_every`.
+    pub rule_changed: std::sync::atomic::AtomicBool,
     /// How often one replica sweeps (`RETENTION_SWEEP_EVERY`).
     pub sweep_every: std::time::Duration,
 }
 
 impl Retention {
+    /// After a rule changed here: this replica sweeps at once.
+    pub fn rule_changed(&self) {
+        self.rule_changed.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.sweep_wake.notify_one();
+        self.wake.notify_one();
+    }
+
     pub fn new(sweep_every: std::time::Duration) -> Self {
-        Self { wake: Arc::default(), sweep_wake: Arc::default(), sweep_every }
+        Self { wake: Arc::default(), sweep_wake: Arc::default(), rule_changed: Default::default(), sweep_every }
     }
 }

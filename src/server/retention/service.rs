@@ -142,8 +142,7 @@ pub async fn save_rule(state: &AppState, staff: &Staff, change: RuleChange, reas
     })
     .await?;
     tracing::info!(user = %staff.username, change = %change.describe(), "retention rule changed");
-    state.retention.sweep_wake.notify_one();
-    state.retention.wake.notify_one();
+    state.retention.rule_changed();
     Ok(())
 }
 

@@ -146,7 +146,8 @@ pub fn spawn(state: AppState) {
             if let Err(e) = super::digest::send_if_due(&state.work()).await {
                 tracing::warn!(error = %e, "cannot make the retention digest");
             }
-            let gap = i64::try_from(state.retention.sweep_every.as_millis()).unwrap_or(i64::MAX);
+            let changed = state.retention.rule_changed.swap(false, std::sync::atomic::Ordering::SeqCst);
+            let gap = if changed { 0 } else { i64::try_from(state.retention.sweep_every.as_millis()).unwrap_or(i64::MAX) };
             match sweep(&state.work(), gap).await {
                 Ok(Swept::Batch { left, .. }) if left > 0 => Next::More,
                 Ok(_) => Next::Wait,
