@@ -402,3 +402,37 @@ async fn on_a_running_replica_a_saved_rule_deletes_what_it_makes_due_within_seco
         assert_eq!(deletes(&r.upstream, id), 1);
     }
 }
+
+/// More due than one batch takes (500): the sweep makes the next batch at once, not a sweep
+/// period later.
+#[tokio::test]
+async fn more_due_than_one_batch_takes_goes_into_further_batches_at_once() {
+    let r = TestApp::replicas(1, &["--delete-grace", "10m"]).await;
+    let app = &r.apps[0];
+    let known: Vec<String> = (1000..1501).map(meeting).collect();
+    for id in &known {
+        r.upstream.mock.seed(id, 1);
+    }
+    assert_eq!(track(&app.http, &known, "").await.0, 200);
+    let started = std::time::Instant::now();
+    while overview(&app.http).await["coverage"]["never_listed"] != 0 {
+        assert!(started.elapsed() < Duration::from_secs(30), "listed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(save_general(&app.http, "1", "7", "100000").await.0, 200);
+    let swept = || async {
+        let batches: Value = app.http.get("/api/bulk/list").await.json().await.unwrap();
+        let sizes: Vec<i64> = batches.as_array().unwrap().iter().filter(|b| b["batch"]["created_by"] == "retention").map(|b| b["meetings"].as_i64().unwrap()).collect();
+        sizes
+    };
+    let saved = std::time::Instant::now();
+    loop {
+        let mut sizes = swept().await;
+        sizes.sort_unstable();
+        if sizes == [1, 500] {
+            break;
+        }
+        assert!(saved.elapsed() < Duration::from_secs(15), "two batches at once, not {sizes:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

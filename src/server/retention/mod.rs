@@ -22,9 +22,9 @@ pub struct Retention {
     pub wake: Arc<Notify>,
     /// Wakes this replica's sweep (a rule changed here).
     pub sweep_wake: Arc<Notify>,
-    /// A rule changed here since this replica's last sweep: the next one runs at once, not
-    /// after `sweep_every`.
-    pub rule_changed: std::sync::atomic::AtomicBool,
+    /// The next sweep here runs at once, not `sweep_every` after the last: a rule changed here,
+    /// or the last sweep found more due than one batch takes.
+    pub sweep_at_once: std::sync::atomic::AtomicBool,
     /// How often one replica sweeps (`RETENTION_SWEEP_EVERY`).
     pub sweep_every: std::time::Duration,
 }
@@ -32,12 +32,12 @@ pub struct Retention {
 impl Retention {
     /// After a rule changed here: this replica sweeps at once.
     pub fn rule_changed(&self) {
-        self.rule_changed.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.sweep_at_once.store(true, std::sync::atomic::Ordering::SeqCst);
         self.sweep_wake.notify_one();
         self.wake.notify_one();
     }
 
     pub fn new(sweep_every: std::time::Duration) -> Self {
-        Self { wake: Arc::default(), sweep_wake: Arc::default(), rule_changed: Default::default(), sweep_every }
+        Self { wake: Arc::default(), sweep_wake: Arc::default(), sweep_at_once: Default::default(), sweep_every }
     }
 }

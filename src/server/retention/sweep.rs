@@ -146,10 +146,13 @@ pub fn spawn(state: AppState) {
             if let Err(e) = super::digest::send_if_due(&state.work()).await {
                 tracing::warn!(error = %e, "cannot make the retention digest");
             }
-            let changed = state.retention.rule_changed.swap(false, std::sync::atomic::Ordering::SeqCst);
-            let gap = if changed { 0 } else { i64::try_from(state.retention.sweep_every.as_millis()).unwrap_or(i64::MAX) };
+            let at_once = state.retention.sweep_at_once.swap(false, std::sync::atomic::Ordering::SeqCst);
+            let gap = if at_once { 0 } else { i64::try_from(state.retention.sweep_every.as_millis()).unwrap_or(i64::MAX) };
             match sweep(&state.work(), gap).await {
-                Ok(Swept::Batch { left, .. }) if left > 0 => Next::More,
+                Ok(Swept::Batch { left, .. }) if left > 0 => {
+                    state.retention.sweep_at_once.store(true, std::sync::atomic::Ordering::SeqCst);
+                    Next::More
+                }
                 Ok(_) => Next::Wait,
                 Err(e) => {
                     tracing::error!(error = %e, "retention sweep failed; tried again after the gap");
