@@ -61,6 +61,9 @@ mod tests {
         assert_eq!(different_people(&linked, &gateway, true), Ok(false));
         assert_eq!(different_people(&linked, &Person::gateway("grace@example.com"), true), Ok(true));
         assert_eq!(different_people(&Person::local("ada"), &Person::local("ADA"), true), Ok(false));
+        // The app itself (a retention sweep) is nobody: anyone may decide what it asked for.
+        assert_eq!(different_people(&Person::System, &local, true), Ok(true));
+        assert_eq!(different_people(&gateway, &Person::System, true), Ok(true));
         assert_eq!(different_people(&Person::local("ada"), &Person::local("grace"), true), Ok(true));
     }
 }

@@ -436,3 +436,35 @@ async fn more_due_than_one_batch_takes_goes_into_further_batches_at_once() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Under two-person approval a sweep's batch waits for one approval, which any admin may give
+/// (the rules asked, not a person).
+#[tokio::test]
+async fn under_approval_one_decision_covers_a_sweep_and_any_admin_may_give_it() {
+    let app = TestApp::spawn_with(&["--delete-grace", "0", "--delete-approval", "required"]).await;
+    let known: Vec<String> = (71..=73).map(meeting).collect();
+    for id in &known {
+        app.upstream.mock.seed(id, 1);
+    }
+    assert_eq!(track(&app.http, &known, "").await.0, 200);
+    assert_eq!(save_general(&app.http, "30", "7", "100").await.0, 200);
+    list_all(&app).await;
+    later(&app, 31 * DAY).await;
+    let sweep::Swept::Batch { id, meetings: 3, .. } = sweep::sweep(&app.state.work(), 0).await.unwrap() else { panic!() };
+    for _ in 0..3 {
+        bulk_worker::tick(&app.state.work()).await;
+    }
+    let view: Value = app.http.get(&format!("/api/bulk/one?batch_id={id}")).await.json().await.unwrap();
+    assert_eq!((view["awaiting"].as_u64(), view["own"].as_bool()), (Some(3), Some(false)), "{view}");
+    assert_eq!(deletion_worker::tick(&app.state.work()).await, 0, "nothing runs unapproved");
+    let (status, body) = post(&app.http, "/api/bulk/approve", &[("batch_id", &id.to_string()), ("comment", "retention policy RET-1")]).await;
+    assert_eq!(status, 200, "{body}");
+    deletion_worker::tick(&app.state.work()).await;
+    for id in &known {
+        assert_eq!(deletes(&app.upstream, id), 1);
+    }
+    let requests: Value = app.http.get("/api/deletions/list").await.json().await.unwrap();
+    let row = &requests["rows"][0]["request"];
+    assert_eq!((row["requested_by"].as_str(), row["decided_by"].as_str()), (Some("retention"), Some("ada")), "{row}");
+    assert!(row["reason"].as_str().unwrap().starts_with("Retention: newest recording older than the period (default 30 days)"));
+}
