@@ -74,6 +74,12 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
     { name: 'new meeting', path: '/meetings/new' },
     { name: 'audit log', path: '/audit' },
     { name: 'audit log, filtered', path: `/audit?filter[meeting_id]=${withRecordings}` },
+    { name: 'retention', path: '/retention' },
+    { name: 'retention preview', path: '/retention/preview?kind=general&default_days=30&warn_days=7&calls_per_hour=600' },
+    { name: 'retention preview, bad host rule', path: '/retention/preview?kind=host&host_id=x&host_rule=days&host_days=0' },
+    // Opened above (the recordings page), so known to retention.
+    { name: 'retention of a meeting', path: `/retention/meetings/${withRecordings}` },
+    { name: 'retention report', path: '/retention/report' },
     { name: 'not found', path: '/no-such-page' },
   ];
   const htmlFiles: string[] = [];
