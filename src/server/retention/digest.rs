@@ -53,7 +53,8 @@ pub async fn send_if_due(state: &Work<'_>) -> Result<bool, sqlx::Error> {
     if taken != 1 {
         return Ok(false);
     }
-    let (rows, rules, settings) = (store::inventory(state.db).await?, store::rules(state.db).await?, store::settings(state.db).await?);
+    let (rows, settings, hosts) = (store::inventory(state.db).await?, store::settings(state.db).await?, store::host_rules(state.db).await?);
+    let rules = store::rules_of(&settings, &hosts);
     let (mut due_now, mut soon_tally, mut soon) = (Tally::default(), Tally::default(), vec![]);
     for r in rows.iter().filter(|r| !r.in_hand) {
         let s = Standing::of(&r.known, &rules);

@@ -2,7 +2,6 @@
 //! changes (rules, a meeting's extension or exemption, meetings tracked), each audited, each
 //! under the meeting's history where it names one. Runs inside a server function's request.
 
-use std::collections::HashMap;
 
 use super::known::{self, Source};
 use super::store::{self, General, InventoryRow};
@@ -32,11 +31,14 @@ fn due_row(r: &InventoryRow, standing: Standing) -> DueRow {
     }
 }
 
-fn coverage(rows: &[InventoryRow], by_source: HashMap<String, i64>) -> Coverage {
+fn coverage(rows: &[InventoryRow]) -> Coverage {
     let listed = rows.iter().filter_map(|r| r.inventoried_at_ms);
     let (oldest, newest) = listed.fold((None, None), |(lo, hi): (Option<i64>, Option<i64>), t| (Some(lo.map_or(t, |l| l.min(t))), Some(hi.map_or(t, |h| h.max(t)))));
     Coverage {
-        by_source: Source::ALL.iter().map(|s| (s.label().to_owned(), by_source.get(<&str>::from(*s)).copied().unwrap_or(0))).collect(),
+        by_source: Source::ALL
+            .iter()
+            .map(|s| (s.label().to_owned(), rows.iter().filter(|r| r.source == <&str>::from(*s)).count() as i64))
+            .collect(),
         known: rows.len() as i64,
         never_listed: rows.iter().filter(|r| r.inventoried_at_ms.is_none()).count() as i64,
         failing: rows.iter().filter(|r| r.last_error.is_some()).count() as i64,
@@ -50,9 +52,8 @@ pub async fn overview(state: &AppState, staff: &Staff) -> Result<RetentionOvervi
     let failed = |what| store_failed(what);
     let settings = store::settings(&state.db).await.map_err(failed("cannot read the retention settings"))?;
     let rows = store::inventory(&state.db).await.map_err(failed("cannot read the retention inventory"))?;
-    let rules = store::rules(&state.db).await.map_err(failed("cannot read the retention rules"))?;
     let hosts = store::host_rules(&state.db).await.map_err(failed("cannot read the retention rules"))?;
-    let by_source = store::coverage(&state.db).await.map_err(failed("cannot read the retention inventory"))?;
+    let rules = store::rules_of(&settings, &hosts);
     let now = state.clock.now_ms();
     let warn_days = u32::try_from(settings.warn_days).unwrap_or(7);
     let (mut due_now, mut due_soon, mut exceptions) = (vec![], vec![], vec![]);
@@ -84,7 +85,7 @@ pub async fn overview(state: &AppState, staff: &Staff) -> Result<RetentionOvervi
         set_by: settings.set_by,
         set_at_ms: settings.set_at_ms,
         hosts,
-        coverage: coverage(&rows, by_source),
+        coverage: coverage(&rows),
         last_sweep_ms: settings.last_sweep_ms,
         sweep_every_minutes: state.retention.sweep_every.as_secs() / 60,
         paused_until_ms: Some(settings.paused_until_ms).filter(|t| *t > now),
@@ -242,8 +243,9 @@ pub async fn report(state: &AppState) -> Result<crate::domain::RetentionReport, 
 /// What the home page shows an admin: the meetings due now or within the warning, soonest first.
 pub async fn due_soon(state: &AppState, limit: usize) -> Result<Vec<DueRow>, AppError> {
     let rows = store::inventory(&state.db).await.map_err(store_failed("cannot read the retention inventory"))?;
-    let rules = store::rules(&state.db).await.map_err(store_failed("cannot read the retention rules"))?;
     let settings = store::settings(&state.db).await.map_err(store_failed("cannot read the retention settings"))?;
+    let hosts = store::host_rules(&state.db).await.map_err(store_failed("cannot read the retention rules"))?;
+    let rules = store::rules_of(&settings, &hosts);
     let until = state.clock.now_ms() + settings.warn_days * DAY_MS;
     let mut due: Vec<DueRow> = rows
         .iter()

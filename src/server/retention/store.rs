@@ -1,7 +1,5 @@
 //! The retention rules, the settings row and the inventory as the store holds them.
 
-use std::collections::HashMap;
-
 use crate::domain::{HostRule, HostRuleRow, Known, MeetingId, MeetingRule, MeetingRuleRow, RetentionDays, Rules};
 use crate::server::store::{on_pool, Store};
 
@@ -78,10 +76,13 @@ pub async fn set_host_rule(db: &Store, host: u64, rule: Option<HostRule>, reason
 
 /// The rules in force.
 pub async fn rules(db: &Store) -> Result<Rules, sqlx::Error> {
-    let s = settings(db).await?;
+    Ok(rules_of(&settings(db).await?, &host_rules(db).await?))
+}
+
+/// The rules in force, from the settings row and the host rules already read.
+pub fn rules_of(s: &Settings, hosts: &[HostRuleRow]) -> Rules {
     let default = s.default_days.and_then(|d| RetentionDays::new(u32::try_from(d).ok()?));
-    let hosts = host_rules(db).await?.into_iter().map(|h| (h.host_id, h.rule)).collect();
-    Ok(Rules { default, hosts })
+    Rules { default, hosts: hosts.iter().map(|h| (h.host_id, h.rule)).collect() }
 }
 
 fn meeting_rule(keep: bool, until_ms: Option<i64>) -> Option<MeetingRule> {
@@ -202,14 +203,6 @@ async fn read_inventory(db: &Store, one: Option<&MeetingId>) -> Result<Vec<Inven
         })
         .collect())
 }
-
-/// How many meetings are known, by how they became known.
-pub async fn coverage(db: &Store) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let rows: Vec<(String, i64)> =
-        on_pool!(db, pool => sqlx::query_as("SELECT source, COUNT(*) FROM known_meetings GROUP BY source").fetch_all(pool).await?);
-    Ok(rows.into_iter().collect())
-}
-
 
 /// Recordings and their bytes per age bucket (`domain::AGE_BUCKETS`), by their dates.
 pub async fn ages(db: &Store, now_unix: i64) -> Result<Vec<(usize, i64, i64)>, sqlx::Error> {
