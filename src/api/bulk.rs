@@ -253,15 +253,15 @@ mod server {
         let audit = begin_change(&state, &entry).await?;
         let taken = store::request(&state.db, batch.id, &reason, &staff, &client_addr(), state.clock.now_ms()).await;
         match taken {
-            Ok(true) => state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await,
+            Ok(true) => state.audit.complete(&audit, &Completion::new(Outcome::Succeeded)).await,
             Ok(false) => {
                 let err = not_now(&batch, BatchPhase::Running, "requested");
-                state.audit.complete(audit, &Completion::new(Outcome::Refused).error(&err)).await;
+                state.audit.complete(&audit, &Completion::new(Outcome::Refused).error(&err)).await;
                 return Err(err);
             }
             Err(e) => {
                 let err = store_failed("cannot request a batch")(e);
-                state.audit.complete(audit, &Completion::new(Outcome::Failed).error(&err)).await;
+                state.audit.complete(&audit, &Completion::new(Outcome::Failed).error(&err)).await;
                 return Err(err);
             }
         }
@@ -288,11 +288,11 @@ mod server {
             Ok(c) => c,
             Err(e) => {
                 let err = store_failed("cannot change a batch's deletion requests")(e);
-                state.audit.complete(audit, &Completion::new(Outcome::Failed).error(&err)).await;
+                state.audit.complete(&audit, &Completion::new(Outcome::Failed).error(&err)).await;
                 return Err(err);
             }
         };
-        state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
+        state.audit.complete(&audit, &Completion::new(Outcome::Succeeded)).await;
         for c in &changed {
             let per = Intent {
                 meeting_id: Some(c.meeting_id.clone()),

@@ -195,9 +195,9 @@ mod server {
         // refuse a list that already changed.
         let audit = begin_change(&state, &entry).await?;
         let refuse = |err: AppError, outcome: Outcome| {
-            let state = state.clone();
+            let (state, audit) = (state.clone(), audit.clone());
             async move {
-                state.audit.complete(audit, &Completion::new(outcome).error(&err)).await;
+                state.audit.complete(&audit, &Completion::new(outcome).error(&err)).await;
                 Err(err)
             }
         };
@@ -225,11 +225,11 @@ mod server {
             }
             Err(CreateError::Store(e)) => {
                 let err = store_failed("cannot store a deletion request")(e);
-                state.audit.complete(audit, &Completion::new(Outcome::Failed).error(&err)).await;
+                state.audit.complete(&audit, &Completion::new(Outcome::Failed).error(&err)).await;
                 return Err(err);
             }
         };
-        state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
+        state.audit.complete(&audit, &Completion::new(Outcome::Succeeded)).await;
         tracing::info!(request = request_id, meeting_id = %id, user = %staff.username, approval = state.deletions.policy.approval_required, "deletion requested");
         leptos_axum::redirect(&format!("{}?requested={request_id}", id.recordings_path()));
         Ok(Requested::Open { meeting_id: id, request_id })
@@ -323,7 +323,7 @@ mod server {
         let audit: EntryId = begin_change(state, &step_intent(action, staff, r, reason)).await?;
         let err = match change.await {
             Ok(true) => {
-                state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
+                state.audit.complete(&audit, &Completion::new(Outcome::Succeeded)).await;
                 tracing::info!(request = r.id, user = %staff.username, step = action.as_str(), "deletion request changed");
                 return Ok(());
             }
@@ -335,7 +335,7 @@ mod server {
             Err(e) => store_failed("cannot change a deletion request")(e),
         };
         let outcome = if matches!(err, AppError::DeletionClosed { .. } | AppError::DeletionRunning { .. }) { Outcome::Refused } else { Outcome::Failed };
-        state.audit.complete(audit, &Completion::new(outcome).error(&err)).await;
+        state.audit.complete(&audit, &Completion::new(outcome).error(&err)).await;
         Err(err)
     }
 

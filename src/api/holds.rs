@@ -50,7 +50,7 @@ async fn change_hold(meeting_id: &str, reason: &str, place: bool) -> Result<(), 
     };
     match result {
         Ok(()) => {
-            state.audit.complete(audit_id, &Completion::new(Outcome::Succeeded)).await;
+            state.audit.complete(&audit_id, &Completion::new(Outcome::Succeeded)).await;
             tracing::info!(meeting_id = %id, user = %staff.username, placed = place, "legal hold changed");
             let flag = if place { "held" } else { "released" };
             leptos_axum::redirect(&format!("{}?{flag}=1", id.recordings_path()));
@@ -58,7 +58,7 @@ async fn change_hold(meeting_id: &str, reason: &str, place: bool) -> Result<(), 
         }
         Err(e) => {
             let outcome = if matches!(e, AppError::AlreadyOnHold { .. } | AppError::NotOnHold) { Outcome::Refused } else { Outcome::Failed };
-            state.audit.complete(audit_id, &Completion::new(outcome).error(&e)).await;
+            state.audit.complete(&audit_id, &Completion::new(outcome).error(&e)).await;
             // Store failures were logged and given their status where they happened.
             Err(if outcome == Outcome::Refused { fail(e) } else { e })
         }

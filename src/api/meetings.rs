@@ -67,7 +67,7 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
             let vendor_status = e.status();
             let err = fail(to_app_error(e, Call::CreateMeeting, request_id()));
             let outcome = if matches!(err, AppError::OutcomeUnknown { .. }) { Outcome::Unknown } else { Outcome::Failed };
-            state.audit.complete(audit_id, &Completion { vendor_status, ..Completion::new(outcome) }.error(&err)).await;
+            state.audit.complete(&audit_id, &Completion { vendor_status, ..Completion::new(outcome) }.error(&err)).await;
             return Err(with_form(err));
         }
     };
@@ -77,7 +77,7 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
             let err = fail(AppError::UpstreamBadReply { detail: format!("the new meeting's id: {e}"), request_id: request_id() });
             // The vendor said yes, so something may exist there under an id we cannot use.
             let done = Completion { vendor_status: Some(reply.status), ..Completion::new(Outcome::Unknown) };
-            state.audit.complete(audit_id, &done.error(&err)).await;
+            state.audit.complete(&audit_id, &done.error(&err)).await;
             return Err(with_form(err));
         }
     };
@@ -86,7 +86,7 @@ pub async fn create_meeting(form: MeetingForm) -> Result<CreatedMeeting, CreateF
         new_meeting_id: Some(meeting_id.to_string()),
         ..Completion::new(Outcome::Succeeded)
     };
-    state.audit.complete(audit_id, &done).await;
+    state.audit.complete(&audit_id, &done).await;
     let now = state.clock.now_unix();
     let created = CreatedMeeting { meeting_id, host: parsed.host, meeting: parsed.meeting, created_by: staff.username.clone(), created_at: now };
     // The meeting exists at the vendor now: failing to note it locally must not read as "not created".

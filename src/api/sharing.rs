@@ -71,15 +71,15 @@ pub async fn share_recording_link(meeting_id: String, recording_id: String, note
     entry.detail = Some(RecordingAccess::audit_detail(&recording));
     let id = state.audit.begin(&entry).await.map_err(|_| fail(AppError::AccessNotRecorded { request_id: request_id() }))?;
     match state.client.current_link(&meeting, &recording, request_id()).await {
-        Ok(_) => state.audit.complete(id, &Completion::new(Outcome::Succeeded)).await,
+        Ok(_) => state.audit.complete(&id, &Completion::new(Outcome::Succeeded)).await,
         Err(e) => {
-            state.audit.complete(id, &Completion::new(Outcome::Failed).error(&e)).await;
+            state.audit.complete(&id, &Completion::new(Outcome::Failed).error(&e)).await;
             return Err(fail(e));
         }
     }
     tracing::info!(meeting_id = %meeting, recording = %recording, user = %staff.username, "recording link shared");
-    leptos_axum::redirect(&share_page_path(&meeting, &recording, Some(id.0)));
-    Ok(Shared { entry: id.0 })
+    leptos_axum::redirect(&share_page_path(&meeting, &recording, Some(id.id)));
+    Ok(Shared { entry: id.id })
 }
 
 /// The link of a share just made, for the person who made it: read from the vendor again, as

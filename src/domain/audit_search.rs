@@ -142,6 +142,22 @@ pub struct AuditPage {
     pub total: u64,
     pub page: u32,
     pub per_page: u32,
+    /// The newest walk of the log's hash chain, if one was ever made.
+    pub chain: Option<ChainCheck>,
+}
+
+/// What one walk of the audit log's hash chain found (`meeting-admin audit verify`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainCheck {
+    pub at_ms: i64,
+    pub ok: bool,
+    /// Entries in the chain, and entries written before it began (not covered).
+    pub chained: u64,
+    pub before_chain: u64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// The first entry that does not match, in words.
+    pub problem: Option<String>,
 }
 
 impl AuditPage {

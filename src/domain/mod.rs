@@ -32,7 +32,7 @@ mod vendor_reply;
 
 pub use audit::{format_rfc3339_ms, format_utc_ms, AuditAction, AuditEntry, Outcome};
 pub use audit_csv::audit_csv;
-pub use audit_search::{AuditFilterForm, AuditPage, AuditQuery, AUDIT_PAGE_SIZE};
+pub use audit_search::{AuditFilterForm, AuditPage, AuditQuery, ChainCheck, AUDIT_PAGE_SIZE};
 pub use bulk::{batch_csv, phase, Batch, BatchPhase, BatchTotals};
 pub use bulk_item::{BulkItem, ItemOutcome, ItemRequest, ItemResult, LookupState};
 pub use bulk_list::{ListProblem, MeetingList, MAX_BATCH};

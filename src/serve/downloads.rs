@@ -102,7 +102,7 @@ async fn serve(Allowed { staff, .. }: Allowed<need::ViewRecordings>, State(state
         Err(e) => Completion::new(Outcome::Failed).error(e),
     };
     if let Some(id) = entry {
-        state.audit.complete(id, &done).await;
+        state.audit.complete(&id, &done).await;
     }
     match location {
         Ok(url) => {

@@ -3,6 +3,7 @@
 //! temporary SQLite file. Everything goes over real HTTP. One binary, to link once.
 
 mod audit;
+mod audit_chain;
 mod auth;
 mod bulk;
 mod cli;

@@ -59,7 +59,7 @@ async fn every_write_to_a_meeting_shows_on_its_next_view() {
     let entry = app.state.audit.begin(&intent("pending for a moment")).await.unwrap();
     let history = get(&app, "audit/meeting").await;
     assert_eq!((history[0]["reason"].as_str(), &history[0]["outcome"]), (Some("pending for a moment"), &Value::Null));
-    app.state.audit.complete(entry, &Completion::new(Outcome::Succeeded)).await;
+    app.state.audit.complete(&entry, &Completion::new(Outcome::Succeeded)).await;
     assert_eq!(get(&app, "audit/meeting").await[0]["outcome"], "succeeded");
 
     // A deletion request made here, then cancelled behind the app's back.

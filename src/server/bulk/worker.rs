@@ -224,17 +224,17 @@ async fn decide(state: &Work<'_>, t: &ToRequest) -> Result<Outcome, String> {
     };
     match open(state, opening, Asker::Background).await {
         Ok((id, _)) => {
-            state.audit.complete(audit, &Completion::new(AuditOutcome::Succeeded)).await;
+            state.audit.complete(&audit, &Completion::new(AuditOutcome::Succeeded)).await;
             Ok(Outcome { deletion_request_id: Some(id), ..outcome(ItemOutcome::Requested, None) })
         }
         Err(CreateError::AlreadyOpen(open)) => {
             let detail = open.as_ref().map(|o| o.status_line(state.clock.now_ms())).unwrap_or_else(|| "another request".to_owned());
             let err = AppError::DeletionAlreadyOpen { detail: detail.clone() };
-            state.audit.complete(audit, &Completion::new(AuditOutcome::Refused).error(&err)).await;
+            state.audit.complete(&audit, &Completion::new(AuditOutcome::Refused).error(&err)).await;
             Ok(Outcome { other_request_id: open.map(|o| o.id), ..outcome(ItemOutcome::AlreadyOpen, Some(detail)) })
         }
         Err(CreateError::Store(e)) => {
-            state.audit.complete(audit, &Completion::new(AuditOutcome::Failed).error(&e)).await;
+            state.audit.complete(&audit, &Completion::new(AuditOutcome::Failed).error(&e)).await;
             Err(e.to_string())
         }
     }

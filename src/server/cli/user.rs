@@ -44,7 +44,7 @@ async fn audited<T, E: std::fmt::Display>(
         Ok(_) => Completion::new(Outcome::Succeeded),
         Err(e) => Completion::new(Outcome::Failed).error(e),
     };
-    log.complete(entry, &done).await;
+    log.complete(&entry, &done).await;
     result.map_err(|e| e.to_string())
 }
 

@@ -42,6 +42,9 @@ pub enum AuditCommand {
         #[arg(long)]
         since: String,
     },
+    /// Walk the audit log's hash chain and name the first entry that does not match (an entry
+    /// edited, removed or added by hand). Exits 1 if one is found; the audit page shows the result.
+    Verify,
 }
 
 #[derive(Debug, Clone, Subcommand)]

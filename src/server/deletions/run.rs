@@ -157,7 +157,7 @@ impl Run<'_> {
         if retryable {
             let at_ms = self.state.clock.now_ms() + delay.as_millis() as i64;
             let why = format!("{error} (try {} of {}; the next in {} s)", retries + 1, MAX_RETRIES + 1, delay.as_secs());
-            self.state.audit.complete(audit, &Completion { vendor_status, ..Completion::new(Outcome::Failed) }.error(&why)).await;
+            self.state.audit.complete(&audit, &Completion { vendor_status, ..Completion::new(Outcome::Failed) }.error(&why)).await;
             match store::retry_later(&self.state.db, self.id(), &self.ctx.owner, at_ms, &why).await {
                 Ok(true) => return Ran::RetryAt { at_ms, error },
                 Ok(false) => return Ran::NotRun(error),
@@ -167,7 +167,7 @@ impl Run<'_> {
         }
         let unknown = matches!(error, AppError::OutcomeUnknown { .. });
         let outcome = if unknown { Outcome::Unknown } else { Outcome::Failed };
-        self.state.audit.complete(audit, &Completion { vendor_status, ..Completion::new(outcome) }.error(&error)).await;
+        self.state.audit.complete(&audit, &Completion { vendor_status, ..Completion::new(outcome) }.error(&error)).await;
         let state = if unknown { DeletionState::Unknown } else { DeletionState::Failed };
         self.close(Finish { state, deleted_count: None, vendor_status, result: Some(error.to_string()) }).await;
         if unknown { Ran::Unknown(error) } else { Ran::Failed(error) }
@@ -202,7 +202,7 @@ impl Run<'_> {
             Err(e) => return self.retry_or_fail(audit, e, Call::ListRecordings).await,
         };
         if let Some(err) = self.differs(&current) {
-            state.audit.complete(audit, &Completion::new(Outcome::Failed).error(&err)).await;
+            state.audit.complete(&audit, &Completion::new(Outcome::Failed).error(&err)).await;
             self.close(Finish { state: DeletionState::Changed, deleted_count: None, vendor_status: None, result: Some(err.to_string()) }).await;
             return Ran::Changed(err);
         }
@@ -211,14 +211,14 @@ impl Run<'_> {
             Ok(None) => {}
             Ok(Some(hold)) => {
                 let err = AppError::OnLegalHold { detail: hold.describe() };
-                state.audit.complete(audit, &Completion::new(Outcome::Refused).error(&err)).await;
+                state.audit.complete(&audit, &Completion::new(Outcome::Refused).error(&err)).await;
                 self.give_back().await;
                 return Ran::Waiting(err);
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot read a legal hold");
                 let err = AppError::DatabaseUnavailable { request_id: self.ctx.request_id.clone() };
-                state.audit.complete(audit, &Completion::new(Outcome::Failed).error(&err)).await;
+                state.audit.complete(&audit, &Completion::new(Outcome::Failed).error(&err)).await;
                 self.give_back().await;
                 return Ran::NotRun(err);
             }
@@ -231,7 +231,7 @@ impl Run<'_> {
                 }
                 let err = AppError::DatabaseUnavailable { request_id: self.ctx.request_id.clone() };
                 let why = "not sent: this worker lost the request before asking ConnectyCube";
-                state.audit.complete(audit, &Completion::new(Outcome::Refused).error(why)).await;
+                state.audit.complete(&audit, &Completion::new(Outcome::Refused).error(why)).await;
                 return Ran::NotRun(err);
             }
         }
@@ -243,7 +243,7 @@ impl Run<'_> {
                     deleted_count: Some(u32::try_from(count).unwrap_or(u32::MAX)),
                     ..Completion::new(Outcome::Succeeded)
                 };
-                state.audit.complete(audit, &done).await;
+                state.audit.complete(&audit, &done).await;
                 self.close(Finish { state: DeletionState::Done, deleted_count: Some(count), vendor_status: Some(reply.status), result: None }).await;
                 Ran::Deleted { count }
             }

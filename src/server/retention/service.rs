@@ -118,11 +118,11 @@ async fn audited<T>(state: &AppState, entry: crate::server::audit::Intent, chang
     let id = begin_change(state, &entry).await?;
     match change.await {
         Ok(v) => {
-            state.audit.complete(id, &Completion::new(Outcome::Succeeded)).await;
+            state.audit.complete(&id, &Completion::new(Outcome::Succeeded)).await;
             Ok(v)
         }
         Err(e) => {
-            state.audit.complete(id, &Completion::new(Outcome::Failed).error(&e)).await;
+            state.audit.complete(&id, &Completion::new(Outcome::Failed).error(&e)).await;
             Err(e)
         }
     }

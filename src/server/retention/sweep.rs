@@ -126,13 +126,13 @@ async fn take_due(state: &Work<'_>, now: i64) -> Result<Swept, SweepError> {
     match bulk_store::create(state.db, &new).await {
         Ok(id) => {
             let n = due.len();
-            state.audit.complete(audit, &Completion::new(Outcome::Succeeded)).await;
+            state.audit.complete(&audit, &Completion::new(Outcome::Succeeded)).await;
             tracing::info!(batch = id, meetings = n, left, "retention sweep made a batch");
             state.bulk.wake.notify_one();
             Ok(Swept::Batch { id, meetings: n, left })
         }
         Err(e) => {
-            state.audit.complete(audit, &Completion::new(Outcome::Failed).error(&e)).await;
+            state.audit.complete(&audit, &Completion::new(Outcome::Failed).error(&e)).await;
             Err(e.into())
         }
     }

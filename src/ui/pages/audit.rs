@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::search_audit;
-use crate::domain::{format_utc_ms, AuditAction, AuditEntry, AuditFilterForm, AuditPage as Page, MeetingId};
+use crate::domain::{format_utc_ms, AuditAction, ChainCheck, AuditEntry, AuditFilterForm, AuditPage as Page, MeetingId};
 use crate::error::AppError;
 use crate::ui::components::{ErrorAlert, Pager};
 
@@ -114,7 +114,9 @@ fn Results(page: Page, filter: AuditFilterForm) -> impl IntoView {
         1 => "1 entry.".to_owned(),
         n => format!("{n} entries; page {current} of {pages}."),
     };
+    let chain = page.chain.clone();
     view! {
+        <ChainStatus check=chain/>
         <section aria-labelledby="audit-results" class="card">
             <h2 id="audit-results" class="visually-hidden">"Entries"</h2>
             <div class="table-actions">
@@ -131,6 +133,28 @@ fn Results(page: Page, filter: AuditFilterForm) -> impl IntoView {
                 />
             })}
         </section>
+    }
+}
+
+/// When the log's hash chain was last walked, and what the walk found.
+#[component]
+fn ChainStatus(check: Option<ChainCheck>) -> impl IntoView {
+    match check {
+        None => view! {
+            <p class="notice" role="note">"The chain of entries has not been verified yet. Run "<code>"meeting-admin audit verify"</code>" to check that no entry was edited, removed or added by hand."</p>
+        }
+        .into_any(),
+        Some(c) if c.ok => view! {
+            <p class="notice success" role="note">{format!("Chain verified {} UTC: {} entries, none edited, removed or added by hand.", format_utc_ms(c.at_ms), c.chained)}</p>
+        }
+        .into_any(),
+        Some(c) => view! {
+            <div class="alert error" role="alert">
+                <p class="alert-title">{format!("Chain verified {} UTC: the log was changed by hand.", format_utc_ms(c.at_ms))}</p>
+                <p>{c.problem.unwrap_or_default()}</p>
+            </div>
+        }
+        .into_any(),
     }
 }
 

@@ -5,6 +5,11 @@ use std::sync::Arc;
 
 use sqlx::{Database, QueryBuilder};
 
+pub mod chain;
+pub mod verify;
+
+use chain::ChainRow;
+
 use super::audit_budget::{Admit, AnonymousBudget};
 use super::clock::Clock;
 use super::scrub::scrub;
@@ -23,9 +28,13 @@ pub struct AuditLog {
     anonymous: Arc<AnonymousBudget>,
 }
 
-/// A pending entry, written before the change is attempted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EntryId(pub i64);
+/// A pending entry, written before the change is attempted: its id, and its hash, which its
+/// outcome's hash is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryId {
+    pub id: i64,
+    hash: String,
+}
 
 /// Who did it, from where, and why: everything known before the change is attempted.
 #[derive(Debug, Clone)]
@@ -75,37 +84,73 @@ impl AuditLog {
         s.as_deref().map(|s| clip(scrub(s, self.key.expose()), 2000))
     }
 
+    /// Writes one entry as the chain's next link. The head row is taken first, so writers (in
+    /// this replica or another) join the chain one at a time and in the order of their ids.
     async fn insert(&self, i: &Intent, c: Option<&Completion>) -> Result<EntryId, sqlx::Error> {
-        let username = i.actor.as_ref().map(|s| s.username.clone()).or_else(|| i.claimed_user.clone());
         let now = self.clock.now_ms();
-        let sql = "INSERT INTO audit_log (at_ms, username, role, sign_in_method, client_addr, action, meeting_id, reason, detail, \
-                   request_id, outcome, vendor_status, deleted_count, new_meeting_id, error, completed_ms) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
-        let username = self.clean(&username.map(|u| clip(u, 200)));
+        let username = i.actor.as_ref().map(|s| s.username.clone()).or_else(|| i.claimed_user.clone());
         // Made here or screened at the edge already; clipped all the same, so no field of an
         // append-only row is longer than its purpose.
-        let (client_addr, request_id) = (clip(i.client_addr.clone(), 64), clip(i.request_id.clone(), 64));
-        let (reason, detail, error) = (self.clean(&i.reason), self.clean(&i.detail), c.and_then(|c| self.clean(&c.error)));
-        let id: i64 = on_pool!(&self.db, pool => sqlx::query_scalar(sql)
-            .bind(now)
-            .bind(&username)
-            .bind(i.actor.as_ref().map(|s| s.role.as_str()))
-            .bind(i.actor.as_ref().map(|s| s.method.as_str()))
-            .bind(&client_addr)
-            .bind(i.action.as_str())
-            .bind(&i.meeting_id)
-            .bind(&reason)
-            .bind(&detail)
-            .bind(&request_id)
-            .bind(c.and_then(|c| c.outcome).map(Outcome::as_str))
-            .bind(c.and_then(|c| c.vendor_status).map(i64::from))
-            .bind(c.and_then(|c| c.deleted_count).map(i64::from))
-            .bind(c.and_then(|c| c.new_meeting_id.clone()))
-            .bind(&error)
-            .bind(c.map(|_| now))
-            .fetch_one(pool)
-            .await)?;
-        Ok(EntryId(id))
+        let mut row = ChainRow {
+            at_ms: now,
+            username: self.clean(&username.map(|u| clip(u, 200))),
+            role: i.actor.as_ref().map(|s| s.role.as_str().to_owned()),
+            sign_in_method: i.actor.as_ref().map(|s| s.method.as_str().to_owned()),
+            client_addr: clip(i.client_addr.clone(), 64),
+            action: i.action.as_str().to_owned(),
+            meeting_id: i.meeting_id.clone(),
+            reason: self.clean(&i.reason),
+            detail: self.clean(&i.detail),
+            request_id: clip(i.request_id.clone(), 64),
+            ..ChainRow::default()
+        };
+        if let Some(c) = c {
+            row.outcome = c.outcome.map(|o| o.as_str().to_owned());
+            row.vendor_status = c.vendor_status.map(i64::from);
+            row.deleted_count = c.deleted_count.map(i64::from);
+            row.new_meeting_id = c.new_meeting_id.clone();
+            row.error = self.clean(&c.error);
+            row.completed_ms = Some(now);
+        }
+        let sql = "INSERT INTO audit_log (at_ms, username, role, sign_in_method, client_addr, action, meeting_id, reason, detail, \
+                   request_id, outcome, vendor_status, deleted_count, new_meeting_id, error, completed_ms, \
+                   chain_seq, chain_prev, chain_hash, outcome_hash) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id";
+        let (id, hash) = on_pool!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let (seq, prev): (i64, String) = sqlx::query_as("UPDATE audit_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
+                .fetch_one(&mut *tx)
+                .await?;
+            let hash = chain::entry_hash(seq, &prev, &row);
+            let outcome_hash = row.outcome.as_ref().map(|_| chain::outcome_hash(&hash, &row));
+            let id: i64 = sqlx::query_scalar(sql)
+                .bind(row.at_ms)
+                .bind(&row.username)
+                .bind(&row.role)
+                .bind(&row.sign_in_method)
+                .bind(&row.client_addr)
+                .bind(&row.action)
+                .bind(&row.meeting_id)
+                .bind(&row.reason)
+                .bind(&row.detail)
+                .bind(&row.request_id)
+                .bind(&row.outcome)
+                .bind(row.vendor_status)
+                .bind(row.deleted_count)
+                .bind(&row.new_meeting_id)
+                .bind(&row.error)
+                .bind(row.completed_ms)
+                .bind(seq)
+                .bind(&prev)
+                .bind(&hash)
+                .bind(&outcome_hash)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE audit_chain SET last_hash = $1, last_id = $2 WHERE id = 1").bind(&hash).bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            (id, hash)
+        });
+        Ok(EntryId { id, hash })
     }
 
     /// Writes the intent of a change. If this fails the change must not be attempted.
@@ -115,23 +160,33 @@ impl AuditLog {
 
     /// Writes a pending entry's outcome. A failure is logged loudly; the entry then reads as
     /// "outcome unknown", which is the truth as far as the log can tell.
-    pub async fn complete(&self, id: EntryId, c: &Completion) {
-        let sql = "UPDATE audit_log SET outcome = $1, vendor_status = $2, deleted_count = $3, new_meeting_id = $4, error = $5, completed_ms = $6 \
-                   WHERE id = $7 AND outcome IS NULL";
-        let error = self.clean(&c.error);
+    pub async fn complete(&self, entry: &EntryId, c: &Completion) {
+        let sql = "UPDATE audit_log SET outcome = $1, vendor_status = $2, deleted_count = $3, new_meeting_id = $4, error = $5, completed_ms = $6, \
+                   outcome_hash = $7 WHERE id = $8 AND outcome IS NULL";
+        let row = ChainRow {
+            outcome: Some(c.outcome.unwrap_or(Outcome::Unknown).as_str().to_owned()),
+            vendor_status: c.vendor_status.map(i64::from),
+            deleted_count: c.deleted_count.map(i64::from),
+            new_meeting_id: c.new_meeting_id.clone(),
+            error: self.clean(&c.error),
+            completed_ms: Some(self.clock.now_ms()),
+            ..ChainRow::default()
+        };
+        let outcome_hash = chain::outcome_hash(&entry.hash, &row);
         let result = on_pool!(&self.db, pool => sqlx::query(sql)
-            .bind(c.outcome.unwrap_or(Outcome::Unknown).as_str())
-            .bind(c.vendor_status.map(i64::from))
-            .bind(c.deleted_count.map(i64::from))
-            .bind(&c.new_meeting_id)
-            .bind(&error)
-            .bind(self.clock.now_ms())
-            .bind(id.0)
+            .bind(&row.outcome)
+            .bind(row.vendor_status)
+            .bind(row.deleted_count)
+            .bind(&row.new_meeting_id)
+            .bind(&row.error)
+            .bind(row.completed_ms)
+            .bind(&outcome_hash)
+            .bind(entry.id)
             .execute(pool)
             .await
             .map(|_| ()));
         if let Err(e) = result {
-            tracing::error!(error = %e, entry = id.0, outcome = ?c.outcome, "cannot write an audit outcome");
+            tracing::error!(error = %e, entry = entry.id, outcome = ?c.outcome, "cannot write an audit outcome");
         }
     }
 
@@ -178,7 +233,8 @@ impl AuditLog {
             (total, select.build_query_as().fetch_all(pool).await?)
         });
         let entries = entries.into_iter().map(AuditRow::entry).collect();
-        Ok(AuditPage { entries, total: total.max(0) as u64, page: q.page, per_page: AUDIT_PAGE_SIZE })
+        let chain = self.last_verification().await?;
+        Ok(AuditPage { entries, total: total.max(0) as u64, page: q.page, per_page: AUDIT_PAGE_SIZE, chain })
     }
 
     /// Every entry matching the filters, newest first (the CSV export), up to `limit`.
