@@ -11,7 +11,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, RetentionReportPage, ShareLinkPage, SignInPage};
+use crate::ui::pages::{AboutPage, AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, RetentionReportPage, ShareLinkPage, SignInPage};
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/audit") view=AuditPage ssr=ssr.clone()/>
+                    <Route path=path!("/about") view=AboutPage ssr=ssr.clone()/>
                     <Route path=path!("/deletions") view=DeletionsPage ssr=ssr.clone()/>
                     <Route path=path!("/bulk") view=BulkPage ssr=ssr.clone()/>
                     <Route path=path!("/retention") view=RetentionPage ssr=ssr.clone()/>
@@ -113,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/meetings/:meeting_id/recordings/:recording_id/share") view=ShareLinkPage ssr=ssr/>
                 </Routes>
             </main>
+            <footer class="site-footer"><a href="/about">"About and the evidence key"</a></footer>
         </Router>
     }
 }

@@ -50,6 +50,7 @@ async fn run(cli: meeting_admin::server::config::Cli, config: meeting_admin::ser
         }),
         Some(Command::User(cmd)) => meeting_admin::server::cli::user::run(&config, cmd).await,
         Some(Command::Audit(cmd)) => meeting_admin::server::cli::audit::run(&config, cmd).await,
+        Some(Command::Evidence(cmd)) => meeting_admin::server::cli::evidence::run(&config, cmd).await,
     };
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -50,3 +50,27 @@ pub async fn app_info() -> Result<FrameInfo, AppError> {
         },
     })
 }
+
+/// The About page: this deployment's version and the key its deletion records are signed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AboutInfo {
+    pub version: String,
+    pub key_id: String,
+    /// PEM, as `meeting-admin evidence public-key` prints it.
+    pub public_key: String,
+    /// Whether the key came from EVIDENCE_KEY_FILE or was made and kept in the database.
+    pub key_from_file: bool,
+}
+
+#[server(prefix = "/api", endpoint = "about", input = GetUrl)]
+pub async fn about() -> Result<AboutInfo, AppError> {
+    use crate::server::fn_context::{require, state};
+    require(crate::domain::Permission::ViewRecordings).await?;
+    let key = &state()?.evidence;
+    Ok(AboutInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        key_id: key.key_id(),
+        public_key: key.public_pem(),
+        key_from_file: key.source == crate::server::evidence::key::KeySource::File,
+    })
+}

@@ -81,6 +81,7 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
     tracing::info!(upstream = %label, "ConnectyCube admin API");
     let db = store::connect(&config.database, config.pool).await?;
     tracing::info!(backend = db.backend().as_str(), "database ready");
+    let evidence = crate::server::evidence::key::SigningKey::load(config.evidence_key.clone(), &db, clock.now_ms()).await?;
     let identity = crate::server::auth::identity_cache::IdentityCache::default();
     let sessions = Sessions::new(&db, identity.clone()).await?;
     let state = AppState::new(Shared {
@@ -110,6 +111,7 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
         lease: crate::server::workers::Lease::for_this_replica(config.deletion_lease),
         bulk: crate::server::bulk::Bulk::default(),
         retention: crate::server::retention::Retention::new(config.retention_sweep_every),
+        evidence,
         recordings: crate::server::recordings::lists::RecordingLists::new(crate::server::recordings::cache::RecordingsCache::new(config.recordings_cache_ttl, config.recordings_cache_bytes)),
         meeting_state: crate::server::meetings::state::MeetingStateCache::new(MEETING_STATE_BYTES),
         identity,

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod bulk;
 pub mod deletions;
+pub mod evidence;
 pub mod lru;
 pub mod metrics;
 pub mod meetings;

@@ -30,6 +30,8 @@ pub struct Shared {
     pub deletions: super::deletions::Deletions,
     pub bulk: super::bulk::Bulk,
     pub retention: super::retention::Retention,
+    /// What deletion records are signed with.
+    pub evidence: super::evidence::key::SigningKey,
     /// Meetings' recordings lists, kept a few seconds for paging and sorting, and the vendor
     /// calls for them under way.
     pub recordings: super::recordings::lists::RecordingLists,

@@ -74,6 +74,7 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/retention/keep", Some(Role::Admin), vec![("meeting_id", VENDOR_MEETING), ("reason", "role test")]),
         ("/api/retention/clear", Some(Role::Admin), vec![("meeting_id", VENDOR_MEETING), ("reason", "role test")]),
         ("/api/retention/track", Some(Role::Admin), vec![("meetings", VENDOR_MEETING)]),
+        ("/api/about", Some(Role::Viewer), vec![]),
     ]
 }
 

@@ -11,6 +11,7 @@ mod client;
 mod crash;
 mod deletions;
 mod downloads;
+mod evidence;
 mod faults;
 mod floors;
 mod health;

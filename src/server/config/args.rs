@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// last entry is used). Unset: the TCP peer address.
     #[arg(long = "client-ip-header", env = "CLIENT_IP_HEADER", global = true)]
     pub client_ip_header: Option<String>,
+    /// Ed25519 private key (PKCS#8 PEM, `openssl genpkey -algorithm ed25519`) deletion records
+    /// are signed with. Unset: one is made at first start and kept in the database.
+    #[arg(long = "evidence-key-file", env = "EVIDENCE_KEY_FILE", global = true)]
+    pub evidence_key_file: Option<PathBuf>,
     #[command(flatten)]
     pub deletions: super::deletions::DeletionArgs,
     #[command(flatten)]

@@ -31,6 +31,18 @@ pub enum Command {
     /// Read the audit log (in DATABASE_URL).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Signed deletion records: the public key they are signed with, and checking a file.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum EvidenceCommand {
+    /// Print the public key deletion records are signed with (PEM) and its key id.
+    PublicKey,
+    /// Say whether FILE is a deletion record this deployment signed, untouched, and if not why.
+    /// Exits 1 if it is not.
+    Verify { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -16,7 +16,7 @@ pub mod serving;
 pub mod values;
 
 pub use self::args::ServeArgs;
-pub use self::commands::{AuditCommand, Cli, Command, MockArgs, UserCommand};
+pub use self::commands::{AuditCommand, Cli, Command, EvidenceCommand, MockArgs, UserCommand};
 pub use self::deletions::DeletionPolicy;
 pub use self::serving::Serving;
 use self::values::{bad, parse_http_url};
@@ -63,6 +63,8 @@ pub struct Config {
     pub deletion_lease: Duration,
     /// How often the retention sweep runs.
     pub retention_sweep_every: Duration,
+    /// The key from `EVIDENCE_KEY_FILE`; `None` uses (or makes) the store's.
+    pub evidence_key: Option<crate::server::evidence::key::SigningKey>,
     pub recordings_cache_ttl: Duration,
     pub recordings_cache_bytes: usize,
     pub serving: Serving,
@@ -167,6 +169,14 @@ impl Config {
         let (local_login, sso) = super::sso::parse(&a.sso)?;
         let (deletions, deletion_lease) = deletions::parse(&a.deletions)?;
         let retention_sweep_every = retention::parse(&a.retention)?;
+        let evidence_key = a
+            .evidence_key_file
+            .as_ref()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).map_err(|e| bad("EVIDENCE_KEY_FILE", "evidence-key-file", format!("cannot read {}: {e}", path.display())))?;
+                crate::server::evidence::key::SigningKey::from_pem(&text).map_err(|m| bad("EVIDENCE_KEY_FILE", "evidence-key-file", format!("{}: {m}", path.display())))
+            })
+            .transpose()?;
         let recordings_cache_ttl = match a.recordings_cache_ttl.trim() {
             "0" | "0s" => Duration::ZERO,
             other => parse_duration(other).map_err(|p| bad("RECORDINGS_CACHE_TTL", "recordings-cache-ttl", p))?,
@@ -187,6 +197,7 @@ impl Config {
             deletions,
             deletion_lease,
             retention_sweep_every,
+            evidence_key,
             local_login,
             sso,
             session_idle,

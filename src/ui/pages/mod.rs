@@ -1,3 +1,4 @@
+mod about;
 mod audit;
 mod bulk;
 mod confirm_delete;
@@ -12,6 +13,7 @@ mod retention;
 mod share;
 mod sign_in;
 
+pub use about::AboutPage;
 pub use audit::{AuditPage, EntryTable};
 pub use bulk::{BatchPage, BulkPage};
 pub use confirm_delete::{ConfirmDelete, ConfirmDeletePage};
