@@ -11,7 +11,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
 use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{AboutPage, AuditPage, BatchPage, BulkPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, RetentionReportPage, ShareLinkPage, SignInPage};
+use crate::ui::pages::{AboutPage, AuditPage, BatchPage, BulkPage, CasePage, CaseRecordPage, CasesPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, RetentionReportPage, ShareLinkPage, SignInPage};
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -98,6 +98,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone()/>
                     <Route path=path!("/audit") view=AuditPage ssr=ssr.clone()/>
                     <Route path=path!("/about") view=AboutPage ssr=ssr.clone()/>
+                    <Route path=path!("/cases") view=CasesPage ssr=ssr.clone()/>
+                    <Route path=path!("/cases/:case_id") view=CasePage ssr=ssr.clone()/>
+                    <Route path=path!("/cases/:case_id/record") view=CaseRecordPage ssr=ssr.clone()/>
                     <Route path=path!("/deletions") view=DeletionsPage ssr=ssr.clone()/>
                     <Route path=path!("/bulk") view=BulkPage ssr=ssr.clone()/>
                     <Route path=path!("/retention") view=RetentionPage ssr=ssr.clone()/>
@@ -143,7 +146,7 @@ fn Header() -> impl IntoView {
                         <nav aria-label="Main">
                             <a href="/">"Home"</a>
                             {may_create.then(|| view! { <a href="/meetings/new">"New meeting"</a> })}
-                            {may_delete.then(|| view! { <a href="/deletions">"Deletions"</a> <a href="/bulk">"Bulk"</a> })}
+                            {may_delete.then(|| view! { <a href="/deletions">"Deletions"</a> <a href="/bulk">"Bulk"</a> <a href="/cases">"Cases"</a> })}
                             <a href="/retention">"Retention"</a>
                             {may_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
                         </nav>

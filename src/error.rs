@@ -73,6 +73,10 @@ pub enum AppError {
     FromAnotherSite,
     #[error("The outcome of this deletion is unknown: {detail}.")]
     DeletionInterrupted { detail: String },
+    #[error("There is no erasure case #{id}.")]
+    CaseNotFound { id: String },
+    #[error("Case {reference} {why}")]
+    CaseNotNow { reference: String, why: String },
     #[error("There is no bulk batch #{id}.")]
     BatchNotFound { id: i64 },
     #[error("Batch #{id} {state}, so it cannot be {action}.")]
@@ -148,7 +152,8 @@ impl AppError {
             Self::RecordingsReplaced { .. } | Self::NothingToDelete | Self::DeletionAlreadyOpen { .. } => 409,
             Self::DeletionClosed { .. } | Self::DeletionRunning { .. } => 409,
             Self::OwnDeletionRequest | Self::PersonNotLinked { .. } => 403,
-            Self::DeletionNotFound { .. } | Self::BatchNotFound { .. } => 404,
+            Self::DeletionNotFound { .. } | Self::BatchNotFound { .. } | Self::CaseNotFound { .. } => 404,
+            Self::CaseNotNow { .. } => 409,
             Self::BatchNotReady { .. } => 409,
             Self::DeletionInterrupted { .. } => 502,
             Self::RecordingGone { .. } | Self::ShareNoLongerShown { .. } => 404,

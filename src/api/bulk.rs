@@ -371,7 +371,7 @@ mod server {
         }
         let text: String = again.iter().map(|(_, id)| format!("{id}\n")).collect();
         let list = MeetingList { ids: again.iter().enumerate().map(|(n, (_, id))| (n + 1, id.clone())).collect(), problems: vec![], header: None };
-        let new = NewBatch { creator: &staff, source_text: &text, list: &list, retry_of: Some(batch.id), now_ms: state.clock.now_ms(), start: true, sweep: None };
+        let new = NewBatch { creator: &staff, source_text: &text, list: &list, retry_of: Some(batch.id), now_ms: state.clock.now_ms(), start: true, preset: None };
         let id = store::create(&state.db, &new).await.map_err(store_failed("cannot store a batch"))?;
         state.bulk.wake.notify_one();
         tracing::info!(batch = id, retry_of = batch.id, user = %staff.username, meetings = list.ids.len(), "bulk retry started");

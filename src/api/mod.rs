@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod cases;
 pub mod deletions;
 pub mod holds;
 pub mod info;

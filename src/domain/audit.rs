@@ -44,10 +44,17 @@ pub enum AuditAction {
     RetentionSweep,
     /// Meetings added to the inventory by hand.
     TrackMeetings,
+    /// An erasure case opened; its dates, pause or extension changed; meetings added to it;
+    /// closed (done, partly done or refused); a reminder of its deadline sent.
+    OpenCase,
+    ChangeCase,
+    AddCaseMeetings,
+    CloseCase,
+    CaseReminder,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 28] = [
         Self::CreateMeeting,
         Self::RequestDeletion,
         Self::RequestBulkDeletion,
@@ -60,6 +67,11 @@ impl AuditAction {
         Self::ExtendRetention,
         Self::KeepRecordings,
         Self::TrackMeetings,
+        Self::OpenCase,
+        Self::ChangeCase,
+        Self::AddCaseMeetings,
+        Self::CloseCase,
+        Self::CaseReminder,
         Self::DeleteRecordings,
         Self::DownloadRecording,
         Self::PreviewRecording,
@@ -107,6 +119,11 @@ impl AuditAction {
             Self::KeepRecordings => "Exempt from retention",
             Self::RetentionSweep => "Retention sweep",
             Self::TrackMeetings => "Track meetings",
+            Self::OpenCase => "Open erasure case",
+            Self::ChangeCase => "Change erasure case",
+            Self::AddCaseMeetings => "Add meetings to a case",
+            Self::CloseCase => "Close erasure case",
+            Self::CaseReminder => "Case deadline reminder",
         }
     }
 }

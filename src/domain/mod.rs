@@ -10,6 +10,7 @@ mod bulk_list;
 mod civil_time;
 mod csv;
 mod deletion;
+mod erasure_case;
 mod legal_hold;
 mod meeting;
 mod meeting_form;
@@ -41,6 +42,7 @@ pub use retention_view::{Coverage, DueRow, HostRuleRow, MeetingRuleRow, Retentio
 pub use retention_report::{AgeBucket, HostLine, RetentionReport, AGE_BUCKETS};
 pub use retention_change::{RuleChange, RuleForm, MAX_CALLS_PER_HOUR, MAX_WARN_DAYS};
 pub use retention::{parse_host_id, DryRun, Extension, HostRule, Known, MeetingRule, RetentionDays, Rules, Standing, Tally, DAY_MS, EXTENSION_DAYS, MAX_RETENTION_DAYS, NEWEST_RULE};
+pub use erasure_case::{day_of_ms, one_month_after, paused_days, parse_extension, parse_reference, Case, CaseFilter, CaseForm, CaseMeeting, CaseState, CaseView, Ground, ListedRecording, NewCase, CaseStanding, BACKUPS_NOTE, DUE_SOON_DAYS, MAX_CASE_MEETINGS};
 pub use deletion::{decision_comment, relative, same_person, when, DeletionFilter, DeletionRequest, DeletionRules, DeletionState};
 pub use civil_time::{format_utc, parse_amz_date, parse_iso8601_utc, push_utc};
 pub use legal_hold::{required_reason, LegalHold};

@@ -44,7 +44,7 @@ pub async fn create(Allowed { staff, .. }: Allowed<need::DeleteRecordings>, Stat
         }
         return refuse(false, AppError::invalid_field("ids", message));
     }
-    let new = NewBatch { creator: &staff, source_text: &text, list: &list, retry_of: None, now_ms: state.clock.now_ms(), start: false, sweep: None };
+    let new = NewBatch { creator: &staff, source_text: &text, list: &list, retry_of: None, now_ms: state.clock.now_ms(), start: false, preset: None };
     match store::create(&state.db, &new).await {
         Ok(id) => {
             tracing::info!(batch = id, user = %staff.username, meetings = list.ids.len(), problems = list.problems.len(), "bulk batch checked");
@@ -62,7 +62,7 @@ pub async fn create(Allowed { staff, .. }: Allowed<need::DeleteRecordings>, Stat
 }
 
 /// The pasted text and the uploaded file's text, one after the other.
-async fn read_list(req: Request) -> Result<String, String> {
+pub async fn read_list(req: Request) -> Result<String, String> {
     let multipart = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("multipart/form-data"));
     if !multipart {
         let Form(form) = Form::<ListForm>::from_request(req, &()).await.map_err(|e| format!("The list could not be read: {e}"))?;
@@ -119,5 +119,30 @@ pub async fn results_csv(_: Allowed<need::DeleteRecordings>, State(state): State
             tracing::error!(error = %e, batch = id, "cannot read a batch for export");
             refuse(html, crate::server::store::user_error(&e, request_id(&headers)))
         }
+    }
+}
+
+/// `POST /cases/{id}/upload`: a file of meeting ids added to a case (a multipart form, which
+/// works without JavaScript); back to the case, or its error page naming the bad line.
+pub async fn case_upload(Allowed { staff, .. }: Allowed<need::DeleteRecordings>, State(state): State<AppState>, Path(raw): Path<String>, req: Request) -> Response {
+    use crate::server::cases::service::{add_meetings, Asker, Source};
+    let headers = req.headers().clone();
+    let html = ErrorReply::wants_html(&headers);
+    let back = format!("/cases/{}", raw.parse::<i64>().unwrap_or(0));
+    let refuse = |err: AppError| ErrorReply::new(err, html).titled("Meetings not added").back(&back, "Back to the case").into_response();
+    let Some(id) = raw.parse::<i64>().ok().filter(|n| *n > 0) else {
+        return refuse(AppError::CaseNotFound { id: crate::domain::visible(&raw, 20) });
+    };
+    let header = state.auth.client_ip_header.clone();
+    let addr = crate::server::http::client_addr::client_addr(&headers, req.extensions(), header.as_ref());
+    let text = match read_list(req).await {
+        Ok(t) => t,
+        Err(message) => return refuse(AppError::invalid_field("ids", message)),
+    };
+    let asker = Asker { staff, addr, request_id: request_id(&headers) };
+    match add_meetings(&state, &asker, id, Source::List { text, uploaded: true }).await {
+        Ok(n) if html => Redirect::to(&format!("/cases/{id}?added={n}")).into_response(),
+        Ok(n) => Json(serde_json::json!({ "added": n })).into_response(),
+        Err(e) => refuse(e),
     }
 }

@@ -95,3 +95,32 @@ pub async fn retention_csv(_: Allowed<need::ViewRecordings>, State(state): State
         }
     }
 }
+
+/// A closed case's signed deletion record, as the file a privacy officer files (exactly the
+/// bytes that were signed around, so `meeting-admin evidence verify` accepts it).
+pub async fn case_record(_: Allowed<need::DeleteRecordings>, State(state): State<AppState>, Path(raw): Path<String>, headers: HeaderMap) -> Response<Body> {
+    let reply = |err: AppError| ErrorReply::new(err, ErrorReply::wants_html(&headers)).titled("No record").back("/cases", "Back to the cases").into_response();
+    let Some(id) = raw.parse::<i64>().ok().filter(|n| *n > 0) else {
+        return reply(AppError::CaseNotFound { id: domain::visible(&raw, 20) });
+    };
+    match crate::server::cases::store::record(&state.db, id).await {
+        Ok(Some((reference, file))) => {
+            // The reference is staff's text: only letters, digits and dashes reach the file name.
+            let safe: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).take(64).collect();
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"deletion-record-{safe}.json\"")),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                file,
+            )
+                .into_response()
+        }
+        Ok(None) => reply(AppError::CaseNotNow { reference: format!("#{id}"), why: "has no deletion record: it is made when the case is closed as done or partly done.".to_owned() }),
+        Err(e) => {
+            tracing::error!(error = %e, case = id, "cannot read a case's record");
+            reply(crate::server::store::user_error(&e, request_id(&headers)))
+        }
+    }
+}

@@ -61,9 +61,11 @@ pub fn router(state: AppState) -> Router {
         .route("/meetings/{meeting_id}/recordings/{recording_id}/preview", get(downloads::preview))
         .route("/audit.csv", get(exports::audit_csv))
         .route("/retention/report.csv", get(exports::retention_csv))
+        .route("/cases/{case_id}/record.json", get(exports::case_record))
         .route(recordings_json::PATH, get(recordings_json::list))
         .route("/api/bulk/create", post(bulk_files::create))
         .route("/bulk/{batch_id}/results.csv", get(bulk_files::results_csv))
+        .route("/cases/{case_id}/upload", post(bulk_files::case_upload))
         .leptos_routes_with_context(&state, routes(), provide.clone(), move || shell(leptos_options.clone()));
     if state.demo {
         router = router.merge(mock::files_router("/demo-files", state.clock.clone()));

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod bulk;
+pub mod cases;
 pub mod deletions;
 pub mod evidence;
 pub mod lru;

@@ -6,6 +6,7 @@ mod audit;
 mod audit_chain;
 mod auth;
 mod bulk;
+mod cases;
 mod cli;
 mod client;
 mod crash;

@@ -83,3 +83,10 @@ impl AuditLog {
         }))
     }
 }
+
+impl AuditLog {
+    /// The chain's head now: its position and hash (a deletion record names it).
+    pub async fn head(&self) -> Result<(i64, String), sqlx::Error> {
+        on_pool!(&self.db, pool => sqlx::query_as("SELECT seq, last_hash FROM audit_chain WHERE id = 1").fetch_one(pool).await)
+    }
+}

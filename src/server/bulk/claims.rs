@@ -23,6 +23,8 @@ pub struct Claimed {
     pub batch_id: i64,
     pub meeting_id: MeetingId,
     pub attempts: i64,
+    /// An erasure case's meeting: each recording looked up is kept for the record.
+    pub keep_listing: bool,
 }
 
 /// Rows another worker held until its lease ran out, or rows nobody holds (whose retry time, if
@@ -37,14 +39,14 @@ pub async fn claim_lookups(db: &Store, owner: &str, now_ms: i64, lease_until_ms:
             "UPDATE bulk_items SET lease_owner = $1, lease_until_ms = $2, lookup_attempts = lookup_attempts + 1 \
              WHERE id IN (SELECT i.id FROM bulk_items i WHERE i.lookup_state = 'pending' AND i.not_before_ms <= $3 \
                           AND {held} ORDER BY i.batch_id, i.position LIMIT $4{}) \
-             RETURNING id, batch_id, meeting_id, lookup_attempts",
+             RETURNING id, batch_id, meeting_id, lookup_attempts, keep_listing",
             lock(db, "i")
         );
-        let rows: Vec<(i64, i64, String, i64)> =
+        let rows: Vec<(i64, i64, String, i64, bool)> =
             on_pool!(db, pool => sqlx::query_as(&sql).bind(owner).bind(lease_until_ms).bind(now_ms).bind(n).fetch_all(pool).await?);
         Ok(rows
             .into_iter()
-            .filter_map(|(item_id, batch_id, m, attempts)| Some(Claimed { item_id, batch_id, meeting_id: MeetingId::parse(&m).ok()?, attempts }))
+            .filter_map(|(item_id, batch_id, m, attempts, keep_listing)| Some(Claimed { item_id, batch_id, meeting_id: MeetingId::parse(&m).ok()?, attempts, keep_listing }))
             .collect())
     };
     Taken::stalled_then_fresh(limit, |n| claim(STALLED, n), |n| claim(FREE, n)).await
@@ -53,7 +55,8 @@ pub async fn claim_lookups(db: &Store, owner: &str, now_ms: i64, lease_until_ms:
 /// What looking one meeting up gave.
 #[derive(Debug, Clone)]
 pub enum Looked {
-    Found(RecordingSummary),
+    /// With each recording (as JSON) when the item keeps its listing.
+    Found(RecordingSummary, Option<String>),
     /// Failed for good (`retry_at_ms` `None`), or to be tried again then.
     Failed { error: String, retry_at_ms: Option<i64> },
 }
@@ -62,8 +65,8 @@ pub enum Looked {
 /// where `owner` still holds its lease; how many were written.
 pub async fn write_lookups(db: &Store, owner: &str, looked: &[(i64, Looked)]) -> Result<usize, sqlx::Error> {
     let found = "UPDATE bulk_items SET lookup_state = 'found', recording_count = $1, total_size = $2, first_created = $3, \
-                 last_created = $4, fingerprint = $5, lookup_error = NULL, lease_owner = NULL, lease_until_ms = NULL \
-                 WHERE id = $6 AND lease_owner = $7 AND lookup_state = 'pending'";
+                 last_created = $4, fingerprint = $5, listed = $6, lookup_error = NULL, lease_owner = NULL, lease_until_ms = NULL \
+                 WHERE id = $7 AND lease_owner = $8 AND lookup_state = 'pending'";
     let failed = "UPDATE bulk_items SET lookup_state = $1, lookup_error = $2, not_before_ms = $3, lease_owner = NULL, lease_until_ms = NULL \
                   WHERE id = $4 AND lease_owner = $5 AND lookup_state = 'pending'";
     on_pool!(db, pool => {
@@ -71,12 +74,13 @@ pub async fn write_lookups(db: &Store, owner: &str, looked: &[(i64, Looked)]) ->
         let mut written = 0;
         for (item_id, l) in looked {
             let q = match l {
-                Looked::Found(s) => sqlx::query(found)
+                Looked::Found(s, listed) => sqlx::query(found)
                     .bind(s.count as i64)
                     .bind(i64::try_from(s.total_size).unwrap_or(i64::MAX))
                     .bind(s.first_created)
                     .bind(s.last_created)
                     .bind(&s.fingerprint)
+                    .bind(listed)
                     .bind(*item_id)
                     .bind(owner),
                 Looked::Failed { error, retry_at_ms } => sqlx::query(failed)

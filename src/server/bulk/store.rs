@@ -13,17 +13,20 @@ pub struct NewBatch<'a> {
     pub now_ms: i64,
     /// Look up at once (a retry of meetings already checked once); else it waits as a draft.
     pub start: bool,
-    /// Made by a retention sweep: requested at once, and each meeting spared if the look-up
-    /// finds a recording made after its cut-off.
-    pub sweep: Option<&'a SweepPart<'a>>,
+    /// Requested as it is made (by a retention sweep or an erasure case), not by a later click.
+    pub preset: Option<&'a Preset<'a>>,
 }
 
-/// What a retention sweep adds to its batch.
-pub struct SweepPart<'a> {
+/// A batch requested as it is made.
+pub struct Preset<'a> {
     pub reason: &'a str,
     pub requester: &'a Staff,
-    /// Per meeting, the newest recording date (Unix seconds) its period lets go.
-    pub keep_after: &'a std::collections::HashMap<MeetingId, i64>,
+    pub requested_addr: &'a str,
+    /// A retention sweep's: per meeting, the newest recording date (Unix seconds) its period
+    /// lets go; a recording made after it spares the meeting.
+    pub keep_after: Option<&'a std::collections::HashMap<MeetingId, i64>>,
+    /// An erasure case's: each recording looked up is kept (never its link) for the record.
+    pub case_id: Option<i64>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -41,9 +44,11 @@ pub async fn create(db: &Store, b: &NewBatch<'_>) -> Result<i64, sqlx::Error> {
     let started = b.start.then_some(b.now_ms);
     let state = if b.start { LookupState::Pending } else { LookupState::Draft };
     let batch_sql = "INSERT INTO bulk_batches (created_by, created_role, created_method, created_at_ms, retry_of, source_text, problems, started_at_ms, \
-                     retention, reason, requested_by, requested_role, requested_method, requested_addr, requested_at_ms) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
-    let sweep = b.sweep;
+                     retention, reason, requested_by, requested_role, requested_method, requested_addr, requested_at_ms, case_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+    let preset = b.preset;
+    let retention = preset.and_then(|p| p.keep_after);
+    let case_id = preset.and_then(|p| p.case_id);
     let id = on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
         let id: i64 = sqlx::query_scalar(batch_sql)
@@ -55,24 +60,25 @@ pub async fn create(db: &Store, b: &NewBatch<'_>) -> Result<i64, sqlx::Error> {
             .bind(b.source_text)
             .bind(&problems)
             .bind(started)
-            .bind(sweep.is_some())
-            .bind(sweep.map(|w| w.reason))
-            .bind(sweep.map(|w| w.requester.username.as_str()))
-            .bind(sweep.map(|w| w.requester.role.as_str()))
-            .bind(sweep.map(|w| w.requester.method.as_str()))
-            .bind(sweep.map(|_| "retention sweep"))
-            .bind(sweep.map(|_| b.now_ms))
+            .bind(retention.is_some())
+            .bind(preset.map(|w| w.reason))
+            .bind(preset.map(|w| w.requester.username.as_str()))
+            .bind(preset.map(|w| w.requester.role.as_str()))
+            .bind(preset.map(|w| w.requester.method.as_str()))
+            .bind(preset.map(|w| w.requested_addr))
+            .bind(preset.map(|_| b.now_ms))
+            .bind(case_id)
             .fetch_one(&mut *tx)
             .await?;
         for (chunk_no, chunk) in b.list.ids.chunks(INSERT_CHUNK).enumerate() {
             let values: Vec<String> = (0..chunk.len())
                 .map(|i| {
-                    let p = i * 7;
-                    format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7)
+                    let p = i * 8;
+                    format!("(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8)
                 })
                 .collect();
             let sql = format!(
-                "INSERT INTO bulk_items (batch_id, position, meeting_id, line, note, lookup_state, keep_after) VALUES {}",
+                "INSERT INTO bulk_items (batch_id, position, meeting_id, line, note, lookup_state, keep_after, keep_listing) VALUES {}",
                 values.join(", ")
             );
             let mut q = sqlx::query(&sql);
@@ -85,7 +91,8 @@ pub async fn create(db: &Store, b: &NewBatch<'_>) -> Result<i64, sqlx::Error> {
                     .bind(*line as i64)
                     .bind(notes.get(meeting).cloned())
                     .bind(state.as_str())
-                    .bind(sweep.and_then(|w| w.keep_after.get(meeting).copied()));
+                    .bind(retention.and_then(|k| k.get(meeting).copied()))
+                    .bind(case_id.is_some());
             }
             q.execute(&mut *tx).await?;
         }
@@ -93,7 +100,7 @@ pub async fn create(db: &Store, b: &NewBatch<'_>) -> Result<i64, sqlx::Error> {
         id
     });
     // Named in a list: known to retention from now on (a sweep's meetings are known already).
-    if b.sweep.is_none() {
+    if retention.is_none() {
         let ids: Vec<MeetingId> = b.list.ids.iter().map(|(_, id)| id.clone()).collect();
         if let Err(e) = crate::server::retention::known::note(db, &ids, crate::server::retention::known::Source::Bulk, None, b.now_ms).await {
             tracing::warn!(error = %e, batch = id, "cannot note a batch's meetings for retention");

@@ -108,7 +108,10 @@ pub async fn tick(state: &Work<'_>) -> Ticked {
 /// Lists one meeting's recordings; the vendor's "later" is honoured for this whole replica.
 async fn look_up(state: &Work<'_>, c: &Claimed) -> Looked {
     match state.client.list_recordings(&c.meeting_id).await {
-        Ok(recordings) => Looked::Found(RecordingSummary::of(&recordings)),
+        Ok(recordings) => {
+            let listed = c.keep_listing.then(|| serde_json::to_string(&crate::domain::ListedRecording::all(&recordings)).unwrap_or_default());
+            Looked::Found(RecordingSummary::of(&recordings), listed)
+        }
         Err(e) => {
             let now = state.clock.now_ms();
             let retry_at_ms = match &e {

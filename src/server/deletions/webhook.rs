@@ -67,7 +67,7 @@ impl Webhook {
 
 /// A text from elsewhere (a reason, a name) as Slack's `text` may carry it: its markup (`<!channel>`,
 /// `<https://evil|a disguised link>`) is shown, not followed. Slack asks for exactly these three.
-fn escaped(text: &str) -> String {
+pub fn escaped(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 

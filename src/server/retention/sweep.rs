@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::store::{self, InventoryRow};
 use crate::domain::{AuditAction, MeetingId, MeetingList, Outcome, Role, Rules, SignInMethod, Staff, Standing, MAX_BATCH};
 use crate::server::audit::{Completion, Intent};
-use crate::server::bulk::store::{self as bulk_store, NewBatch, SweepPart};
+use crate::server::bulk::store::{self as bulk_store, NewBatch, Preset};
 use crate::server::metrics::labels::WorkerName;
 use crate::server::state::{AppState, Work};
 use crate::server::store::{on_pool, Store};
@@ -110,8 +110,8 @@ async fn take_due(state: &Work<'_>, now: i64) -> Result<Swept, SweepError> {
     let keep_after: HashMap<MeetingId, i64> = due.iter().cloned().collect();
     let requester = requester();
     let reason = reason(&rules);
-    let part = SweepPart { reason: &reason, requester: &requester, keep_after: &keep_after };
-    let new = NewBatch { creator: &requester, source_text: &source_text, list: &list, retry_of: None, now_ms: now, start: true, sweep: Some(&part) };
+    let part = Preset { reason: &reason, requester: &requester, requested_addr: "retention sweep", keep_after: Some(&keep_after), case_id: None };
+    let new = NewBatch { creator: &requester, source_text: &source_text, list: &list, retry_of: None, now_ms: now, start: true, preset: Some(&part) };
     let intent = Intent {
         actor: Some(requester.clone()),
         claimed_user: None,

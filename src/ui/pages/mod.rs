@@ -1,6 +1,7 @@
 mod about;
 mod audit;
 mod bulk;
+mod cases;
 mod confirm_delete;
 mod deletions;
 mod find;
@@ -15,6 +16,7 @@ mod sign_in;
 
 pub use about::AboutPage;
 pub use audit::{AuditPage, EntryTable};
+pub use cases::{CasePage, CaseRecordPage, CasesPage};
 pub use bulk::{BatchPage, BulkPage};
 pub use confirm_delete::{ConfirmDelete, ConfirmDeletePage};
 pub use deletions::{DeletionPage, DeletionsPage};
