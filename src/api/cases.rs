@@ -154,3 +154,24 @@ pub async fn read_case_record(case_id: String) -> Result<(String, String), AppEr
     })?;
     Ok((reference, serde_json::to_string_pretty(&record).unwrap_or_default()))
 }
+
+/// For the home page: open cases due within 7 days or overdue, soonest first, for those who may
+/// delete (empty for others), with today's date.
+#[server(prefix = "/api", endpoint = "cases/due_soon", input = GetUrl)]
+pub async fn cases_due_soon() -> Result<(jiff::civil::Date, Vec<Case>), AppError> {
+    use crate::server::fn_context::{require, state, store_failed};
+    let staff = require(crate::domain::Permission::ViewRecordings).await?;
+    let state = state()?;
+    let today = crate::domain::day_of_ms(state.clock.now_ms());
+    if !staff.may(crate::domain::Permission::DeleteRecordings) {
+        return Ok((today, vec![]));
+    }
+    let mut due: Vec<Case> = crate::server::cases::store::list(&state.db, 1000)
+        .await
+        .map_err(store_failed("cannot read the cases"))?
+        .into_iter()
+        .filter(|c| CaseFilter::DueSoon.admits(c, today) || CaseFilter::Overdue.admits(c, today))
+        .collect();
+    due.sort_by_key(Case::deadline);
+    Ok((today, due))
+}

@@ -30,6 +30,7 @@ pub fn start(state: &AppState, which: Background) {
     crate::server::store::changes::spawn(&state.db, crate::server::store::changes::Followers { identity: state.identity.clone(), recordings });
     // Notices are sent once whoever sends them, so tests that drive the workers by hand keep this one.
     crate::server::deletions::notices::spawn(state.clone());
+    crate::server::cases::reminders::spawn(state.clone());
     if which == Background::All {
         crate::server::deletions::worker::spawn(state.clone());
         crate::server::bulk::worker::spawn(state.clone());

@@ -234,3 +234,40 @@ async fn deadlines_count_down_pause_and_show_on_the_list() {
     assert_eq!(list("closed").await, ["ZD-500"]);
     assert_eq!(post(&app.http, "/api/cases/change", &[("case_id", &sid), ("what", "resume")]).await.0, 409);
 }
+
+#[tokio::test]
+async fn the_webhook_is_reminded_once_when_a_case_is_due_soon_and_once_when_overdue() {
+    use crate::support::webhook::{Answer, Hook};
+    use meeting_admin::server::cases::reminders;
+    let hook = Hook::start(Answer::Refuse).await;
+    let app = TestApp::spawn_with(&["--approval-webhook-url", hook.url.as_str()]).await;
+    let (_, id) = open(&app.http, "ZD-<!channel>", &today(&app).to_string(), "").await;
+    assert!(id.is_i64(), "{id}");
+    assert_eq!(reminders::tick(&app.state.work()).await.unwrap(), 0, "a month to go");
+    let home = app.http.get("/").await.text().await.unwrap();
+    assert!(!home.contains("Erasure cases due soon"));
+
+    app.clock.advance(25 * DAY);
+    assert_eq!(app.http.sign_in(ADMIN, PASSWORD).await.status(), 200);
+    assert_eq!(reminders::tick(&app.state.work()).await.unwrap(), 0, "refused by the webhook");
+    assert_eq!(hook.tries(), 1);
+    hook.answer(Answer::Take);
+    assert_eq!(reminders::tick(&app.state.work()).await.unwrap(), 1, "sent again once taken");
+    let sent = hook.next(Duration::from_secs(5)).await.unwrap();
+    let text = sent["text"].as_str().unwrap();
+    assert!(text.starts_with("Erasure case due soon: ZD-&lt;!channel&gt; is due in"), "the reference is shown, not followed: {text}");
+    assert!(text.contains(&format!("/cases/{id}")), "{text}");
+    assert_eq!(reminders::tick(&app.state.work()).await.unwrap(), 0, "once");
+    let home = app.http.get("/").await.text().await.unwrap();
+    assert!(home.contains("Erasure cases due soon") && home.contains("ZD-&lt;!channel&gt;"), "the home page lists it");
+
+    app.clock.advance(10 * DAY);
+    assert_eq!(app.http.sign_in(ADMIN, PASSWORD).await.status(), 200);
+    assert_eq!(reminders::tick(&app.state.work()).await.unwrap(), 1);
+    let sent = hook.next(Duration::from_secs(5)).await.unwrap();
+    assert!(sent["text"].as_str().unwrap().starts_with("Erasure case OVERDUE"), "{sent}");
+    assert_eq!(reminders::tick(&app.state.work()).await.unwrap(), 0, "once");
+    let audit: Value = app.http.get("/api/audit/search?filter[action]=case_reminder").await.json().await.unwrap();
+    let outcomes: Vec<&str> = audit["entries"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["succeeded", "succeeded", "failed"], "{audit}");
+}

@@ -2,5 +2,6 @@
 //! with a signed deletion record (`record`), and reminded of their deadline (`reminders`).
 
 pub mod record;
+pub mod reminders;
 pub mod service;
 pub mod store;

@@ -179,6 +179,8 @@ pub enum WorkerName {
     Inventory,
     /// Opens deletion requests for the meetings retention made due.
     RetentionSweep,
+    /// Tells the webhook of erasure cases due soon or overdue.
+    CaseReminders,
 }
 
 /// The store's queues of work, each row claimed with a lease.

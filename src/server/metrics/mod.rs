@@ -76,7 +76,7 @@ impl Metrics {
     pub fn primed() -> Self {
         use labels::{SignInMethod as M, SignInOutcome as O};
         let m = Self::default();
-        for worker in [WorkerName::Deletion, WorkerName::Bulk, WorkerName::ApprovalNotice, WorkerName::Inventory, WorkerName::RetentionSweep] {
+        for worker in [WorkerName::Deletion, WorkerName::Bulk, WorkerName::ApprovalNotice, WorkerName::Inventory, WorkerName::RetentionSweep, WorkerName::CaseReminders] {
             let _ = m.steps.get_or_create(&WorkerLabel { worker });
             let _ = m.step_failures.get_or_create(&WorkerLabel { worker });
         }

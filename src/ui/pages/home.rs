@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::deletions::awaiting_my_approval;
+use crate::api::cases::cases_due_soon;
 use crate::api::retention::retention_due_soon;
 use crate::api::meetings::{opened_meetings, recent_meetings};
 use crate::domain::{MeetingId, Permission};
@@ -14,6 +15,7 @@ pub fn HomePage() -> impl IntoView {
     let opened = Resource::new(|| (), |_| opened_meetings());
     let awaiting = Resource::new(|| (), |_| awaiting_my_approval());
     let retention = Resource::new(|| (), |_| retention_due_soon());
+    let cases = Resource::new(|| (), |_| cases_due_soon());
     view! {
         <Title text=""/>
         <h1>"Meeting Admin"</h1>
@@ -39,6 +41,23 @@ pub fn HomePage() -> impl IntoView {
                 // Admins only (the list is empty for others), and only when something is due.
                 let (now_ms, list) = retention.await.ok().filter(|(_, l)| !l.is_empty())?;
                 Some(view! { <RetentionDue list now_ms/> })
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                // Those who may delete, and only when a case is due within 7 days or late.
+                let (today, list) = cases.await.ok().filter(|(_, l)| !l.is_empty())?;
+                Some(view! {
+                    <section aria-labelledby="cases-due-heading" class="card">
+                        <h2 id="cases-due-heading">"Erasure cases due soon"</h2>
+                        <ul class="opened-meetings">
+                            {list.into_iter().map(|c| view! {
+                                <li><a href=c.path()>{c.reference.clone()}</a>{format!(" · {} · deadline {}", c.standing(today).describe(), c.deadline())}</li>
+                            }).collect_view()}
+                        </ul>
+                        <p><a href="/cases">"All cases"</a></p>
+                    </section>
+                })
             })}
         </Suspense>
         <section aria-labelledby="find-heading" class="card">
