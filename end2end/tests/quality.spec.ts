@@ -80,6 +80,8 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
     // Opened above (the recordings page), so known to retention.
     { name: 'retention of a meeting', path: `/retention/meetings/${withRecordings}` },
     { name: 'retention report', path: '/retention/report' },
+    { name: 'erasure cases', path: '/cases' },
+    { name: 'about', path: '/about' },
     { name: 'not found', path: '/no-such-page' },
   ];
   const htmlFiles: string[] = [];

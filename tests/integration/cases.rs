@@ -81,6 +81,25 @@ async fn bad_input_opens_or_adds_nothing_and_says_which_field() {
     assert_eq!(status, 422);
     assert!(field_error(&body, "ids").contains("nothing was added"), "{body}");
     assert_eq!(view(&app.http, id).await["meetings"].as_array().unwrap().len(), 0);
+    // An uploaded file: the same rule, then its meetings added.
+    let upload = |content: String| {
+        let b = app.http.clone();
+        let url = format!("{}/cases/{id}/upload", app.url);
+        let origin = app.url.clone();
+        async move {
+            let body = format!("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ids.csv\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--XyZ--\r\n");
+            let req = b.client.post(url).header("origin", origin).header("accept", "application/json").header("content-type", "multipart/form-data; boundary=XyZ").body(body);
+            let res = b.send(req).await;
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, body) = upload(format!("meeting_id\n{}\nzz", meeting(1))).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(view(&app.http, id).await["meetings"].as_array().unwrap().len(), 0);
+    let (status, body) = upload(format!("meeting_id,ticket\n{},ZD-1\n{},ZD-1\n", meeting(1), meeting(2))).await;
+    assert_eq!((status, &body["added"]), (200, &Value::from(2)), "{body}");
+    let v = view(&app.http, id).await;
+    assert_eq!(v["meetings"][0]["source"], "uploaded");
     let (status, body) = post(&app.http, "/api/cases/add", &[("case_id", &id.to_string()), ("batch", "999")]).await;
     assert!(status == 422 && field_error(&body, "batch").contains("#999"), "{body}");
 
