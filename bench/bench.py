@@ -506,13 +506,17 @@ def main():
                     help="only the bulk batch (section 7): writes bench/bulk.json and BENCHMARKS.md from it and the last results.json")
     ap.add_argument("--retention-only", action="store_true",
                     help="only retention (section 8): writes bench/retention.json and BENCHMARKS.md from it and the last results.json")
+    ap.add_argument("--cases-only", action="store_true",
+                    help="only erasure cases (section 9): writes bench/cases.json and BENCHMARKS.md from it and the last results.json")
     args = ap.parse_args()
     if args.lighthouse_only:
         return lighthouse_only(args)
     import bulk  # bench/bulk.py; it imports this module
     import retention  # bench/retention.py; it imports this module
+    import cases  # bench/cases.py; it imports this module
     # A section on its own: its JSON, then BENCHMARKS.md from it and the last full run's results.
-    for only, title, module, written in [(args.bulk_only, "7. bulk work", bulk, "bulk"), (args.retention_only, "8. retention", retention, "retention")]:
+    for only, title, module, written in [(args.bulk_only, "7. bulk work", bulk, "bulk"), (args.retention_only, "8. retention", retention, "retention"),
+                                       (args.cases_only, "9. erasure cases", cases, "cases")]:
         if only:
             print(title, flush=True)
             module.run(args.bin, args.site)
@@ -553,6 +557,8 @@ def main():
     bulk.run(args.bin, site)
     print("8. retention", flush=True)
     retention.run(args.bin, site)
+    print("9. erasure cases", flush=True)
+    cases.run(args.bin, site)
     results = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),

@@ -188,6 +188,9 @@ def render(r):
     retention = Path(__file__).with_name("retention.json")
     if retention.exists():
         out += render_retention(json.loads(retention.read_text()))
+    cases = Path(__file__).with_name("cases.json")
+    if cases.exists():
+        out += render_cases(json.loads(cases.read_text()))
     soak = Path(__file__).with_name("soak.json")
     if soak.exists():
         out += render_soak(json.loads(soak.read_text()))
@@ -239,6 +242,33 @@ def render_retention(r):
         f"| resident set idle / peak while it ran | {r['rss_idle_mib']:.1f} / {r['rss_peak_mib']:.1f} MiB | | |",
         "",
     ] + ([Path(__file__).with_name("retention-analysis.md").read_text().rstrip(), ""] if Path(__file__).with_name("retention-analysis.md").exists() else [])
+
+
+def render_cases(c):
+    """Section 9 (bench/cases.py, bench/cases.json), measured on its own stack."""
+    return [
+        "## 9. Erasure cases and the audit chain",
+        "",
+        f"Measured on {c['date']}, commit `{c['commit']}` (`scripts/bench.sh`, or `--cases-only`); raw figures in `bench/cases.json`.",
+        f"One case of {c['meetings']} meetings (the most a case holds), two recordings each, against the mock with {c['latency_ms']} ms added",
+        f"to every vendor call and a rate limit of {c['rate_per_second']} calls a second, `DELETE_GRACE=0`, one dashboard on SQLite.",
+        "\"At best\" is the vendor calls it needs at the vendor's rate.",
+        "",
+        "| measure | figure | at best | |",
+        "| --- | ---: | ---: | ---: |",
+        f"| adding the {c['meetings']} meetings (one pasted list) | {c['add_ms']:.0f} ms | | |",
+        f"| request to every meeting deleted (a list and a DELETE each) | {c['delete_seconds']:.1f} s | {c['delete_floor_seconds']:.0f} s "
+        f"| {c['delete_seconds'] / c['delete_floor_seconds']:.2f}x the floor |",
+        f"| closing: every meeting listed again, the record built and signed | {c['close_seconds']:.1f} s | {c['close_floor_seconds']:.0f} s "
+        f"| {c['close_seconds'] / c['close_floor_seconds']:.2f}x the floor |",
+        f"| the case page (median of 20, its HTML) | {c['case_page_ms']:.0f} ms ({c['case_page_bytes']:,} bytes) | | |",
+        f"| the record page (median of 20) / the signed JSON | {c['record_page_ms']:.0f} ms / {c['record_bytes']:,} bytes | | |",
+        f"| `meeting-admin evidence verify` on it (the whole process) | {c['evidence_verify_ms']:.0f} ms | | |",
+        f"| audited downloads, one after another (an entry on the chain and a vendor call each) | {c['audited_downloads_per_second']:.0f} a second | "
+        f"{c['rate_per_second']} (the vendor's rate) | |",
+        f"| `meeting-admin audit verify` over the whole log ({c['audit_verify_entries']:,} entries, the whole process) | {c['audit_verify_ms']:.0f} ms | | |",
+        "",
+    ]
 
 
 def render_soak(s):

@@ -57,6 +57,12 @@ pub async fn read_case(case_id: String) -> Result<CaseView, AppError> {
     crate::server::cases::service::view(&state()?, id, &crate::server::fn_context::request_id()).await
 }
 
+/// Where a case's deletions stand, in one line, for the page that follows them.
+#[server(prefix = "/api", endpoint = "cases/progress", input = GetUrl)]
+pub async fn case_progress(case_id: String) -> Result<String, AppError> {
+    read_case(case_id).await.map(|v| v.progress_key())
+}
+
 #[server(prefix = "/api", endpoint = "cases/open")]
 pub async fn open_case(form: CaseForm) -> Result<i64, AppError> {
     use crate::server::fn_context::{fail, state};

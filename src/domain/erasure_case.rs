@@ -418,6 +418,19 @@ pub struct CaseView {
     pub unrequested: usize,
 }
 
+impl CaseView {
+    /// What changes as its deletions go on: each meeting's result, in one line (a page compares
+    /// it as text, to reload when it moves).
+    pub fn progress_key(&self) -> String {
+        let mut key = format!("{}:{}", self.case.state.as_str(), self.running);
+        for m in &self.meetings {
+            key.push(' ');
+            key.push_str(m.result.as_ref().map(|r| r.key()).unwrap_or("-"));
+        }
+        key
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

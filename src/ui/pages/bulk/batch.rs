@@ -8,8 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::forms::Actions;
 use crate::api::bulk::{bulk_batch, BatchView, BulkProgress};
 use crate::domain::{format_bytes, format_utc, format_utc_ms, BatchPhase, BulkItem};
-use crate::ui::components::browser::{fetch_text, reload_page};
-use crate::ui::components::ErrorAlert;
+use crate::ui::components::{ErrorAlert, FollowProgress};
 
 /// `/bulk/{id}`: the batch's progress and a row per meeting; what can be done with it now.
 /// It follows the work live with JavaScript, and reloads itself every few seconds without it.
@@ -53,7 +52,7 @@ pub fn BatchPage() -> impl IntoView {
                             ask_to_refresh();
                             let progress_url = format!("{}?batch_id={}", BulkProgress::PATH, v.batch.id);
                             let seen = serde_json::to_string(&v.progress_key()).unwrap_or_default();
-                            view! { <FollowBatch progress_url seen/> }
+                            view! { <FollowProgress progress_url seen/> }
                         });
                         view! { {follow} <BatchDetail v/> }.into_any()
                     }
@@ -67,28 +66,6 @@ pub fn BatchPage() -> impl IntoView {
 
 fn is_live(phase: BatchPhase) -> bool {
     matches!(phase, BatchPhase::LookingUp | BatchPhase::Running)
-}
-
-/// While the work goes on, asks where the batch stands every 2 s and reloads the page once it
-/// moved on (an island with nothing to show). `seen` is the answer as the page was made, in the
-/// reply's own JSON, so the browser compares text and decodes nothing.
-#[island]
-fn FollowBatch(progress_url: String, seen: String) -> impl IntoView {
-    Effect::new(move |_| {
-        let (url, seen) = (progress_url.clone(), seen.clone());
-        let poll = move || {
-            let (url, seen) = (url.clone(), seen.clone());
-            leptos::task::spawn_local(async move {
-                // A failed read tries again at the next tick.
-                if fetch_text(&url).await.is_some_and(|now| now != seen) {
-                    reload_page();
-                }
-            });
-        };
-        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(2)) {
-            on_cleanup(move || handle.clear());
-        }
-    });
 }
 
 /// Without JavaScript the page reloads itself while work goes on (see `server::http::html_tidy`).

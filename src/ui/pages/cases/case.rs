@@ -1,12 +1,13 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::list::Field;
-use crate::api::cases::{read_case, AddCaseMeetings, ChangeCase, CloseCase, RequestCaseDeletion};
+use crate::api::cases::{read_case, AddCaseMeetings, CaseProgress, ChangeCase, CloseCase, RequestCaseDeletion};
 use crate::domain::{format_utc_ms, CaseView};
 use crate::error::AppError;
-use crate::ui::components::{ErrorAlert, ReasonField};
+use crate::ui::components::{ErrorAlert, FollowProgress, ReasonField};
 
 /// `/cases/:case_id`: where a case stands, its meetings and their deletion, and its steps.
 #[component]
@@ -57,14 +58,18 @@ fn CaseDetail(v: CaseView) -> impl IntoView {
     let c = v.case.clone();
     let id = c.id.to_string();
     let standing = c.standing(v.today);
-    if v.running > 0 {
+    let follow = (v.running > 0).then(|| {
         ask_to_refresh();
-    }
+        let progress_url = format!("{}?case_id={}", CaseProgress::PATH, c.id);
+        let seen = serde_json::to_string(&v.progress_key()).unwrap_or_default();
+        view! { <FollowProgress progress_url seen/> }
+    });
     let open = !c.state.is_closed();
     let pause_line = c.paused_since_ms.map(|at| format!("Paused since {} UTC: {}", format_utc_ms(at), c.pause_reason.clone().unwrap_or_default()));
     let extension = c.extended_to.map(|d| format!("{d} ({})", c.extension_reason.clone().unwrap_or_default()));
     let record = c.has_record.then(|| (format!("/cases/{}/record", c.id), format!("/cases/{}/record.json", c.id)));
     view! {
+        {follow}
         <h1>{format!("Case {}", c.reference)}</h1>
         <section class="card" aria-labelledby="case-facts">
             <h2 id="case-facts">{format!("{}: {}", c.state.label(), standing.describe())}</h2>

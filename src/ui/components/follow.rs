@@ -1,0 +1,28 @@
+//! Following work that goes on (a batch, a case's deletions) from the page that shows it.
+
+use leptos::prelude::*;
+
+use super::browser::{fetch_text, reload_page};
+
+/// While the work goes on, asks where the work stands every 2 s and reloads the page once it
+/// moved on (an island with nothing to show). `seen` is the answer as the page was made, in the
+/// reply's own JSON, so the browser compares text and decodes nothing.
+#[island]
+pub fn FollowProgress(progress_url: String, seen: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let (url, seen) = (progress_url.clone(), seen.clone());
+        let poll = move || {
+            let (url, seen) = (url.clone(), seen.clone());
+            leptos::task::spawn_local(async move {
+                // A failed read tries again at the next tick.
+                if fetch_text(&url).await.is_some_and(|now| now != seen) {
+                    reload_page();
+                }
+            });
+        };
+        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(2)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+}
+
