@@ -91,7 +91,7 @@ def run(binary, site):
         bench.request(bench.MOCK, "DELETE", "/_mock/faults")
         bench.seed(meeting(999), 1)
         _, _, body, _ = get(cookie, f"/api/recordings/list?meeting_id={meeting(999)}")
-        rec = json.loads(body)["rows"][0]["id"]
+        rec = json.loads(body)["recordings"][0]["id"]
         t = time.time()
         for _ in range(DOWNLOADS):
             status, _, _, _ = get(cookie, f"/meetings/{meeting(999)}/recordings/{rec}/download", "text/html")
