@@ -118,7 +118,7 @@ pub async fn change_case(case_id: String, what: String, day: Option<String>, rea
         }
         "extend" => {
             let case = find(&state, id, &asker.request_id).await?;
-            let (to, reason) = crate::domain::parse_extension(&case, day.as_deref().unwrap_or_default(), reason.as_deref().unwrap_or_default())
+            let (to, reason) = crate::domain::parse_extension(&case, day.as_deref().unwrap_or_default(), reason.as_deref().unwrap_or_default(), crate::domain::day_of_ms(state.clock.now_ms()))
                 .map_err(|fields| fail(AppError::Invalid { fields, message: None }))?;
             Change::Extend { to, reason }
         }

@@ -286,11 +286,16 @@ impl CaseForm {
     }
 }
 
-/// The one extension: to a day after the deadline, at most two months after the first one.
-pub fn parse_extension(case: &Case, to: &str, reason: &str) -> Result<(Date, String), Vec<FieldError>> {
+/// The one extension: to a day after the deadline, at most two months after the first one, and
+/// decided within the first month (the requester is told, with reasons, before it ends).
+pub fn parse_extension(case: &Case, to: &str, reason: &str, today: Date) -> Result<(Date, String), Vec<FieldError>> {
     let mut errors = Vec::new();
     if case.extended_to.is_some() {
         errors.push(FieldError::new("to", format!("The case was extended already (to {}); the law allows one extension.", case.extended_to.unwrap_or(case.due))));
+        return Err(errors);
+    }
+    if today > case.deadline() {
+        errors.push(FieldError::new("to", format!("An extension is decided within the first month, by {}; that day has passed.", case.deadline())));
         return Err(errors);
     }
     let to = match parse_day(to, "The new due day") {
@@ -509,11 +514,13 @@ mod tests {
     #[test]
     fn one_extension_of_two_months_at_most() {
         let c = case(date(2026, 12, 1));
-        assert!(parse_extension(&c, "2027-03-02", "complex").unwrap_err()[0].message.contains("2027-03-01"));
-        assert!(parse_extension(&c, "2026-12-20", "complex").unwrap_err()[0].message.contains("after the current due day"));
-        assert!(parse_extension(&c, "2027-02-01", "").unwrap_err()[0].field == "reason");
-        assert_eq!(parse_extension(&c, "2027-03-01", "many systems").unwrap().0, date(2027, 3, 1));
+        let today = date(2026, 12, 20);
+        assert!(parse_extension(&c, "2027-03-02", "complex", today).unwrap_err()[0].message.contains("2027-03-01"));
+        assert!(parse_extension(&c, "2026-12-20", "complex", today).unwrap_err()[0].message.contains("after the current due day"));
+        assert!(parse_extension(&c, "2027-02-01", "", today).unwrap_err()[0].field == "reason");
+        assert_eq!(parse_extension(&c, "2027-03-01", "many systems", today).unwrap().0, date(2027, 3, 1));
+        assert!(parse_extension(&c, "2027-02-01", "late", date(2027, 1, 2)).unwrap_err()[0].message.contains("within the first month"));
         let extended = Case { extended_to: Some(date(2027, 2, 1)), ..c };
-        assert!(parse_extension(&extended, "2027-03-01", "again").unwrap_err()[0].message.contains("one extension"));
+        assert!(parse_extension(&extended, "2027-03-01", "again", today).unwrap_err()[0].message.contains("one extension"));
     }
 }
