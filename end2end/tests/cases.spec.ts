@@ -44,6 +44,11 @@ test('open a case, add meetings, request deletion, see it done and download its 
     await expect(page.locator('td.result.deleted')).toHaveCount(2, { timeout: 500 });
   }).toPass({ timeout: 20_000 });
 
+  // A meeting's page says what became of its recordings, not ConnectyCube's guess.
+  await open(page, `/meetings/${a}/recordings`, info);
+  await expect(page.getByText(/^All 2 recordings were deleted at .* \(Erasure case E2E-/)).toBeVisible();
+  await open(page, caseUrl, info);
+
   await page.getByRole('button', { name: 'Close the case' }).click();
   await expect(page.getByText('Case closed; its deletion record is signed and kept.')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'done: closed' })).toBeVisible();

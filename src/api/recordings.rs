@@ -29,7 +29,36 @@ pub async fn recordings_page(
     let (staff, id, all, fetched_ms) = fetch_for_page(&meeting_id, refresh.is_some()).await?;
     note_opened(&staff, &id).await;
     let view = crate::domain::RecordingView::from_query(sort.as_deref(), dir.as_deref(), page.as_deref());
-    Ok(RecordingPage::of(id, &all, view, fetched_ms / 1000))
+    let mut page = RecordingPage::of(id, &all, view, fetched_ms / 1000);
+    if page.summary.count == 0 {
+        page.known = known_when_empty(&page.meeting_id).await;
+    }
+    Ok(page)
+}
+
+/// What the app knows of a meeting ConnectyCube lists no recording for: its recordings' deletion
+/// through here (the newest), or else its creation here. A read that fails leaves the vendor's
+/// plain answer, which is true too.
+#[cfg(feature = "ssr")]
+async fn known_when_empty(id: &MeetingId) -> Option<String> {
+    use crate::domain::{format_utc, format_utc_ms, AuditAction, Outcome};
+    let rows = crate::server::fn_context::meeting_rows(id).await.ok()?;
+    let deleted = rows.history.iter().find(|e| e.action == AuditAction::DeleteRecordings && e.outcome == Some(Outcome::Succeeded) && e.deleted_count.unwrap_or(0) > 0);
+    if let Some(e) = deleted {
+        let n = e.deleted_count.unwrap_or(0);
+        let what = if n == 1 { "Its 1 recording was".to_owned() } else { format!("All {n} recordings were") };
+        let by = e.username.as_deref().unwrap_or("Meeting Admin");
+        let request = e.detail.as_deref().and_then(|d| d.split(':').next()).filter(|d| d.starts_with("request #")).map(|r| format!(" by {r}")).unwrap_or_default();
+        let reason = e.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        return Some(format!("{what} deleted at {} UTC{request}, asked by {by}{reason}.", format_utc_ms(e.at_ms)));
+    }
+    let state = crate::server::fn_context::state().ok()?;
+    let created = crate::server::meetings::created::find(&state.db, id).await.ok()??;
+    Some(format!(
+        "Created here as “{}”, starting {} UTC. ConnectyCube lists no recording of it yet.",
+        created.meeting.name,
+        format_utc(created.meeting.start_date)
+    ))
 }
 
 /// Who asks, which meeting, and everything the vendor lists for it.

@@ -79,6 +79,10 @@ pub struct RecordingPage {
     pub first_row: usize,
     /// Unix seconds, the server's clock, so link expiry reads the same on the server and in the browser.
     pub fetched_at: i64,
+    /// With no recordings: what Meeting Admin itself knows of the meeting (its deletion, or its
+    /// creation here), since ConnectyCube answers the same for a deleted, unrecorded or unknown one.
+    #[serde(default)]
+    pub known: Option<String>,
 }
 
 /// A meeting's whole list with what every view of it needs worked out once: the summary, and per
@@ -145,7 +149,7 @@ impl RecordingPage {
         let position = |p: usize| if view.descending { order[order.len() - 1 - p] } else { order[p] };
         let rows: Vec<RecordingRow> = (start..end).map(|p| RecordingRow::from(&all.list[position(p) as usize])).collect();
         let first_row = if rows.is_empty() { 0 } else { start + 1 };
-        Self { meeting_id, summary: all.summary.clone(), rows, view: RecordingView { page, ..view }, pages, first_row, fetched_at }
+        Self { meeting_id, summary: all.summary.clone(), rows, view: RecordingView { page, ..view }, pages, first_row, fetched_at, known: None }
     }
 
     /// "Showing 51–100 of 1000", for the pager.

@@ -59,6 +59,24 @@ async fn delete_removes_all_recordings_once() {
     assert!(app.upstream.mock.recordings(VENDOR_MEETING).is_empty());
     let (_, body) = list(&app, VENDOR_MEETING).await;
     assert_eq!(body["recordings"].as_array().unwrap().len(), 0);
+
+    // The empty page says what the app knows, not ConnectyCube's three-way guess.
+    let (_, page) = json(app.get(&format!("/api/recordings/page?meeting_id={VENDOR_MEETING}&refresh=1")).await).await;
+    let known = page["known"].as_str().unwrap_or_default();
+    assert!(known.starts_with("All 2 recordings were deleted at ") && known.contains("asked by ada (TICKET-123 customer request)"), "{page}");
+    let html = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings")).await.text().await.unwrap();
+    assert!(html.contains("All 2 recordings were deleted at") && !html.contains("ConnectyCube answers the same for all three"));
+    // A meeting made here and not recorded yet: its name and start.
+    let form = crate::support::create_form("Empty standup");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, created) = json(app.http.post_form("/api/meetings/create", &form).await).await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["meeting_id"].as_str().unwrap();
+    let (_, page) = json(app.get(&format!("/api/recordings/page?meeting_id={id}")).await).await;
+    assert!(page["known"].as_str().unwrap_or_default().starts_with("Created here as “Empty standup”, starting "), "{page}");
+    // Unknown to the app: the vendor's plain answer.
+    let (_, page) = json(app.get("/api/recordings/page?meeting_id=6932e0f8652986000d4814ff").await).await;
+    assert_eq!(page["known"], Value::Null);
 }
 
 #[tokio::test]

@@ -90,7 +90,6 @@ pub fn RecordingsPage() -> impl IntoView {
             </p>
         })}
         // Where a hold or a deletion request just changed, the form that changed it came back here.
-        {query.get("held").map(|_| view! { <p class="notice success" role="status">"The meeting is on legal hold."</p> })}
         {query.get("released").map(|_| view! { <p class="notice success" role="status">"The legal hold was lifted."</p> })}
         {query.get("requested").map(|id| view! {
             <p class="notice success" role="status">{format!("Deletion requested (request #{id}). Nothing is deleted until it runs.")}</p>
@@ -128,7 +127,7 @@ fn MeetingHistory(raw_id: String) -> impl IntoView {
                             {if entries.is_empty() {
                                 view! { <p class="muted">"Nothing has been done to this meeting through Meeting Admin."</p> }.into_any()
                             } else {
-                                view! { <EntryTable entries show_addr/> }.into_any()
+                                view! { <EntryTable entries show_addr in_meeting=true/> }.into_any()
                             }}
                         </section>
                     }.into_any())
@@ -184,10 +183,14 @@ fn RecordingsView(
             })}
         </div>
         {if count == 0 {
+            let known = page.known.clone();
             view! {
                 <div class="empty-state">
                     <h2>"No recordings for this meeting"</h2>
-                    <p>"Either the meeting was not recorded, its recordings were deleted, or the id belongs to no meeting: ConnectyCube answers the same for all three."</p>
+                    {match known {
+                        Some(k) => view! { <p>{k}</p> }.into_any(),
+                        None => view! { <p>"Either the meeting was not recorded, its recordings were deleted, or the id belongs to no meeting: ConnectyCube answers the same for all three."</p> }.into_any(),
+                    }}
                 </div>
             }
             .into_any()
