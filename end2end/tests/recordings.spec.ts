@@ -275,9 +275,16 @@ test('a legal hold stops deletion until an admin lifts it', async ({ page, reque
   const id = await seedMeeting(request, 2);
   await open(page, `/meetings/${id}/recordings`, info);
   const card = page.getByRole('region', { name: 'Legal hold' });
+  // Folded until wanted: placing a hold is not the page's main action.
+  await card.getByText('Put this meeting on legal hold…').click();
   await card.getByLabel('Reason for the hold').fill('Litigation LIT-7');
+  // A protective step: not red like Delete.
+  await expect(card.getByRole('button', { name: 'Put on legal hold' })).not.toHaveClass(/danger/);
   await card.getByRole('button', { name: 'Put on legal hold' }).click();
   await expect(page).toHaveURL(/\?held=1$/);
+  // The banner says it once; the history does not repeat the meeting on every row.
+  await expect(page.getByText('The meeting is on legal hold.')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'History of this meeting' }).getByRole('columnheader', { name: 'Meeting' })).toHaveCount(0);
   await expect(page.getByRole('note').filter({ hasText: 'On legal hold' })).toContainText('placed by ada');
   await expect(page.getByRole('link', { name: 'Delete all recordings' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'History of this meeting' })).toContainText('Put on legal hold');

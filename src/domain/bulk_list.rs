@@ -70,17 +70,33 @@ impl MeetingList {
                 Some((delimiter, index)) => csv_cells(text, delimiter).into_iter().nth(index).into_iter().collect(),
                 None => tokens(text),
             };
+            let mut invalid = Vec::new();
+            let mut found = 0;
             for token in tokens.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
                 match MeetingId::parse(token) {
-                    Ok(id) => match seen.get(&id) {
-                        Some(&first_line) => list.problems.push(ListProblem::Duplicate { line, meeting_id: id, first_line }),
-                        None => {
-                            seen.insert(id.clone(), line);
-                            list.ids.push((line, id));
+                    Ok(id) => {
+                        found += 1;
+                        match seen.get(&id) {
+                            Some(&first_line) => list.problems.push(ListProblem::Duplicate { line, meeting_id: id, first_line }),
+                            None => {
+                                seen.insert(id.clone(), line);
+                                list.ids.push((line, id));
+                            }
                         }
-                    },
-                    Err(e) => list.problems.push(ListProblem::Invalid { line, text: printable(token, 40), message: printable(&e.to_string(), 200) }),
+                    }
+                    Err(e) => invalid.push(ListProblem::Invalid { line, text: printable(token, 40), message: printable(&e.to_string(), 200) }),
                 }
+            }
+            // One entry per bad line: a line of prose is one problem, not one per word.
+            if invalid.len() > 1 {
+                let message = if found == 0 {
+                    "This line holds no meeting id.".to_owned()
+                } else {
+                    format!("{} parts of this line are not meeting ids.", invalid.len())
+                };
+                list.problems.push(ListProblem::Invalid { line, text: printable(text, 40), message });
+            } else {
+                list.problems.extend(invalid);
             }
         }
         list
@@ -187,6 +203,16 @@ fn printable(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_line_of_prose_is_one_problem() {
+        let l = MeetingList::parse("6932e0f8652986000d48148a and x y\nplease delete these 2 for me");
+        assert_eq!(l.ids.len(), 1);
+        assert_eq!(l.problems.len(), 2, "{:?}", l.problems);
+        assert!(l.problems[0].describe().contains("3 parts of this line are not meeting ids."));
+        assert!(l.problems[1].describe().contains("This line holds no meeting id."));
+        assert_eq!(MeetingList::parse("6932e0f86529").problems.len(), 1);
+    }
+
     const A: &str = "6932e0f8652986000d48148a";
     const B: &str = "65a1b2c3d4e5f60718293a4b";
     const C: &str = "65a1b2c3d4e5f60718293a4c";
@@ -240,7 +266,7 @@ mod tests {
 
     #[test]
     fn shown_text_is_printable_and_short() {
-        let list = MeetingList::parse("abc\u{202e}def\u{7}ghi-and-a-very-long-tail-that-goes-on-and-on-and-on 1");
+        let list = MeetingList::parse("abc\u{202e}def\u{7}ghi-and-a-very-long-tail-9-that-goes-on-and-on-and-on");
         let ListProblem::Invalid { text, message, .. } = &list.problems[0] else { panic!() };
         assert!(text.starts_with("abcU+202EdefU+0007ghi-and"), "{text}");
         assert!(message.contains("'U+202E' is not allowed"), "{message}");

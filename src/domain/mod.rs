@@ -56,6 +56,6 @@ pub use recording_page::{IndexedRecordings, RecordingPage, RecordingView, SortKe
 pub use schedule::{LocalDateTime, Zone, MAX_YEARS_AHEAD};
 pub use staff::{Permission, Role, SignInMethod, Staff};
 pub use text::{is_hidden, plain_text, visible};
-pub use units::{format_bytes, format_duration_ms, push_bytes, push_duration_ms, push_u64};
+pub use units::{counted, format_bytes, format_duration_ms, push_bytes, push_duration_ms, push_u64};
 pub use vendor_errors::VendorErrors;
 pub use vendor_reply::{decode_reply, Reply, UpstreamError};

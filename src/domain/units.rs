@@ -24,6 +24,11 @@ pub fn push_u64(out: &mut String, n: u64) {
 }
 
 /// Bytes in decimal units: `999 B`, `1.0 MB`, `2.35 GB`.
+/// "1 meeting", "3 meetings": a count with its noun (plural by an "s").
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 pub fn format_bytes(bytes: u64) -> String {
     let mut out = String::with_capacity(9);
     push_bytes(&mut out, bytes);

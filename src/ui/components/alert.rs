@@ -22,6 +22,7 @@ pub fn alert_title(error: &AppError) -> &'static str {
         AppError::OutcomeUnknown { .. } => "Outcome unknown",
         AppError::ListChanged { .. } => "The recordings changed",
         AppError::AuditUnavailable { .. } => "Nothing was changed",
+        AppError::CaseNotNow { .. } => "Not possible now",
         // A deletion request or batch by a number that names none, a recording gone: the
         // message says which, and nothing went wrong.
         e if e.status() == 404 => "Not found",

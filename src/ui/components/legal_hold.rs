@@ -34,7 +34,8 @@ pub fn HoldControls(meeting_id: MeetingId, held: bool) -> impl IntoView {
         <input type="hidden" name="meeting_id" value=meeting_id.to_string()/>
         <ReasonField id="hold-reason" label hint error=Signal::derive(reason_error)/>
         {move || general_error().map(|e| view! { <ErrorAlert error=e/> })}
-        <button type="submit" class={if held { "primary" } else { "danger" }} disabled=pending>{button}</button>
+        // Placing a hold protects, so it is not red like Delete; lifting one is the step that lets deletion go on.
+        <button type="submit" class={if held { "danger" } else { "primary" }} disabled=pending>{button}</button>
     };
     view! {
         <section aria-labelledby="hold-heading" class="card legal-hold">
@@ -42,9 +43,13 @@ pub fn HoldControls(meeting_id: MeetingId, held: bool) -> impl IntoView {
             {if held {
                 view! { <ActionForm action=lift>{fields}</ActionForm> }.into_any()
             } else {
+                // Folded until wanted (open again when it came back with an error).
                 view! {
-                    <p>"While a meeting is on legal hold, Meeting Admin deletes none of its recordings."</p>
-                    <ActionForm action=place>{fields}</ActionForm>
+                    <details class="hold-form" open=move || error().is_some()>
+                        <summary>"Put this meeting on legal hold…"</summary>
+                        <p>"While a meeting is on legal hold, Meeting Admin deletes none of its recordings."</p>
+                        <ActionForm action=place>{fields}</ActionForm>
+                    </details>
                 }.into_any()
             }}
         </section>

@@ -158,9 +158,10 @@ fn ChainStatus(check: Option<ChainCheck>) -> impl IntoView {
     }
 }
 
-/// Entries as a table; also a meeting's history under its recordings.
+/// Entries as a table; also a meeting's history under its recordings (`in_meeting`: without the
+/// meeting's id on every row, or the HTTP request ids that read like deletion request numbers).
 #[component]
-pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool) -> impl IntoView {
+pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool, #[prop(optional)] in_meeting: bool) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="audit">
@@ -169,7 +170,7 @@ pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool) -> impl IntoView {
                     <th scope="col">"Who"</th>
                     {show_addr.then(|| view! { <th scope="col">"From"</th> })}
                     <th scope="col">"Action"</th>
-                    <th scope="col">"Meeting"</th>
+                    {(!in_meeting).then(|| view! { <th scope="col">"Meeting"</th> })}
                     <th scope="col">"Reason / detail"</th>
                     <th scope="col">"Outcome"</th>
                     <th scope="col">"Result"</th>
@@ -190,7 +191,7 @@ pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool) -> impl IntoView {
                                 <td>{who}</td>
                                 {show_addr.then(|| view! { <td><code>{e.client_addr.clone()}</code></td> })}
                                 <td>{e.action.label()}</td>
-                                <td>{meeting.map(|id| view! { <a href=id.recordings_path()><code>{id.to_string()}</code></a> })}</td>
+                                {(!in_meeting).then(|| view! { <td>{meeting.map(|id| view! { <a href=id.recordings_path()><code>{id.to_string()}</code></a> })}</td> })}
                                 <td class="audit-detail">
                                     {detail.into_iter().enumerate().map(|(i, d)| view! {
                                         <span class=if i == 0 && e.reason.is_some() { "reason" } else { "detail" }>{d}</span>
@@ -199,7 +200,7 @@ pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool) -> impl IntoView {
                                 <td><span class=outcome_class>{e.outcome_label()}</span></td>
                                 <td class="audit-result">
                                     {e.result_text()}
-                                    <span class="request-id">{format!("request {}", e.request_id)}</span>
+                                    {(!in_meeting).then(|| view! { <span class="request-id">{format!("trace {}", e.request_id)}</span> })}
                                 </td>
                             </tr>
                         }

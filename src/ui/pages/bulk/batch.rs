@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::forms::Actions;
 use crate::api::bulk::{bulk_batch, BatchView, BulkProgress};
-use crate::domain::{format_bytes, format_utc, format_utc_ms, BatchPhase, BulkItem};
+use crate::domain::{counted, format_bytes, format_utc, format_utc_ms, BatchPhase, BulkItem};
 use crate::ui::components::{ErrorAlert, FollowProgress};
 
 /// `/bulk/{id}`: the batch's progress and a row per meeting; what can be done with it now.
@@ -81,14 +81,24 @@ fn BatchDetail(v: BatchView) -> impl IntoView {
     let b = v.batch.clone();
     let t = v.totals.clone();
     let pct = t.percent(v.phase);
+    let m = |n: u64| counted(n, "meeting");
+    let waiting = t.meetings.saturating_sub(t.finished);
     let status = match v.phase {
-        BatchPhase::Draft => format!("Checked: {} meetings to look up. Nothing has been asked of ConnectyCube yet.", t.meetings),
-        BatchPhase::LookingUp => format!("Looking up recordings: {} of {} meetings.", t.looked_up, t.meetings),
-        BatchPhase::Ready => format!("Looked up: {} of {} meetings have recordings. Nothing is deleted until you request it.", t.with_recordings, t.meetings),
-        BatchPhase::Running => format!("Deleting: {} of {} meetings have their result.", t.finished, t.meetings),
+        BatchPhase::Draft => format!("Checked: {} to look up. Nothing has been asked of ConnectyCube yet.", m(t.meetings)),
+        BatchPhase::LookingUp => format!("Looking up recordings: {} of {}.", t.looked_up, m(t.meetings)),
+        BatchPhase::Ready => format!("Looked up: {} of {} have recordings. Nothing is deleted until you request it.", t.with_recordings, m(t.meetings)),
+        // Nothing runs while every open request waits for a second person: say that, not "deleting".
+        BatchPhase::Running if t.awaiting_approval > 0 && t.awaiting_approval == waiting => format!(
+            "Waiting for approval: {} {} a second person; nothing is deleted until then.",
+            counted(t.awaiting_approval, "deletion request"),
+            if t.awaiting_approval == 1 { "awaits" } else { "await" }
+        ),
+        BatchPhase::Running => format!("Deleting: {} of {} have their result.", t.finished, m(t.meetings)),
         BatchPhase::Finished => format!(
-            "Finished: recordings of {} meetings deleted ({} recordings), {} failed or unclear.",
-            t.deleted_meetings, t.deleted_recordings, t.failed + t.lookup_failed
+            "Finished: recordings of {} deleted ({}), {} failed or unclear.",
+            m(t.deleted_meetings),
+            counted(t.deleted_recordings, "recording"),
+            t.failed + t.lookup_failed
         ),
     };
     let requested_line = match (&b.requested_by, &b.reason, b.requested_at_ms) {
@@ -126,24 +136,26 @@ fn Counts(v: BatchView) -> impl IntoView {
     };
     let looked_up = !matches!(v.phase, BatchPhase::Draft | BatchPhase::LookingUp);
     looked_up.then(|| {
+        // Each meeting is counted once: a held one is among those with recordings, said as such.
+        let held = match t.held {
+            0 => String::new(),
+            n => format!(" ({n} of them on legal hold, skipped)"),
+        };
         let mut lines = vec![format!(
-            "{} meetings with recordings: {} recordings, {} in total{range}.",
-            t.with_recordings,
-            t.recordings,
+            "{} with recordings{held}: {}, {} in total{range}.",
+            counted(t.with_recordings, "meeting"),
+            counted(t.recordings, "recording"),
             format_bytes(t.size)
         )];
         let without = t.meetings - t.with_recordings - t.lookup_failed;
         if without > 0 {
-            lines.push(format!("{without} meetings have no recordings."));
-        }
-        if t.held > 0 {
-            lines.push(format!("{} meetings are on legal hold and are skipped.", t.held));
+            lines.push(format!("{} no recordings.", if without == 1 { "1 meeting has".to_owned() } else { format!("{without} meetings have") }));
         }
         if t.lookup_failed > 0 {
-            lines.push(format!("{} meetings could not be looked up.", t.lookup_failed));
+            lines.push(format!("{} could not be looked up.", counted(t.lookup_failed, "meeting")));
         }
         if t.awaiting_approval > 0 {
-            lines.push(format!("{} deletion requests await approval by a second person.", t.awaiting_approval));
+            lines.push(format!("{} {} approval by a second person.", counted(t.awaiting_approval, "deletion request"), if t.awaiting_approval == 1 { "awaits" } else { "await" }));
         }
         view! { <ul class="batch-counts">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul> }
     })
