@@ -162,6 +162,54 @@ impl DeletionRequest {
         s
     }
 
+    /// What happened to it, oldest first, in the past tense; while it is open, its next step
+    /// last (in the future tense, with its time). Each step: Unix ms (UTC), and what.
+    pub fn timeline(&self) -> Vec<(i64, String)> {
+        let mut steps = vec![(self.requested_at_ms, format!("Requested by {}: {} ({})", self.requested_by, self.what_goes(), self.reason))];
+        if let (Some(by), Some(at)) = (&self.decided_by, self.decided_at_ms) {
+            let comment = self.decision_comment.as_deref().map(|c| format!(": {c}")).unwrap_or_default();
+            let verb = if self.state == DeletionState::Rejected { "Rejected" } else { "Approved" };
+            steps.push((at, format!("{verb} by {by}{comment}")));
+        }
+        let finished = self.finished_at_ms;
+        match self.state {
+            DeletionState::AwaitingApproval => {
+                if let Some(at) = self.expires_at_ms {
+                    steps.push((at, "Expires then unless a second person approves it".to_owned()));
+                }
+            }
+            DeletionState::Scheduled | DeletionState::Running if self.held => {
+                steps.push((self.due_at_ms.unwrap_or(self.requested_at_ms), "Waits: the meeting is on legal hold".to_owned()));
+            }
+            DeletionState::Scheduled => {
+                let again = if self.attempts > 0 { format!(" (try {} after a vendor error)", self.attempts + 1) } else { String::new() };
+                steps.push((self.due_at_ms.unwrap_or(self.requested_at_ms), format!("Runs then{again}")));
+            }
+            DeletionState::Running => steps.push((self.due_at_ms.unwrap_or(self.requested_at_ms), "Running: ConnectyCube is being asked".to_owned())),
+            DeletionState::Done => {
+                let n = self.deleted_count.unwrap_or(self.expected_count);
+                let status = self.vendor_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+                steps.push((finished.unwrap_or(self.requested_at_ms), format!("Ran: ConnectyCube deleted {n} recording{}{status}", if n == 1 { "" } else { "s" })));
+            }
+            DeletionState::Cancelled => {
+                let by = self.cancelled_by.as_deref().unwrap_or("someone");
+                steps.push((finished.unwrap_or(self.requested_at_ms), format!("Cancelled by {by}: nothing was deleted")));
+            }
+            DeletionState::Expired => steps.push((finished.or(self.expires_at_ms).unwrap_or(self.requested_at_ms), "Expired: nobody approved it in time; nothing was deleted".to_owned())),
+            DeletionState::Rejected => {}
+            DeletionState::Failed | DeletionState::Changed | DeletionState::Unknown => {
+                let what = match self.state {
+                    DeletionState::Failed => "Failed: nothing was deleted",
+                    DeletionState::Changed => "Stopped: the recordings were not the confirmed ones any more; nothing was deleted",
+                    _ => "Outcome unknown: ConnectyCube gave no clear answer",
+                };
+                let result = self.result.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+                steps.push((finished.unwrap_or(self.requested_at_ms), format!("{what}{result}")));
+            }
+        }
+        steps
+    }
+
     /// Whether `username` may approve or reject it: never the requester.
     pub fn may_be_decided_by(&self, username: &str) -> bool {
         self.state == DeletionState::AwaitingApproval && !same_person(&self.requested_by, username)
@@ -296,6 +344,26 @@ mod tests {
             batch_id: None,
             held: false,
         }
+    }
+
+    #[test]
+    fn the_timeline_tells_the_story_in_the_past_tense_once_done() {
+        let open = request(DeletionState::Scheduled).timeline();
+        assert_eq!(open.len(), 2);
+        assert_eq!(open[0].1, "Requested by ada: 2 recordings, 2.00 MB in total (ACC-1234)");
+        assert_eq!(open[1], (1_764_586_267_000 + 12 * 60_000, "Runs then".to_owned()));
+        let mut done = request(DeletionState::Done);
+        (done.decided_by, done.decided_at_ms, done.decision_comment) = (Some("bea".into()), Some(1_764_586_300_000), Some("ok".into()));
+        (done.finished_at_ms, done.deleted_count, done.vendor_status) = (Some(1_764_587_000_000), Some(2), Some(200));
+        let t = done.timeline();
+        let texts: Vec<&str> = t.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(texts[1..], ["Approved by bea: ok", "Ran: ConnectyCube deleted 2 recordings (HTTP 200)"]);
+        let mut cancelled = request(DeletionState::Cancelled);
+        (cancelled.cancelled_by, cancelled.finished_at_ms) = (Some("otto".into()), Some(1_764_586_400_000));
+        assert_eq!(cancelled.timeline()[1], (1_764_586_400_000, "Cancelled by otto: nothing was deleted".to_owned()));
+        let mut rejected = request(DeletionState::Rejected);
+        (rejected.decided_by, rejected.decided_at_ms) = (Some("bea".into()), Some(5));
+        assert_eq!(rejected.timeline().last().unwrap().1, "Rejected by bea");
     }
 
     #[test]

@@ -161,6 +161,10 @@ async fn a_case_deletes_its_meetings_and_its_signed_record_matches_what_the_vend
     run_deletions(&app).await;
     let v = view(&app.http, id).await;
     assert_eq!(v["running"], 0, "{v}");
+    // A request's page tells its story in the past tense.
+    let rid = v["meetings"].as_array().unwrap().iter().find(|m| m["meeting_id"] == a.as_str()).unwrap()["result"]["request_id"].as_i64().unwrap();
+    let page = app.http.get(&format!("/deletions/{rid}")).await.text().await.unwrap();
+    assert!(page.contains("Timeline") && page.contains("Ran: ConnectyCube deleted 2 recordings"), "the request's timeline");
     // Every request carries the case's reference.
     let requests: Value = app.http.get("/api/deletions/list").await.json().await.unwrap();
     for r in requests["rows"].as_array().unwrap() {

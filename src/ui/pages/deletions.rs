@@ -191,6 +191,14 @@ fn RequestDetail(v: DeletionView) -> impl IntoView {
                 {r.result.clone().map(|res| view! { <dt>"Result"</dt><dd>{res}</dd> })}
             </dl>
         </section>
+        <section class="card" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">"Timeline"</h2>
+            <ol class="timeline">
+                {r.timeline().into_iter().map(|(at, what)| view! {
+                    <li><time datetime=crate::domain::format_rfc3339_ms(at)>{format_utc_ms(at)}</time>" · "{what}</li>
+                }).collect_view()}
+            </ol>
+        </section>
         {may_decide.then(|| view! { <DecideForms id=r.id/> })}
     }
 }
