@@ -146,7 +146,11 @@ fn Header() -> impl IntoView {
                         <nav aria-label="Main">
                             <a href="/">"Home"</a>
                             {may_create.then(|| view! { <a href="/meetings/new">"New meeting"</a> })}
-                            {may_delete.then(|| view! { <a href="/deletions">"Deletions"</a> <a href="/bulk">"Bulk"</a> <a href="/cases">"Cases"</a> })}
+                            {may_delete.then(|| {
+                                let n = info.awaiting_approval;
+                                let count = (n > 0).then(|| view! { " " <span class="count-badge">{n}</span><span class="visually-hidden">" awaiting your approval"</span> });
+                                view! { <a href="/deletions">"Deletions"{count}</a> <a href="/bulk">"Bulk"</a> <a href="/cases">"Cases"</a> }
+                            })}
                             <a href="/retention">"Retention"</a>
                             {may_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
                         </nav>

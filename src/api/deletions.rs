@@ -73,6 +73,13 @@ pub async fn awaiting_my_approval() -> Result<Vec<DeletionView>, AppError> {
     server::awaiting().await
 }
 
+/// The signed-in person's own requests of the last 30 days, newest first (10 at most), or on one
+/// meeting only: so a requester learns of a rejection where they look.
+#[server(prefix = "/api", endpoint = "deletions/mine", input = GetUrl)]
+pub async fn my_deletions(meeting_id: Option<String>) -> Result<Vec<DeletionView>, AppError> {
+    server::mine(meeting_id.as_deref()).await
+}
+
 #[server(prefix = "/api", endpoint = "deletions/one", input = GetUrl)]
 pub async fn find_deletion(request_id: String) -> Result<DeletionView, AppError> {
     server::one(&request_id).await
@@ -291,6 +298,15 @@ mod server {
         let rows = store::list(&state.db, &filter, DELETIONS_LISTED).await.map_err(store_failed("cannot list deletion requests"))?;
         let now = state.clock.now_ms();
         Ok(rows.into_iter().map(|r| view(&staff, r, now)).filter(|v| v.may_decide).collect())
+    }
+
+    pub async fn mine(meeting: Option<&str>) -> Result<Vec<DeletionView>, AppError> {
+        let staff = require(Permission::ViewRecordings).await?;
+        let meeting = meeting.map(str::trim).filter(|m| !m.is_empty()).map(crate::server::fn_context::parse_meeting_id).transpose()?;
+        let state = state()?;
+        let now = state.clock.now_ms();
+        let rows = store::by_requester(&state.db, &staff.username, now - 30 * 86_400_000, 50).await.map_err(store_failed("cannot list deletion requests"))?;
+        Ok(rows.into_iter().filter(|r| meeting.as_ref().is_none_or(|m| r.meeting_id == *m)).take(10).map(|r| view(&staff, r, now)).collect())
     }
 
     /// The same rule as the list: a request by number names its requester and their reason,

@@ -22,6 +22,8 @@ pub struct FrameInfo {
     pub no_role: Option<String>,
     /// How confirmed deletions are held (the confirmation says it).
     pub deletion_rules: DeletionRules,
+    /// Deletion requests waiting for this person's approval (the Deletions link counts them).
+    pub awaiting_approval: u64,
 }
 
 #[server(prefix = "/api", endpoint = "app_info", input = GetUrl)]
@@ -35,6 +37,13 @@ pub async fn app_info() -> Result<FrameInfo, AppError> {
     } else {
         Vec::new()
     };
+    let awaiting_approval = match &staff {
+        Some(s) if s.may(crate::domain::Permission::DeleteRecordings) => crate::server::deletions::store::awaiting_for(&state.db, &s.username).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot count the deletion requests awaiting approval");
+            0
+        }),
+        _ => 0,
+    };
     let no_role = context::with_parts(|p| p.extensions.get::<crate::server::sso::NoRole>().map(|n| n.0.clone())).flatten();
     Ok(FrameInfo {
         demo: state.demo,
@@ -44,6 +53,7 @@ pub async fn app_info() -> Result<FrameInfo, AppError> {
         now,
         local_login: state.auth.local_login,
         no_role,
+        awaiting_approval,
         deletion_rules: DeletionRules {
             grace_secs: state.deletions.policy.grace.as_secs(),
             approval_required: state.deletions.policy.approval_required,

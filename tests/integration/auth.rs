@@ -77,6 +77,7 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/about", Some(Role::Viewer), vec![]),
         ("/api/cases/list", Some(Role::Admin), vec![]),
         ("/api/cases/due_soon", Some(Role::Viewer), vec![]),
+        ("/api/deletions/mine", Some(Role::Viewer), vec![]),
         ("/api/cases/get", Some(Role::Admin), vec![("case_id", "1")]),
         ("/api/cases/progress", Some(Role::Admin), vec![("case_id", "1")]),
         ("/api/cases/open", Some(Role::Admin), vec![("form[reference]", "role test"), ("form[ground]", "a"), ("form[received]", "2026-01-01")]),

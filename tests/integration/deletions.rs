@@ -247,7 +247,21 @@ async fn a_second_person_approves_and_never_the_requester() {
     let id = request_id(&body);
     let (status, body) = decide(&bea, id, false, "  ").await;
     assert_eq!((status, body["fields"][0]["field"].as_str()), (422, Some("comment")));
+    // The approver sees it counted on the Deletions link; the requester does not.
+    let page = bea.get("/").await.text().await.unwrap();
+    assert!(page.contains("<span class=\"count-badge\">1</span>"), "the approver's count");
+    let page = app.http.get("/").await.text().await.unwrap();
+    assert!(!page.contains("count-badge"), "nothing for the requester to approve");
     assert_eq!(decide(&bea, id, false, "wrong meeting").await.0, 200);
+    // The requester is told where they look: the meeting's page and their home page.
+    let page = app.http.get(&format!("/meetings/{m}/recordings")).await.text().await.unwrap();
+    assert!(page.contains(&format!("Your deletion request #{id}")) && page.contains("was rejected by bea") && page.contains(": wrong meeting. Nothing was deleted."), "the rejection on the meeting's page");
+    let mine: Value = app.http.get("/api/deletions/mine").await.json().await.unwrap();
+    assert_eq!(mine[0]["request"]["state"], "rejected", "{mine}");
+    let home = app.http.get("/").await.text().await.unwrap();
+    assert!(home.contains("Your deletion requests") && home.contains("rejected by bea: wrong meeting"), "the rejection on the home page");
+    let others = bea.get(&format!("/meetings/{m}/recordings")).await.text().await.unwrap();
+    assert!(!others.contains("Your deletion request"), "told to its requester only");
     let (status, body) = decide(&bea, id, true, "").await;
     assert_eq!((status, body["kind"].as_str()), (409, Some("deletion_closed")));
     assert_eq!(open_for_id(&app, id).await["decision_comment"], "wrong meeting");

@@ -208,6 +208,21 @@ pub async fn find(db: &Store, id: i64) -> Result<Option<Stored>, sqlx::Error> {
     Ok(fetch_where(db, "r.id = $1", None, Some(id)).await?.into_iter().next())
 }
 
+/// Requests awaiting approval that `username` may decide (not their own).
+pub async fn awaiting_for(db: &Store, username: &str) -> Result<u64, sqlx::Error> {
+    let sql = "SELECT requested_by FROM deletion_requests WHERE state = 'awaiting_approval'";
+    let by: Vec<String> = on_pool!(db, pool => sqlx::query_scalar(sql).fetch_all(pool).await?);
+    Ok(by.iter().filter(|b| !crate::domain::same_person(b, username)).count() as u64)
+}
+
+/// Someone's own requests since `since_ms`, newest first, `limit` at most (the home page's
+/// "Your requests", and the rejection a meeting's page tells its requester of).
+pub async fn by_requester(db: &Store, username: &str, since_ms: i64, limit: i64) -> Result<Vec<DeletionRequest>, sqlx::Error> {
+    // Both numbers are ours (i64), never text from a request.
+    let clause = format!("r.requested_by = $1 AND r.requested_at_ms >= {since_ms} ORDER BY r.id DESC LIMIT {limit}");
+    Ok(fetch_where(db, &clause, Some(username), None).await?.into_iter().map(|s| s.request).collect())
+}
+
 /// The meeting's open request, if it has one (there is at most one).
 pub async fn open_for(db: &Store, meeting: &MeetingId) -> Result<Option<DeletionRequest>, sqlx::Error> {
     let clause = format!("r.meeting_id = $1 AND r.state IN {OPEN}");

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::deletions::awaiting_my_approval;
+use crate::api::deletions::{awaiting_my_approval, my_deletions};
 use crate::api::cases::cases_due_soon;
 use crate::api::retention::retention_due_soon;
 use crate::api::meetings::{opened_meetings, recent_meetings};
@@ -16,6 +16,7 @@ pub fn HomePage() -> impl IntoView {
     let awaiting = Resource::new(|| (), |_| awaiting_my_approval());
     let retention = Resource::new(|| (), |_| retention_due_soon());
     let cases = Resource::new(|| (), |_| cases_due_soon());
+    let mine = Resource::new(|| (), |_| my_deletions(None));
     view! {
         <Title text=""/>
         <h1>"Meeting Admin"</h1>
@@ -56,6 +57,35 @@ pub fn HomePage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <p><a href="/cases">"All cases"</a></p>
+                    </section>
+                })
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                // What became of the deletions you asked for (a rejection too, with why).
+                let list = mine.await.ok().filter(|l| !l.is_empty())?;
+                Some(view! {
+                    <section aria-labelledby="mine-heading" class="card">
+                        <h2 id="mine-heading">"Your deletion requests"</h2>
+                        <ul class="opened-meetings">
+                            {list.into_iter().map(|v| {
+                                let r = v.request;
+                                let decided = match (r.state, &r.decided_by) {
+                                    (crate::domain::DeletionState::Rejected, Some(by)) => {
+                                        format!(" by {by}{}", r.decision_comment.as_deref().map(|c| format!(": {c}")).unwrap_or_default())
+                                    }
+                                    _ => String::new(),
+                                };
+                                view! {
+                                    <li>
+                                        <a href=r.path()>{format!("Request #{}", r.id)}</a>
+                                        " · " <code>{r.meeting_id.to_string()}</code>
+                                        {format!(" · {}{decided}", r.state.label())}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
                     </section>
                 })
             })}

@@ -97,11 +97,37 @@ pub fn RecordingsPage() -> impl IntoView {
         {query.get("cancelled").map(|id| view! {
             <p class="notice success" role="status">{format!("Deletion request #{id} cancelled: nothing was deleted.")}</p>
         })}
+        <RejectionNotice raw_id=raw_id.clone()/>
         <PendingList>
             <Suspense fallback>{body}</Suspense>
         </PendingList>
         <LocalTimes/>
         <MeetingHistory raw_id/>
+    }
+}
+
+/// Tells whoever asked for this meeting's latest deletion that it was rejected, by whom and why
+/// (the approver was told "the requester sees it").
+#[component]
+fn RejectionNotice(raw_id: String) -> impl IntoView {
+    let mine = Resource::new(move || raw_id.clone(), |id| crate::api::deletions::my_deletions(Some(id)));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let latest = mine.await.ok()?.into_iter().next()?.request;
+                (latest.state == crate::domain::DeletionState::Rejected).then(|| {
+                    let by = latest.decided_by.clone().unwrap_or_default();
+                    let at = latest.decided_at_ms.map(|t| format!(" at {} UTC", format_utc_ms(t))).unwrap_or_default();
+                    let why = latest.decision_comment.clone().map(|c| format!(": {c}")).unwrap_or_default();
+                    view! {
+                        <p class="notice warning" role="note">
+                            <a href=latest.path()>{format!("Your deletion request #{}", latest.id)}</a>
+                            {format!(" was rejected by {by}{at}{why}. Nothing was deleted.")}
+                        </p>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }
 
