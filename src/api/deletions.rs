@@ -80,6 +80,13 @@ pub async fn my_deletions(meeting_id: Option<String>) -> Result<Vec<DeletionView
     server::mine(meeting_id.as_deref()).await
 }
 
+/// Where one request stands, in a word (`scheduled`, `running`, `done`…): what a page waiting
+/// for it polls, to reload when it moves.
+#[server(prefix = "/api", endpoint = "deletions/state", input = GetUrl)]
+pub async fn deletion_state(request_id: String) -> Result<String, AppError> {
+    server::one(&request_id).await.map(|v| v.request.state.as_str().to_owned())
+}
+
 #[server(prefix = "/api", endpoint = "deletions/one", input = GetUrl)]
 pub async fn find_deletion(request_id: String) -> Result<DeletionView, AppError> {
     server::one(&request_id).await

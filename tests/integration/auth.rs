@@ -78,6 +78,7 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/cases/list", Some(Role::Admin), vec![]),
         ("/api/cases/due_soon", Some(Role::Viewer), vec![]),
         ("/api/deletions/mine", Some(Role::Viewer), vec![]),
+        ("/api/deletions/state", Some(Role::Admin), vec![("request_id", "1")]),
         ("/api/cases/get", Some(Role::Admin), vec![("case_id", "1")]),
         ("/api/cases/progress", Some(Role::Admin), vec![("case_id", "1")]),
         ("/api/cases/open", Some(Role::Admin), vec![("form[reference]", "role test"), ("form[ground]", "a"), ("form[received]", "2026-01-01")]),

@@ -80,7 +80,9 @@ async fn a_deletion_waits_out_its_grace_period_then_runs_once() {
     let due = open["request"]["due_at_ms"].as_i64().unwrap();
     assert!((due - open["now_ms"].as_i64().unwrap() - 600_000).abs() < 5_000, "due in 10 min");
     let page = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings")).await.text().await.unwrap();
-    assert!(page.contains("Deletion scheduled for") && page.contains("(in 10 min), requested by ada: TICKET-77 customer asked"), "the page says it plainly");
+    assert!(page.contains("Deletion scheduled for") && page.contains("(in 10 min)</span>"), "the page says it plainly, counting down: {page}");
+    assert!(page.contains(", requested by ada: TICKET-77 customer asked"));
+    assert!(page.contains("http-equiv=\"refresh\" content=\"60\""), "without JavaScript the page comes back to it");
     assert!(page.contains("Cancel deletion") && !page.contains("Delete all recordings"), "cancel offered, no second request");
 
     let (status, again) = request(&app.http, VENDOR_MEETING, "2", "twice").await;

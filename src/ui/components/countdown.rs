@@ -3,17 +3,27 @@ use leptos::prelude::*;
 use crate::domain::when;
 
 /// "2026-12-01 14:05 UTC (in 12 min)", counted from the server's clock when the page was made
-/// and kept counting once the page is live (an island).
+/// and kept counting once the page is live (an island), in seconds in the last minute.
+/// `reload_when_due`: the page is made again 2 s after the time, once, to show what happened.
 #[island]
-pub fn Countdown(at_ms: i64, now_ms: i64) -> impl IntoView {
+pub fn Countdown(at_ms: i64, now_ms: i64, reload_when_due: bool) -> impl IntoView {
     let text = RwSignal::new(when(at_ms, now_ms));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = reload_when_due;
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         {
             // The browser's clock may be off; only its ticks are used.
             let skew = now_ms - js_sys::Date::now() as i64;
+            // Only a page made before the time reloads, so a late run cannot make a reload loop.
+            let reload = std::cell::Cell::new(reload_when_due && now_ms < at_ms);
             let tick = move || {
-                let _ = text.try_set(when(at_ms, js_sys::Date::now() as i64 + skew));
+                let now = js_sys::Date::now() as i64 + skew;
+                let _ = text.try_set(when(at_ms, now));
+                if reload.get() && now >= at_ms + 2_000 {
+                    reload.set(false);
+                    super::browser::reload_page();
+                }
             };
             if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
                 on_cleanup(move || handle.clear());

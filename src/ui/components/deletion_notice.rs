@@ -1,8 +1,22 @@
 use leptos::prelude::*;
 
-use crate::api::deletions::{CancelDeletion, DeletionView};
+use leptos::server_fn::ServerFn;
+
+use crate::api::deletions::{CancelDeletion, DeletionState as DeletionState_, DeletionView};
 use crate::domain::DeletionState;
-use crate::ui::components::ErrorAlert;
+use crate::ui::components::{Countdown, ErrorAlert, FollowProgress};
+
+/// Without JavaScript, the page reloads itself in `secs` (`server::http::html_tidy`).
+fn refresh_in(secs: i64) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {
+            res.insert_header(http::HeaderName::from_static(crate::REFRESH_HEADER), v);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = secs;
+}
 
 /// An open deletion request, stated plainly where it matters (the recordings page, the
 /// request's own page), with Cancel for whoever may cancel it. `from` names the page, so the
@@ -17,9 +31,29 @@ pub fn DeletionNotice(view: DeletionView, from: &'static str) -> impl IntoView {
         view! { <a href=r.path()>{format!("{label} (request #{})", r.id)}</a> }
     });
     let waits_for_someone = r.state == DeletionState::AwaitingApproval && view.own;
+    let now = view.now_ms;
+    // A scheduled run counts down live; once due (or running) the page follows it to its result,
+    // with JavaScript by asking where it stands, without by refreshing itself.
+    let due = r.due_at_ms.filter(|_| r.state == DeletionState::Scheduled && !r.held);
+    let text = match due {
+        Some(at) if at > now => {
+            refresh_in(((at - now) / 1000 + 3).clamp(3, 60));
+            let retry = if r.attempts > 0 { " (trying again after a ConnectyCube error)" } else { "" };
+            let rest = format!("{retry}, requested by {}: {}", r.requested_by, r.reason);
+            view! { <p>"Deletion scheduled for " <Countdown at_ms=at now_ms=now reload_when_due=true/> {rest}</p> }.into_any()
+        }
+        _ => view! { <p>{line}</p> }.into_any(),
+    };
+    let follow = (due.is_some_and(|at| at <= now) || r.state == DeletionState::Running).then(|| {
+        refresh_in(3);
+        let progress_url = format!("{}?request_id={}", DeletionState_::PATH, r.id);
+        let seen = serde_json::to_string(r.state.as_str()).unwrap_or_default();
+        view! { <FollowProgress progress_url seen/> }
+    });
     view! {
+        {follow}
         <div class=class role="status">
-            <p>{line}</p>
+            {text}
             {waits_for_someone.then(|| view! { <p class="hint">"You asked for it, so someone else allowed to delete must approve it."</p> })}
             <div class="inline-actions">
                 {review}

@@ -112,7 +112,7 @@ fn RequestRow(v: DeletionView) -> impl IntoView {
                 {when.map(|(label, at)| view! {
                     <br/>
                     {(!label.is_empty()).then(|| format!("{label} "))}
-                    {if r.state.is_open() { view! { <Countdown at_ms=at now_ms=v.now_ms/> }.into_any() } else { format_utc_ms(at).into_any() }}
+                    {if r.state.is_open() { view! { <Countdown at_ms=at now_ms=v.now_ms reload_when_due=false/> }.into_any() } else { format_utc_ms(at).into_any() }}
                 })}
             </td>
             <td class="actions">

@@ -33,7 +33,7 @@ fn Standing(m: RetentionMeeting) -> impl IntoView {
     let r = m.row.clone();
     let id = r.meeting_id.to_string();
     let due = match (r.due_at_ms, m.standing_label.as_str()) {
-        (Some(at), _) => view! { "Due " <Countdown at_ms=at now_ms=m.now_ms/> }.into_any(),
+        (Some(at), _) => view! { "Due " <Countdown at_ms=at now_ms=m.now_ms reload_when_due=false/> }.into_any(),
         (None, label) => format!("Not due: {label}.").into_any(),
     };
     view! {

@@ -220,7 +220,7 @@ fn DueLine(r: DueRow, now: i64) -> impl IntoView {
             <td>{r.newest_created.map(local_time)}</td>
             <td>
                 {match r.due_at_ms {
-                    Some(at) => view! { <Countdown at_ms=at now_ms=now/> }.into_any(),
+                    Some(at) => view! { <Countdown at_ms=at now_ms=now reload_when_due=false/> }.into_any(),
                     None => "never (exempt)".into_any(),
                 }}
                 {r.in_hand.then(|| view! { <br/><span class="muted">"deletion under way"</span> })}
