@@ -37,8 +37,7 @@ impl AuditLog {
             }
         }
         if problem.is_none() {
-            let (head_seq, head_hash): (i64, String) =
-                on_pool!(&self.db, pool => sqlx::query_as("SELECT seq, last_hash FROM audit_chain WHERE id = 1").fetch_one(pool).await?);
+            let (head_seq, head_hash) = self.head().await?;
             problem = walk.finish(head_seq, &head_hash).err();
         }
         let (head_seq, head_hash) = walk.head();

@@ -94,7 +94,7 @@ pub async fn open(state: &AppState, asker: &Asker, new: NewCase) -> Result<i64, 
 pub async fn view(state: &AppState, id: i64, request_id: &str) -> Result<CaseView, AppError> {
     let case = find(state, id, request_id).await?;
     let meetings = store::meetings(&state.db, id).await.map_err(|e| user_error(&e, request_id.to_owned()))?;
-    let running = meetings.iter().filter(|m| m.result.as_ref().is_some_and(|r| !r.is_final())).count();
+    let running = running(&meetings);
     let unrequested = meetings.iter().filter(|m| m.batch_id.is_none()).count();
     Ok(CaseView { case, meetings, today: day_of_ms(state.clock.now_ms()), running, unrequested })
 }
@@ -193,7 +193,7 @@ pub async fn change(state: &AppState, asker: &Asker, id: i64, change: Change) ->
             return Err(AppError::invalid_field("verified", format!("Give a day from {} to today.", case.received)));
         }
     }
-    if matches!(change, Change::Refuse { .. }) && v_running(state, id, asker).await? > 0 {
+    if matches!(change, Change::Refuse { .. }) && running(&store::meetings(&state.db, id).await.map_err(store_error(asker, "cannot read a case"))?) > 0 {
         return Err(not_now(&case, "has deletions requested that have not finished: cancel them or wait, then refuse it."));
     }
     let db = &state.db;
@@ -218,8 +218,9 @@ pub async fn change(state: &AppState, asker: &Asker, id: i64, change: Change) ->
     .await
 }
 
-async fn v_running(state: &AppState, id: i64, asker: &Asker) -> Result<usize, AppError> {
-    Ok(view(state, id, &asker.request_id).await?.running)
+/// Meetings whose deletion is still under way.
+fn running(meetings: &[crate::domain::CaseMeeting]) -> usize {
+    meetings.iter().filter(|m| m.result.as_ref().is_some_and(|r| !r.is_final())).count()
 }
 
 /// Closes the case: every deletion has finished; each meeting is listed once more; done when

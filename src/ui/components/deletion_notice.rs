@@ -4,19 +4,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::deletions::{CancelDeletion, DeletionState as DeletionState_, DeletionView};
 use crate::domain::DeletionState;
-use crate::ui::components::{Countdown, ErrorAlert, FollowProgress};
-
-/// Without JavaScript, the page reloads itself in `secs` (`server::http::html_tidy`).
-fn refresh_in(secs: i64) {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {
-            res.insert_header(http::HeaderName::from_static(crate::REFRESH_HEADER), v);
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = secs;
-}
+use crate::ui::components::{refresh_in, Countdown, ErrorAlert, FollowProgress};
 
 /// An open deletion request, stated plainly where it matters (the recordings page, the
 /// request's own page), with Cancel for whoever may cancel it. `from` names the page, so the

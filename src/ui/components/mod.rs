@@ -17,7 +17,7 @@ pub use copy_button::CopyButton;
 pub use countdown::Countdown;
 pub use deletion_notice::{CancelForm, DeletionNotice};
 pub use find_form::FindRecordingsForm;
-pub use follow::FollowProgress;
+pub use follow::{refresh_in, FollowProgress};
 pub use frame::{provide_frame, use_frame, Frame};
 pub use legal_hold::{HoldControls, HoldNotice};
 pub use list_islands::{DeleteOpener, PendingList};

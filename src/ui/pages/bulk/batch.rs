@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::forms::Actions;
 use crate::api::bulk::{bulk_batch, BatchView, BulkProgress};
 use crate::domain::{counted, format_bytes, format_utc, format_utc_ms, BatchPhase, BulkItem};
-use crate::ui::components::{ErrorAlert, FollowProgress};
+use crate::ui::components::{refresh_in, ErrorAlert, FollowProgress};
 
 /// `/bulk/{id}`: the batch's progress and a row per meeting; what can be done with it now.
 /// It follows the work live with JavaScript, and reloads itself every few seconds without it.
@@ -49,7 +49,7 @@ pub fn BatchPage() -> impl IntoView {
                 match batch.await {
                     Ok(v) => {
                         let follow = is_live(v.phase).then(|| {
-                            ask_to_refresh();
+                            refresh_in(3);
                             let progress_url = format!("{}?batch_id={}", BulkProgress::PATH, v.batch.id);
                             let seen = serde_json::to_string(&v.progress_key()).unwrap_or_default();
                             view! { <FollowProgress progress_url seen/> }
@@ -66,14 +66,6 @@ pub fn BatchPage() -> impl IntoView {
 
 fn is_live(phase: BatchPhase) -> bool {
     matches!(phase, BatchPhase::LookingUp | BatchPhase::Running)
-}
-
-/// Without JavaScript the page reloads itself while work goes on (see `server::http::html_tidy`).
-fn ask_to_refresh() {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(http::HeaderName::from_static(crate::REFRESH_HEADER), http::HeaderValue::from_static("3"));
-    }
 }
 
 #[component]

@@ -7,7 +7,7 @@ use super::list::Field;
 use crate::api::cases::{read_case, AddCaseMeetings, CaseProgress, ChangeCase, CloseCase, RequestCaseDeletion};
 use crate::domain::{format_utc_ms, CaseView};
 use crate::error::AppError;
-use crate::ui::components::{ErrorAlert, FollowProgress, ReasonField};
+use crate::ui::components::{refresh_in, ErrorAlert, FollowProgress, ReasonField};
 
 /// `/cases/:case_id`: where a case stands, its meetings and their deletion, and its steps.
 #[component]
@@ -45,21 +45,13 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-/// Without JavaScript too, the page reloads itself while deletions run (`server::http::html_tidy`).
-fn ask_to_refresh() {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(http::HeaderName::from_static(crate::REFRESH_HEADER), http::HeaderValue::from_static("3"));
-    }
-}
-
 #[component]
 fn CaseDetail(v: CaseView) -> impl IntoView {
     let c = v.case.clone();
     let id = c.id.to_string();
     let standing = c.standing(v.today);
     let follow = (v.running > 0).then(|| {
-        ask_to_refresh();
+        refresh_in(3);
         let progress_url = format!("{}?case_id={}", CaseProgress::PATH, c.id);
         let seen = serde_json::to_string(&v.progress_key()).unwrap_or_default();
         view! { <FollowProgress progress_url seen/> }
