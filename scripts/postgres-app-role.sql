@@ -8,7 +8,7 @@
 -- log: only the owner or a superuser could, and the owner is still stopped by its triggers.
 GRANT USAGE ON SCHEMA public TO meeting_admin_app;
 GRANT SELECT ON _sqlx_migrations TO meeting_admin_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON users, sign_in_failures, created_meetings, sessions, opened_meetings, legal_holds, deletion_requests, bulk_batches, bulk_items, meeting_versions, approval_notices, known_meetings, known_recordings, retention_settings, retention_hosts, retention_meetings, erasure_cases, case_meetings TO meeting_admin_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON users, sign_in_failures, created_meetings, sessions, opened_meetings, legal_holds, deletion_requests, bulk_batches, bulk_items, meeting_versions, approval_notices, known_meetings, known_recordings, retention_settings, retention_hosts, retention_meetings, erasure_cases, case_meetings, oidc_sessions, oidc_identities TO meeting_admin_app;
 GRANT SELECT, UPDATE ON audit_chain TO meeting_admin_app;
 GRANT SELECT, INSERT ON evidence_key TO meeting_admin_app;
 GRANT SELECT, INSERT ON audit_verifications TO meeting_admin_app;

@@ -33,7 +33,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     use crate::server::metrics::labels::{SignInMethod as Method, SignInOutcome as Counted};
 
     let state = state()?;
-    if !state.auth.local_login {
+    if !state.auth.local_form() {
         return Err(fail(AppError::LocalSignInOff));
     }
     let internal = |e: &dyn std::fmt::Display| {
@@ -79,7 +79,8 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
             users::UserError::Db(e) => store_failed("sign-in: cannot read the account")(e),
             other => internal(&other),
         })?
-        .filter(|u| !u.disabled);
+        // With local sign-in off, any other account fails as an unknown one would.
+        .filter(|u| !u.disabled && state.auth.local_allowed(&u.username));
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let verified = if password.len() > pw::MAX_LEN * 4 { Ok(false) } else { pw::verify(password, stored).await };
     let Ok(verified) = verified else {
@@ -104,7 +105,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
     throttle::clear(&state.db, &account).await.map_err(store_failed("sign-in: cannot clear the throttle"))?;
     throttle::succeeded(&state.db, &address).await.map_err(store_failed("sign-in: cannot clear the throttle"))?;
     let staff = Staff { username: user.username, role: user.role, method: SignInMethod::Password };
-    sessions::begin(&session()?, staff.clone(), state.clock.now_ms()).await.map_err(|e| internal(&e))?;
+    sessions::begin(&session()?, staff.clone(), state.clock.now_ms(), None).await.map_err(|e| internal(&e))?;
     tracing::info!(user = %staff.username, role = %staff.role, "signed in");
     state.metrics.sign_in(Method::Password, Counted::Ok);
     state.audit.record(&intent(AuditAction::SignIn, Some(staff.clone()), None, None), &Completion::new(Outcome::Succeeded)).await;
@@ -120,15 +121,24 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::domain::{AuditAction, Outcome};
     use crate::server::audit::Completion;
     let who = current_staff();
-    session()?.flush().await.map_err(|e| {
+    let (state, session) = (state()?, session()?);
+    // Signed in through a provider: end that session there too, where it offers a way.
+    let binding = session.get::<crate::server::auth::session::SignedIn>(crate::server::auth::session::STAFF_KEY).await.ok().flatten().and_then(|s| s.oidc);
+    let at_provider = match &binding {
+        Some(b) => crate::server::oidc::sign_out(&state.oidc, &state.db, &b.provider, &b.row, state.clock.now_ms()).await,
+        None => None,
+    };
+    session.flush().await.map_err(|e| {
         tracing::error!(error = %e, "cannot end a session");
         fail(AppError::Internal { request_id: request_id() })
     })?;
     if let Some(s) = who {
         tracing::info!(user = %s.username, "signed out");
-        state()?.audit.record(&intent(AuditAction::SignOut, Some(s), None, None), &Completion::new(Outcome::Succeeded)).await;
+        let mut entry = intent(AuditAction::SignOut, Some(s), None, None);
+        entry.detail = binding.map(|b| format!("through {}{}", b.provider, if at_provider.is_some() { ", and at the provider" } else { "" }));
+        state.audit.record(&entry, &Completion::new(Outcome::Succeeded)).await;
     }
-    leptos_axum::redirect("/sign-in?signed_out=1");
+    leptos_axum::redirect(at_provider.as_ref().map_or("/sign-in?signed_out=1", |u| u.as_str()));
     Ok(())
 }
 

@@ -20,6 +20,12 @@ pub struct FrameInfo {
     pub local_login: bool,
     /// Someone the SSO gateway vouches for whose groups grant no role.
     pub no_role: Option<String>,
+    /// Local sign-in is off but for break-glass accounts: the form is offered behind a fold.
+    pub break_glass_only: bool,
+    /// The OpenID Connect providers to sign in with: (name, what its button says).
+    pub providers: Vec<(String, String)>,
+    /// Said once on the sign-in page: why a sign-in through a provider failed, or a session ended.
+    pub sign_in_notice: Option<String>,
     /// How confirmed deletions are held (the confirmation says it).
     pub deletion_rules: DeletionRules,
     /// Deletion requests waiting for this person's approval (the Deletions link counts them).
@@ -45,13 +51,22 @@ pub async fn app_info() -> Result<FrameInfo, AppError> {
         _ => 0,
     };
     let no_role = context::with_parts(|p| p.extensions.get::<crate::server::sso::NoRole>().map(|n| n.0.clone())).flatten();
+    // Taken (and so said once) only by the sign-in page as it renders.
+    let on_sign_in_page = context::with_parts(|p| p.uri.path() == "/sign-in").unwrap_or(false);
+    let sign_in_notice = match (&staff, context::session()) {
+        (None, Ok(session)) if on_sign_in_page => session.remove::<String>(crate::server::auth::session::SIGN_IN_NOTICE).await.ok().flatten(),
+        _ => None,
+    };
     Ok(FrameInfo {
         demo: state.demo,
         version: env!("CARGO_PKG_VERSION").to_owned(),
         demo_meetings,
         staff,
         now,
-        local_login: state.auth.local_login,
+        local_login: state.auth.local_form(),
+        break_glass_only: !state.auth.local_login && state.auth.local_form(),
+        providers: state.oidc.buttons(),
+        sign_in_notice,
         no_role,
         awaiting_approval,
         deletion_rules: DeletionRules {

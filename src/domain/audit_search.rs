@@ -119,20 +119,10 @@ impl AuditQuery {
         ];
         pairs
             .into_iter()
-            .filter_map(|(k, v)| v.map(|v| format!("{k}={}", encode_component(&v))))
+            .filter_map(|(k, v)| v.map(|v| format!("{k}={}", crate::domain::encode_component(&v))))
             .collect::<Vec<_>>()
             .join("&")
     }
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters (the wasm build has no `url`).
-fn encode_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// One page of entries, newest first.

@@ -55,7 +55,7 @@ pub use recording_id::{RecordingAccess, RecordingId, RecordingIdError};
 pub use recording_page::{IndexedRecordings, RecordingPage, RecordingView, SortKey, RECORDINGS_PER_PAGE};
 pub use schedule::{LocalDateTime, Zone, MAX_YEARS_AHEAD};
 pub use staff::{Permission, Role, SignInMethod, Staff};
-pub use text::{is_hidden, plain_text, visible};
+pub use text::{encode_component, is_hidden, plain_text, visible};
 pub use units::{counted, format_bytes, format_duration_ms, push_bytes, push_duration_ms, push_u64};
 pub use vendor_errors::VendorErrors;
 pub use vendor_reply::{decode_reply, Reply, UpstreamError};

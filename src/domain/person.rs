@@ -1,14 +1,18 @@
-//! Who someone is across the ways of signing in. A gateway (SSO) identity and a local account
-//! are two namespaces: `ada` and `ada@example.com` may be one person. A local account linked to
-//! a gateway identity (`meeting-admin user link`) is that identity's person; an unlinked one is
-//! known only by its own name.
+//! Who someone is across the ways of signing in. A person is a kind and a subject: a gateway
+//! (SSO) identity, an OpenID Connect provider's subject, or a local account. The kinds are
+//! separate namespaces: `ada` and `ada@example.com` may be one person. A local account linked to
+//! a gateway identity or a provider's subject (`meeting-admin user link`) is that one's person;
+//! an unlinked one is known only by its own name.
 
 /// A person as two-person approval compares them; names are compared without case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Person {
     /// A gateway identity, or a local account linked to one.
     Gateway(String),
-    /// A local account linked to no gateway identity.
+    /// Signed in through an OpenID Connect provider: the (provider, subject) pairs behind the
+    /// name (a subject keeps every name it signed in under), or a local account linked to one.
+    Oidc(Vec<(String, String)>),
+    /// A local account linked to nothing.
     Local(String),
     /// The app itself (a retention sweep): nobody, so anyone may approve what it asked for.
     System,
@@ -39,9 +43,9 @@ pub fn different_people(a: &Person, b: &Person, both_kinds: bool) -> Result<bool
     match (a, b) {
         (Person::System, _) | (_, Person::System) => Ok(true),
         (Person::Gateway(x), Person::Gateway(y)) | (Person::Local(x), Person::Local(y)) => Ok(x != y),
-        (Person::Local(account), Person::Gateway(_)) | (Person::Gateway(_), Person::Local(account)) if both_kinds => {
-            Err(NotLinked { account: account.clone() })
-        }
+        // Subjects are the provider's own; one shared pair is one person.
+        (Person::Oidc(x), Person::Oidc(y)) => Ok(!x.iter().any(|p| y.contains(p))),
+        (Person::Local(account), _) | (_, Person::Local(account)) if both_kinds => Err(NotLinked { account: account.clone() }),
         _ => Ok(true),
     }
 }
@@ -65,5 +69,16 @@ mod tests {
         assert_eq!(different_people(&Person::System, &local, true), Ok(true));
         assert_eq!(different_people(&gateway, &Person::System, true), Ok(true));
         assert_eq!(different_people(&Person::local("ada"), &Person::local("grace"), true), Ok(true));
+    }
+
+    #[test]
+    fn a_provider_subject_is_one_person_under_every_name() {
+        let okta = |s: &str| ("okta".to_owned(), s.to_owned());
+        let ada_then_now = Person::Oidc(vec![okta("00u1")]);
+        assert_eq!(different_people(&ada_then_now, &Person::Oidc(vec![okta("00u2"), okta("00u1")]), true), Ok(false));
+        assert_eq!(different_people(&ada_then_now, &Person::Oidc(vec![okta("00u2")]), true), Ok(true));
+        assert_eq!(different_people(&ada_then_now, &Person::Oidc(vec![("google".into(), "00u1".into())]), true), Ok(true), "another provider's namespace");
+        assert_eq!(different_people(&ada_then_now, &Person::local("ada"), true), Err(NotLinked { account: "ada".into() }));
+        assert_eq!(different_people(&Person::local("ada"), &ada_then_now, false), Ok(true));
     }
 }

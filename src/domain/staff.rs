@@ -92,6 +92,8 @@ impl Permission {
 pub enum SignInMethod {
     Password,
     Sso,
+    /// An OpenID Connect provider Meeting Admin signs in with itself.
+    Oidc,
     /// Not a person: the app itself, acting on rules an admin set (a retention sweep).
     System,
 }

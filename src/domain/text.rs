@@ -51,6 +51,16 @@ fn describe(c: char) -> String {
     }
 }
 
+/// Percent-encodes everything but RFC 3986's unreserved characters (the wasm build has no `url`).
+pub fn encode_component(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ pub mod bulk_files;
 pub mod downloads;
 pub mod exports;
 pub mod metrics;
+pub mod oidc;
 pub mod probes;
 pub mod recordings_json;
 pub mod router;

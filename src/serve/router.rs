@@ -60,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .route("/meetings/{meeting_id}/recordings/{recording_id}/download", get(downloads::download))
         .route("/meetings/{meeting_id}/recordings/{recording_id}/preview", get(downloads::preview))
         .route("/audit.csv", get(exports::audit_csv))
+        .route("/auth/oidc/{provider}/start", get(super::oidc::start))
+        .route("/auth/oidc/{provider}/callback", get(super::oidc::callback))
         .route("/retention/report.csv", get(exports::retention_csv))
         .route("/cases/{case_id}/record.json", get(exports::case_record))
         .route(recordings_json::PATH, get(recordings_json::list))

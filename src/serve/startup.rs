@@ -93,8 +93,10 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
             },
             client_ip_header: config.client_ip_header.clone(),
             local_login: config.local_login,
+            break_glass: config.break_glass.iter().map(|a| a.to_lowercase()).collect(),
         },
         sso: config.sso.clone().map(crate::server::sso::Sso::new).transpose()?,
+        oidc: crate::server::oidc::Providers::new(config.oidc.clone(), &config.public_url.origin().ascii_serialization())?,
         guard: GuardSettings {
             public_origin: config.public_url.origin().ascii_serialization(),
             https: config.is_https(),

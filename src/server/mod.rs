@@ -19,6 +19,7 @@ pub mod recordings;
 pub mod retention;
 pub mod scrub;
 pub mod secret;
+pub mod oidc;
 pub mod sso;
 pub mod state;
 pub mod store;

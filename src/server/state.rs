@@ -22,6 +22,8 @@ pub struct Shared {
     pub audit: AuditLog,
     /// The SSO gateway check, when one is configured.
     pub sso: Option<super::sso::Sso>,
+    /// The OpenID Connect providers one may sign in with (none: no buttons).
+    pub oidc: super::oidc::Providers,
     pub demo: bool,
     pub auth: AuthSettings,
     pub guard: GuardSettings,
@@ -110,6 +112,20 @@ pub struct AuthSettings {
     pub client_ip_header: Option<http::HeaderName>,
     /// Whether local accounts may sign in (`LOCAL_LOGIN`).
     pub local_login: bool,
+    /// Accounts that may sign in locally even so (`BREAK_GLASS_ACCOUNTS`), lowercase.
+    pub break_glass: Vec<String>,
+}
+
+impl AuthSettings {
+    /// Whether the local account `username` may sign in (and stay signed in).
+    pub fn local_allowed(&self, username: &str) -> bool {
+        self.local_login || self.break_glass.contains(&username.trim().to_lowercase())
+    }
+
+    /// Whether the sign-in form is offered at all.
+    pub fn local_form(&self) -> bool {
+        self.local_login || !self.break_glass.is_empty()
+    }
 }
 
 

@@ -21,6 +21,7 @@ mod identity;
 mod meeting_state;
 mod hostile;
 mod meetings_api;
+mod oidc;
 mod metrics;
 mod postgres;
 mod properties;

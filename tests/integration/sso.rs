@@ -21,11 +21,11 @@ const AUDIENCE: &str = "meeting-admin-test";
 const JWT_HEADER: &str = "x-test-jwt-assertion";
 
 /// A signing key and its public half as a JWK.
-struct TestKey {
-    kid: String,
-    alg: Algorithm,
-    pkcs8: Vec<u8>,
-    jwk: Value,
+pub struct TestKey {
+    pub kid: String,
+    pub alg: Algorithm,
+    pub pkcs8: Vec<u8>,
+    pub jwk: Value,
 }
 
 impl TestKey {
@@ -37,7 +37,7 @@ impl TestKey {
         Self { kid: kid.into(), alg: Algorithm::EdDSA, pkcs8, jwk }
     }
 
-    fn p256(kid: &str) -> Self {
+    pub fn p256(kid: &str) -> Self {
         let rng = SystemRandom::new();
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap().as_ref().to_vec();
         let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8, &rng).unwrap();
@@ -47,7 +47,7 @@ impl TestKey {
         Self { kid: kid.into(), alg: Algorithm::ES256, pkcs8, jwk }
     }
 
-    fn sign(&self, claims: &Value) -> String {
+    pub fn sign(&self, claims: &Value) -> String {
         let mut header = Header::new(self.alg);
         header.kid = Some(self.kid.clone());
         let key = match self.alg {

@@ -27,7 +27,7 @@ pub async fn check(
         Ok::<_, sqlx::Error>((asker, decider))
     };
     let (asker, decider) = people.await.map_err(store_failed)?;
-    let both_kinds = state.auth.local_login && state.sso.is_some();
+    let both_kinds = state.auth.local_form() && (state.sso.is_some() || !state.oidc.is_empty());
     match different_people(&asker, &decider, both_kinds) {
         Ok(true) => Ok(()),
         Ok(false) => Err(AppError::OwnDeletionRequest),

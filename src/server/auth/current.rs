@@ -18,7 +18,8 @@ pub async fn load_staff(state: &AppState, session: &Session, req: &mut Request) 
     let staff = match session.get::<SignedIn>(STAFF_KEY).await {
         Ok(Some(signed_in)) => {
             let touched = signed_in.touched_at_ms;
-            let staff = match check(state, session, signed_in.clone()).await {
+            let asker = super::renew::Asker::of(state, req);
+            let staff = match check(state, session, signed_in.clone(), asker).await {
                 Ok(staff) => staff,
                 Err(()) => {
                     store_failed = true;
@@ -26,7 +27,9 @@ pub async fn load_staff(state: &AppState, session: &Session, req: &mut Request) 
                 }
             };
             let now_ms = state.clock.now_ms();
-            if staff.is_some() && now_ms - touched >= refresh_after(state.auth.session.idle) {
+            // Unless renewing it with the provider just saved it anew.
+            let unchanged = || async { matches!(session.get::<SignedIn>(STAFF_KEY).await, Ok(Some(s)) if s.touched_at_ms == touched) };
+            if staff.is_some() && now_ms - touched >= refresh_after(state.auth.session.idle) && unchanged().await {
                 // Changing the session marks it for saving, which moves its expiry on.
                 let touched = SignedIn { touched_at_ms: now_ms, ..signed_in };
                 if let Err(e) = session.insert(STAFF_KEY, touched).await {
@@ -49,17 +52,19 @@ pub async fn load_staff(state: &AppState, session: &Session, req: &mut Request) 
 }
 
 /// Who the session stands for now; `Err` when the account could not be read.
-async fn check(state: &AppState, session: &Session, signed_in: SignedIn) -> Result<Option<Staff>, ()> {
+async fn check(state: &AppState, session: &Session, signed_in: SignedIn, head: super::renew::Asker) -> Result<Option<Staff>, ()> {
     let age = state.clock.now_unix() - signed_in.signed_in_at;
     if age < 0 || age as u64 > state.auth.session.absolute.as_secs() {
         tracing::info!(user = %signed_in.staff.username, "session reached its absolute lifetime");
         let _ = end(session).await;
         return Ok(None);
     }
-    if signed_in.staff.method == SignInMethod::Sso {
-        return Ok(Some(signed_in.staff));
+    match signed_in.staff.method {
+        SignInMethod::Sso => return Ok(Some(signed_in.staff)),
+        SignInMethod::Oidc => return super::renew::check(state, session, signed_in, head).await,
+        SignInMethod::Password | SignInMethod::System => {}
     }
-    if !state.auth.local_login {
+    if !state.auth.local_allowed(&signed_in.staff.username) {
         tracing::info!(user = %signed_in.staff.username, "local sign-in is off; session ended");
         let _ = end(session).await;
         return Ok(None);

@@ -45,11 +45,11 @@ pub fn refuse_dot_segments(req: &Request) -> Result<(), Response> {
     Err(ErrorReply::new(err, ErrorReply::wants_html(req.headers())).titled("Not an address of Meeting Admin").into_response())
 }
 
-/// Paths anyone may fetch: the sign-in page, health probes, the built assets, the icon and
+/// Paths anyone may fetch: the sign-in page and a provider's sign-in steps, health probes, the built assets, the icon and
 /// robots.txt (`public/`; crawlers are never signed in), and demo files (which stand in for
 /// presigned storage links).
 fn is_public(path: &str) -> bool {
-    const PREFIXES: [&str; 5] = ["/pkg/", "/api/", "/demo-files/", "/healthz", "/readyz"];
+    const PREFIXES: [&str; 6] = ["/pkg/", "/api/", "/demo-files/", "/healthz", "/readyz", "/auth/oidc/"];
     const FILES: [&str; 3] = ["/favicon.ico", "/favicon.svg", "/robots.txt"];
     path == "/sign-in" || PREFIXES.iter().any(|p| path.starts_with(p)) || FILES.contains(&path)
 }

@@ -6,6 +6,7 @@ pub mod gate;
 pub mod guard;
 pub mod identity_cache;
 pub mod password;
+pub mod renew;
 pub mod session;
 pub mod throttle;
 pub mod users;

@@ -10,7 +10,9 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use crate::domain::Staff;
 use crate::server::store::sessions::Sessions;
 
-pub(super) const STAFF_KEY: &str = "staff";
+pub(crate) const STAFF_KEY: &str = "staff";
+/// What the sign-in page says once, after a sign-in or a session ended elsewhere (a provider).
+pub const SIGN_IN_NOTICE: &str = "sign_in_notice";
 
 /// What a signed-in session holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,6 +26,19 @@ pub struct SignedIn {
     /// Unix milliseconds of the last save, which is what slides the idle timeout.
     #[serde(default)]
     pub touched_at_ms: i64,
+    /// Signed in through an OpenID Connect provider: the session there this one is bound to.
+    #[serde(default)]
+    pub oidc: Option<OidcBinding>,
+}
+
+/// A session's tie to its provider session (`oidc_sessions`); no token is kept in the cookie's
+/// session, only the row's id and when it is next renewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OidcBinding {
+    pub provider: String,
+    pub row: String,
+    /// Unix milliseconds; until then the role stands without asking the provider.
+    pub renew_at_ms: i64,
 }
 
 /// Who made this request, if anyone; put in the request's extensions for every request.
@@ -69,9 +84,9 @@ pub(super) fn refresh_after(idle: Duration) -> i64 {
 }
 
 /// Starts a signed-in session: a fresh id (so a planted id is worthless), then the identity.
-pub async fn begin(session: &Session, staff: Staff, now_ms: i64) -> Result<(), tower_sessions::session::Error> {
+pub async fn begin(session: &Session, staff: Staff, now_ms: i64, oidc: Option<OidcBinding>) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
-    session.insert(STAFF_KEY, SignedIn { staff, signed_in_at: now_ms / 1000, signed_in_ms: now_ms, touched_at_ms: now_ms }).await
+    session.insert(STAFF_KEY, SignedIn { staff, signed_in_at: now_ms / 1000, signed_in_ms: now_ms, touched_at_ms: now_ms, oidc }).await
 }
 
 /// Deletes the session from the store and clears the cookie.

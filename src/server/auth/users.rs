@@ -188,19 +188,54 @@ pub async fn link(db: &Store, clock: &Clock, name: &str, identity: Option<&str>)
     one_account(name, done)
 }
 
+/// Links the account to a person's subject at an OpenID Connect provider (`PROVIDER:SUBJECT`;
+/// `None` unlinks it), so that two-person approval counts the two as one.
+pub async fn link_subject(db: &Store, clock: &Clock, name: &str, pair: Option<&str>) -> Result<(), UserError> {
+    let stored = match pair {
+        Some(raw) => {
+            let plain = crate::domain::plain_text(raw).map_err(|m| UserError::Invalid(format!("the subject: {m}")))?;
+            let (provider, subject) = plain.split_once(':').ok_or_else(|| UserError::Invalid("write it as PROVIDER:SUBJECT, e.g. okta:00u1abcd".into()))?;
+            let provider = provider.trim().to_ascii_lowercase();
+            if provider.is_empty() || !provider.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(UserError::Invalid(format!("'{provider}' is not a provider's name (letters and digits, as in OIDC_<NAME>_ISSUER)")));
+            }
+            let subject = subject.trim();
+            if subject.is_empty() || subject.chars().count() > 256 || subject.contains(' ') {
+                return Err(UserError::Invalid("the subject is 1 to 256 characters without spaces, as the ID token's sub".into()));
+            }
+            Some(format!("{provider} {subject}"))
+        }
+        None => None,
+    };
+    let sql = "UPDATE users SET oidc_identity = $1, updated_at = $2 WHERE lower(username) = lower($3)";
+    let done = on_pool!(db, pool => sqlx::query(sql)
+        .bind(stored.as_deref())
+        .bind(clock.now_unix())
+        .bind(name.trim())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    one_account(name, done)
+}
+
 /// The person behind a name signed in by `method`: a gateway identity is itself; a local
 /// account is the gateway identity it is linked to, or else only itself.
 pub async fn person(db: &Store, name: &str, method: SignInMethod) -> Result<Person, sqlx::Error> {
     match method {
         SignInMethod::Sso => return Ok(Person::gateway(name)),
         SignInMethod::System => return Ok(Person::System),
+        SignInMethod::Oidc => return Ok(Person::Oidc(crate::server::oidc::store::subjects(db, name.trim()).await?)),
         SignInMethod::Password => {}
     }
-    let sql = "SELECT sso_identity FROM users WHERE lower(username) = lower($1)";
-    let linked: Option<Option<String>> = on_pool!(db, pool => sqlx::query_scalar(sql).bind(name.trim()).fetch_optional(pool).await)?;
-    Ok(match linked.flatten() {
-        Some(identity) => Person::gateway(&identity),
-        None => Person::local(name),
+    let sql = "SELECT sso_identity, oidc_identity FROM users WHERE lower(username) = lower($1)";
+    let linked: Option<(Option<String>, Option<String>)> = on_pool!(db, pool => sqlx::query_as(sql).bind(name.trim()).fetch_optional(pool).await)?;
+    Ok(match linked.unwrap_or_default() {
+        (Some(identity), _) => Person::gateway(&identity),
+        (None, Some(pair)) => match pair.split_once(' ') {
+            Some((provider, subject)) => Person::Oidc(vec![(provider.to_owned(), subject.to_owned())]),
+            None => Person::local(name),
+        },
+        (None, None) => Person::local(name),
     })
 }
 

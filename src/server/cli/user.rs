@@ -95,15 +95,21 @@ pub async fn run(config: &Config, cmd: UserCommand) -> Result<(), String> {
             audited(&log, detail, users::disable(&pool, &clock, &name)).await?;
             println!("disabled {name}; their sessions end at their next request");
         }
-        UserCommand::Link { name, sso } => {
+        UserCommand::Link { name, sso: Some(sso), .. } => {
             let detail = format!("link account {name} to the gateway identity {}", crate::domain::visible(&sso, 256));
             audited(&log, detail, users::link(&pool, &clock, &name, Some(&sso))).await?;
             println!("{name} and the gateway identity {} are one person for two-person approval", sso.trim().to_lowercase());
         }
+        UserCommand::Link { name, oidc_subject, .. } => {
+            let raw = oidc_subject.unwrap_or_default();
+            let detail = format!("link account {name} to the provider subject {}", crate::domain::visible(&raw, 300));
+            audited(&log, detail, users::link_subject(&pool, &clock, &name, Some(&raw))).await?;
+            println!("{name} and {} are one person for two-person approval", raw.trim());
+        }
         UserCommand::Unlink { name } => {
-            let detail = format!("unlink account {name} from its gateway identity");
-            audited(&log, detail, users::link(&pool, &clock, &name, None)).await?;
-            println!("{name} is linked to no gateway identity");
+            let detail = format!("unlink account {name} from its gateway identity and provider subject");
+            audited(&log, detail, async { users::link(&pool, &clock, &name, None).await?; users::link_subject(&pool, &clock, &name, None).await }).await?;
+            println!("{name} is linked to no gateway identity or provider subject");
         }
         UserCommand::List => {
             println!("{:<24} {:<9} {:<9} {:<20} gateway identity", "username", "role", "state", "created (UTC)");

@@ -79,15 +79,19 @@ pub enum UserCommand {
     },
     /// Disable an account; its sessions end at their next request.
     Disable { name: String },
-    /// Link an account to the gateway (SSO) identity of the same person, so two-person approval
+    /// Link an account to the gateway (SSO) identity or provider subject of the same person, so two-person approval
     /// knows the two are one person (needed where both ways of signing in are on).
     Link {
         name: String,
         /// The identity as the gateway sends it (e.g. ada@example.com).
-        #[arg(long = "sso")]
-        sso: String,
+        #[arg(long = "sso", required_unless_present = "oidc_subject", conflicts_with = "oidc_subject")]
+        sso: Option<String>,
+        /// Or the person's subject at an OpenID Connect provider, as PROVIDER:SUBJECT (the
+        /// subject is the ID token's `sub`; the audit log's sign-in entries show it).
+        #[arg(long = "oidc-subject", value_name = "PROVIDER:SUBJECT")]
+        oidc_subject: Option<String>,
     },
-    /// Remove an account's link to a gateway identity.
+    /// Remove an account's link to a gateway identity or provider subject.
     Unlink { name: String },
     /// List accounts with their role and state.
     List,

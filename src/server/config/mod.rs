@@ -59,6 +59,9 @@ pub struct Config {
     pub client_ip_header: Option<http::HeaderName>,
     pub local_login: bool,
     pub sso: Option<super::sso::SsoConfig>,
+    /// Local accounts that may sign in even with `local_login` off.
+    pub break_glass: Vec<String>,
+    pub oidc: Vec<super::oidc::config::ProviderConfig>,
     pub deletions: DeletionPolicy,
     pub deletion_lease: Duration,
     /// How often the retention sweep runs.
@@ -166,7 +169,9 @@ impl Config {
             ),
             None => None,
         };
-        let (local_login, sso) = super::sso::parse(&a.sso)?;
+        let oidc = super::oidc::config::parse(std::env::vars(), &a.sso.oidc)?;
+        let (local_login, sso) = super::sso::parse(&a.sso, !oidc.is_empty())?;
+        let break_glass = super::sso::roles::parse_groups(&a.sso.break_glass);
         let (deletions, deletion_lease) = deletions::parse(&a.deletions)?;
         let retention_sweep_every = retention::parse(&a.retention)?;
         let evidence_key = a
@@ -199,7 +204,9 @@ impl Config {
             retention_sweep_every,
             evidence_key,
             local_login,
+            break_glass,
             sso,
+            oidc,
             session_idle,
             session_max_lifetime,
             admin_password,

@@ -199,6 +199,7 @@ pub enum Queue {
 pub enum SignInMethod {
     Password,
     Sso,
+    Oidc,
 }
 
 #[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, strum::IntoStaticStr)]

@@ -65,6 +65,14 @@ pub struct SsoArgs {
     /// Whether local accounts may sign in; false when a gateway is in front (the `user` CLI still works).
     #[arg(long = "local-login", env = "LOCAL_LOGIN", default_value = "true", global = true)]
     pub local_login: String,
+    /// Local accounts that may still sign in with LOCAL_LOGIN=false (comma-separated): the
+    /// break-glass admin for when the identity provider is down.
+    #[arg(long = "break-glass-accounts", env = "BREAK_GLASS_ACCOUNTS", default_value = "", global = true)]
+    pub break_glass: String,
+    /// An OpenID Connect provider's setting, as NAME_SETTING=value (repeatable); the same as the
+    /// variable OIDC_NAME_SETTING, e.g. OIDC_OKTA_ISSUER (see README).
+    #[arg(long = "oidc", value_name = "NAME_SETTING=VALUE", global = true)]
+    pub oidc: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,8 +99,9 @@ fn required<'a>(v: &'a Option<String>, var: &'static str, flag: &'static str, mo
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| bad(var, flag, format!("is required with {mode}")))
 }
 
-/// `LOCAL_LOGIN`, and the SSO mode if one is configured.
-pub fn parse(a: &SsoArgs) -> Result<(bool, Option<SsoConfig>), ConfigError> {
+/// `LOCAL_LOGIN`, and the SSO mode if one is configured. `providers`: whether OpenID Connect
+/// providers are configured (another way to sign in, which a gateway in front would shadow).
+pub fn parse(a: &SsoArgs, providers: bool) -> Result<(bool, Option<SsoConfig>), ConfigError> {
     let local_login = match a.local_login.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => true,
         "false" | "0" | "no" | "off" => false,
@@ -130,12 +139,15 @@ pub fn parse(a: &SsoArgs) -> Result<(bool, Option<SsoConfig>), ConfigError> {
             })
         }
         (None, None) => {
-            if !local_login {
-                return Err(bad("LOCAL_LOGIN", "local-login", "cannot be false without an SSO mode (SSO_JWT_HEADER or SSO_USER_HEADER): nobody could sign in"));
+            if !local_login && !providers {
+                return Err(bad("LOCAL_LOGIN", "local-login", "cannot be false without an SSO mode (SSO_JWT_HEADER or SSO_USER_HEADER) or an OpenID Connect provider (OIDC_<NAME>_ISSUER): nobody could sign in"));
             }
             return Ok((local_login, None));
         }
     };
+    if providers {
+        return Err(bad("SSO_USER_HEADER", "sso-user-header", "choose a gateway in front (SSO_JWT_HEADER or SSO_USER_HEADER) or OpenID Connect providers (OIDC_*), not both"));
+    }
     if roles.is_empty() {
         return Err(bad("SSO_ADMIN_GROUPS", "sso-admin-groups", "name at least one group in SSO_ADMIN_GROUPS, SSO_OPERATOR_GROUPS or SSO_VIEWER_GROUPS"));
     }
@@ -243,7 +255,7 @@ mod tests {
     fn parse_args(args: &[&str]) -> Result<(bool, Option<SsoConfig>), ConfigError> {
         let mut argv = vec!["t"];
         argv.extend_from_slice(args);
-        parse(&T::try_parse_from(argv).unwrap().sso)
+        parse(&T::try_parse_from(argv).unwrap().sso, false)
     }
 
     #[test]

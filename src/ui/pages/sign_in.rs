@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::SignIn;
-use crate::ui::components::{use_frame, ErrorAlert};
+use crate::ui::components::{use_frame, Alert, ErrorAlert};
 
 /// `/sign-in`. A plain form POST in every browser: success is a full page load into the app,
 /// and a failure comes back here with the message (the server function redirects back).
@@ -36,11 +36,37 @@ pub fn SignInPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let info = frame.0.await.ok();
                     let no_role = info.as_ref().and_then(|i| i.no_role.clone());
+                    let notice = info.as_ref().and_then(|i| i.sign_in_notice.clone());
                     let local = info.as_ref().is_none_or(|i| i.local_login);
+                    let break_glass = info.as_ref().is_some_and(|i| i.break_glass_only);
+                    let providers = info.as_ref().map(|i| i.providers.clone()).unwrap_or_default();
+                    let has_providers = !providers.is_empty();
+                    let start = move |name: &str| format!("/auth/oidc/{name}/start?next={}", crate::domain::encode_component(&next()));
                     view! {
                         {no_role.map(|identity| view! { <ErrorAlert error=crate::error::AppError::NoRole { identity }/> })}
-                        {if local { view! { <SignInForm next=next()/> }.into_any() } else {
-                            view! { <p class="notice">"Local sign-in is turned off here. Open Meeting Admin through your company's single sign-on to be signed in."</p> }.into_any()
+                        {notice.map(|message| view! { <Alert title="Not signed in" message=message/> })}
+                        {has_providers.then(|| view! {
+                            <ul class="providers">
+                                {providers.into_iter().map(|(name, display)| view! {
+                                    <li><a class="button primary provider" href=start(&name)>{format!("Sign in with {display}")}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        {match (local, break_glass, has_providers) {
+                            (true, false, false) => view! { <SignInForm next=next()/> }.into_any(),
+                            (true, false, true) => view! {
+                                <p class="or">"or with a Meeting Admin account"</p>
+                                <SignInForm next=next()/>
+                            }.into_any(),
+                            (true, true, _) => view! {
+                                <details class="break-glass">
+                                    <summary>"Emergency sign-in with a local account"</summary>
+                                    <p class="hint">"Only the accounts set aside for when the identity provider is unavailable may sign in here."</p>
+                                    <SignInForm next=next()/>
+                                </details>
+                            }.into_any(),
+                            (false, _, true) => ().into_any(),
+                            (false, _, false) => view! { <p class="notice">"Local sign-in is turned off here. Open Meeting Admin through your company's single sign-on to be signed in."</p> }.into_any(),
                         }}
                     }
                 })}
@@ -68,3 +94,4 @@ fn SignInForm(next: String) -> impl IntoView {
         <p class="hint">"Accounts are managed by whoever runs Meeting Admin (" <code>"meeting-admin user"</code> ")."</p>
     }
 }
+
