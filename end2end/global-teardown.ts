@@ -26,7 +26,7 @@ export default function globalTeardown() {
   const problems: string[] = [];
   let lines = 0;
   const replicas = process.env.REPLICAS_DATABASE_URL ? ['replica-a.log', 'replica-b.log'] : [];
-  for (const log of ['app.log', 'sso.log', 'deletions.log', 'mock.log', ...replicas]) {
+  for (const log of ['app.log', 'sso.log', 'deletions.log', 'oidc.log', 'mock.log', ...replicas]) {
     const path = `${RUN_DIR}/${log}`;
     if (!existsSync(path)) {
       problems.push(`${log} is missing: the checks would pass without looking`);
@@ -37,6 +37,9 @@ export default function globalTeardown() {
     all.forEach((line, i) => {
       if (line.includes(MOCK_KEY)) problems.push(`${log}:${i + 1} contains the API key`);
       if (PRESIGNED.test(line)) problems.push(`${log}:${i + 1} contains a presigned download URL`);
+      // The providers' client secrets (oidc/provider.mjs), and any token they issued.
+      if (/e2e-(acme|partner)-client-secret/.test(line)) problems.push(`${log}:${i + 1} contains a client secret`);
+      if (/eyJ[\w-]{20,}\.eyJ/.test(line)) problems.push(`${log}:${i + 1} contains a JWT`);
     });
     lines += all.length;
   }

@@ -19,6 +19,22 @@ const ssoDb = `/tmp/meeting-admin-e2e-sso-${process.pid}.db`;
 export const DELETIONS_PORT = 3464;
 const deletionsDb = `/tmp/meeting-admin-e2e-deletions-${process.pid}.db`;
 const gatewayDir = `/tmp/meeting-admin-e2e-gateway-${process.pid}`;
+// A fourth instance that signs in with two OpenID Connect providers (oidc/provider.mjs, the npm
+// package oidc-provider), local sign-in off but for the break-glass account.
+export const OIDC_APP_PORT = 3467;
+export const OIDC_ACME_PORT = 3465;
+export const OIDC_PARTNER_PORT = 3466;
+const oidcDb = `/tmp/meeting-admin-e2e-oidc-${process.pid}.db`;
+const oidcProvider = (name: string, port: number, display: string) => ({
+  [`OIDC_${name}_ISSUER`]: `http://127.0.0.1:${port}`,
+  [`OIDC_${name}_CLIENT_ID`]: 'meeting-admin',
+  [`OIDC_${name}_CLIENT_SECRET`]: `e2e-${name.toLowerCase()}-client-secret`,
+  [`OIDC_${name}_DISPLAY_NAME`]: display,
+  [`OIDC_${name}_SCOPES`]: 'openid email groups',
+  [`OIDC_${name}_ADMIN_GROUPS`]: 'it-admins',
+  [`OIDC_${name}_OPERATOR_GROUPS`]: 'support',
+  [`OIDC_${name}_VIEWER_GROUPS`]: 'staff',
+});
 // Two replicas on one PostgreSQL database behind nginx (replicas/), when scripts/test.sh has
 // started a PostgreSQL server. Set once here, so the test workers see the runner's value.
 export const LB_PORT = 3463;
@@ -163,6 +179,39 @@ export default defineConfig({
     {
       command: `rm -rf ${gatewayDir} && mkdir -p ${gatewayDir}/tmp && exec ${process.env.NGINX ?? '/usr/sbin/nginx'} -p ${gatewayDir}/ -c ${__dirname}/gateway/nginx.conf -e stderr`,
       url: 'http://127.0.0.1:3459/readyz',
+      reuseExistingServer: false,
+      stdout: 'ignore',
+    },
+    {
+      command: `mkdir -p ${RUN_DIR} && exec node ${__dirname}/oidc/provider.mjs http://127.0.0.1:${OIDC_APP_PORT} ${OIDC_ACME_PORT} ${OIDC_PARTNER_PORT} > ${RUN_DIR}/oidc-provider.log 2>&1`,
+      url: `http://127.0.0.1:${OIDC_PARTNER_PORT}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+    },
+    {
+      command: [
+        `rm -f ${oidcDb}*`,
+        `mkdir -p ${RUN_DIR}`,
+        `echo e2e-break-glass-password | ${SERVER_BIN} user add root-admin --role admin`,
+        `exec ${SERVER_BIN} serve > ${RUN_DIR}/oidc.log 2>&1`,
+      ].join(' && '),
+      env: {
+        PUBLIC_URL: `http://127.0.0.1:${OIDC_APP_PORT}`,
+        MEDIA_ORIGINS: `http://127.0.0.1:${MOCK_PORT}`,
+        CONNECTYCUBE_API_URL: `http://127.0.0.1:${MOCK_PORT}`,
+        CONNECTYCUBE_ADMIN_API_KEY: MOCK_KEY,
+        DATABASE_URL: `sqlite://${oidcDb}`,
+        DELETE_GRACE: '0',
+        RECORDINGS_CACHE_TTL: '0',
+        LEPTOS_SITE_ADDR: `127.0.0.1:${OIDC_APP_PORT}`,
+        LEPTOS_SITE_ROOT: site,
+        LOG_FORMAT: 'json',
+        LOCAL_LOGIN: 'false',
+        BREAK_GLASS_ACCOUNTS: 'root-admin',
+        ...oidcProvider('ACME', OIDC_ACME_PORT, 'Acme SSO'),
+        ...oidcProvider('PARTNER', OIDC_PARTNER_PORT, 'Partner ID'),
+      },
+      url: `http://127.0.0.1:${OIDC_APP_PORT}/readyz`,
       reuseExistingServer: false,
       stdout: 'ignore',
     },

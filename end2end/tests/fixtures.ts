@@ -4,7 +4,7 @@ import { MOCK_KEY, RUN_DIR } from '../playwright.config';
 
 // Our servers (the app, the SSO app and nginx in front of it, the two replicas and their load
 // balancer, the app with approvals); the mock is the vendor's stand-in.
-const OURS = /^http:\/\/127\.0\.0\.1:(3456|3458|3459|3460|3461|3462|3463|3464)\//;
+const OURS = /^http:\/\/127\.0\.0\.1:(3456|3458|3459|3460|3461|3462|3463|3464|3467)\//;
 
 /** A presigned download link's signature: a bearer credential. */
 const PRESIGNED = /X-Amz-(Signature|Credential)=/;

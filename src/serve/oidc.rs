@@ -43,6 +43,8 @@ pub struct CallbackQuery {
     state: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
+    /// RFC 9207: who sent this answer, so one provider's answer cannot pass for another's.
+    iss: Option<String>,
 }
 
 /// To the sign-in page, which says `message` once.
@@ -85,7 +87,7 @@ pub async fn start(State(state): State<AppState>, session: Session, Path(name): 
 pub async fn callback(State(state): State<AppState>, session: Session, Path(name): Path<String>, req: Request) -> Response {
     let head = crate::server::access::Head::from(&req);
     let mut intent = crate::server::access::denial(&state, head, String::new());
-    let q = Query::<CallbackQuery>::try_from_uri(req.uri()).map(|q| q.0).unwrap_or(CallbackQuery { code: None, state: None, error: None, error_description: None });
+    let q = Query::<CallbackQuery>::try_from_uri(req.uri()).map(|q| q.0).unwrap_or(CallbackQuery { code: None, state: None, error: None, error_description: None, iss: None });
     let request_id = intent.request_id.clone();
     match sign_in(&state, &session, &name, q, &request_id).await {
         Ok((staff, subject, next)) => {
@@ -128,6 +130,9 @@ async fn sign_in(state: &AppState, session: &Session, name: &str, q: CallbackQue
         internal(request_id)
     })?;
     let this = this.filter(|p| now - p.started_ms < PENDING_FOR.as_millis() as i64).ok_or_else(|| (OidcError::UnknownState { provider: display.clone() }, None))?;
+    if q.iss.as_deref().is_some_and(|iss| iss.trim_end_matches('/') != provider.cfg.issuer.as_str().trim_end_matches('/')) {
+        return Err((OidcError::IdToken { provider: display, why: "the answer names another issuer".into() }, None));
+    }
     if let Some(error) = q.error {
         let description = q.error_description.map(|d| crate::domain::visible(&d, 300));
         return Err((OidcError::ProviderSaid { provider: display, error: crate::domain::visible(&error, 80), description }, None));

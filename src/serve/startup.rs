@@ -101,7 +101,7 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
             public_origin: config.public_url.origin().ascii_serialization(),
             https: config.is_https(),
             // Demo recordings come from /demo-files on our own origin, which 'self' covers.
-            csp: Csp::new(&config.media_origins),
+            csp: Csp::new(&config.media_origins, &config.oidc.iter().map(|p| p.issuer.origin().ascii_serialization()).collect::<Vec<_>>()),
         },
         leptos_options: leptos_options(config),
         client,

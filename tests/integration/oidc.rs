@@ -313,6 +313,10 @@ async fn a_callback_is_accepted_once_and_only_in_the_browser_that_started_it() {
     op.answer(Answer::Tokens { body: tokens(key.sign(&claims(&app, &op, &sent.nonce, &["staff"])), None), challenge: Some("not-the-challenge".into()) });
     callback(&b, &sent.state).await;
     assert!(notice(&b).await.contains("PKCE verification failed"));
+    // An answer naming another issuer (RFC 9207, a mix-up between providers) is refused.
+    let sent = start(&b, "/").await;
+    b.get(&format!("/auth/oidc/test/callback?code=c&state={}&iss=https%3A%2F%2Fevil.example", sent.state)).await;
+    assert!(notice(&b).await.contains("names another issuer"));
     // The provider's own refusal is passed on.
     let sent = start(&b, "/").await;
     b.get(&format!("/auth/oidc/test/callback?error=access_denied&error_description=User+cancelled&state={}", sent.state)).await;
@@ -388,18 +392,20 @@ async fn without_a_refresh_token_the_session_ends_with_the_id_token() {
 }
 
 #[tokio::test]
-async fn groups_missing_from_the_id_token_are_read_from_userinfo() {
+async fn claims_missing_from_the_id_token_are_read_from_userinfo() {
     let key = TestKey::p256("k1");
     let op = Op::start(&[&key]).await;
     let app = app_for(&op.url, &[]).await;
-    *op.s.userinfo.lock().unwrap() = Some(json!({"sub": "00u-ada", "access": {"groups": ["it-admins"]}}));
+    *op.s.userinfo.lock().unwrap() = Some(json!({"sub": "00u-ada", "email": "ada@example.com", "access": {"groups": ["it-admins"]}}));
     let b = app.anonymous();
     let sent = start(&b, "/").await;
     let mut c = claims(&app, &op, &sent.nonce, &[]);
     c.as_object_mut().unwrap().remove("access");
+    c.as_object_mut().unwrap().remove("email");
     op.answer(Answer::Tokens { body: tokens(key.sign(&c), None), challenge: Some(sent.challenge) });
     callback(&b, &sent.state).await;
-    assert_eq!(who(&b).await["role"], "admin", "{}", notice(&b).await);
+    assert_eq!(who(&b).await["username"], "ada@example.com", "{}", notice(&b).await);
+    assert_eq!(who(&b).await["role"], "admin");
 }
 
 #[tokio::test]
@@ -461,4 +467,50 @@ async fn concurrent_requests_spend_the_refresh_token_once() {
     let refreshes = op.s.grants.lock().unwrap().iter().filter(|g| g["grant_type"] == "refresh_token").count();
     assert_eq!(refreshes, 1, "one request renewed; the others went on with the role in hand");
     assert_eq!(who(&b).await["role"], "operator", "still signed in");
+}
+
+/// A browser signed in through the provider as `subject`/`email` with `groups`.
+async fn signed_in(app: &TestApp, op: &Op, key: &TestKey, subject: &str, email: &str, groups: &[&str]) -> Browser {
+    let b = app.anonymous();
+    let sent = start(&b, "/").await;
+    let mut c = claims(app, op, &sent.nonce, groups);
+    c["sub"] = json!(subject);
+    c["email"] = json!(email);
+    op.answer(Answer::Tokens { body: tokens(key.sign(&c), Some("rt")), challenge: Some(sent.challenge) });
+    assert_eq!(callback(&b, &sent.state).await.headers()["location"], "/");
+    b
+}
+
+#[tokio::test]
+async fn two_person_approval_tells_people_apart_by_their_provider_subject() {
+    let key = TestKey::p256("k1");
+    let op = Op::start(&[&key]).await;
+    let app = app_for(&op.url, &["--delete-grace", "10m", "--delete-approval", "required", "--delete-approval-ttl", "24h"]).await;
+    let ada = signed_in(&app, &op, &key, "00u-ada", "ada@example.com", &["it-admins"]).await;
+    let res = ada.post_form("/api/recordings/delete", &[("meeting_id", crate::support::VENDOR_MEETING), ("expected_count", "2"), ("reason", "GDPR-9")]).await;
+    let body: Value = res.json().await.unwrap();
+    let id = body["request_id"].as_i64().unwrap_or_else(|| panic!("{body}")).to_string();
+    let decide = |b: Browser| {
+        let id = id.clone();
+        async move {
+            let res = b.post_form("/api/deletions/approve", &[("request_id", id.as_str()), ("comment", "ok")]).await;
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    // The same subject under a new e-mail address is the same person.
+    let renamed = signed_in(&app, &op, &key, "00u-ada", "ada.lovelace@example.com", &["it-admins"]).await;
+    let (status, text) = decide(renamed).await;
+    assert_eq!(status, 403, "{text}");
+    // A local admin account may be the same person under another name: refused until linked.
+    let (status, text) = decide(app.http.clone()).await;
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains(crate::support::ADMIN), "names the account to link: {text}");
+    // Linked to ada's subject, it is ada.
+    meeting_admin::server::auth::users::link_subject(&app.db, &app.clock, crate::support::ADMIN, Some("test:00u-ada")).await.unwrap();
+    let (status, _) = decide(app.http.clone()).await;
+    assert_eq!(status, 403);
+    // Another subject at the provider is another person.
+    let grace = signed_in(&app, &op, &key, "00u-grace", "grace@example.com", &["it-admins"]).await;
+    let (status, text) = decide(grace).await;
+    assert_eq!(status, 200, "{text}");
 }

@@ -90,13 +90,16 @@ pub struct Csp {
 
 impl Csp {
     /// `media_origins`: where the preview player may load video from (the recordings' storage).
-    pub fn new(media_origins: &[String]) -> Self {
+    /// `sign_out_origins`: the OpenID Connect providers' origins, where signing out goes on to
+    /// (a form's redirect is held to `form-action` too).
+    pub fn new(media_origins: &[String], sign_out_origins: &[String]) -> Self {
         let media = std::iter::once("'self'").chain(media_origins.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
+        let forms = std::iter::once("'self'").chain(sign_out_origins.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
         Self {
             before_nonce: "default-src 'self'; script-src 'self' 'nonce-".to_owned(),
             after_nonce: format!(
                 "' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; media-src {media}; connect-src 'self'; \
-                 object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+                 object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action {forms}"
             ),
         }
     }
@@ -162,8 +165,8 @@ mod tests {
 
     #[test]
     fn csp_has_what_the_review_asks_for() {
-        let csp = Csp::new(&["https://*.amazonaws.com".into()]).with_nonce("abc");
-        for part in ["'nonce-abc'", "'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "media-src 'self' https://*.amazonaws.com"] {
+        let csp = Csp::new(&["https://*.amazonaws.com".into()], &["https://acme.okta.com".into()]).with_nonce("abc");
+        for part in ["'nonce-abc'", "'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "media-src 'self' https://*.amazonaws.com", "form-action 'self' https://acme.okta.com"] {
             assert!(csp.contains(part), "{part} in {csp}");
         }
         assert!(!csp.contains("unsafe-inline"));

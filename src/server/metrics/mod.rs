@@ -91,7 +91,7 @@ impl Metrics {
         for p in <crate::domain::Permission as strum::IntoEnumIterator>::iter() {
             let _ = m.refusals.get_or_create(&Permission::from(p));
         }
-        for (method, outcome) in [(M::Password, O::Ok), (M::Password, O::Failed), (M::Password, O::Throttled), (M::Sso, O::Ok), (M::Sso, O::NoRole), (M::Sso, O::Refused)] {
+        for (method, outcome) in [(M::Password, O::Ok), (M::Password, O::Failed), (M::Password, O::Throttled), (M::Sso, O::Ok), (M::Sso, O::NoRole), (M::Sso, O::Refused), (M::Oidc, O::Ok), (M::Oidc, O::Failed), (M::Oidc, O::NoRole)] {
             let _ = m.sign_ins.get_or_create(&SignInLabels { method, outcome });
         }
         m

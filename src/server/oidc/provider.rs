@@ -238,20 +238,27 @@ impl Provider {
             Ok(c) => c,
             Err(e) => return Err(self.unreachable(format!("its userinfo endpoint: {}", error_chain(&e)))),
         };
-        Ok(Some(Value::Object(claims.additional_claims().0.clone())))
+        serde_json::to_value(&claims).map(Some).map_err(|e| self.refused(e))
     }
 
-    /// Who the tokens say the person is, with the role their groups give: groups from the ID
-    /// token, or from the userinfo endpoint when the ID token does not carry the claim.
+    /// Who the tokens say the person is, with the role their groups give: from the ID token, or
+    /// from the userinfo endpoint when the ID token does not carry the identity or groups claim
+    /// (providers that keep ID tokens to the standard claims).
     pub async fn person(&self, tokens: &Tokens) -> Result<super::claims::Person, OidcError> {
         let claims = &tokens.id.claims;
-        if super::claims::at(claims, &self.cfg.groups_claim).is_some() {
+        let complete = claims.get(&self.cfg.identity_claim).is_some() && super::claims::at(claims, &self.cfg.groups_claim).is_some();
+        if complete {
             return super::claims::person(&self.cfg, claims, claims);
         }
-        match self.user_info(tokens).await? {
-            Some(info) => super::claims::person(&self.cfg, claims, &info),
-            None => super::claims::person(&self.cfg, claims, claims),
+        let Some(info) = self.user_info(tokens).await? else {
+            return super::claims::person(&self.cfg, claims, claims);
+        };
+        // The ID token's own claims win; userinfo fills in what it lacks.
+        let mut merged = info;
+        if let (Value::Object(m), Value::Object(id)) = (&mut merged, claims) {
+            m.extend(id.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
+        super::claims::person(&self.cfg, &merged, &merged)
     }
 
     /// Where to send the browser to sign out at the provider too, if it offers that.
