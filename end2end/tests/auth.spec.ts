@@ -17,6 +17,23 @@ test('sign in, see your name and role, sign out', async ({ page }, info) => {
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
+test('a failed sign-in shows the form again with the name typed, and nothing of it in the address', async ({ page }) => {
+  await page.goto('/sign-in?next=%2Fretention');
+  await page.getByLabel('Username').fill(USERS.viewer.name);
+  await page.getByLabel('Password').fill('not the password');
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/sign_in'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  expect((await answer).status()).toBe(422);
+  await expect(page.getByText('Wrong username or password.')).toBeVisible();
+  await expect(page.getByLabel('Username')).toHaveValue(USERS.viewer.name);
+  await expect(page.getByLabel('Password')).toHaveValue('');
+  expect(page.url()).toBe('http://127.0.0.1:3456/api/sign_in');
+  // Right the second time: on to where it was going.
+  await page.getByLabel('Password').fill(USERS.viewer.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/retention$/);
+});
+
 test('a next that would lead to another site after sign-in lands on the home page instead', async ({ page }) => {
   // Browsers drop the tab and read what is left as //evil.example/: another origin.
   await page.goto(`/sign-in?next=${encodeURIComponent('/\t/evil.example/')}`);

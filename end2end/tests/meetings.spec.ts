@@ -73,6 +73,9 @@ test('each error shows at its field and what was typed is kept', async ({ page }
   await expect(page.getByLabel('Record', { exact: true })).toBeChecked();
   // Focus moves to the first field in error.
   await expect(page.getByLabel('Host user id')).toBeFocused();
+  // Nothing typed (the attendees' e-mails) and no error went into the address.
+  expect(page.url()).not.toContain('__err');
+  expect(page.url()).not.toContain('email1');
 });
 
 test('the vendor refusing a field or being down is shown clearly, input kept', async ({ page, request }, info) => {

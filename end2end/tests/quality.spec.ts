@@ -24,6 +24,12 @@ async function axe(page: Page, name: string, js: boolean) {
     target = await scratch.newPage();
     const cdp = await scratch.newCDPSession(target);
     await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    // A form re-rendered after a failed post stands at the form's address, which only a post
+    // answers: that page is served again as it was received.
+    if (new URL(page.url()).pathname.startsWith('/api/')) {
+      const html = await page.content();
+      await target.route(page.url(), (route) => route.fulfill({ body: html, contentType: 'text/html' }));
+    }
     await target.goto(page.url());
     await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
   }
@@ -176,4 +182,80 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
     expect(errors, 'Nu HTML checker').toEqual([]);
   }
   console.log(`quality (${info.project.name}): axe passed ${rules} rule checks; ${htmlFiles.length} server pages through the Nu checker`);
+});
+
+test('with a dark-mode preference the pages are dark, and pass axe', async ({ page, request }, info) => {
+  // axe reads the colours as rendered; one pass (with JavaScript) covers the stylesheet.
+  test.skip(!isJs(info), 'the stylesheet is the same without JavaScript');
+  test.setTimeout(90_000);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const withRecordings = await seedMeeting(request, 3);
+  await open(page, '/sign-in', info);
+  await page.getByLabel('Username').fill('ada');
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Wrong username or password.')).toBeVisible();
+  await axe(page, 'sign in, failed, dark', true);
+  await signIn(page, 'admin');
+  for (const [name, path] of [
+    ['home', '/'],
+    ['recordings', `/meetings/${withRecordings}/recordings`],
+    ['confirm delete', `/meetings/${withRecordings}/recordings/delete`],
+    ['meeting', `/meetings/${withRecordings}`],
+    ['new meeting', '/meetings/new'],
+    ['audit log', '/audit'],
+    ['deletions', '/deletions'],
+    ['bulk', '/bulk'],
+    ['retention', '/retention'],
+    ['erasure cases', '/cases'],
+    ['about', '/about'],
+  ]) {
+    await open(page, path, info);
+    const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(bg, `${name}: the dark background`).toBe('rgb(13, 17, 23)');
+    await axe(page, `${name}, dark`, true);
+  }
+});
+
+test('on a phone (390 px) every row action is on screen, and screenshots of the main pages are kept at both widths', async ({ page, request }, info) => {
+  test.setTimeout(90_000);
+  const id = await seedMeeting(request, 3);
+  await signIn(page, 'admin');
+  // A deletion request, so the Deletions page has a row with its actions.
+  const other = await seedMeeting(request, 1);
+  await page.request.post('/api/recordings/delete', {
+    form: { meeting_id: other, expected_count: '1', reason: 'phone layout check' },
+    headers: { origin: 'http://127.0.0.1:3456' },
+  });
+  const shots = `${RUN_DIR}/screenshots`;
+  mkdirSync(shots, { recursive: true });
+  const main: [string, string][] = [
+    ['home', '/'],
+    ['recordings', `/meetings/${id}/recordings`],
+    ['audit', '/audit'],
+    ['deletions', '/deletions'],
+    ['new-meeting', '/meetings/new'],
+    ['bulk', '/bulk'],
+  ];
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    for (const [name, path] of main) {
+      await open(page, path, info);
+      await page.screenshot({ path: `${shots}/${name}-${width}-${info.project.name}.png`, fullPage: true });
+      if (width !== 390) continue;
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(wide, `${name}: nothing wider than the screen`).toBeLessThanOrEqual(390);
+      // Every action in a row is within the screen's width.
+      for (const action of await page.locator('td.actions a, td.actions button, td.actions summary').all()) {
+        if (!(await action.isVisible())) continue;
+        const box = (await action.boundingBox())!;
+        expect(box.x + box.width, `${name}: ${await action.textContent()} on screen`).toBeLessThanOrEqual(390);
+      }
+    }
+  }
+  // The recordings page's actions are there to see at 390 px.
+  await open(page, `/meetings/${id}/recordings`, info);
+  const download = page.getByRole('link', { name: /Download/ }).first();
+  await download.scrollIntoViewIfNeeded();
+  await expect(download).toBeInViewport();
 });

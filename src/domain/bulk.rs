@@ -112,6 +112,20 @@ impl BatchTotals {
         };
         (done * 100).checked_div(self.meetings).unwrap_or(100)
     }
+
+    /// The progress bar's two parts, in percent of the meetings: done well, and failed (so a
+    /// bar never looks solid while meetings failed).
+    pub fn bar(&self, phase: BatchPhase) -> (u64, u64) {
+        let (done, failed) = match phase {
+            BatchPhase::Draft => (0, 0),
+            BatchPhase::LookingUp | BatchPhase::Ready => (self.looked_up, self.lookup_failed),
+            BatchPhase::Running | BatchPhase::Finished => (self.finished, self.failed + self.lookup_failed),
+        };
+        let failed = failed.min(done);
+        let pct = |n: u64| (n * 100).checked_div(self.meetings).unwrap_or(0);
+        let bad = if failed > 0 { pct(failed).max(1) } else { 0 };
+        (pct(done).saturating_sub(bad), bad)
+    }
 }
 
 pub fn phase(batch: &Batch, items: &[BulkItem]) -> BatchPhase {
@@ -212,7 +226,7 @@ mod tests {
         b.requested_at_ms = Some(2);
         assert_eq!(phase(&b, &items), BatchPhase::Running);
         items[0].outcome = Some(ItemOutcome::Requested);
-        items[0].request = Some(ItemRequest { id: 1, state: DeletionState::Done, deleted_count: Some(2), result: None });
+        items[0].request = Some(ItemRequest { id: 1, state: DeletionState::Done, deleted_count: Some(2), result: None, due_at_ms: None });
         items[1].outcome = Some(ItemOutcome::NothingToDelete);
         assert_eq!(phase(&b, &items), BatchPhase::Finished);
         let t = BatchTotals::of(&items, true);
@@ -230,5 +244,15 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert!(lines[1].starts_with("5,\"GDPR-881, erasure\",ada,,1,000000000000000000000001,found,2 recordings (2.00 KB),,2,2000,"), "{}", lines[1]);
         assert!(lines[2].contains(",4,,not_a_meeting_id,"), "{}", lines[2]);
+    }
+
+    #[test]
+    fn the_bar_shows_failures_apart() {
+        let t = BatchTotals { meetings: 200, looked_up: 200, lookup_failed: 1, finished: 150, failed: 9, ..BatchTotals::default() };
+        assert_eq!(t.bar(BatchPhase::Running), (70, 5));
+        assert_eq!(t.bar(BatchPhase::Ready), (99, 1), "one failure in 200 still shows");
+        let clean = BatchTotals { meetings: 3, finished: 3, ..BatchTotals::default() };
+        assert_eq!(clean.bar(BatchPhase::Finished), (100, 0));
+        assert_eq!(BatchTotals::default().bar(BatchPhase::Draft), (0, 0));
     }
 }

@@ -63,6 +63,9 @@ pub struct ItemRequest {
     pub state: DeletionState,
     pub deleted_count: Option<u64>,
     pub result: Option<String>,
+    /// Scheduled: when it runs (Unix milliseconds).
+    #[serde(default)]
+    pub due_at_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,11 +233,11 @@ mod tests {
         assert_eq!(i.result(false).label(), "2 recordings (2.00 KB)");
         assert_eq!(i.result(true), ItemResult::Requesting);
         i.outcome = Some(ItemOutcome::Requested);
-        i.request = Some(ItemRequest { id: 9, state: DeletionState::Failed, deleted_count: None, result: Some("HTTP 503".into()) });
+        i.request = Some(ItemRequest { id: 9, state: DeletionState::Failed, deleted_count: None, result: Some("HTTP 503".into()), due_at_ms: None });
         let r = i.result(true);
         assert_eq!(r.label(), "failed: HTTP 503");
         assert!(r.is_final() && r.is_retryable());
-        i.request = Some(ItemRequest { id: 9, state: DeletionState::Done, deleted_count: Some(2), result: None });
+        i.request = Some(ItemRequest { id: 9, state: DeletionState::Done, deleted_count: Some(2), result: None, due_at_ms: None });
         assert_eq!(i.result(true).label(), "deleted 2");
         assert_eq!(i.result(true).key(), "deleted");
         i.outcome = Some(ItemOutcome::AlreadyOpen);

@@ -6,6 +6,7 @@ pub mod background;
 pub mod bulk_files;
 pub mod downloads;
 pub mod exports;
+pub mod form_errors;
 pub mod metrics;
 pub mod oidc;
 pub mod probes;

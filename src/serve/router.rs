@@ -98,10 +98,12 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
         .layer(MapRequestLayer::new(move |req| request_id::screen(req, from_our_proxy)));
-    // Outermost, so a request's time counts every layer.
-    if state.count_requests {
+    // Outermost but for the form-error wrapper (which routes nothing itself, and in front of
+    // which no route template is known), so a request's time counts every layer.
+    let router = if state.count_requests {
         router.layer(crate::server::http::metering::MeteringLayer::new(state.metrics.requests.clone()))
     } else {
         router
-    }
+    };
+    super::form_errors::wrap(router, state.guard.public_origin.clone())
 }

@@ -428,18 +428,34 @@ async fn the_first_start_creates_admin_once() {
 async fn a_failed_plain_form_sign_in_goes_back_to_the_form_with_the_message() {
     let app = TestApp::spawn().await;
     let b = app.anonymous();
-    let sign_in_page = format!("{}/sign-in", app.url);
+    let sign_in_page = format!("{}/sign-in?next=%2Faudit", app.url);
     let req = b
         .client
         .post(format!("{}/api/sign_in", app.url))
         .header("origin", &app.url)
         .header("referer", &sign_in_page)
         .header("accept", "text/html")
-        .form(&[("username", VIEWER), ("password", "wrong"), ("next", "/")]);
+        .form(&[("username", VIEWER), ("password", "wrong-password-typed"), ("next", "/audit")]);
     let res = b.send(req).await;
-    assert_eq!(res.status(), 302);
-    let back = res.headers()["location"].to_str().unwrap().to_owned();
-    assert!(back.starts_with(&sign_in_page) && back.contains("__err="), "{back}");
-    let html = b.get(&back[app.url.len()..]).await.text().await.unwrap();
+    // The page itself, again: nothing of the attempt in an address the browser keeps.
+    assert_eq!(res.status(), 422);
+    assert!(res.headers().get("location").is_none());
+    let res_cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("ma-form-page=")).expect("the page is remembered");
+    assert!(res_cookie.contains("Path=/api/") && res_cookie.contains("HttpOnly"), "{res_cookie}");
+    let html = res.text().await.unwrap();
     assert!(html.contains("Wrong username or password."), "{html}");
+    assert!(html.contains(&format!(r#"value="{VIEWER}""#)), "the username typed is kept");
+    assert!(!html.contains("wrong-password-typed"), "the password is not");
+    assert!(html.contains(r#"name="next" value="/audit""#), "and where it was going");
+    // The page is remembered for the next try, which a browser sends from the form's address.
+    let page_cookie = res_cookie.split(';').next().unwrap().to_owned();
+    assert_eq!(page_cookie, "ma-form-page=%2Fsign-in%3Fnext%3D%252Faudit");
+    let req = b.client.post(format!("{}/api/sign_in", app.url)).header("origin", &app.url).header("referer", format!("{}/api/sign_in", app.url)).header("accept", "text/html");
+    let res = b.send(req.header("cookie", &page_cookie).form(&[("username", VIEWER), ("password", "wrong"), ("next", "/audit")])).await;
+    assert_eq!(res.status(), 422, "the same page again, not an address growing with each failure");
+    assert!(res.text().await.unwrap().contains("Wrong username or password."));
+    // Success is still a redirect into the app.
+    let req = b.client.post(format!("{}/api/sign_in", app.url)).header("origin", &app.url).header("referer", &sign_in_page).header("accept", "text/html");
+    let res = b.send(req.form(&[("username", VIEWER), ("password", PASSWORD), ("next", "/audit")])).await;
+    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (302, "/audit"));
 }

@@ -130,6 +130,11 @@ async fn a_list_is_checked_then_looked_up_then_requested_and_every_meeting_gets_
     assert_eq!(r[&meeting(5)], "nothing_to_delete");
     assert_eq!(view["phase"], "running");
     assert_eq!(view["cancellable"], 3);
+    // Each scheduled row says when it runs.
+    let html = app.get(&format!("/bulk/{id}")).await.text().await.unwrap();
+    let due = meeting_admin::domain::when(app.clock.now_ms() + 600_000, app.clock.now_ms());
+    let at = due.split(" (").next().unwrap();
+    assert_eq!(html.matches(&format!(r#"<span class="countdown">{at} (in "#)).count(), 3, "a countdown per scheduled meeting, {due}: {html}");
 
     // The grace period passes; the deletion worker runs them as any other request.
     app.clock.advance(Duration::from_secs(601));

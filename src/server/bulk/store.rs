@@ -218,6 +218,7 @@ struct ItemRow {
     request_state: Option<String>,
     deleted_count: Option<i64>,
     request_result: Option<String>,
+    due_at_ms: Option<i64>,
     held: bool,
 }
 
@@ -228,7 +229,7 @@ pub(super) fn unsigned(v: Option<i64>) -> Option<u64> {
 impl ItemRow {
     fn item(self) -> Option<BulkItem> {
         let request = match (self.deletion_request_id, self.request_state.as_deref().and_then(DeletionState::parse)) {
-            (Some(id), Some(state)) => Some(ItemRequest { id, state, deleted_count: unsigned(self.deleted_count), result: self.request_result }),
+            (Some(id), Some(state)) => Some(ItemRequest { id, state, deleted_count: unsigned(self.deleted_count), result: self.request_result, due_at_ms: self.due_at_ms }),
             _ => None,
         };
         Some(BulkItem {
@@ -255,7 +256,7 @@ impl ItemRow {
 pub async fn items(db: &Store, batch_id: i64) -> Result<Vec<BulkItem>, sqlx::Error> {
     let sql = "SELECT i.position, i.meeting_id, i.line, i.note, i.lookup_state, i.recording_count, i.total_size, i.first_created, \
                i.last_created, i.lookup_error, i.outcome, i.outcome_detail, i.other_request_id, i.deletion_request_id, \
-               r.state AS request_state, r.deleted_count, r.result AS request_result, \
+               r.state AS request_state, r.deleted_count, r.result AS request_result, r.due_at_ms, \
                EXISTS (SELECT 1 FROM legal_holds h WHERE h.meeting_id = i.meeting_id) AS held \
                FROM bulk_items i LEFT JOIN deletion_requests r ON r.id = i.deletion_request_id \
                WHERE i.batch_id = $1 ORDER BY i.position";

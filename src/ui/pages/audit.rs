@@ -164,7 +164,7 @@ fn ChainStatus(check: Option<ChainCheck>) -> impl IntoView {
 pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool, #[prop(optional)] in_meeting: bool) -> impl IntoView {
     view! {
         <div class="table-scroll">
-            <table class="audit">
+            <table class="audit cards">
                 <thead><tr>
                     <th scope="col">"Time (UTC)"</th>
                     <th scope="col">"Who"</th>
@@ -187,18 +187,18 @@ pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool, #[prop(optional)] i
                         let detail = [e.reason.clone(), e.detail.clone()].into_iter().flatten().collect::<Vec<_>>();
                         view! {
                             <tr data-entry=e.id>
-                                <td><time datetime=crate::domain::format_rfc3339_ms(e.at_ms)>{format_utc_ms(e.at_ms)}</time></td>
-                                <td>{who}</td>
-                                {show_addr.then(|| view! { <td><code>{e.client_addr.clone()}</code></td> })}
-                                <td>{e.action.label()}</td>
-                                {(!in_meeting).then(|| view! { <td>{meeting.map(|id| view! { <a href=id.recordings_path()><code>{id.to_string()}</code></a> })}</td> })}
-                                <td class="audit-detail">
+                                <td data-label="Time (UTC)"><time datetime=crate::domain::format_rfc3339_ms(e.at_ms)>{format_utc_ms(e.at_ms)}</time></td>
+                                <td data-label="Who">{who}</td>
+                                {show_addr.then(|| view! { <td data-label="From"><code>{e.client_addr.clone()}</code></td> })}
+                                <td data-label="Action">{e.action.label()}</td>
+                                {(!in_meeting).then(|| view! { <td data-label="Meeting">{meeting.map(|id| view! { <a href=id.recordings_path()><code>{id.to_string()}</code></a> })}</td> })}
+                                <td class="audit-detail" data-label="Reason / detail">
                                     {detail.into_iter().enumerate().map(|(i, d)| view! {
                                         <span class=if i == 0 && e.reason.is_some() { "reason" } else { "detail" }>{d}</span>
                                     }).collect_view()}
                                 </td>
-                                <td><span class=outcome_class>{e.outcome_label()}</span></td>
-                                <td class="audit-result">
+                                <td data-label="Outcome"><span class=outcome_class>{e.outcome_label()}</span></td>
+                                <td class="audit-result" data-label="Result">
                                     {e.result_text()}
                                     {(!in_meeting).then(|| view! { <span class="request-id">{format!("trace {}", e.request_id)}</span> })}
                                 </td>

@@ -72,7 +72,7 @@ fn FilterForm(state: String, meeting: String, meeting_error: Option<String>) -> 
 fn RequestsTable(rows: Vec<DeletionView>) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="deletions">
+            <table class="deletions cards">
                 <caption>"Deletion requests, open ones first"</caption>
                 <thead>
                     <tr>
@@ -103,11 +103,11 @@ fn RequestRow(v: DeletionView) -> impl IntoView {
     };
     view! {
         <tr>
-            <td><a href=r.path()>{format!("#{}", r.id)}</a></td>
-            <td><a href=r.meeting_id.recordings_path()><code>{r.meeting_id.to_string()}</code></a></td>
-            <td>{r.what_goes()}</td>
-            <td>{format!("{}, {}", r.requested_by, format_utc_ms(r.requested_at_ms))}<br/><span class="muted">{r.reason.clone()}</span></td>
-            <td>
+            <td data-label="Request"><a href=r.path()>{format!("#{}", r.id)}</a></td>
+            <td data-label="Meeting"><a href=r.meeting_id.recordings_path()><code>{r.meeting_id.to_string()}</code></a></td>
+            <td data-label="What goes">{r.what_goes()}</td>
+            <td data-label="Requested">{format!("{}, {}", r.requested_by, format_utc_ms(r.requested_at_ms))}<br/><span class="muted">{r.reason.clone()}</span></td>
+            <td data-label="State">
                 <span class=format!("state state-{}", r.state.as_str())>{state_text}</span>
                 {when.map(|(label, at)| view! {
                     <br/>
@@ -115,7 +115,7 @@ fn RequestRow(v: DeletionView) -> impl IntoView {
                     {if r.state.is_open() { view! { <Countdown at_ms=at now_ms=v.now_ms reload_when_due=false/> }.into_any() } else { format_utc_ms(at).into_any() }}
                 })}
             </td>
-            <td class="actions">
+            <td class="actions" data-label="Actions">
                 {v.may_decide.then(|| view! { <a href=r.path()>"Review"</a> })}
                 {v.may_cancel.then(|| view! { <CancelForm id=r.id from="list"/> })}
             </td>

@@ -131,7 +131,7 @@ pub fn HomePage() -> impl IntoView {
                             {new_link}
                         }.into_any(),
                         Ok(list) => view! {
-                            <table class="recent">
+                            <table class="recent cards">
                                 <caption class="visually-hidden">"Most recent meetings created through Meeting Admin"</caption>
                                 <thead><tr>
                                     <th scope="col">"Name"</th><th scope="col">"Meeting id"</th><th scope="col">"Host"</th>
@@ -140,12 +140,12 @@ pub fn HomePage() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|m| view! {
                                         <tr>
-                                            <td><a href=m.path()>{m.meeting.name.clone()}</a></td>
-                                            <td><code>{m.meeting_id.to_string()}</code></td>
-                                            <td>{m.host.to_string()}</td>
-                                            <td>{local_time(m.meeting.start_date)}</td>
-                                            <td>{m.created_by.clone()}</td>
-                                            <td><a href=m.meeting_id.recordings_path()>"Recordings"</a></td>
+                                            <td data-label="Name"><a href=m.path()>{m.meeting.name.clone()}</a></td>
+                                            <td data-label="Meeting id"><code>{m.meeting_id.to_string()}</code></td>
+                                            <td data-label="Host">{m.host.to_string()}</td>
+                                            <td data-label="Starts">{local_time(m.meeting.start_date)}</td>
+                                            <td data-label="Created by">{m.created_by.clone()}</td>
+                                            <td data-label="Recordings"><a href=m.meeting_id.recordings_path()>"Recordings"</a></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

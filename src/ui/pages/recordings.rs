@@ -262,7 +262,7 @@ fn RecordingsTable(page: Arc<RecordingPage>, may_share: bool) -> impl IntoView {
     let meeting = page.meeting_id.clone();
     view! {
         <div class="table-wrap">
-            <table class="recordings">
+            <table class="recordings cards">
                 <caption>"Recordings of this meeting"</caption>
                 <thead>
                     <tr>
@@ -294,9 +294,9 @@ fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> Str
     // parsed): our addresses need no escaping.
     let base = meeting.recordings_path();
     for r in rows {
-        out.push_str("<tr><td><code>");
+        out.push_str("<tr><td data-label=\"Recording\"><code>");
         escape(&mut out, &r.id);
-        out.push_str("</code></td><td>");
+        out.push_str("</code></td><td data-label=\"Created\">");
         match r.created_unix() {
             Some(t) => push_local_time(&mut out, t),
             None => {
@@ -305,15 +305,15 @@ fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> Str
                 out.push_str("</span>");
             }
         }
-        out.push_str("</td><td class=\"num\" title=\"");
+        out.push_str("</td><td class=\"num\" data-label=\"Duration\" title=\"");
         push_u64(&mut out, r.duration);
         out.push_str(" (raw value, read as milliseconds)\">");
         push_duration_ms(&mut out, r.duration);
-        out.push_str("</td><td class=\"num\" title=\"");
+        out.push_str("</td><td class=\"num\" data-label=\"Size\" title=\"");
         push_u64(&mut out, r.size);
         out.push_str(" (raw value, read as bytes)\">");
         push_bytes(&mut out, r.size);
-        out.push_str("</td><td>");
+        out.push_str("</td><td data-label=\"Participants\">");
         push_u64(&mut out, r.participants_count);
         if let Some((first, rest)) = r.participants_ids.split_first() {
             out.push_str(" <span class=\"muted\">(");
@@ -324,7 +324,7 @@ fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> Str
             }
             out.push_str(")</span>");
         }
-        out.push_str("</td><td class=\"actions\">");
+        out.push_str("</td><td class=\"actions\" data-label=\"Actions\">");
         match &r.file {
             // The vendor's link was not https (the server never hands such links out).
             None => out.push_str("<span class=\"muted\">No safe download link</span>"),
@@ -387,7 +387,7 @@ mod tests {
         assert!(!html.contains("<img") && !html.contains("<script"), "{html}");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
-        assert!(html.contains("<td>2 <span class=\"muted\">(7, 9)</span></td>"));
+        assert!(html.contains("<td data-label=\"Participants\">2 <span class=\"muted\">(7, 9)</span></td>"));
         let mut out = String::new();
         escape(&mut out, "é<ü>&\"'x");
         assert_eq!(out, "é&lt;ü&gt;&amp;&quot;&#39;x", "text around what is escaped is kept whole");

@@ -15,6 +15,9 @@ pub fn SignInPage() -> impl IntoView {
     // parser and the public origin that only it has.
     let next = move || query.read().get("next").map(|n| n.chars().take(2000).collect()).unwrap_or_else(|| "/".to_owned());
     let signed_out = move || query.read().get("signed_out").is_some();
+    // After a failed attempt without JavaScript the server renders this page again with the name
+    // that was typed (never in the browser's address: `serve::form_errors`).
+    let typed = move || query.read().get("username").map(|n| n.chars().take(64).collect::<String>()).unwrap_or_default();
     // Only to read the error the server put in the URL after a failed attempt.
     let action = ServerAction::<SignIn>::new();
     let error = move || action.value().get().and_then(Result::err);
@@ -53,16 +56,16 @@ pub fn SignInPage() -> impl IntoView {
                             </ul>
                         })}
                         {match (local, break_glass, has_providers) {
-                            (true, false, false) => view! { <SignInForm next=next()/> }.into_any(),
+                            (true, false, false) => view! { <SignInForm next=next() username=typed()/> }.into_any(),
                             (true, false, true) => view! {
                                 <p class="or">"or with a Meeting Admin account"</p>
-                                <SignInForm next=next()/>
+                                <SignInForm next=next() username=typed()/>
                             }.into_any(),
                             (true, true, _) => view! {
                                 <details class="break-glass">
                                     <summary>"Emergency sign-in with a local account"</summary>
                                     <p class="hint">"Only the accounts set aside for when the identity provider is unavailable may sign in here."</p>
-                                    <SignInForm next=next()/>
+                                    <SignInForm next=next() username=typed()/>
                                 </details>
                             }.into_any(),
                             (false, _, true) => ().into_any(),
@@ -76,13 +79,13 @@ pub fn SignInPage() -> impl IntoView {
 }
 
 #[component]
-fn SignInForm(next: String) -> impl IntoView {
+fn SignInForm(next: String, username: String) -> impl IntoView {
     view! {
         <form method="post" action=SignIn::PATH>
             <input type="hidden" name="next" value=next/>
             <div class="field">
                 <label for="username">"Username"</label>
-                <input id="username" name="username" type="text" autocomplete="username" required autofocus
+                <input id="username" name="username" type="text" autocomplete="username" required autofocus value=username
                     autocapitalize="none" spellcheck="false" maxlength="64"/>
             </div>
             <div class="field">

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::forms::Actions;
 use crate::api::bulk::{bulk_batch, BatchView, BulkProgress};
 use crate::domain::{counted, format_bytes, format_utc, format_utc_ms, BatchPhase, BulkItem};
-use crate::ui::components::{refresh_in, ErrorAlert, FollowProgress};
+use crate::ui::components::{refresh_in, Countdown, ErrorAlert, FollowProgress};
 
 /// `/bulk/{id}`: the batch's progress and a row per meeting; what can be done with it now.
 /// It follows the work live with JavaScript, and reloads itself every few seconds without it.
@@ -107,14 +107,23 @@ fn BatchDetail(v: BatchView) -> impl IntoView {
         <section class="card batch-status" aria-labelledby="batch-status-heading">
             <h2 id="batch-status-heading">"Progress"</h2>
             <p id="batch-status-text" role="status">{status}</p>
-            <progress max="100" value=pct.to_string() aria-labelledby="batch-status-text">{format!("{pct}%")}</progress>
+            {match t.bar(v.phase) {
+                (_, 0) => view! { <progress max="100" value=pct.to_string() aria-labelledby="batch-status-text">{format!("{pct}%")}</progress> }.into_any(),
+                // Failures in their own colour: a solid bar would say all went well.
+                (ok, bad) => view! {
+                    <svg class="batch-bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label=format!("{}% done, {bad}% failed", ok + bad)>
+                        <rect class="bar-ok" x="0" y="0" width=ok.to_string() height="4"/>
+                        <rect class="bar-failed" x=ok.to_string() y="0" width=bad.to_string() height="4"/>
+                    </svg>
+                }.into_any(),
+            }}
             {requested_line.map(|l| view! { <p>{l}</p> })}
             <Counts v=v.clone()/>
             {started.then(|| view! { <p><a href=csv download="">"Download the results (CSV)"</a></p> })}
         </section>
         <Problems v=v.clone()/>
         <Actions v=v.clone()/>
-        <ItemsTable items=v.items.clone() requested=b.requested_at_ms.is_some()/>
+        <ItemsTable items=v.items.clone() requested=b.requested_at_ms.is_some() now_ms=v.now_ms/>
     }
 }
 
@@ -170,10 +179,10 @@ fn Problems(v: BatchView) -> impl IntoView {
 }
 
 #[component]
-fn ItemsTable(items: Vec<BulkItem>, requested: bool) -> impl IntoView {
+fn ItemsTable(items: Vec<BulkItem>, requested: bool, now_ms: i64) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="batch-items">
+            <table class="batch-items cards">
                 <caption>"Meetings of the batch, in the order listed"</caption>
                 <thead><tr>
                     <th scope="col">"Line"</th><th scope="col">"Meeting"</th><th scope="col">"Recordings"</th>
@@ -195,14 +204,18 @@ fn ItemsTable(items: Vec<BulkItem>, requested: bool) -> impl IntoView {
                         let note = i.outcome_detail.clone().or(i.note.clone()).or_else(|| (i.held && !requested).then(|| "on legal hold: will be skipped".to_owned()));
                         view! {
                             <tr>
-                                <td>{i.line}</td>
-                                <td><a href=i.meeting_id.recordings_path()><code>{i.meeting_id.to_string()}</code></a></td>
-                                <td>{recordings}</td>
-                                <td>
+                                <td data-label="Line">{i.line}</td>
+                                <td data-label="Meeting"><a href=i.meeting_id.recordings_path()><code>{i.meeting_id.to_string()}</code></a></td>
+                                <td data-label="Recordings">{recordings}</td>
+                                <td data-label="Result">
                                     <span class=format!("state state-{}", result.key())>{result.label()}</span>
+                                    // A scheduled deletion says when it runs, counting down.
+                                    {i.request.as_ref().filter(|r| r.state == crate::domain::DeletionState::Scheduled).and_then(|r| r.due_at_ms).map(|at| view! {
+                                        " " <Countdown at_ms=at now_ms=now_ms reload_when_due=false/>
+                                    })}
                                     {link.map(|r| view! { " " <a href=format!("/deletions/{r}")>{format!("request #{r}")}</a> })}
                                 </td>
-                                <td>{note}</td>
+                                <td data-label="Note">{note}</td>
                             </tr>
                         }
                     }).collect_view()}
