@@ -13,6 +13,8 @@ async function fillGood(page: Page, name: string) {
   await page.getByLabel('Ends').fill('2026-07-15T11:00');
   await page.getByLabel('Attendee 1 user id').fill('245');
   await page.getByLabel('Attendee 1 email').fill('email1@domen.com');
+  // With JavaScript the form starts with one empty row and adds rows; without, it offers three.
+  if ((await page.getByLabel('Attendee 2 email').count()) === 0) await page.getByRole('button', { name: 'Add attendee' }).click();
   await page.getByLabel('Attendee 2 email').fill('email2@domen.com');
   for (const flag of ['Record', 'Chat', 'Public', 'Scheduled', 'Notify attendees']) {
     await page.getByLabel(flag, { exact: true }).check();
@@ -73,6 +75,15 @@ test('each error shows at its field and what was typed is kept', async ({ page }
   await expect(page.getByLabel('Record', { exact: true })).toBeChecked();
   // Focus moves to the first field in error.
   await expect(page.getByLabel('Host user id')).toBeFocused();
+  // The attendee row keeps its grid: the error under the e-mail leaves the id beside it.
+  const idBox = (await page.getByLabel('Attendee 2 user id').boundingBox())!;
+  const emailBox = (await page.getByLabel('Attendee 2 email').boundingBox())!;
+  expect(Math.abs(idBox.y - emailBox.y), 'on one line').toBeLessThan(2);
+  expect(emailBox.x - (idBox.x + idBox.width), 'side by side').toBeLessThan(40);
+  // Required fields say so.
+  for (const label of ['Host user id', 'Meeting name', 'Starts', 'Ends', 'Time zone']) {
+    await expect(page.getByLabel(label, { exact: false }).first()).toHaveAttribute('required', '');
+  }
   // Nothing typed (the attendees' e-mails) and no error went into the address.
   expect(page.url()).not.toContain('__err');
   expect(page.url()).not.toContain('email1');
@@ -114,6 +125,8 @@ test('daylight saving: a skipped hour is refused, a repeated one is the first (t
 test('pasting a list of emails adds a row for each', async ({ page }, info) => {
   test.skip(!isJs(info), 'pasting into rows needs JavaScript; without it each row is typed');
   await open(page, '/meetings/new', info);
+  // One empty row to start with: more are added as needed.
+  await expect(page.locator('.attendee-row')).toHaveCount(1);
   const first = page.getByLabel('Attendee 1 email');
   await first.focus();
   await page.evaluate(() => {

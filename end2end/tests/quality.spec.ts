@@ -217,7 +217,7 @@ test('with a dark-mode preference the pages are dark, and pass axe', async ({ pa
   }
 });
 
-test('on a phone (390 px) every row action is on screen, and screenshots of the main pages are kept at both widths', async ({ page, request }, info) => {
+test('on a phone (390 px) nothing is wider than the screen and every row action is on it; screenshots of the main pages are kept at both widths', async ({ page, request }, info) => {
   test.setTimeout(90_000);
   const id = await seedMeeting(request, 3);
   await signIn(page, 'admin');
@@ -236,6 +236,7 @@ test('on a phone (390 px) every row action is on screen, and screenshots of the 
     ['deletions', '/deletions'],
     ['new-meeting', '/meetings/new'],
     ['bulk', '/bulk'],
+    ['cases', '/cases'],
   ];
   for (const [width, height] of [[1280, 800], [390, 844]]) {
     await page.setViewportSize({ width, height });

@@ -233,7 +233,7 @@ async fn the_server_rendered_page_shows_one_page_and_a_pager() {
     let id = "aaaaaaaaaaaaaaaaaaaa0121";
     app.upstream.mock.seed(id, 121);
     let html = app.get(&format!("/meetings/{id}/recordings?sort=duration&dir=asc&page=2")).await.text().await.unwrap();
-    assert_eq!(html.matches("<tr><td><code>").count(), 50, "50 rows on page 2");
+    assert_eq!(html.matches(r#"<tr><td data-label="Recording"><code>"#).count(), 50, "50 rows on page 2");
     assert!(html.contains("121 recordings, total duration"), "the summary covers all");
     assert!(html.contains("Page 2 of 3 · Showing 51–100 of 121"));
     assert!(html.contains(r#"<a rel="prev" href="?sort=duration&amp;dir=asc">"#), "page 1 has the plain link");

@@ -101,6 +101,14 @@ fn MeetingFormView(now: i64, failed: Option<ReturnedForm>) -> impl IntoView {
     let my_zone = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         live.set(true);
+        // With JavaScript rows are added as needed: one empty row is enough (without it the
+        // page offers a few, as it cannot add any).
+        form.update(|f| {
+            let empty = |r: &AttendeeRow| r.id.trim().is_empty() && r.email.trim().is_empty();
+            while f.attendees.len() > 1 && f.attendees.iter().rev().take(2).all(empty) {
+                f.attendees.pop();
+            }
+        });
         let zone = browser_zone();
         my_zone.set(zone.clone());
         // A fresh form starts in the staff member's own zone.
@@ -158,11 +166,13 @@ fn MeetingFormView(now: i64, failed: Option<ReturnedForm>) -> impl IntoView {
         let described = if hint.is_some() { format!("{hint_id} {err_id}") } else { err_id.clone() };
         view! {
             <div class="field">
-                <label for=id.clone()>{label}</label>
+                // Every text field of the meeting is required; the form checks them itself (`novalidate`).
+                <label for=id.clone()>{label}<span class="required-mark" aria-hidden="true">" required"</span></label>
                 <input
                     id=id
                     name=format!("form[{field}]")
                     type=kind
+                    required=true
                     list=list
                     autofocus=autofocus(field)
                     value=move || form.with(get)

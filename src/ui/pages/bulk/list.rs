@@ -132,7 +132,7 @@ fn IdsField(text: String, field_error: Option<String>) -> impl IntoView {
 fn BatchesTable(list: Vec<BatchSummary>) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="batches">
+            <table class="batches cards">
                 <caption class="visually-hidden">"The newest batches"</caption>
                 <thead><tr>
                     <th scope="col">"Batch"</th><th scope="col">"Checked"</th><th scope="col">"Meetings"</th><th scope="col">"Deletion"</th>
@@ -147,10 +147,10 @@ fn BatchesTable(list: Vec<BatchSummary>) -> impl IntoView {
                         };
                         view! {
                             <tr>
-                                <td><a href=b.path()>{format!("#{}", b.id)}</a>{b.retry_of.map(|r| format!(" (retry of #{r})"))}</td>
-                                <td>{format!("{}, {}", b.created_by, format_utc_ms(b.created_at_ms))}</td>
-                                <td>{s.meetings}</td>
-                                <td>{deletion}</td>
+                                <td data-label="Batch"><a href=b.path()>{format!("#{}", b.id)}</a>{b.retry_of.map(|r| format!(" (retry of #{r})"))}</td>
+                                <td data-label="Checked">{format!("{}, {}", b.created_by, format_utc_ms(b.created_at_ms))}</td>
+                                <td data-label="Meetings">{s.meetings}</td>
+                                <td data-label="Deletion">{deletion}</td>
                             </tr>
                         }
                     }).collect_view()}

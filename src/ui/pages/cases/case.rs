@@ -98,7 +98,7 @@ fn Meetings(v: CaseView) -> impl IntoView {
             {v.meetings.is_empty().then(|| view! { <p>"No meetings yet."</p> })}
             {(!v.meetings.is_empty()).then(|| view! {
                 <div class="table-scroll">
-                    <table class="case-meetings">
+                    <table class="case-meetings cards">
                         <thead><tr>
                             <th scope="col">"Meeting"</th>
                             <th scope="col">"Added"</th>
@@ -112,11 +112,11 @@ fn Meetings(v: CaseView) -> impl IntoView {
                                 let key = m.result.as_ref().map(|r| r.key()).unwrap_or("unrequested");
                                 view! {
                                     <tr>
-                                        <td><a href=m.meeting_id.recordings_path()><code>{m.meeting_id.to_string()}</code></a></td>
-                                        <td>{format!("{} by {}", m.source, m.added_by)}</td>
-                                        <td>{m.batch_id.map(|b| view! { <a href=format!("/bulk/{b}")>{format!("#{b}")}</a> })}</td>
-                                        <td class=format!("result {key}")>{result}</td>
-                                        <td>{m.left_after.map(|n| if n == 0 { "nothing".to_owned() } else { format!("{n} recording(s)") })}</td>
+                                        <td data-label="Meeting"><a href=m.meeting_id.recordings_path()><code>{m.meeting_id.to_string()}</code></a></td>
+                                        <td data-label="Added">{format!("{} by {}", m.source, m.added_by)}</td>
+                                        <td data-label="Batch">{m.batch_id.map(|b| view! { <a href=format!("/bulk/{b}")>{format!("#{b}")}</a> })}</td>
+                                        <td class=format!("result {key}") data-label="Deletion">{result}</td>
+                                        <td data-label="Left after">{m.left_after.map(|n| if n == 0 { "nothing".to_owned() } else { format!("{n} recording(s)") })}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -47,7 +47,7 @@ fn Cases(l: CaseList) -> impl IntoView {
         {empty.then(|| view! { <p role="status">"No cases here."</p> })}
         {(!empty).then(|| view! {
             <div class="table-scroll">
-                <table class="cases">
+                <table class="cases cards">
                     <thead><tr>
                         <th scope="col">"Reference"</th>
                         <th scope="col">"State"</th>
@@ -61,11 +61,11 @@ fn Cases(l: CaseList) -> impl IntoView {
                             let class = if standing.is_overdue() { "overdue" } else if standing.is_due_soon() { "due-soon" } else { "" };
                             view! {
                                 <tr class=class>
-                                    <td><a href=c.path()>{c.reference.clone()}</a></td>
-                                    <td>{c.state.label()}</td>
-                                    <td>{c.received.to_string()}</td>
-                                    <td>{c.deadline().to_string()}</td>
-                                    <td>{standing.describe()}</td>
+                                    <td data-label="Reference"><a href=c.path()>{c.reference.clone()}</a></td>
+                                    <td data-label="State">{c.state.label()}</td>
+                                    <td data-label="Received">{c.received.to_string()}</td>
+                                    <td data-label="Deadline">{c.deadline().to_string()}</td>
+                                    <td data-label="Standing">{standing.describe()}</td>
                                 </tr>
                             }
                         }).collect_view()}
