@@ -10,8 +10,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::api::auth::SignOut;
 use crate::domain::{Permission, SignInMethod};
-use crate::ui::components::{provide_frame, use_frame, FindRecordingsForm};
-use crate::ui::pages::{AboutPage, AuditPage, BatchPage, BulkPage, CasePage, CaseRecordPage, CasesPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, RetentionReportPage, ShareLinkPage, SignInPage};
+use crate::ui::components::{provide_frame, use_frame, GoForm};
+use crate::ui::pages::{AboutPage, AuditPage, BatchPage, BulkPage, CasePage, CaseRecordPage, CasesPage, ConfirmDeletePage, DeletionPage, DeletionsPage, FindRecordingsPage, GoPage, HomePage, MeetingPage, NewMeetingPage, NotFound, RecordingsPage, RetentionMeetingPage, RetentionPage, RetentionPreviewPage, RetentionReportPage, ShareLinkPage, SignInPage};
 
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +42,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// and a form should answer as soon as it shows. A page without islands (signing in, most
 /// error pages) loads no wasm at all; a page with islands gets the wasm's preload link from
 /// `server::http::html_tidy`, which sees the whole page (this head is written before the body).
+/// Tells the server the browser's zone (the `tz` cookie), so pages show times in it; see
+/// `ui::components::moment`. Written only when it changed, and read by no script.
+#[cfg(feature = "ssr")]
+const ZONE_SCRIPT: &str = "try { const z = Intl.DateTimeFormat().resolvedOptions().timeZone;\
+  if (z && !document.cookie.split('; ').includes('tz=' + z)) document.cookie = 'tz=' + z + '; path=/; max-age=31536000; samesite=lax'; } catch (e) {}";
+
+/// `public/palette.js`, checked with the server on every use (`server::http::caching`).
+pub const PALETTE_SCRIPT: &str = "/palette.js";
+
 #[cfg(feature = "ssr")]
 #[component]
 fn IslandScripts() -> impl IntoView {
@@ -52,7 +61,8 @@ fn IslandScripts() -> impl IntoView {
     let assets = crate::server::http::assets::names();
     let nonce = leptos::nonce::use_nonce();
     let script = format!(
-        "if (!document.querySelector('leptos-island')) document.body.setAttribute('data-hydrated', 'true');\
+        "{zone}\
+         if (!document.querySelector('leptos-island')) document.body.setAttribute('data-hydrated', 'true');\
          else import({js:?}).then(async function (mod) {{\
            await mod.default({{module_or_path: {wasm:?}}});\
            mod.hydrate();\
@@ -73,10 +83,13 @@ fn IslandScripts() -> impl IntoView {
          }});",
         js = assets.js,
         wasm = assets.wasm,
+        zone = ZONE_SCRIPT,
     );
     view! {
         <link rel="modulepreload" href=assets.js.clone() crossorigin=""/>
-        <script type="module" nonce=nonce>{script}</script>
+        <script type="module" nonce=nonce.clone()>{script}</script>
+        // The command palette: plain script, so no page loads the wasm bundle for it.
+        <script type="module" src=PALETTE_SCRIPT nonce=nonce></script>
     }
 }
 
@@ -112,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/meetings/new") view=NewMeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id") view=MeetingPage ssr=ssr.clone()/>
                     <Route path=path!("/recordings") view=FindRecordingsPage ssr=ssr.clone()/>
+                    <Route path=path!("/go") view=GoPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id/recordings") view=RecordingsPage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id/recordings/delete") view=ConfirmDeletePage ssr=ssr.clone()/>
                     <Route path=path!("/meetings/:meeting_id/recordings/:recording_id/share") view=ShareLinkPage ssr=ssr/>
@@ -154,7 +168,7 @@ fn Header() -> impl IntoView {
                             <a href="/retention">"Retention"</a>
                             {may_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
                         </nav>
-                        <FindRecordingsForm id_prefix="header" compact=true/>
+                        <GoForm id_prefix="header" compact=true/>
                         <div class="who">
                             <span class="who-name">{staff.username.clone()}</span>
                             <span class="role-badge" title="Your role">{staff.role.to_string()}</span>

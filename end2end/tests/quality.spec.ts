@@ -64,6 +64,28 @@ function nuChecker(files: string[]) {
   }
 }
 
+/** Every moment on the page in the one format ("7 Dec 2026, 14:20 EET"), in the reader's zone
+ * (Riga here; UTC until the browser has said it, so always without JavaScript), UTC to the
+ * second on hover, and no other spelling of a date anywhere in the page's text. */
+async function oneTimeFormat(page: Page, name: string, js: boolean) {
+  const found = await page.evaluate(() => ({
+    // A meeting's own start and end are in its zone (the reader's follows in brackets).
+    times: [...document.querySelectorAll('time')].map((t) => [t.textContent ?? '', t.getAttribute('title') ?? '', t.getAttribute('datetime') ?? '', t.closest('.meeting-summary') ? 'own' : '']),
+    others: document.body.innerText.match(/\b\d{4}-\d\d-\d\d\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g) ?? [],
+  }));
+  const zone = js ? '(EET|EEST)' : 'UTC';
+  for (const [text, title, datetime, own] of found.times) {
+    const shown = new RegExp(`^\\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4}, \\d\\d:\\d\\d ${own ? '[A-Za-z0-9+-]+' : zone}$`);
+    expect(text.trim(), `${name}: a time on the page`).toMatch(shown);
+    expect(title, `${name}: its UTC on hover`).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d UTC$/);
+    expect(datetime, `${name}: its machine-readable form`).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  }
+  expect(found.others, `${name}: no other date format`).toEqual([]);
+  return found.times.length;
+}
+
+test.use({ timezoneId: 'Europe/Riga' });
+
 test('every page passes axe, and the server HTML the Nu checker', async ({ page, request }, info) => {
   test.setTimeout(120_000);
   const withRecordings = await seedMeeting(request, 3);
@@ -92,6 +114,7 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
   ];
   const htmlFiles: string[] = [];
   let rules = 0;
+  let times = 0;
 
   // Signed out first: the sign-in page, plain and after a failed attempt.
   await open(page, '/sign-in', info);
@@ -107,6 +130,7 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
   for (const p of pages) {
     await open(page, p.path, info);
     rules += await axe(page, p.name, isJs(info));
+    times += await oneTimeFormat(page, p.name, isJs(info));
     if (!isJs(info)) htmlFiles.push(await saveHtml(page, p));
   }
 
@@ -125,6 +149,7 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
   ]) {
     await open(page, p.path, info);
     rules += await axe(page, p.name, isJs(info));
+    times += await oneTimeFormat(page, p.name, isJs(info));
     if (!isJs(info)) htmlFiles.push(await saveHtml(page, p));
   }
 
@@ -141,6 +166,7 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
   ]) {
     await open(page, p.path, info);
     rules += await axe(page, p.name, isJs(info));
+    times += await oneTimeFormat(page, p.name, isJs(info));
     if (!isJs(info)) htmlFiles.push(await saveHtml(page, p));
   }
 
@@ -158,6 +184,7 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
   await page.getByRole('button', { name: 'Share link' }).click();
   await expect(page.getByRole('heading', { name: 'Link shared' })).toBeVisible();
   rules += await axe(page, 'link shared', isJs(info));
+  times += await oneTimeFormat(page, 'link shared', isJs(info));
   if (!isJs(info)) htmlFiles.push(await saveHtml(page, { name: 'link shared', path: new URL(page.url()).pathname + new URL(page.url()).search }));
   const gone = `/meetings/${withRecordings}/recordings/000000000000000000000000/download`;
   await page.goto(gone);
@@ -166,6 +193,10 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
   if (!isJs(info)) htmlFiles.push(await saveHtml(page, { name: 'download, recording gone', path: gone }));
   if (isJs(info)) {
     await open(page, `/meetings/${withRecordings}/recordings`, info);
+    await page.keyboard.press('Control+k');
+    await expect(page.getByRole('dialog', { name: 'Go to' })).toBeVisible();
+    rules += await axe(page, 'command palette open', true);
+    await page.keyboard.press('Escape');
     await page.getByRole('link', { name: 'Delete all recordings' }).click();
     await expect(page.getByRole('dialog')).toBeVisible();
     rules += await axe(page, 'recordings, delete dialog open', isJs(info));
@@ -181,7 +212,8 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
     const errors = nuChecker(htmlFiles);
     expect(errors, 'Nu HTML checker').toEqual([]);
   }
-  console.log(`quality (${info.project.name}): axe passed ${rules} rule checks; ${htmlFiles.length} server pages through the Nu checker`);
+  expect(times, 'moments were found to check').toBeGreaterThan(10);
+  console.log(`quality (${info.project.name}): axe passed ${rules} rule checks; ${times} times in the one format; ${htmlFiles.length} server pages through the Nu checker`);
 });
 
 test('with a dark-mode preference the pages are dark, and pass axe', async ({ page, request }, info) => {
@@ -237,6 +269,8 @@ test('on a phone (390 px) nothing is wider than the screen and every row action 
     ['new-meeting', '/meetings/new'],
     ['bulk', '/bulk'],
     ['cases', '/cases'],
+    ['retention', '/retention'],
+    ['retention-report', '/retention/report'],
   ];
   for (const [width, height] of [[1280, 800], [390, 844]]) {
     await page.setViewportSize({ width, height });

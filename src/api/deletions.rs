@@ -234,7 +234,7 @@ mod server {
         let request_id = match open_request(&state.work(), opening, Asker::Person).await {
             Ok((rid, _)) => rid,
             Err(CreateError::AlreadyOpen(open)) => {
-                let detail = open.map(|o| o.status_line(state.clock.now_ms())).unwrap_or_else(|| "another request".to_owned());
+                let detail = open.map(|o| o.status_line(state.clock.now_ms(), &crate::domain::Zone::utc())).unwrap_or_else(|| "another request".to_owned());
                 return refuse(fail(AppError::DeletionAlreadyOpen { detail }), Outcome::Refused).await;
             }
             Err(CreateError::Store(e)) => {
@@ -260,7 +260,7 @@ mod server {
                 return Err(fail(AppError::Internal { request_id: request_id() }));
             }
             Err(CreateError::AlreadyOpen(open)) => {
-                let detail = open.map(|o| o.status_line(state.clock.now_ms())).unwrap_or_else(|| "another request".to_owned());
+                let detail = open.map(|o| o.status_line(state.clock.now_ms(), &crate::domain::Zone::utc())).unwrap_or_else(|| "another request".to_owned());
                 let err = fail(AppError::DeletionAlreadyOpen { detail });
                 state.audit.record(entry, &Completion::new(Outcome::Refused).error(&err)).await;
                 return Err(err);

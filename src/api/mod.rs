@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bulk;
 pub mod cases;
 pub mod deletions;
+pub mod go;
 pub mod holds;
 pub mod info;
 pub mod meetings;

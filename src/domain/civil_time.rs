@@ -111,10 +111,12 @@ pub(crate) fn utc_parts(unix: i64) -> UtcParts {
     UtcParts { year, month, day, hour: t / 3600, minute: (t % 3600) / 60, second: t % 60 }
 }
 
-/// Unix milliseconds as `2026-11-25 10:31:07 UTC`.
+/// Unix milliseconds as `25 Nov 2026, 10:31:07 UTC`: the one format, to the second (tooltips,
+/// and texts written once for everyone, such as a legal hold's description).
 pub fn format_utc_ms(ms: i64) -> String {
-    let UtcParts { year, month, day, hour, minute, second } = utc_parts(ms.div_euclid(1000));
-    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02} UTC")
+    let mut out = String::with_capacity(24);
+    push_shown(&mut out, &utc_parts(ms.div_euclid(1000)), "UTC", true);
+    out
 }
 
 /// Unix milliseconds as `2026-11-25T10:31:07.123Z`, for machines.
@@ -124,31 +126,59 @@ pub fn format_rfc3339_ms(ms: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z")
 }
 
-/// Unix seconds as `2025-12-05 13:56 UTC`.
+/// Unix seconds as `5 Dec 2025, 13:56 UTC`.
 pub fn format_utc(unix: i64) -> String {
-    let mut out = String::with_capacity(20);
+    let mut out = String::with_capacity(22);
     push_utc(&mut out, unix);
     out
 }
 
-/// `format_utc`, written onto `out`: digit by digit, since a page of recordings writes fifty of
-/// them and `format!` was a tenth of rendering it.
+/// `format_utc`, written onto `out`.
 pub fn push_utc(out: &mut String, unix: i64) {
-    let UtcParts { year, month, day, hour, minute, .. } = utc_parts(unix);
-    if (0..=9999).contains(&year) {
-        let y = year as u32;
-        push_2(out, y / 100);
-        push_2(out, y % 100);
+    push_shown(out, &utc_parts(unix), "UTC", false);
+}
+
+/// The UTC day of `unix` in the one format's words: `5 Dec 2025`.
+pub fn format_utc_day(unix: i64) -> String {
+    let mut out = String::with_capacity(24);
+    push_shown(&mut out, &utc_parts(unix), "", false);
+    out.truncate(out.len() - ", 00:00".len());
+    out
+}
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// The one way a moment is written for people, in every zone: `7 Dec 2026, 14:20 CET` (with
+/// `:SS` after the minutes when `seconds`). Unambiguous in every locale, unlike 07/12; digit by
+/// digit, since a page of recordings writes fifty and `format!` was a tenth of rendering it.
+pub(crate) fn push_shown(out: &mut String, wall: &UtcParts, zone: &str, seconds: bool) {
+    push_num(out, i64::from(wall.day));
+    out.push(' ');
+    out.push_str(MONTHS[(wall.month.clamp(1, 12) - 1) as usize]);
+    out.push(' ');
+    push_num(out, wall.year);
+    out.push_str(", ");
+    push_2(out, wall.hour);
+    out.push(':');
+    push_2(out, wall.minute);
+    if seconds {
+        out.push(':');
+        push_2(out, wall.second);
+    }
+    if !zone.is_empty() {
+        out.push(' ');
+        out.push_str(zone);
+    }
+}
+
+fn push_num(out: &mut String, n: i64) {
+    if (0..100).contains(&n) && n >= 10 {
+        push_2(out, n as u32);
+    } else if (0..10).contains(&n) {
+        out.push(char::from(b'0' + n as u8));
     } else {
-        // Years no recording has; the general path keeps their sign and width.
-        use std::fmt::Write;
-        let _ = write!(out, "{year:04}");
+        out.push_str(itoa::Buffer::new().format(n));
     }
-    for (sep, n) in [('-', month), ('-', day), (' ', hour), (':', minute)] {
-        out.push(sep);
-        push_2(out, n);
-    }
-    out.push_str(" UTC");
 }
 
 /// `n` (below 100) as two digits.
@@ -202,8 +232,10 @@ mod tests {
 
     #[test]
     fn formats_round_trip() {
-        assert_eq!(format_utc(1_764_943_002), "2025-12-05 13:56 UTC");
-        assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_utc(1_764_943_002), "5 Dec 2025, 13:56 UTC");
+        assert_eq!(format_utc(0), "1 Jan 1970, 00:00 UTC");
+        assert_eq!(format_utc_day(1_764_943_002), "5 Dec 2025");
+        assert_eq!(format_utc_ms(1_764_943_002_999), "5 Dec 2025, 13:56:42 UTC");
         assert_eq!(format_rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
         assert_eq!(utc_parts(1_764_943_002), UtcParts { year: 2025, month: 12, day: 5, hour: 13, minute: 56, second: 42 });
         for days in [-1000_i64, 0, 365, 19_000, 60_000] {
@@ -218,7 +250,8 @@ mod tests {
     fn utc_written_digit_by_digit_reads_as_formatted() {
         for unix in [-62_200_000_000_i64, -86_401, -1, 0, 59, 3_599, 951_782_400, 1_764_943_002, 4_102_444_799, 253_402_300_800] {
             let UtcParts { year, month, day, hour, minute, .. } = utc_parts(unix);
-            assert_eq!(format_utc(unix), format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC"), "{unix}");
+            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][month as usize - 1];
+            assert_eq!(format_utc(unix), format!("{day} {month} {year}, {hour:02}:{minute:02} UTC"), "{unix}");
         }
     }
 }

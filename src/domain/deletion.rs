@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::audit::format_utc_ms;
+use super::schedule::Zone;
 use super::meeting_id::MeetingId;
 use super::staff::SignInMethod;
 use super::units::format_bytes;
@@ -215,20 +215,20 @@ impl DeletionRequest {
         self.state == DeletionState::AwaitingApproval && !same_person(&self.requested_by, username)
     }
 
-    /// Its state in one sentence, as the recordings page and the Deletions page say it.
-    /// `now_ms` counts down; times are UTC here (pages show them in the reader's zone too).
-    pub fn status_line(&self, now_ms: i64) -> String {
+    /// Its state in one sentence, as the recordings page and the Deletions page say it, with
+    /// times in `zone` (the reader's on a page, UTC in an error message). `now_ms` counts down.
+    pub fn status_line(&self, now_ms: i64, zone: &Zone) -> String {
         let who = format!("requested by {}: {}", self.requested_by, self.reason);
         match self.state {
             DeletionState::AwaitingApproval => {
-                let until = self.expires_at_ms.map(|t| format!(" (expires {})", when(t, now_ms))).unwrap_or_default();
+                let until = self.expires_at_ms.map(|t| format!(" (expires {})", when(zone, t, now_ms))).unwrap_or_default();
                 format!("Deletion awaits approval by a second person{until}, {who}")
             }
             DeletionState::Scheduled | DeletionState::Running if self.held => {
                 format!("Deletion waits: the meeting is on legal hold. It was {who}")
             }
             DeletionState::Scheduled => {
-                let at = self.due_at_ms.map(|t| format!(" for {}", when(t, now_ms))).unwrap_or_default();
+                let at = self.due_at_ms.map(|t| format!(" for {}", when(zone, t, now_ms))).unwrap_or_default();
                 let retry = if self.attempts > 0 { " (trying again after a ConnectyCube error)" } else { "" };
                 format!("Deletion scheduled{at}{retry}, {who}")
             }
@@ -272,12 +272,9 @@ pub fn decision_comment(raw: &str, required: bool) -> Result<Option<String>, Str
     }
 }
 
-/// "2026-12-01 14:05 UTC (in 12 min)", or "(3 min ago)" once passed.
-pub fn when(at_ms: i64, now_ms: i64) -> String {
-    let utc = format_utc_ms(at_ms);
-    // Minutes are enough to read; the exact second is in the tooltip.
-    let short = utc.get(..16).map(|s| format!("{s} UTC")).unwrap_or(utc);
-    format!("{short} ({})", relative(at_ms - now_ms))
+/// "1 Dec 2026, 15:05 CET (in 12 min)", or "(3 min ago)" once passed.
+pub fn when(zone: &Zone, at_ms: i64, now_ms: i64) -> String {
+    format!("{} ({})", zone.format(at_ms.div_euclid(1000)), relative(at_ms - now_ms))
 }
 
 /// "in 12 min", "in 40 s", "5 min ago", "now".
@@ -370,11 +367,15 @@ mod tests {
     fn says_when_and_who() {
         let r = request(DeletionState::Scheduled);
         assert_eq!(
-            r.status_line(r.requested_at_ms),
-            "Deletion scheduled for 2025-12-01 11:03 UTC (in 12 min), requested by ada: ACC-1234"
+            r.status_line(r.requested_at_ms, &Zone::utc()),
+            "Deletion scheduled for 1 Dec 2025, 11:03 UTC (in 12 min), requested by ada: ACC-1234"
+        );
+        assert_eq!(
+            r.status_line(r.requested_at_ms, &Zone::parse("Europe/Riga").unwrap()),
+            "Deletion scheduled for 1 Dec 2025, 13:03 EET (in 12 min), requested by ada: ACC-1234"
         );
         let held = DeletionRequest { held: true, ..r.clone() };
-        assert!(held.status_line(0).starts_with("Deletion waits: the meeting is on legal hold"));
+        assert!(held.status_line(0, &Zone::utc()).starts_with("Deletion waits: the meeting is on legal hold"));
         assert_eq!(r.what_goes(), "2 recordings, 2.00 MB in total");
     }
 

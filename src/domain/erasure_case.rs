@@ -7,6 +7,8 @@
 //! for the requester's identity, say) move it later.
 
 use jiff::civil::Date;
+
+use super::schedule::format_day;
 use jiff::ToSpan;
 use serde::{Deserialize, Serialize};
 
@@ -270,11 +272,11 @@ impl CaseForm {
         let due = match due {
             None => law,
             Some(d) if d < received => {
-                errors.push(FieldError::new("due", format!("The due day cannot be before the day received ({received}).")));
+                errors.push(FieldError::new("due", format!("The due day cannot be before the day received ({}).", format_day(received))));
                 law
             }
             Some(d) if d > law => {
-                errors.push(FieldError::new("due", format!("The law gives one month: due by {law} at the latest. Extend the case once it is open, with reasons.")));
+                errors.push(FieldError::new("due", format!("The law gives one month: due by {} at the latest. Extend the case once it is open, with reasons.", format_day(law))));
                 law
             }
             Some(d) => d,
@@ -291,20 +293,20 @@ impl CaseForm {
 pub fn parse_extension(case: &Case, to: &str, reason: &str, today: Date) -> Result<(Date, String), Vec<FieldError>> {
     let mut errors = Vec::new();
     if case.extended_to.is_some() {
-        errors.push(FieldError::new("to", format!("The case was extended already (to {}); the law allows one extension.", case.extended_to.unwrap_or(case.due))));
+        errors.push(FieldError::new("to", format!("The case was extended already (to {}); the law allows one extension.", format_day(case.extended_to.unwrap_or(case.due)))));
         return Err(errors);
     }
     if today > case.deadline() {
-        errors.push(FieldError::new("to", format!("An extension is decided within the first month, by {}; that day has passed.", case.deadline())));
+        errors.push(FieldError::new("to", format!("An extension is decided within the first month, by {}; that day has passed.", format_day(case.deadline()))));
         return Err(errors);
     }
     let to = match parse_day(to, "The new due day") {
         Ok(Some(d)) if d <= case.due => {
-            errors.push(FieldError::new("to", format!("Extend to a day after the current due day ({}).", case.due)));
+            errors.push(FieldError::new("to", format!("Extend to a day after the current due day ({}).", format_day(case.due))));
             None
         }
         Ok(Some(d)) if d > latest_extension(case.received) => {
-            errors.push(FieldError::new("to", format!("An extension gives two more months at most: {} at the latest.", latest_extension(case.received))));
+            errors.push(FieldError::new("to", format!("An extension gives two more months at most: {} at the latest.", format_day(latest_extension(case.received)))));
             None
         }
         Ok(Some(d)) => Some(d),
@@ -506,7 +508,7 @@ mod tests {
         assert!(errs.iter().any(|e| e.field == "due" && e.message.contains("before the day received")), "{errs:?}");
         assert!(errs.iter().any(|e| e.field == "verified"), "{errs:?}");
         let form = CaseForm { reference: "ZD-1".into(), ground: "a".into(), received: "2026-12-01".into(), due: "2027-01-02".into(), ..Default::default() };
-        assert!(form.parse(today).unwrap_err()[0].message.contains("2027-01-01"));
+        assert!(form.parse(today).unwrap_err()[0].message.contains("1 Jan 2027"));
         let ok = CaseForm { reference: " ZD-1 ".into(), ground: "other".into(), received: "2026-12-01".into(), note: "UK DPA".into(), ..Default::default() }.parse(today).unwrap();
         assert_eq!((ok.reference.as_str(), ok.due), ("ZD-1", date(2027, 1, 1)));
     }
@@ -515,7 +517,7 @@ mod tests {
     fn one_extension_of_two_months_at_most() {
         let c = case(date(2026, 12, 1));
         let today = date(2026, 12, 20);
-        assert!(parse_extension(&c, "2027-03-02", "complex", today).unwrap_err()[0].message.contains("2027-03-01"));
+        assert!(parse_extension(&c, "2027-03-02", "complex", today).unwrap_err()[0].message.contains("1 Mar 2027"));
         assert!(parse_extension(&c, "2026-12-20", "complex", today).unwrap_err()[0].message.contains("after the current due day"));
         assert!(parse_extension(&c, "2027-02-01", "", today).unwrap_err()[0].field == "reason");
         assert_eq!(parse_extension(&c, "2027-03-01", "many systems", today).unwrap().0, date(2027, 3, 1));

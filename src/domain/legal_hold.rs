@@ -16,7 +16,7 @@ pub struct LegalHold {
 }
 
 impl LegalHold {
-    /// "placed by ada on 2026-12-01 10:31:07 UTC: ACC-1234".
+    /// "placed by ada on 1 Dec 2026, 10:31:07 UTC: ACC-1234".
     pub fn describe(&self) -> String {
         format!("placed by {} on {}: {}", self.held_by, format_utc_ms(self.held_at_ms), self.reason)
     }
@@ -53,6 +53,6 @@ mod tests {
             held_by: "ada".into(),
             held_at_ms: 1_764_586_267_000,
         };
-        assert_eq!(hold.describe(), "placed by ada on 2025-12-01 10:51:07 UTC: Litigation LIT-7");
+        assert_eq!(hold.describe(), "placed by ada on 1 Dec 2025, 10:51:07 UTC: Litigation LIT-7");
     }
 }

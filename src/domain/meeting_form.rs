@@ -128,7 +128,7 @@ impl MeetingForm {
                 Some(u) if u < 0 => err(field, "Choose a date in 1970 or later.".into()),
                 Some(u) if u > latest => err(
                     field,
-                    format!("Choose a date within {MAX_YEARS_AHEAD} years from now (before {}).", &super::format_utc(latest)[..10]),
+                    format!("Choose a date within {MAX_YEARS_AHEAD} years from now (before {}).", super::civil_time::format_utc_day(latest)),
                 ),
                 _ => continue,
             }

@@ -2,6 +2,7 @@
 //! left out on purpose: they are bearer credentials and CSV files travel far. Each row links to
 //! the dashboard's own download address instead, which asks for sign-in and is audited.
 
+use super::civil_time::format_rfc3339_ms;
 use super::csv::cell;
 use super::meeting_id::MeetingId;
 use super::recording::{Recording, RecordingRow};
@@ -22,7 +23,8 @@ pub fn recordings_csv(meeting: &MeetingId, recordings: &[Recording], origin: &st
         let row = [
             cell(&r.id),
             cell(&r.room_id),
-            cell(&r.created_at),
+            // ISO-8601 UTC whatever spelling the vendor used; as sent if it cannot be read.
+            r.created_unix().map(|t| format_rfc3339_ms(t.saturating_mul(1000))).unwrap_or_else(|| cell(&r.created_at)),
             r.duration.to_string(),
             format_duration_ms(r.duration),
             r.size.to_string(),
@@ -51,7 +53,7 @@ mod tests {
         assert_eq!(lines.len(), 4, "header, two rows, trailing empty");
         assert_eq!(
             lines[1],
-            "6932e49ab470430179b26dcb,6932e0f8652986000d48148a,2025-12-05T13:56:42Z,60000,0:01:00,1000000,1.00 MB,1,10786,\
+            "6932e49ab470430179b26dcb,6932e0f8652986000d48148a,2025-12-05T13:56:42.000Z,60000,0:01:00,1000000,1.00 MB,1,10786,\
              https://meetings.example.com/meetings/6932e0f8652986000d48148a/recordings/6932e49ab470430179b26dcb/download"
         );
         assert!(lines[2].ends_with(",10786,"), "no safe link, no download address: {}", lines[2]);

@@ -314,7 +314,7 @@ mod tests {
         assert!(Extension::parse("date", "31/01/2099", NOW).unwrap_err().contains("not a date"));
         assert!(Extension::parse("date", "2099-01-01", NOW).unwrap_err().contains("at most"));
         let Ok(Extension::UntilDate(at)) = Extension::parse("date", "2027-01-31", NOW) else { panic!() };
-        assert_eq!((crate::domain::format_utc(at / 1000).as_str(), at % 60_000), ("2027-01-31 23:59 UTC", 59_999), "the end of that day");
+        assert_eq!((crate::domain::format_utc(at / 1000).as_str(), at % 60_000), ("31 Jan 2027, 23:59 UTC", 59_999), "the end of that day");
         // From the due date when it is ahead, else from now.
         assert_eq!(Extension::Days(7).until_ms(Some(NOW + DAY_MS), NOW), NOW + 8 * DAY_MS);
         assert_eq!(Extension::Days(7).until_ms(Some(NOW - DAY_MS), NOW), NOW + 7 * DAY_MS);

@@ -4,6 +4,8 @@
 //! own `Intl` instead, so the wasm bundle carries no zone database.
 
 use jiff::civil::DateTime;
+
+use super::civil_time::{push_shown, utc_parts, UtcParts};
 #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
 #[path = "zone_rules_tzdb.rs"]
 mod rules;
@@ -62,9 +64,23 @@ impl Zone {
         self.rules.offset_seconds(unix) / 60
     }
 
-    /// `2026-03-29 03:30` style text for that instant in this zone, with the zone's abbreviation.
+    /// That instant in this zone, in the one format: `29 Mar 2026, 03:30 EEST`.
     pub fn format(&self, unix: i64) -> String {
-        self.rules.format(unix)
+        let mut out = String::with_capacity(24);
+        self.push(&mut out, unix, false);
+        out
+    }
+
+    /// `format`, written onto `out`, to the second if `seconds`.
+    pub fn push(&self, out: &mut String, unix: i64, seconds: bool) {
+        if self.name == "UTC" {
+            // The common case without a JavaScript-set zone: no zone lookup per row.
+            return push_shown(out, &utc_parts(unix), "UTC", seconds);
+        }
+        match self.rules.wall(unix) {
+            Some(w) => push_shown(out, &wall_of(w), &self.rules.abbreviation(unix), seconds),
+            None => push_shown(out, &utc_parts(unix), "UTC", seconds),
+        }
     }
 
     /// Resolves a wall-clock time. A time the clocks skip over does not exist, so it is refused
@@ -80,6 +96,18 @@ impl Zone {
             Placed::Invalid => Err(format!("{} cannot be placed in {}; choose another time.", local.display(), self.name)),
         }
     }
+}
+
+/// A calendar day in the one format's words: `20 Dec 2026`.
+pub fn format_day(d: jiff::civil::Date) -> String {
+    let mut out = String::with_capacity(11);
+    push_shown(&mut out, &wall_of(d.to_datetime(jiff::civil::Time::midnight())), "", false);
+    out.truncate(out.len() - ", 00:00".len());
+    out
+}
+
+fn wall_of(d: DateTime) -> UtcParts {
+    UtcParts { year: i64::from(d.year()), month: d.month() as u32, day: d.day() as u32, hour: d.hour() as u32, minute: d.minute() as u32, second: d.second() as u32 }
 }
 
 /// A date and time as typed into `<input type="datetime-local">`: `YYYY-MM-DDTHH:MM[:SS]`.
@@ -102,14 +130,17 @@ impl LocalDateTime {
         }
     }
 
+    /// In the one format, without a zone: `29 Mar 2026, 03:30`.
     pub fn display(&self) -> String {
-        let d = self.0;
-        format!("{:04}-{:02}-{:02} {:02}:{:02}", d.year(), d.month(), d.day(), d.hour(), d.minute())
+        let mut out = String::with_capacity(18);
+        push_shown(&mut out, &wall_of(self.0), "", false);
+        out
     }
 
     /// The value an `<input type="datetime-local">` takes.
     pub fn input_value(&self) -> String {
-        self.display().replacen(' ', "T", 1)
+        let d = self.0;
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}", d.year(), d.month(), d.day(), d.hour(), d.minute())
     }
 
     /// The wall-clock time of `unix` in `zone`.
@@ -184,7 +215,7 @@ mod tests {
     #[test]
     fn local_inputs() {
         assert_eq!(at("2026-05-04T09:30").input_value(), "2026-05-04T09:30");
-        assert_eq!(at("2026-05-04 09:30:15").display(), "2026-05-04 09:30");
+        assert_eq!(at("2026-05-04 09:30:15").display(), "4 May 2026, 09:30");
         assert!(LocalDateTime::parse("04/05/2026").is_err());
         assert!(LocalDateTime::parse("2026-02-30T10:00").is_err());
         assert!(LocalDateTime::parse("2026-05-04T24:00").is_err());
@@ -194,7 +225,13 @@ mod tests {
         assert!(LocalDateTime::parse("+026-05-04T09:30").is_err());
         assert_eq!(LocalDateTime::parse("1969-12-31T23:59").unwrap_err(), "Choose a date in 1970 or later.");
         let riga = Zone::parse("Europe/Riga").unwrap();
-        assert_eq!(riga.format(1_784_098_800), "2026-07-15 10:00 EEST");
+        assert_eq!(riga.format(1_784_098_800), "15 Jul 2026, 10:00 EEST");
+        assert_eq!(Zone::utc().format(1_784_098_800), "15 Jul 2026, 07:00 UTC");
+        let mut s = String::new();
+        riga.push(&mut s, 1_784_098_805, true);
+        assert_eq!(s, "15 Jul 2026, 10:00:05 EEST");
         assert_eq!(LocalDateTime::of(1_784_098_800, &riga).unwrap().input_value(), "2026-07-15T10:00");
+        assert_eq!(format_day(jiff::civil::date(2026, 12, 20)), "20 Dec 2026");
+        assert_eq!(format_day(jiff::civil::date(2027, 1, 5)), "5 Jan 2027");
     }
 }

@@ -81,9 +81,9 @@ impl Rules {
         self.wall(unix).and_then(as_utc_seconds).map(|w| (w - unix) as i32).unwrap_or(0)
     }
 
-    pub fn format(&self, unix: i64) -> String {
-        let Some(wall) = self.wall(unix) else { return unix.to_string() };
-        let zone = match self {
+    /// The zone's short name at that instant ("EEST", or "GMT+3" where none is in use).
+    pub fn abbreviation(&self, unix: i64) -> String {
+        match self {
             Self::Utc => "UTC".to_owned(),
             Self::Intl { label, .. } => label
                 .format_to_parts(&date(unix))
@@ -92,8 +92,7 @@ impl Rules {
                 .and_then(|p| Reflect::get(&p, &"value".into()).ok())
                 .and_then(|v| v.as_string())
                 .unwrap_or_default(),
-        };
-        format!("{:04}-{:02}-{:02} {:02}:{:02} {zone}", wall.year(), wall.month(), wall.day(), wall.hour(), wall.minute())
+        }
     }
 
     /// Tries the offsets in force two days before and after: each candidate that shows the same

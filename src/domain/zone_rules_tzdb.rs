@@ -25,11 +25,9 @@ impl Rules {
         Timestamp::from_second(unix).map(|t| self.0.to_offset(t).seconds()).unwrap_or(0)
     }
 
-    pub fn format(&self, unix: i64) -> String {
-        match Timestamp::from_second(unix) {
-            Ok(t) => t.to_zoned(self.0.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string(),
-            Err(_) => unix.to_string(),
-        }
+    /// The zone's short name at that instant ("EEST"; "+03" where the database has none).
+    pub fn abbreviation(&self, unix: i64) -> String {
+        Timestamp::from_second(unix).map(|t| self.0.to_offset_info(t).abbreviation().to_owned()).unwrap_or_default()
     }
 
     pub fn wall(&self, unix: i64) -> Option<DateTime> {

@@ -50,6 +50,10 @@ pub fn router(state: AppState) -> Router {
         if let Some(nonce) = crate::server::fn_context::with_parts(|p| p.extensions.get::<CspNonce>().cloned()).flatten() {
             provide_context(Nonce::from_value(nonce.0));
         }
+        let zone = crate::server::fn_context::with_parts(|p| {
+            crate::ui::components::ReaderZone::from_cookies(p.headers.get_all(axum::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()))
+        });
+        provide_context(zone.unwrap_or_else(|| crate::ui::components::ReaderZone(crate::domain::Zone::utc())));
     };
     let session_layer = session::layer(state.sessions.clone(), &state.auth.session);
     let from_our_proxy = state.auth.client_ip_header.is_some();

@@ -19,6 +19,7 @@ fn access_table() -> Vec<(&'static str, Option<Role>, Vec<(&'static str, &'stati
         ("/api/recordings/page", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING), ("page", "1")]),
         ("/api/meetings/recent", Some(Role::Viewer), vec![]),
         ("/api/meetings/opened", Some(Role::Viewer), vec![]),
+        ("/api/go/places", Some(Role::Viewer), vec![]),
         ("/api/meetings/hold", Some(Role::Viewer), vec![("meeting_id", VENDOR_MEETING)]),
         ("/api/meetings/hold/place", Some(Role::Admin), vec![("meeting_id", VENDOR_MEETING), ("reason", "role test")]),
         ("/api/meetings/hold/lift", Some(Role::Admin), vec![("meeting_id", VENDOR_MEETING), ("reason", "role test")]),

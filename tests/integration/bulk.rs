@@ -12,7 +12,7 @@ use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 
 use crate::support::webhook::{Answer, Hook};
-use crate::support::{database, Browser, Mock, Replicas, TestApp, OPERATOR, PASSWORD};
+use crate::support::{database, visible_text, Browser, Mock, Replicas, TestApp, OPERATOR, PASSWORD};
 
 const GRACE: &[&str] = &["--delete-grace", "10m"];
 
@@ -132,7 +132,7 @@ async fn a_list_is_checked_then_looked_up_then_requested_and_every_meeting_gets_
     assert_eq!(view["cancellable"], 3);
     // Each scheduled row says when it runs.
     let html = app.get(&format!("/bulk/{id}")).await.text().await.unwrap();
-    let countdowns: Vec<&str> = html.split(r#"<span class="countdown">"#).skip(1).map(|rest| rest.split('<').next().unwrap()).collect();
+    let countdowns: Vec<String> = html.split(r#"<span class="countdown">"#).skip(1).map(|rest| visible_text(rest.split("</span>").next().unwrap())).collect();
     assert_eq!(countdowns.len(), 3, "a countdown per scheduled meeting: {html}");
     for c in countdowns {
         assert!(c.ends_with(" UTC (in 10 min)") || c.ends_with(" UTC (in 9 min)"), "{c}");

@@ -53,7 +53,7 @@ async fn hidden_characters_and_impossible_dates_are_refused_at_their_field() {
     let (_, body) = create(&app, &[("form[start]", "9999-01-01T10:00"), ("form[end]", "9999-01-01T11:00")]).await;
     assert!(field_message(&body, "start").starts_with("Choose a date within 5 years from now"), "{body}");
     let (_, body) = create(&app, &[("form[start]", "2040-01-01T10:00"), ("form[end]", "2040-01-01T11:00")]).await;
-    assert!(field_message(&body, "start").starts_with("Choose a date within 5 years from now (before 20"), "{body}");
+    assert!(field_message(&body, "start").starts_with("Choose a date within 5 years from now (before "), "{body}");
     let (_, body) = create(&app, &[("form[start]", "1900-01-01T10:00")]).await;
     assert_eq!(field_message(&body, "start"), "Choose a date in 1970 or later.");
     let all = body.to_string();

@@ -15,6 +15,7 @@ mod downloads;
 mod evidence;
 mod faults;
 mod floors;
+mod go;
 mod health;
 mod holds;
 mod identity;

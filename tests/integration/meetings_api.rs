@@ -72,7 +72,7 @@ async fn creates_a_meeting_with_every_field_as_the_vendor_expects() {
     let home = operator.get("/").await.text().await.unwrap();
     assert!(home.contains("Friday weekly sync") && home.contains(&id), "the home page lists it");
     let page = operator.get(&format!("/meetings/{id}?created=1")).await.text().await.unwrap();
-    assert!(page.contains("Meeting created.") && page.contains("2026-07-15 10:00 EEST") && page.contains("2026-07-15 07:00 UTC"), "{page}");
+    assert!(page.contains("Meeting created.") && page.contains("15 Jul 2026, 10:00 EEST") && page.contains("15 Jul 2026, 07:00 UTC"), "{page}");
 }
 
 #[tokio::test]

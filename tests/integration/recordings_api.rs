@@ -1,5 +1,6 @@
 //! The recordings server functions over HTTP, against the mock.
 
+use meeting_admin::domain::{format_utc, format_utc_ms, parse_iso8601_utc, Zone};
 use meeting_admin::server::vendor::mock::Faults;
 use serde_json::Value;
 
@@ -134,6 +135,43 @@ async fn the_recordings_page_renders_the_table_without_javascript() {
     assert!(html.contains("A meeting id uses only 0-9 and a-f"), "{html}");
 }
 
+/// Times are written in the zone the browser reported (the `tz` cookie), in the one format, with
+/// UTC to the second on hover; a cookie naming no known zone leaves them in UTC.
+#[tokio::test]
+async fn times_are_written_in_the_zone_the_browser_reported() {
+    let app = TestApp::spawn().await;
+    let session = app.http.cookie().expect("signed in");
+    let page = |tz: &str| {
+        let req = app.http.client.get(format!("{}/meetings/{VENDOR_MEETING}/recordings", app.url)).header("cookie", format!("{session}; tz={tz}"));
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    // Each row's time, as the page writes it, against the zone rules read here.
+    let rows = |html: &str| -> Vec<(i64, String, String)> {
+        html.split(r#"<td data-label="Created"><time datetime=""#)
+            .skip(1)
+            .map(|rest| {
+                let (iso, rest) = rest.split_once('"').unwrap();
+                let title = rest.split("title=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+                let shown = rest.split_once('>').unwrap().1.split('<').next().unwrap().to_owned();
+                (parse_iso8601_utc(iso).unwrap(), title, shown)
+            })
+            .collect()
+    };
+    let kolkata = Zone::parse("Asia/Kolkata").unwrap();
+    let html = page("Asia/Kolkata").await;
+    assert_eq!(rows(&html).len(), 2, "{html}");
+    for (at, title, shown) in rows(&html) {
+        assert_eq!((title, shown.as_str()), (format_utc_ms(at * 1000), kolkata.format(at).as_str()));
+        assert!(shown.ends_with(" IST"), "{shown}");
+    }
+    for other in ["Mars/Olympus", "%3Cscript%3E", ""] {
+        let html = page(other).await;
+        for (at, _, shown) in rows(&html) {
+            assert_eq!(shown, format_utc(at), "{other}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_find_box_redirects_a_valid_id_and_explains_a_bad_one() {
     let app = TestApp::spawn().await;
@@ -177,6 +215,8 @@ async fn exports_the_table_as_csv_with_our_links_only() {
     let csv = res.text().await.unwrap();
     assert_eq!(csv.lines().count(), 3);
     assert!(csv.starts_with("recording_id,meeting_id,created_at"));
+    let created = csv.lines().nth(1).unwrap().split(',').nth(2).unwrap();
+    assert!(created.len() == 24 && created.ends_with(".000Z") && parse_iso8601_utc(created).is_some(), "ISO-8601 UTC in the file: {created}");
     assert!(csv.contains("6932e49ab470430179b26dcb"));
     assert!(csv.lines().next().unwrap().ends_with(",download"));
     assert!(csv.contains(&format!("{}/meetings/{VENDOR_MEETING}/recordings/6932e49ab470430179b26dcb/download\r\n", app.url)), "{csv}");

@@ -165,9 +165,8 @@ async fn a_recording_made_after_the_listing_spares_its_meeting_and_holds_and_exe
     // One meeting gets a new recording after the listing; one is held; one is exempt.
     let mut fresh = app.upstream.mock.raw_recordings(&known[0]);
     let mut newer = fresh[0].clone();
-    let now = meeting_admin::domain::format_utc(app.clock.now_unix());
     newer["_id"] = Value::String("aaaaaaaaaaaaaaaaaaaaaaaa".into());
-    newer["created_at"] = Value::String(format!("{}T{}:00Z", &now[..10], &now[11..16]));
+    newer["created_at"] = Value::String(meeting_admin::domain::format_rfc3339_ms(app.clock.now_ms()));
     fresh.push(newer);
     app.upstream.mock.put_raw_recordings(&known[0], fresh);
     let hold = [("meeting_id", known[1].as_str()), ("reason", "LIT-4")];

@@ -594,3 +594,18 @@ impl Metrics {
             .unwrap_or(0.0)
     }
 }
+
+/// What a reader sees of a piece of HTML: the text without its tags (and Leptos' markers).
+pub fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

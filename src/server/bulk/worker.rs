@@ -231,7 +231,7 @@ async fn decide(state: &Work<'_>, t: &ToRequest) -> Result<Outcome, String> {
             Ok(Outcome { deletion_request_id: Some(id), ..outcome(ItemOutcome::Requested, None) })
         }
         Err(CreateError::AlreadyOpen(open)) => {
-            let detail = open.as_ref().map(|o| o.status_line(state.clock.now_ms())).unwrap_or_else(|| "another request".to_owned());
+            let detail = open.as_ref().map(|o| o.status_line(state.clock.now_ms(), &crate::domain::Zone::utc())).unwrap_or_else(|| "another request".to_owned());
             let err = AppError::DeletionAlreadyOpen { detail: detail.clone() };
             state.audit.complete(&audit, &Completion::new(AuditOutcome::Refused).error(&err)).await;
             Ok(Outcome { other_request_id: open.map(|o| o.id), ..outcome(ItemOutcome::AlreadyOpen, Some(detail)) })

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::domain::{day_of_ms, AuditAction, Case, Outcome, Role, SignInMethod, Staff};
+use crate::domain::{day_of_ms, format_day, AuditAction, Case, Outcome, Role, SignInMethod, Staff};
 use crate::server::audit::{Completion, Intent};
 use crate::server::deletions::webhook::escaped;
 use crate::server::metrics::labels::WorkerName;
@@ -42,7 +42,7 @@ fn text(c: &Case, kind: Kind, today: jiff::civil::Date, origin: &str) -> String 
         Kind::Soon => "Erasure case due soon",
         Kind::Overdue => "Erasure case OVERDUE",
     };
-    format!("{head}: {} is {when} (deadline {}, {}). {origin}{}", escaped(&c.reference), c.deadline(), c.state.label(), c.path())
+    format!("{head}: {} is {when} (deadline {}, {}). {origin}{}", escaped(&c.reference), format_day(c.deadline()), c.state.label(), c.path())
 }
 
 /// One look: sends each reminder that is due and not yet sent; how many were sent.
@@ -65,7 +65,7 @@ pub async fn tick(state: &Work<'_>) -> Result<usize, sqlx::Error> {
             action: AuditAction::CaseReminder,
             meeting_id: None,
             reason: None,
-            detail: Some(format!("case {}: {} (deadline {})", c.reference, s.describe(), c.deadline())),
+            detail: Some(format!("case {}: {} (deadline {})", c.reference, s.describe(), format_day(c.deadline()))),
             request_id: format!("case-{}", c.id),
         };
         match hook.post(&body.to_string(), POST_WITHIN).await {

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use super::record::{self, Head, MeetingPart};
 use super::store::{self, OpenError};
 use crate::domain::{
-    day_of_ms, paused_days, AuditAction, Case, CaseState, CaseView, ListedRecording, MeetingId, MeetingList, NewCase, Outcome, Staff, MAX_CASE_MEETINGS,
+    day_of_ms, format_day, paused_days, AuditAction, Case, CaseState, CaseView, ListedRecording, MeetingId, MeetingList, NewCase, Outcome, Staff, MAX_CASE_MEETINGS,
 };
 use crate::error::{AppError, FieldError};
 use crate::server::audit::{Completion, Intent};
@@ -80,7 +80,7 @@ fn open_or_refuse(case: &Case) -> Result<(), AppError> {
 }
 
 pub async fn open(state: &AppState, asker: &Asker, new: NewCase) -> Result<i64, AppError> {
-    let detail = format!("case {}: {}, received {}, due {}", new.reference, new.ground.label(), new.received, new.due);
+    let detail = format!("case {}: {}, received {}, due {}", new.reference, new.ground.label(), format_day(new.received), format_day(new.due));
     audited(state, asker.intent(AuditAction::OpenCase, Some(new.note.clone()).filter(|n| !n.is_empty()), detail), async {
         match store::create(&state.db, &new, &asker.staff, state.clock.now_ms()).await {
             Ok(id) => Ok(id),
@@ -182,15 +182,15 @@ pub async fn change(state: &AppState, asker: &Asker, id: i64, change: Change) ->
     open_or_refuse(&case)?;
     let now = state.clock.now_ms();
     let (action, reason, detail) = match &change {
-        Change::Verified(d) => (AuditAction::ChangeCase, None, format!("case {}: identity verified {d}", case.reference)),
-        Change::Extend { to, reason } => (AuditAction::ChangeCase, Some(reason.clone()), format!("case {}: extended to {to}", case.reference)),
+        Change::Verified(d) => (AuditAction::ChangeCase, None, format!("case {}: identity verified {}", case.reference, format_day(*d))),
+        Change::Extend { to, reason } => (AuditAction::ChangeCase, Some(reason.clone()), format!("case {}: extended to {}", case.reference, format_day(*to))),
         Change::Pause { reason } => (AuditAction::ChangeCase, Some(reason.clone()), format!("case {}: paused", case.reference)),
         Change::Resume => (AuditAction::ChangeCase, None, format!("case {}: resumed", case.reference)),
         Change::Refuse { reason } => (AuditAction::CloseCase, Some(reason.clone()), format!("case {}: refused", case.reference)),
     };
     if let Change::Verified(d) = &change {
         if *d < case.received || *d > day_of_ms(now) {
-            return Err(AppError::invalid_field("verified", format!("Give a day from {} to today.", case.received)));
+            return Err(AppError::invalid_field("verified", format!("Give a day from {} to today.", format_day(case.received))));
         }
     }
     if matches!(change, Change::Refuse { .. }) && running(&store::meetings(&state.db, id).await.map_err(store_error(asker, "cannot read a case"))?) > 0 {

@@ -4,7 +4,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::deletions::{CancelDeletion, DeletionState as DeletionState_, DeletionView};
 use crate::domain::DeletionState;
-use crate::ui::components::{refresh_in, Countdown, ErrorAlert, FollowProgress};
+use crate::ui::components::{countdown, reader_zone, refresh_in, ErrorAlert, FollowProgress};
 
 /// An open deletion request, stated plainly where it matters (the recordings page, the
 /// request's own page), with Cancel for whoever may cancel it. `from` names the page, so the
@@ -12,7 +12,7 @@ use crate::ui::components::{refresh_in, Countdown, ErrorAlert, FollowProgress};
 #[component]
 pub fn DeletionNotice(view: DeletionView, from: &'static str) -> impl IntoView {
     let r = view.request.clone();
-    let line = r.status_line(view.now_ms);
+    let line = r.status_line(view.now_ms, &reader_zone());
     let class = if r.held { "notice warning deletion-notice" } else { "notice deletion-notice" };
     let review = (from != "request").then(|| {
         let label = if view.may_decide { "Review and approve or reject" } else { "Details" };
@@ -28,7 +28,7 @@ pub fn DeletionNotice(view: DeletionView, from: &'static str) -> impl IntoView {
             refresh_in(((at - now) / 1000 + 3).clamp(3, 60));
             let retry = if r.attempts > 0 { " (trying again after a ConnectyCube error)" } else { "" };
             let rest = format!("{retry}, requested by {}: {}", r.requested_by, r.reason);
-            view! { <p>"Deletion scheduled for " <Countdown at_ms=at now_ms=now reload_when_due=true/> {rest}</p> }.into_any()
+            view! { <p>"Deletion scheduled for " {countdown(at, now, true)} {rest}</p> }.into_any()
         }
         _ => view! { <p>{line}</p> }.into_any(),
     };

@@ -40,3 +40,45 @@ pub fn FindRecordingsForm(
         </form>
     }
 }
+
+/// "Go to": a GET form to `/go?q=...` (`GoPage`), in the header of every page. With JavaScript,
+/// Ctrl+K or / opens the same search as a palette with suggestions (`public/palette.js`).
+#[component]
+pub fn GoForm(
+    id_prefix: &'static str,
+    #[prop(optional)] compact: bool,
+    #[prop(optional, into)] value: String,
+    #[prop(default = None)] error: Option<String>,
+) -> impl IntoView {
+    let input_id = format!("{id_prefix}-go");
+    let hint_id = format!("{id_prefix}-go-hint");
+    let error_id = format!("{id_prefix}-go-error");
+    let described = if error.is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() };
+    view! {
+        <form method="get" action="/go" class=if compact { "find-form compact go-form" } else { "find-form go-form" } role="search"
+            aria-label=if compact { "Quick find, on every page" } else { "Search places" }>
+            <label for=input_id.clone()>"Go to"</label>
+            <div class="find-row">
+                <input
+                    id=input_id
+                    name="q"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    maxlength=crate::domain::MAX_GO_QUERY.to_string()
+                    // Not an example id: one reads as a value already filled in.
+                    placeholder="Meeting id or link, #request, page…"
+                    value=value
+                    aria-invalid=if error.is_some() { "true" } else { "false" }
+                    aria-describedby=described
+                />
+                <button type="submit">"Go"</button>
+            </div>
+            <p id=hint_id class="hint" class:visually-hidden=compact>
+                "A meeting id or a link with one, #12 for a deletion request, batch 3, or a page's name. "
+                <kbd>"Ctrl"</kbd>"+"<kbd>"K"</kbd>" or "<kbd>"/"</kbd>" opens it from anywhere, "<kbd>"?"</kbd>" lists the shortcuts."
+            </p>
+            {error.map(|e| view! { <p id=error_id class="field-error">{e}</p> })}
+        </form>
+    }
+}

@@ -3,9 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::search_audit;
-use crate::domain::{format_utc_ms, AuditAction, ChainCheck, AuditEntry, AuditFilterForm, AuditPage as Page, MeetingId};
+use crate::domain::{AuditAction, ChainCheck, AuditEntry, AuditFilterForm, AuditPage as Page, MeetingId};
 use crate::error::AppError;
-use crate::ui::components::{ErrorAlert, Pager};
+use crate::ui::components::{local_time_ms, ErrorAlert, Pager};
 
 /// `/audit`: the whole log, newest first, for admins. Filters live in the query string (a GET
 /// form), so every view has a URL and works without JavaScript.
@@ -145,12 +145,12 @@ fn ChainStatus(check: Option<ChainCheck>) -> impl IntoView {
         }
         .into_any(),
         Some(c) if c.ok => view! {
-            <p class="notice success" role="note">{format!("Chain verified {} UTC: {} entries, none edited, removed or added by hand.", format_utc_ms(c.at_ms), c.chained)}</p>
+            <p class="notice success" role="note">"Chain verified " {local_time_ms(c.at_ms)} {format!(": {} entries, none edited, removed or added by hand.", c.chained)}</p>
         }
         .into_any(),
         Some(c) => view! {
             <div class="alert error" role="alert">
-                <p class="alert-title">{format!("Chain verified {} UTC: the log was changed by hand.", format_utc_ms(c.at_ms))}</p>
+                <p class="alert-title">"Chain verified " {local_time_ms(c.at_ms)} ": the log was changed by hand."</p>
                 <p>{c.problem.unwrap_or_default()}</p>
             </div>
         }
@@ -166,7 +166,7 @@ pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool, #[prop(optional)] i
         <div class="table-scroll">
             <table class="audit cards">
                 <thead><tr>
-                    <th scope="col">"Time (UTC)"</th>
+                    <th scope="col">"Time"</th>
                     <th scope="col">"Who"</th>
                     {show_addr.then(|| view! { <th scope="col">"From"</th> })}
                     <th scope="col">"Action"</th>
@@ -187,7 +187,7 @@ pub fn EntryTable(entries: Vec<AuditEntry>, show_addr: bool, #[prop(optional)] i
                         let detail = [e.reason.clone(), e.detail.clone()].into_iter().flatten().collect::<Vec<_>>();
                         view! {
                             <tr data-entry=e.id>
-                                <td data-label="Time (UTC)"><time datetime=crate::domain::format_rfc3339_ms(e.at_ms)>{format_utc_ms(e.at_ms)}</time></td>
+                                <td data-label="Time">{local_time_ms(e.at_ms)}</td>
                                 <td data-label="Who">{who}</td>
                                 {show_addr.then(|| view! { <td data-label="From"><code>{e.client_addr.clone()}</code></td> })}
                                 <td data-label="Action">{e.action.label()}</td>

@@ -5,8 +5,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::holds::meeting_hold;
 use crate::api::deletions::RequestDeletion;
 use crate::api::recordings::list_recordings;
-use crate::domain::{format_bytes, format_utc, DeletionRules, MeetingId, RecordingSummary};
-use crate::ui::components::{use_frame, ErrorAlert, HoldNotice, ReasonField};
+use crate::domain::{format_bytes, DeletionRules, MeetingId, RecordingSummary};
+use crate::ui::components::{local_text, use_frame, ErrorAlert, HoldNotice, ReasonField};
 
 /// The confirmation itself: in a modal dialog when JavaScript runs, on its own page otherwise.
 /// States exactly what goes and asks for a reason before anything is deleted.
@@ -28,8 +28,8 @@ pub fn ConfirmDelete(
     let n = summary.count;
     let plural = if n == 1 { "" } else { "s" };
     let range = match (summary.first_created, summary.last_created) {
-        (Some(a), Some(b)) if a == b => format!("recorded {}", format_utc(a)),
-        (Some(a), Some(b)) => format!("recorded between {} and {}", format_utc(a), format_utc(b)),
+        (Some(a), Some(b)) if a == b => format!("recorded {}", local_text(a)),
+        (Some(a), Some(b)) => format!("recorded between {} and {}", local_text(a), local_text(b)),
         _ => "with unknown recording dates".to_owned(),
     };
     let back = meeting_id.recordings_path();

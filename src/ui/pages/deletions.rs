@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::deletions::{deletion_requests, find_deletion, ApproveDeletion, DeletionView, RejectDeletion};
-use crate::domain::{format_utc, format_utc_ms, DeletionRequest, DeletionState};
-use crate::ui::components::{CancelForm, Countdown, DeletionNotice, ErrorAlert, ReasonField};
+use crate::domain::{DeletionRequest, DeletionState};
+use crate::ui::components::{countdown, local_text, local_time_ms, CancelForm, DeletionNotice, ErrorAlert, ReasonField};
 
 /// `/deletions`: every deletion request, open ones first with their countdown, then what became
 /// of the rest; filtered by state and meeting with a plain GET form.
@@ -106,13 +106,13 @@ fn RequestRow(v: DeletionView) -> impl IntoView {
             <td data-label="Request"><a href=r.path()>{format!("#{}", r.id)}</a></td>
             <td data-label="Meeting"><a href=r.meeting_id.recordings_path()><code>{r.meeting_id.to_string()}</code></a></td>
             <td data-label="What goes">{r.what_goes()}</td>
-            <td data-label="Requested">{format!("{}, {}", r.requested_by, format_utc_ms(r.requested_at_ms))}<br/><span class="muted">{r.reason.clone()}</span></td>
+            <td data-label="Requested">{r.requested_by.clone()} ", " {local_time_ms(r.requested_at_ms)}<br/><span class="muted">{r.reason.clone()}</span></td>
             <td data-label="State">
                 <span class=format!("state state-{}", r.state.as_str())>{state_text}</span>
                 {when.map(|(label, at)| view! {
                     <br/>
                     {(!label.is_empty()).then(|| format!("{label} "))}
-                    {if r.state.is_open() { view! { <Countdown at_ms=at now_ms=v.now_ms reload_when_due=false/> }.into_any() } else { format_utc_ms(at).into_any() }}
+                    {if r.state.is_open() { countdown(at, v.now_ms, false).into_any() } else { local_time_ms(at).into_any() }}
                 })}
             </td>
             <td class="actions" data-label="Actions">
@@ -168,8 +168,8 @@ fn RequestDetail(v: DeletionView) -> impl IntoView {
     let r = v.request.clone();
     let may_decide = v.may_decide;
     let range = match (r.first_created, r.last_created) {
-        (Some(a), Some(b)) if a == b => Some(format!("recorded {}", format_utc(a))),
-        (Some(a), Some(b)) => Some(format!("recorded between {} and {}", format_utc(a), format_utc(b))),
+        (Some(a), Some(b)) if a == b => Some(format!("recorded {}", local_text(a))),
+        (Some(a), Some(b)) => Some(format!("recorded between {} and {}", local_text(a), local_text(b))),
         _ => None,
     };
     let method = r.requested_method.map(|m| if m.as_str() == "sso" { " (signed in through SSO)" } else { " (local account)" }).unwrap_or_default();
@@ -186,7 +186,7 @@ fn RequestDetail(v: DeletionView) -> impl IntoView {
                 <dd>{r.reason.clone()}</dd>
                 {r.batch_id.map(|b| view! { <dt>"Batch"</dt><dd><a href=format!("/bulk/{b}")>{format!("Part of bulk batch #{b}")}</a></dd> })}
                 <dt>"Requested"</dt>
-                <dd>{format!("by {}{method}, {}", r.requested_by, format_utc_ms(r.requested_at_ms))}</dd>
+                <dd>{format!("by {}{method}, ", r.requested_by)} {local_time_ms(r.requested_at_ms)}</dd>
                 <Decision r=r.clone()/>
                 {r.result.clone().map(|res| view! { <dt>"Result"</dt><dd>{res}</dd> })}
             </dl>
@@ -195,7 +195,7 @@ fn RequestDetail(v: DeletionView) -> impl IntoView {
             <h2 id="timeline-heading">"Timeline"</h2>
             <ol class="timeline">
                 {r.timeline().into_iter().map(|(at, what)| view! {
-                    <li><time datetime=crate::domain::format_rfc3339_ms(at)>{format_utc_ms(at)}</time>" · "{what}</li>
+                    <li>{local_time_ms(at)}" · "{what}</li>
                 }).collect_view()}
             </ol>
         </section>
@@ -207,11 +207,11 @@ fn RequestDetail(v: DeletionView) -> impl IntoView {
 fn Decision(r: DeletionRequest) -> impl IntoView {
     let by = r.decided_by.clone()?;
     let verb = if r.state == DeletionState::Rejected { "Rejected" } else { "Approved" };
-    let at = r.decided_at_ms.map(format_utc_ms).unwrap_or_default();
+    let at = r.decided_at_ms.map(|at| view! { ", " {local_time_ms(at)} });
     let comment = r.decision_comment.clone().map(|c| format!(": {c}")).unwrap_or_default();
     Some(view! {
         <dt>{verb}</dt>
-        <dd>{format!("by {by}, {at}{comment}")}</dd>
+        <dd>{format!("by {by}")} {at} {comment}</dd>
     })
 }
 

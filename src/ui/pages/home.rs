@@ -6,7 +6,7 @@ use crate::api::cases::cases_due_soon;
 use crate::api::retention::retention_due_soon;
 use crate::api::meetings::{opened_meetings, recent_meetings};
 use crate::domain::{MeetingId, Permission};
-use crate::ui::components::{local_time, use_frame, ErrorAlert, FindRecordingsForm, LocalTimes};
+use crate::ui::components::{local_time, local_time_ms, reader_zone, use_frame, ErrorAlert, FindRecordingsForm};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -53,7 +53,7 @@ pub fn HomePage() -> impl IntoView {
                         <h2 id="cases-due-heading">"Erasure cases due soon"</h2>
                         <ul class="opened-meetings">
                             {list.into_iter().map(|c| view! {
-                                <li><a href=c.path()>{c.reference.clone()}</a>{format!(" · {} · deadline {}", c.standing(today).describe(), c.deadline())}</li>
+                                <li><a href=c.path()>{c.reference.clone()}</a>{format!(" · {} · deadline {}", c.standing(today).describe(), crate::domain::format_day(c.deadline()))}</li>
                             }).collect_view()}
                         </ul>
                         <p><a href="/cases">"All cases"</a></p>
@@ -108,11 +108,10 @@ pub fn HomePage() -> impl IntoView {
                                     <li>
                                         <a href=m.meeting_id.recordings_path()><code>{m.meeting_id.to_string()}</code></a>
                                         {m.name.map(|n| view! { " " <span>{n}</span> })}
-                                        <span class="muted">" · opened " {local_time(m.opened_ms / 1000)}</span>
+                                        <span class="muted">" · opened " {local_time_ms(m.opened_ms)}</span>
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            <LocalTimes/>
                         }.into_any(),
                         Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
                     }
@@ -150,7 +149,6 @@ pub fn HomePage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <LocalTimes/>
                             {new_link}
                         }.into_any(),
                         Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
@@ -213,7 +211,7 @@ fn RetentionDue(list: Vec<crate::domain::DueRow>, now_ms: i64) -> impl IntoView 
                     <li>
                         <a href=format!("/retention/meetings/{}", r.meeting_id)><code>{r.meeting_id.to_string()}</code></a>
                         {format!(" · {} recordings · {}", r.recordings, crate::domain::format_bytes(r.bytes))}
-                        <span class="muted">" · due " {r.due_at_ms.map(|at| crate::domain::when(at, now_ms))}</span>
+                        <span class="muted">" · due " {r.due_at_ms.map(|at| crate::domain::when(&reader_zone(), at, now_ms))}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::meetings::meeting_record;
-use crate::domain::{Attendee, CreatedMeeting, Zone};
-use crate::ui::components::{local_time, CopyButton, ErrorAlert, LocalTimes};
+use crate::domain::{Attendee, CreatedMeeting};
+use crate::ui::components::{local_time, reader_zone, zoned_time_ms, CopyButton, ErrorAlert};
 
 /// `/meetings/{id}`: a meeting created through Meeting Admin (the confirmation after creating
 /// one), with a way on to its recordings.
@@ -37,7 +37,7 @@ pub fn MeetingPage() -> impl IntoView {
 #[component]
 fn MeetingSummary(m: CreatedMeeting) -> impl IntoView {
     let zone = m.zone();
-    let utc = Zone::utc();
+    let reader = reader_zone();
     let id = m.meeting_id.to_string();
     let n = &m.meeting;
     let flags: Vec<&str> = [("record", n.record), ("chat", n.chat), ("public", n.public), ("scheduled", n.scheduled), ("notify", n.notify)]
@@ -45,7 +45,11 @@ fn MeetingSummary(m: CreatedMeeting) -> impl IntoView {
         .filter_map(|(name, on)| on.then_some(name))
         .collect();
     let notify = n.notify_before.map(|nb| format!("{} {} before the start", nb.value(), nb.metric().as_str()));
-    let when = |t: i64| format!("{} ({})", zone.format(t), utc.format(t));
+    // In the meeting's own zone, as it was planned; in the reader's too when that differs.
+    let when = |t: i64| {
+        let yours = (reader != zone).then(|| view! { " (" {local_time(t)} ")" });
+        view! { {zoned_time_ms(t.saturating_mul(1000), &zone)} {yours} }
+    };
     let past = m.started_before_creation().then(|| view! {
         <p class="notice warning" role="note">"Its start had already passed when it was created: attendees were not notified ahead of it."</p>
     });
@@ -77,7 +81,6 @@ fn MeetingSummary(m: CreatedMeeting) -> impl IntoView {
                 <dt>"Created"</dt><dd>"by " {m.created_by.clone()} ", " {local_time(m.created_at)}</dd>
             </dl>
             <p><a class="button" href=m.meeting_id.recordings_path()>"Recordings of this meeting"</a></p>
-            <LocalTimes/>
         </section>
     }
 }

@@ -8,9 +8,9 @@ use crate::api::audit::meeting_history;
 use crate::api::deletions::{open_deletion, DeletionView};
 use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
-use crate::domain::{format_bytes, format_duration_ms, format_utc_ms, push_bytes, push_duration_ms, push_u64, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey};
+use crate::domain::{format_bytes, format_duration_ms, push_bytes, push_duration_ms, push_u64, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey, Zone};
 use crate::error::AppError;
-use crate::ui::components::{push_local_time, use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, LocalTimes, Pager, PendingList};
+use crate::ui::components::{push_local_time, use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, Pager, PendingList, local_text, local_time, reader_zone};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
 use crate::ui::reads::begun;
 
@@ -101,7 +101,6 @@ pub fn RecordingsPage() -> impl IntoView {
         <PendingList>
             <Suspense fallback>{body}</Suspense>
         </PendingList>
-        <LocalTimes/>
         <MeetingHistory raw_id/>
     }
 }
@@ -117,7 +116,7 @@ fn RejectionNotice(raw_id: String) -> impl IntoView {
                 let latest = mine.await.ok()?.into_iter().next()?.request;
                 (latest.state == crate::domain::DeletionState::Rejected).then(|| {
                     let by = latest.decided_by.clone().unwrap_or_default();
-                    let at = latest.decided_at_ms.map(|t| format!(" at {} UTC", format_utc_ms(t))).unwrap_or_default();
+                    let at = latest.decided_at_ms.map(|t| format!(" at {}", local_text(t.div_euclid(1000)))).unwrap_or_default();
                     let why = latest.decision_comment.clone().map(|c| format!(": {c}")).unwrap_or_default();
                     view! {
                         <p class="notice warning" role="note">
@@ -191,7 +190,7 @@ fn RecordingsView(
                 format_duration_ms(summary.total_duration_ms),
                 format_bytes(summary.total_size)
             )}
-            <span class="muted">{format!(" · as listed by ConnectyCube at {}", format_utc_ms(page.fetched_at * 1000))}</span>
+            <span class="muted">" · as listed by ConnectyCube at " {local_time(page.fetched_at)}</span>
         </p>
         <div class="toolbar">
             <form method="get">
@@ -274,7 +273,7 @@ fn RecordingsTable(page: Arc<RecordingPage>, may_share: bool) -> impl IntoView {
                         <th scope="col">"Actions"</th>
                     </tr>
                 </thead>
-                <tbody inner_html=rows_html(&page.rows, &meeting, may_share)></tbody>
+                <tbody inner_html=rows_html(&page.rows, &meeting, may_share, &reader_zone())></tbody>
             </table>
         </div>
         {pager}
@@ -286,7 +285,7 @@ fn RecordingsTable(page: Arc<RecordingPage>, may_share: bool) -> impl IntoView {
 /// of 50, and a row has no state to hydrate. Every text from the vendor goes through `escape`.
 /// A recording's file is reached only through our own addresses, which audit each use and
 /// redirect to a fresh presigned link: no bearer link is ever in the page.
-fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> String {
+fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool, zone: &Zone) -> String {
     // Pieces pushed one after another, numbers through `itoa`: `format!` and its temporary
     // strings were most of this function's cost (BENCHMARKS.md).
     let mut out = String::with_capacity(rows.len() * 1024);
@@ -298,7 +297,7 @@ fn rows_html(rows: &[RecordingRow], meeting: &MeetingId, may_share: bool) -> Str
         escape(&mut out, &r.id);
         out.push_str("</code></td><td data-label=\"Created\">");
         match r.created_unix() {
-            Some(t) => push_local_time(&mut out, t),
+            Some(t) => push_local_time(&mut out, zone, t),
             None => {
                 out.push_str("<span title=\"ConnectyCube sent no readable date\">");
                 escape(&mut out, &r.created_at);
@@ -383,7 +382,7 @@ mod tests {
     #[test]
     fn vendor_text_in_a_row_is_escaped() {
         let meeting = MeetingId::parse("6932e0f8652986000d48148a").unwrap();
-        let html = rows_html(&[row("<img src=x onerror=alert(1)>", "\"><script>alert('x')</script>")], &meeting, true);
+        let html = rows_html(&[row("<img src=x onerror=alert(1)>", "\"><script>alert('x')</script>")], &meeting, true, &Zone::utc());
         assert!(!html.contains("<img") && !html.contains("<script"), "{html}");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
@@ -399,12 +398,12 @@ mod tests {
         let meeting = MeetingId::parse("6932e0f8652986000d48148a").unwrap();
         let mut r = row("6932e11b652986000d48148c", "2026-11-24T10:10:10Z");
         r.file = crate::domain::RecordingId::parse(&r.id).ok();
-        let html = rows_html(&[r.clone()], &meeting, true);
+        let html = rows_html(&[r.clone()], &meeting, true, &Zone::utc());
         let base = "/meetings/6932e0f8652986000d48148a/recordings/6932e11b652986000d48148c";
         for access in ["download", "share", "preview"] {
             assert!(html.contains(&format!("\"{base}/{access}\"")), "{access}: {html}");
         }
-        assert!(html.contains("<time datetime=\"2026-11-24T10:10:00Z\" title=\"2026-11-24 10:10 UTC\" data-unix=\"1795515010\">2026-11-24 10:10 UTC</time>"), "{html}");
-        assert!(!rows_html(&[r], &meeting, false).contains("Share link"), "sharing only for those who may");
+        assert!(html.contains("<time datetime=\"2026-11-24T10:10:10.000Z\" title=\"24 Nov 2026, 10:10:10 UTC\">24 Nov 2026, 10:10 UTC</time>"), "{html}");
+        assert!(!rows_html(&[r], &meeting, false, &Zone::utc()).contains("Share link"), "sharing only for those who may");
     }
 }

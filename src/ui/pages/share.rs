@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::sharing::{show_shared_link, ShareRecordingLink, SharedLink, SHARE_SHOWN_FOR_MINUTES};
-use crate::domain::{format_utc, LinkExpiry};
-use crate::ui::components::{local_time, CopyButton, ErrorAlert, LocalTimes};
+use crate::domain::LinkExpiry;
+use crate::ui::components::{local_text, local_time_ms, CopyButton, ErrorAlert};
 
 /// `/meetings/{id}/recordings/{rid}/share`: hands a recording's presigned link over, to pass on to
 /// a customer. Sharing is recorded (with the note) before the link is shown, and it is shown
@@ -84,14 +84,13 @@ fn LinkShown(link: SharedLink) -> impl IntoView {
     let expiry = LinkExpiry::of(link.expires_at, link.fetched_at);
     let until = match (expiry, link.expires_at) {
         (LinkExpiry::Unknown, _) | (_, None) => "The link does not say when it expires.".to_owned(),
-        (e, Some(at)) if e.is_expired() => format!("This link {} ({}): share it again later for a fresh one.", e.describe(), format_utc(at)),
-        (e, Some(at)) => format!("It {} ({}).", e.describe(), format_utc(at)),
+        (e, Some(at)) if e.is_expired() => format!("This link {} ({}): share it again later for a fresh one.", e.describe(), local_text(at)),
+        (e, Some(at)) => format!("It {} ({}).", e.describe(), local_text(at)),
     };
     view! {
         <section class="card shared-link" aria-labelledby="shared-heading">
             <h2 id="shared-heading">"Link shared"</h2>
-            <p role="status">"Shared " {local_time(link.shared_at_ms / 1000)} ". " {until}</p>
-            <LocalTimes/>
+            <p role="status">"Shared " {local_time_ms(link.shared_at_ms)} ". " {until}</p>
             {link.note.clone().map(|n| view! { <p>"Note: " {n}</p> })}
             <div class="field">
                 <label for="shared-url">"Download link"</label>

@@ -83,8 +83,8 @@ pub struct MockState {
 pub struct MockUpstream(pub(super) Arc<MockState>);
 
 pub(super) fn iso(unix: i64) -> String {
-    let s = crate::domain::format_utc(unix); // "YYYY-MM-DD HH:MM UTC"
-    format!("{}T{}:00Z", &s[..10], &s[11..16])
+    let s = crate::domain::format_rfc3339_ms(unix.saturating_mul(1000)); // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+    format!("{}:00Z", &s[..16])
 }
 
 pub(super) fn amz_date(unix: i64) -> String {

@@ -7,8 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::forms::Actions;
 use crate::api::bulk::{bulk_batch, BatchView, BulkProgress};
-use crate::domain::{counted, format_bytes, format_utc, format_utc_ms, BatchPhase, BulkItem};
-use crate::ui::components::{refresh_in, Countdown, ErrorAlert, FollowProgress};
+use crate::domain::{counted, format_bytes, BatchPhase, BulkItem};
+use crate::ui::components::{countdown, local_text, local_time_ms, refresh_in, ErrorAlert, FollowProgress};
 
 /// `/bulk/{id}`: the batch's progress and a row per meeting; what can be done with it now.
 /// It follows the work live with JavaScript, and reloads itself every few seconds without it.
@@ -94,14 +94,14 @@ fn BatchDetail(v: BatchView) -> impl IntoView {
         ),
     };
     let requested_line = match (&b.requested_by, &b.reason, b.requested_at_ms) {
-        (Some(by), Some(reason), Some(at)) => Some(format!("Deletion requested by {by}, {}: {reason}", format_utc_ms(at))),
+        (Some(by), Some(reason), Some(at)) => Some(view! { "Deletion requested by " {by.clone()} ", " {local_time_ms(at)} ": " {reason.clone()} }),
         _ => None,
     };
     let started = b.started_at_ms.is_some();
     let csv = format!("{}/results.csv", b.path());
     view! {
         <p class="muted">
-            {format!("Checked by {}, {}", b.created_by, format_utc_ms(b.created_at_ms))}
+            "Checked by " {b.created_by.clone()} ", " {local_time_ms(b.created_at_ms)}
             {b.retry_of.map(|r| view! { " · a retry of the failed meetings of " <a href=format!("/bulk/{r}")>{format!("batch #{r}")}</a> })}
         </p>
         <section class="card batch-status" aria-labelledby="batch-status-heading">
@@ -131,8 +131,8 @@ fn BatchDetail(v: BatchView) -> impl IntoView {
 fn Counts(v: BatchView) -> impl IntoView {
     let t = v.totals;
     let range = match (t.first_created, t.last_created) {
-        (Some(a), Some(b)) if a == b => format!(", recorded {}", format_utc(a)),
-        (Some(a), Some(b)) => format!(", recorded between {} and {}", format_utc(a), format_utc(b)),
+        (Some(a), Some(b)) if a == b => format!(", recorded {}", local_text(a)),
+        (Some(a), Some(b)) => format!(", recorded between {} and {}", local_text(a), local_text(b)),
         _ => String::new(),
     };
     let looked_up = !matches!(v.phase, BatchPhase::Draft | BatchPhase::LookingUp);
@@ -211,7 +211,7 @@ fn ItemsTable(items: Vec<BulkItem>, requested: bool, now_ms: i64) -> impl IntoVi
                                     <span class=format!("state state-{}", result.key())>{result.label()}</span>
                                     // A scheduled deletion says when it runs, counting down.
                                     {i.request.as_ref().filter(|r| r.state == crate::domain::DeletionState::Scheduled).and_then(|r| r.due_at_ms).map(|at| view! {
-                                        " " <Countdown at_ms=at now_ms=now_ms reload_when_due=false/>
+                                        " " {countdown(at, now_ms, false)}
                                     })}
                                     {link.map(|r| view! { " " <a href=format!("/deletions/{r}")>{format!("request #{r}")}</a> })}
                                 </td>

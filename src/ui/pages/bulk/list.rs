@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::bulk::{bulk_batches, bulk_source, BatchSummary};
-use crate::domain::{format_utc_ms, MeetingList, MAX_BATCH};
-use crate::ui::components::ErrorAlert;
+use crate::domain::{MeetingList, MAX_BATCH};
+use crate::ui::components::{local_time_ms, ErrorAlert};
 
 /// `/bulk`: paste or upload a list of meetings; it is checked and kept as a draft batch before
 /// anything is asked of ConnectyCube. A plain multipart form, so it works without JavaScript.
@@ -148,7 +148,7 @@ fn BatchesTable(list: Vec<BatchSummary>) -> impl IntoView {
                         view! {
                             <tr>
                                 <td data-label="Batch"><a href=b.path()>{format!("#{}", b.id)}</a>{b.retry_of.map(|r| format!(" (retry of #{r})"))}</td>
-                                <td data-label="Checked">{format!("{}, {}", b.created_by, format_utc_ms(b.created_at_ms))}</td>
+                                <td data-label="Checked">{b.created_by.clone()} ", " {local_time_ms(b.created_at_ms)}</td>
                                 <td data-label="Meetings">{s.meetings}</td>
                                 <td data-label="Deletion">{deletion}</td>
                             </tr>

@@ -5,9 +5,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::list::Field;
 use crate::api::cases::{read_case, AddCaseMeetings, CaseProgress, ChangeCase, CloseCase, RequestCaseDeletion};
-use crate::domain::{format_utc_ms, CaseView};
+use crate::domain::{format_day, CaseView};
 use crate::error::AppError;
-use crate::ui::components::{refresh_in, ErrorAlert, FollowProgress, ReasonField};
+use crate::ui::components::{local_time_ms, refresh_in, ErrorAlert, FollowProgress, ReasonField};
 
 /// `/cases/:case_id`: where a case stands, its meetings and their deletion, and its steps.
 #[component]
@@ -57,8 +57,8 @@ fn CaseDetail(v: CaseView) -> impl IntoView {
         view! { <FollowProgress progress_url seen/> }
     });
     let open = !c.state.is_closed();
-    let pause_line = c.paused_since_ms.map(|at| format!("Paused since {} UTC: {}", format_utc_ms(at), c.pause_reason.clone().unwrap_or_default()));
-    let extension = c.extended_to.map(|d| format!("{d} ({})", c.extension_reason.clone().unwrap_or_default()));
+    let pause_line = c.paused_since_ms.map(|at| view! { "Paused since " {local_time_ms(at)} ": " {c.pause_reason.clone().unwrap_or_default()} });
+    let extension = c.extended_to.map(|d| format!("{} ({})", format_day(d), c.extension_reason.clone().unwrap_or_default()));
     let record = c.has_record.then(|| (format!("/cases/{}/record", c.id), format!("/cases/{}/record.json", c.id)));
     view! {
         {follow}
@@ -69,14 +69,14 @@ fn CaseDetail(v: CaseView) -> impl IntoView {
             <dl class="details">
                 <dt>"Legal ground"</dt><dd>{c.ground.label()}</dd>
                 {(!c.note.is_empty()).then(|| view! { <dt>"Note"</dt><dd>{c.note.clone()}</dd> })}
-                <dt>"Received"</dt><dd>{c.received.to_string()}</dd>
+                <dt>"Received"</dt><dd>{format_day(c.received)}</dd>
                 <dt>"Identity verified"</dt><dd>{c.verified.map(|d| d.to_string()).unwrap_or_else(|| "not yet".to_owned())}</dd>
                 <dt>"Due"</dt><dd>{c.due.to_string()}</dd>
                 {extension.map(|e| view! { <dt>"Extended to"</dt><dd>{e}</dd> })}
                 {(c.paused_days > 0).then(|| view! { <dt>"Days paused"</dt><dd>{c.paused_days}</dd> })}
-                <dt>"Deadline"</dt><dd>{c.deadline().to_string()}</dd>
-                <dt>"Opened"</dt><dd>{format!("by {}, {} UTC", c.opened_by, format_utc_ms(c.opened_at_ms))}</dd>
-                {c.closed_at_ms.map(|at| view! { <dt>"Closed"</dt><dd>{format!("by {}, {} UTC", c.closed_by.clone().unwrap_or_default(), format_utc_ms(at))}</dd> })}
+                <dt>"Deadline"</dt><dd>{format_day(c.deadline())}</dd>
+                <dt>"Opened"</dt><dd>"by " {c.opened_by.clone()} ", " {local_time_ms(c.opened_at_ms)}</dd>
+                {c.closed_at_ms.map(|at| view! { <dt>"Closed"</dt><dd>"by " {c.closed_by.clone().unwrap_or_default()} ", " {local_time_ms(at)}</dd> })}
                 {c.refusal_reason.clone().map(|r| view! { <dt>"Refused"</dt><dd>{r}</dd> })}
             </dl>
             {record.map(|(page, file)| view! {

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::cases::{list_cases, CaseList, OpenCase};
-use crate::domain::{CaseFilter, Ground};
+use crate::domain::{format_day, CaseFilter, Ground};
 use crate::error::AppError;
 use crate::ui::components::ErrorAlert;
 
@@ -63,8 +63,8 @@ fn Cases(l: CaseList) -> impl IntoView {
                                 <tr class=class>
                                     <td data-label="Reference"><a href=c.path()>{c.reference.clone()}</a></td>
                                     <td data-label="State">{c.state.label()}</td>
-                                    <td data-label="Received">{c.received.to_string()}</td>
-                                    <td data-label="Deadline">{c.deadline().to_string()}</td>
+                                    <td data-label="Received">{format_day(c.received)}</td>
+                                    <td data-label="Deadline">{format_day(c.deadline())}</td>
                                     <td data-label="Standing">{standing.describe()}</td>
                                 </tr>
                             }

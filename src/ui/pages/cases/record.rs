@@ -53,12 +53,12 @@ fn Listing(v: Value, caption: String) -> impl IntoView {
         return view! { <p>{format!("{caption}: none.")}</p> }.into_any();
     }
     view! {
-        <table class="record-listing">
+        <table class="record-listing cards">
             <caption>{caption}</caption>
             <thead><tr><th scope="col">"Recording"</th><th scope="col">"Created"</th><th scope="col">"Size (bytes)"</th><th scope="col">"Duration (ms)"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|r| view! {
-                    <tr><td><code>{text(&r["id"])}</code></td><td>{text(&r["created_at"])}</td><td>{text(&r["size_bytes"])}</td><td>{text(&r["duration_ms"])}</td></tr>
+                    <tr><td data-label="Recording"><code>{text(&r["id"])}</code></td><td data-label="Created">{text(&r["created_at"])}</td><td data-label="Size (bytes)">{text(&r["size_bytes"])}</td><td data-label="Duration (ms)">{text(&r["duration_ms"])}</td></tr>
                 }).collect_view()}
             </tbody>
         </table>

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::retention::{read_retention_meeting, ClearRetentionRule, ExtendRetention, KeepRecordings};
-use crate::domain::{format_bytes, format_utc_ms, MeetingRule, RetentionMeeting, EXTENSION_DAYS, NEWEST_RULE};
-use crate::ui::components::{local_time, Countdown, ErrorAlert, LocalTimes, ReasonField};
+use crate::domain::{format_bytes, MeetingRule, RetentionMeeting, EXTENSION_DAYS, NEWEST_RULE};
+use crate::ui::components::{countdown, local_time, local_time_ms, ErrorAlert, ReasonField};
 
 #[component]
 pub fn RetentionMeetingPage() -> impl IntoView {
@@ -33,7 +33,7 @@ fn Standing(m: RetentionMeeting) -> impl IntoView {
     let r = m.row.clone();
     let id = r.meeting_id.to_string();
     let due = match (r.due_at_ms, m.standing_label.as_str()) {
-        (Some(at), _) => view! { "Due " <Countdown at_ms=at now_ms=m.now_ms reload_when_due=false/> }.into_any(),
+        (Some(at), _) => view! { "Due " {countdown(at, m.now_ms, false)} }.into_any(),
         (None, label) => format!("Not due: {label}.").into_any(),
     };
     view! {
@@ -46,21 +46,20 @@ fn Standing(m: RetentionMeeting) -> impl IntoView {
                 {format!("{} recordings, {}", r.recordings, format_bytes(r.bytes))}
                 {r.newest_created.map(|t| view! { "; the newest from " {local_time(t)} })}
                 {match r.inventoried_at_ms {
-                    Some(t) => view! { " (as of " {local_time(t / 1000)} ")." }.into_any(),
+                    Some(t) => view! { " (as of " {local_time_ms(t)} ")." }.into_any(),
                     None => " (not listed yet).".into_any(),
                 }}
             </p>
             <p>{m.period_text.clone()}</p>
             {r.rule.as_ref().map(|rule| view! {
                 <p class="notice">{match rule.rule {
-                    MeetingRule::Keep => format!("Exempt by {} on {}: {}", rule.set_by, format_utc_ms(rule.set_at_ms), rule.reason),
-                    MeetingRule::ExtendedUntil(at) => format!("Kept until {} by {} on {}: {}", format_utc_ms(at), rule.set_by, format_utc_ms(rule.set_at_ms), rule.reason),
+                    MeetingRule::Keep => view! { "Exempt by " {rule.set_by.clone()} " on " {local_time_ms(rule.set_at_ms)} ": " {rule.reason.clone()} }.into_any(),
+                    MeetingRule::ExtendedUntil(at) => view! { "Kept until " {local_time_ms(at)} " by " {rule.set_by.clone()} " on " {local_time_ms(rule.set_at_ms)} ": " {rule.reason.clone()} }.into_any(),
                 }}</p>
             })}
         </section>
         {m.may_extend.then(|| view! { <ExtendForm id=id.clone()/> })}
         {m.may_manage.then(|| view! { <KeepForms id=id.clone() has_rule=r.rule.is_some()/> })}
-        <LocalTimes/>
     }
 }
 

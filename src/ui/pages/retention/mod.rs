@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::retention::{read_retention, TrackMeetings};
 use crate::domain::{format_bytes, DueRow, HostRule, MeetingId, RetentionOverview, RuleForm, NEWEST_RULE};
-use crate::ui::components::{local_time, Countdown, ErrorAlert, LocalTimes};
+use crate::ui::components::{countdown, local_time, local_time_ms, ErrorAlert};
 use forms::{GeneralForm, HostForm};
 
 pub use meeting::RetentionMeetingPage;
@@ -79,7 +79,7 @@ fn Overview(o: RetentionOverview) -> impl IntoView {
             <p>{rules_text}</p>
             <p class="muted">{NEWEST_RULE}</p>
             <p class="muted">{format!("Due soon: {} days before. Vendor budget for the inventory: {} calls an hour.", o.warn_days, o.calls_per_hour)}</p>
-            {o.set_by.clone().zip(o.set_at_ms).map(|(by, at)| view! { <p class="muted">"Last changed by " {by} " " {local_time(at / 1000)}</p> })}
+            {o.set_by.clone().zip(o.set_at_ms).map(|(by, at)| view! { <p class="muted">"Last changed by " {by} " " {local_time_ms(at)}</p> })}
             {o.may_manage.then(|| view! { <GeneralForm form=o.form.clone() errors=None/> })}
         </section>
         <HostRules o=o.clone()/>
@@ -88,7 +88,7 @@ fn Overview(o: RetentionOverview) -> impl IntoView {
             <p class="muted">
                 {format!("The sweep runs every {} minutes and opens deletion requests for these; ", o.sweep_every_minutes)}
                 {match o.last_sweep_ms {
-                    Some(t) => view! { "the last ran " {local_time(t / 1000)} "." }.into_any(),
+                    Some(t) => view! { "the last ran " {local_time_ms(t)} "." }.into_any(),
                     None => "it has not run yet.".into_any(),
                 }}
             </p>
@@ -103,7 +103,6 @@ fn Overview(o: RetentionOverview) -> impl IntoView {
             <DueTable rows=o.exceptions.clone() now caption="Meetings with a rule of their own" empty="No meeting has a rule of its own."/>
         </section>
         {o.may_manage.then(|| view! { <TrackForm/> })}
-        <LocalTimes/>
     }
 }
 
@@ -122,7 +121,7 @@ fn Coverage(o: RetentionOverview) -> impl IntoView {
             <p>
                 "Inventory as of: "
                 {match (c.oldest_listing_ms, c.newest_listing_ms) {
-                    (Some(old), Some(new)) => view! { "listings from " {local_time(old / 1000)} " to " {local_time(new / 1000)} }.into_any(),
+                    (Some(old), Some(new)) => view! { "listings from " {local_time_ms(old)} " to " {local_time_ms(new)} }.into_any(),
                     _ => "nothing listed yet".into_any(),
                 }}
                 {(c.never_listed > 0).then(|| format!("; {} not listed yet", c.never_listed))}
@@ -131,7 +130,7 @@ fn Coverage(o: RetentionOverview) -> impl IntoView {
                 ". Each meeting is listed again once a day."
             </p>
             {o.paused_until_ms.map(|t| view! {
-                <p class="notice warning" role="status">"ConnectyCube asked us to slow down: the inventory waits until " {local_time(t / 1000)} "."</p>
+                <p class="notice warning" role="status">"ConnectyCube asked us to slow down: the inventory waits until " {local_time_ms(t)} "."</p>
             })}
         </section>
     }
@@ -155,15 +154,15 @@ fn HostRules(o: RetentionOverview) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table class="deletions">
+                        <table class="deletions cards">
                             <caption>"Hosts with a rule of their own"</caption>
                             <thead><tr><th scope="col">"Host user id"</th><th scope="col">"Rule"</th><th scope="col">"Set"</th></tr></thead>
                             <tbody>
                                 {o.hosts.iter().map(|h| view! {
                                     <tr>
-                                        <td>{h.host_id.to_string()}</td>
-                                        <td>{host_rule_text(h.rule)}</td>
-                                        <td>{h.set_by.clone()} ", " {local_time(h.set_at_ms / 1000)}<br/><span class="muted">{h.reason.clone()}</span></td>
+                                        <td data-label="Host user id">{h.host_id.to_string()}</td>
+                                        <td data-label="Rule">{host_rule_text(h.rule)}</td>
+                                        <td data-label="Set">{h.set_by.clone()} ", " {local_time_ms(h.set_at_ms)}<br/><span class="muted">{h.reason.clone()}</span></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -183,7 +182,7 @@ fn DueTable(rows: Vec<DueRow>, now: i64, caption: &'static str, empty: &'static 
     }
     view! {
         <div class="table-wrap">
-            <table class="deletions retention">
+            <table class="deletions retention cards">
                 <caption>{caption}</caption>
                 <thead>
                     <tr>
@@ -214,20 +213,20 @@ fn DueLine(r: DueRow, now: i64) -> impl IntoView {
     });
     view! {
         <tr>
-            <td><a href=r.meeting_id.recordings_path()><code>{r.meeting_id.to_string()}</code></a></td>
-            <td>{r.host.map(|h| h.to_string()).unwrap_or_else(|| "unknown".to_owned())}</td>
-            <td>{format!("{} · {}", r.recordings, format_bytes(r.bytes))}</td>
-            <td>{r.newest_created.map(local_time)}</td>
-            <td>
+            <td data-label="Meeting"><a href=r.meeting_id.recordings_path()><code>{r.meeting_id.to_string()}</code></a></td>
+            <td data-label="Host">{r.host.map(|h| h.to_string()).unwrap_or_else(|| "unknown".to_owned())}</td>
+            <td data-label="Recordings">{format!("{} · {}", r.recordings, format_bytes(r.bytes))}</td>
+            <td data-label="Newest recording">{r.newest_created.map(local_time)}</td>
+            <td data-label="Due">
                 {match r.due_at_ms {
-                    Some(at) => view! { <Countdown at_ms=at now_ms=now reload_when_due=false/> }.into_any(),
+                    Some(at) => view! { {countdown(at, now, false)} }.into_any(),
                     None => "never (exempt)".into_any(),
                 }}
                 {r.in_hand.then(|| view! { <br/><span class="muted">"deletion under way"</span> })}
                 {rule.map(|t| view! { <br/><span class="muted">{t}</span> })}
             </td>
-            <td>{r.inventoried_at_ms.map(|t| local_time(t / 1000))}</td>
-            <td class="actions"><a href=meeting_path(&r.meeting_id)>"Extend or keep"</a></td>
+            <td data-label="As of">{r.inventoried_at_ms.map(local_time_ms)}</td>
+            <td class="actions" data-label="Actions"><a href=meeting_path(&r.meeting_id)>"Extend or keep"</a></td>
         </tr>
     }
 }

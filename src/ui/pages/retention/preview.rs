@@ -74,12 +74,12 @@ fn Preview(p: RetentionPreview) -> impl IntoView {
         <section class="card" aria-labelledby="preview-heading">
             <h2 id="preview-heading">{format!("The change: {}", p.change.describe())}</h2>
             <div class="table-wrap">
-                <table class="deletions">
+                <table class="deletions cards">
                     <caption>"What the sweep would take, as the rules stand and with the change"</caption>
                     <thead><tr><th scope="col">"When"</th><th scope="col">"As the rules stand"</th><th scope="col">"With the change"</th></tr></thead>
                     <tbody>
                         {p.rows().into_iter().map(|(label, before, after)| view! {
-                            <tr><th scope="row">{label}</th><td>{tally(before)}</td><td>{tally(after)}</td></tr>
+                            <tr><th scope="row">{label}</th><td data-label="As the rules stand">{tally(before)}</td><td data-label="With the change">{tally(after)}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

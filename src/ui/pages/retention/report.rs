@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::retention::read_retention_report;
 use crate::domain::{format_bytes, RetentionReport};
-use crate::ui::components::{local_time, ErrorAlert, LocalTimes};
+use crate::ui::components::{local_time, local_time_ms, ErrorAlert};
 
 #[component]
 pub fn RetentionReportPage() -> impl IntoView {
@@ -32,7 +32,7 @@ fn Report(r: RetentionReport) -> impl IntoView {
     view! {
         <p class="muted">
             {match r.as_of_ms {
-                Some(t) => view! { "As of the listings since " {local_time(t / 1000)} "." }.into_any(),
+                Some(t) => view! { "As of the listings since " {local_time_ms(t)} "." }.into_any(),
                 None => "Nothing listed yet.".into_any(),
             }}
             " "
@@ -49,7 +49,7 @@ fn Report(r: RetentionReport) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table class="deletions">
+                        <table class="deletions cards">
                             <caption>"Recordings known per host"</caption>
                             <thead>
                                 <tr>
@@ -68,14 +68,14 @@ fn Report(r: RetentionReport) -> impl IntoView {
                                 {r.hosts.into_iter().map(|h| view! {
                                     <tr>
                                         <th scope="row">{h.host.map(|h| h.to_string()).unwrap_or_else(|| "unknown host".to_owned())}</th>
-                                        <td>{h.meetings}</td>
-                                        <td>{h.recordings}</td>
-                                        <td>{format_bytes(h.bytes)}</td>
-                                        <td>{h.oldest.map(local_time)}</td>
-                                        <td>{h.due_7}</td>
-                                        <td>{h.due_30}</td>
-                                        <td>{h.held}</td>
-                                        <td>{h.exempt}</td>
+                                        <td data-label="Meetings">{h.meetings}</td>
+                                        <td data-label="Recordings">{h.recordings}</td>
+                                        <td data-label="Size">{format_bytes(h.bytes)}</td>
+                                        <td data-label="Oldest">{h.oldest.map(local_time)}</td>
+                                        <td data-label="Due within 7 days">{h.due_7}</td>
+                                        <td data-label="Due within 30 days">{h.due_30}</td>
+                                        <td data-label="On hold">{h.held}</td>
+                                        <td data-label="Exempt">{h.exempt}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -84,6 +84,5 @@ fn Report(r: RetentionReport) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-        <LocalTimes/>
     }
 }
