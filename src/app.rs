@@ -48,9 +48,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 const ZONE_SCRIPT: &str = "try { const z = Intl.DateTimeFormat().resolvedOptions().timeZone;\
   if (z && !document.cookie.split('; ').includes('tz=' + z)) document.cookie = 'tz=' + z + '; path=/; max-age=31536000; samesite=lax'; } catch (e) {}";
 
-/// `public/palette.js`, checked with the server on every use (`server::http::caching`).
-pub const PALETTE_SCRIPT: &str = "/palette.js";
-
 #[cfg(feature = "ssr")]
 #[component]
 fn IslandScripts() -> impl IntoView {
@@ -89,7 +86,7 @@ fn IslandScripts() -> impl IntoView {
         <link rel="modulepreload" href=assets.js.clone() crossorigin=""/>
         <script type="module" nonce=nonce.clone()>{script}</script>
         // The command palette: plain script, so no page loads the wasm bundle for it.
-        <script type="module" src=PALETTE_SCRIPT nonce=nonce></script>
+        <script type="module" src=crate::server::http::assets::PALETTE_SCRIPT nonce=nonce></script>
     }
 }
 

@@ -20,6 +20,15 @@ test('the header\'s Go to box takes a pasted link, #request or a page\'s name, w
   await expect(page.getByRole('main').getByRole('textbox', { name: 'Go to' })).toHaveValue('zzzz');
 });
 
+test('the palette\'s script is public, checked with the server on every use, and a few KB', async ({ request }) => {
+  // Anyone's browser loads it (the sign-in page has it too): no session needed, nothing in it is private.
+  const res = await request.get('http://127.0.0.1:3456/palette.js', { headers: { 'accept-encoding': 'br' } });
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toContain('javascript');
+  expect(res.headers()['cache-control']).toBe('private, no-cache');
+  expect((await res.body()).length).toBeLessThan(8 * 1024);
+});
+
 test.describe('with JavaScript', () => {
   test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'the palette is plain script');
 

@@ -50,7 +50,7 @@ pub fn refuse_dot_segments(req: &Request) -> Result<(), Response> {
 /// presigned storage links).
 fn is_public(path: &str) -> bool {
     const PREFIXES: [&str; 6] = ["/pkg/", "/api/", "/demo-files/", "/healthz", "/readyz", "/auth/oidc/"];
-    const FILES: [&str; 3] = ["/favicon.ico", "/favicon.svg", "/robots.txt"];
+    const FILES: [&str; 4] = ["/favicon.ico", "/favicon.svg", "/robots.txt", crate::server::http::assets::PALETTE_SCRIPT];
     path == "/sign-in" || PREFIXES.iter().any(|p| path.starts_with(p)) || FILES.contains(&path)
 }
 

@@ -9,6 +9,10 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+/// The command palette's plain script (`public/palette.js`): unhashed, so checked with the
+/// server on every use (`caching`), and public like the favicon (nothing in it is private).
+pub const PALETTE_SCRIPT: &str = "/palette.js";
+
 /// The output name in `Cargo.toml` (`[package.metadata.leptos] output-name`).
 const OUTPUT: &str = "meeting-admin";
 /// Under the site root.

@@ -26,7 +26,7 @@ pub fn policy(path: &str, never_stored: bool, status: StatusCode, headers: &Head
         return Some(NO_STORE);
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if content_type.starts_with("text/html") || path.starts_with("/pkg/") || path == crate::app::PALETTE_SCRIPT || !status.is_success() {
+    if content_type.starts_with("text/html") || path.starts_with("/pkg/") || path == super::assets::PALETTE_SCRIPT || !status.is_success() {
         // Unhashed assets (a development build) change under the same name.
         return Some(PAGE);
     }
