@@ -39,6 +39,11 @@ pub fn never_stored(path: &str) -> bool {
     path.starts_with("/api/") || (path.starts_with("/meetings/") && path.ends_with("/share"))
 }
 
+/// The files the site serves: the build's assets, the palette's script, `public/`'s other files.
+pub fn is_static_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == super::assets::PALETTE_SCRIPT || is_public_file(path)
+}
+
 /// The files in `public/` that anyone may cache for a day.
 pub fn is_public_file(path: &str) -> bool {
     matches!(path, "/favicon.svg" | "/robots.txt")
@@ -71,6 +76,9 @@ mod tests {
         assert_eq!(policy("/meetings/x/recordings", never_stored("/meetings/x/recordings"), StatusCode::OK, &with("text/html; charset=utf-8"), &hashed), Some(PAGE));
         assert_eq!(policy("/pkg/meeting-admin.wasm", never_stored("/pkg/meeting-admin.wasm"), StatusCode::OK, &with("application/wasm"), &AssetNames::plain()), Some(PAGE));
         assert_eq!(policy("/robots.txt", never_stored("/robots.txt"), StatusCode::OK, &with("text/plain"), &hashed), Some(STATIC));
+        // Unhashed, so never reused unchecked: a new release's palette is taken at once.
+        assert!(is_static_file("/palette.js"));
+        assert_eq!(policy("/palette.js", never_stored("/palette.js"), StatusCode::OK, &with("text/javascript"), &hashed), Some(PAGE));
         assert_eq!(policy("/api/recordings/shared", never_stored("/api/recordings/shared"), StatusCode::OK, &with("application/json"), &hashed), Some(NO_STORE));
         assert_eq!(policy("/api/audit/search", never_stored("/api/audit/search"), StatusCode::FORBIDDEN, &with("application/json"), &hashed), Some(NO_STORE));
         assert_eq!(policy("/meetings/x/recordings/y/share", never_stored("/meetings/x/recordings/y/share"), StatusCode::OK, &with("text/html"), &hashed), Some(NO_STORE));

@@ -63,7 +63,7 @@ where
         // The cache policy looks at the path only for static files; the rest is decided from the
         // response, so other paths are not copied.
         let path = req.uri().path();
-        let static_file = (path.starts_with("/pkg/") || caching::is_public_file(path)).then(|| path.to_owned());
+        let static_file = caching::is_static_file(path).then(|| path.to_owned());
         let never_stored = caching::never_stored(path);
         let guard = self.guard.clone();
         let response = self.inner.call(req);
