@@ -85,6 +85,10 @@ pub enum AppError {
     RecordingGone { recording_id: String },
     #[error("ConnectyCube sent no https download link for recording {recording_id}, so Meeting Admin does not hand one out.")]
     NoSafeLink { recording_id: String },
+    #[error("{at_once} downloads are already passing through this server, the most it takes at once. Try again in a minute.")]
+    DownloadsBusy { at_once: u32 },
+    #[error("The recordings' storage {detail}, so the download of recording {recording_id} did not start. Try again in a minute; if it lasts, tell whoever runs Meeting Admin.")]
+    StorageFailed { recording_id: String, detail: String },
     #[error("Nothing was handed out: every download, preview and shared link of a recording is recorded in the audit log, and the log cannot be written right now. Try again in a minute. Request id {request_id}.")]
     AccessNotRecorded { request_id: String },
     #[error("This shared link is no longer shown here: a link is shown only to the person who shared it, for {minutes} minutes. Share it again to get a new one (that is recorded too).")]
@@ -158,7 +162,8 @@ impl AppError {
             Self::DeletionInterrupted { .. } => 502,
             Self::RecordingGone { .. } | Self::ShareNoLongerShown { .. } => 404,
             Self::FromAnotherSite => 403,
-            Self::NoSafeLink { .. } => 502,
+            Self::NoSafeLink { .. } | Self::StorageFailed { .. } => 502,
+            Self::DownloadsBusy { .. } => 503,
             Self::UpstreamKeyRejected { .. } | Self::UpstreamRejected { .. } | Self::UpstreamBadReply { .. } => 502,
             Self::UpstreamRateLimited { .. } => 429,
             Self::UpstreamUnavailable { .. } => 503,

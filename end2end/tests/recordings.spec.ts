@@ -293,3 +293,14 @@ test('a legal hold stops deletion until an admin lifts it', async ({ page, reque
   await expect(page.getByRole('link', { name: 'Delete all recordings' })).toBeVisible();
   expect(await recordingCount(request, id)).toBe(2);
 });
+
+test('a download arrives named for its meeting and time, not the storage\'s file id', async ({ page, request }, info) => {
+  const id = await seedMeeting(request, 1);
+  await open(page, `/meetings/${id}/recordings`, info);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download' }).first().click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^meeting-${id}-\\d{8}-\\d{6}\\.webm$`));
+  expect(download.url()).not.toContain('X-Amz-');
+});

@@ -52,7 +52,7 @@ pub use meeting::{Attendee, CreatedMeeting, Email, Meeting, NewMeeting, NotifyBe
 pub use meeting_form::{attendee_field, browser_now_unix, split_pasted_emails, AttendeeRow, MeetingForm, ParsedMeeting, MAX_ATTENDEES};
 pub use meeting_id::{MeetingId, MeetingIdError};
 pub use person::{different_people, NotLinked, Person};
-pub use recording::{fingerprint, LinkExpiry, Measured, Recording, RecordingRow, RecordingSummary};
+pub use recording::{download_name, fingerprint, LinkExpiry, Measured, Recording, RecordingRow, RecordingSummary};
 pub use recording_id::{RecordingAccess, RecordingId, RecordingIdError};
 pub use recording_page::{IndexedRecordings, RecordingPage, RecordingView, SortKey, RECORDINGS_PER_PAGE};
 pub use schedule::{format_day, LocalDateTime, Zone, MAX_YEARS_AHEAD};

@@ -81,6 +81,21 @@ impl RecordingRow {
     }
 }
 
+/// What a downloaded file is called: `meeting-<id>-<created>.<ext>`, the creation time in UTC
+/// as `YYYYMMDD-HHMMSS` (the recording's id when the vendor sent no readable time), so files
+/// from one meeting sort by time and say where they came from.
+pub fn download_name(meeting: &super::meeting_id::MeetingId, created_unix: Option<i64>, recording_id: &str, extension: &str) -> String {
+    // Years 1970 to 9999, which the name's eight digits hold.
+    let when = match created_unix.filter(|t| (0..253_402_300_800).contains(t)) {
+        Some(t) => {
+            let iso = super::civil_time::format_rfc3339_ms(t.saturating_mul(1000));
+            format!("{}{}{}-{}{}{}", &iso[0..4], &iso[5..7], &iso[8..10], &iso[11..13], &iso[14..16], &iso[17..19])
+        }
+        None => recording_id.to_owned(),
+    };
+    format!("meeting-{meeting}-{when}.{extension}")
+}
+
 /// When a presigned download link stops working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkExpiry {
@@ -255,6 +270,14 @@ fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_download_is_named_for_its_meeting_and_time() {
+        let m = crate::domain::MeetingId::parse("6932e0f8652986000d48148a").unwrap();
+        assert_eq!(download_name(&m, Some(1_764_943_002), "r1", "webm"), "meeting-6932e0f8652986000d48148a-20251205-135642.webm");
+        assert_eq!(download_name(&m, None, "6932e49ab470430179b26dcb", "mp4"), "meeting-6932e0f8652986000d48148a-6932e49ab470430179b26dcb.mp4");
+        assert_eq!(download_name(&m, Some(-5), "r1", "bin"), "meeting-6932e0f8652986000d48148a-r1.bin", "no name from a time out of range");
+    }
 
     /// The vendor's own example reply, verbatim.
     pub const VENDOR_EXAMPLE: &str = include_str!("../../tests/fixtures/recordings.json");

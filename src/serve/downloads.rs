@@ -1,7 +1,7 @@
 //! Downloads and previews through the dashboard. A recording's presigned URL is a bearer
 //! credential, so pages never carry it: they link here, and this checks the role, writes who
-//! opened which recording to the audit log, asks the vendor for the recording's current link and
-//! answers 303 to it (never cached, no Referer).
+//! opened which recording to the audit log and asks the vendor for the recording's current link.
+//! A preview answers 303 to it; a download passes the file through, named for people.
 
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -11,7 +11,7 @@ use axum::response::Response;
 use crate::server::audit::{Completion, Intent};
 use crate::server::http::error_page::error_response;
 use crate::server::state::AppState;
-use crate::domain::{MeetingId, Outcome, RecordingAccess, RecordingId};
+use crate::domain::{download_name, MeetingId, Outcome, Recording, RecordingAccess, RecordingId};
 use crate::error::AppError;
 use crate::server::access::{need, Allowed};
 use crate::server::http::protection::from_another_site;
@@ -94,27 +94,60 @@ async fn serve(Allowed { staff, .. }: Allowed<need::ViewRecordings>, State(state
         }
     };
     let found = state.client.current_link(&meeting, &recording, request_id.clone()).await;
-    let location = found.and_then(|r| {
-        HeaderValue::from_str(&r.download_url).map_err(|_| AppError::NoSafeLink { recording_id: recording.to_string() })
-    });
-    let done = match &location {
+    let answer = match found {
+        Err(e) => Err(e),
+        Ok(r) if access == RecordingAccess::Download => relayed(&state, &meeting, &recording, &r, req.headers().get(header::RANGE)).await,
+        Ok(r) => redirect(&r.download_url, &recording),
+    };
+    let done = match &answer {
         Ok(_) => Completion::new(Outcome::Succeeded),
         Err(e) => Completion::new(Outcome::Failed).error(e),
     };
     if let Some(id) = entry {
         state.audit.complete(&id, &done).await;
     }
-    match location {
-        Ok(url) => {
+    match answer {
+        Ok(res) => {
             tracing::info!(meeting_id = %meeting, recording = %recording, user = %staff.username, access = access.segment(), "recording handed out");
-            let mut res = Response::new(Body::empty());
-            *res.status_mut() = StatusCode::SEE_OTHER;
-            let h = res.headers_mut();
-            h.insert(header::LOCATION, url);
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
             res
         }
         Err(e) => page(&e, Some(&back)),
     }
+}
+
+/// A preview: 303 to the storage's link itself (never cached, no Referer), which a player
+/// seeks in with ranges.
+fn redirect(link: &str, recording: &RecordingId) -> Result<Response, AppError> {
+    let url = HeaderValue::from_str(link).map_err(|_| AppError::NoSafeLink { recording_id: recording.to_string() })?;
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    let h = res.headers_mut();
+    h.insert(header::LOCATION, url);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(res)
+}
+
+/// A download: the file passed through from the storage, named `meeting-<id>-<created>.<ext>`
+/// (see `server::recordings::relay` for why and within which limits).
+async fn relayed(state: &AppState, meeting: &MeetingId, recording: &RecordingId, r: &Recording, range: Option<&HeaderValue>) -> Result<Response, AppError> {
+    use crate::server::recordings::relay::RelayError;
+    let failed = |detail: String| AppError::StorageFailed { recording_id: recording.to_string(), detail };
+    let got = state.relay.fetch(&r.download_url, range).await.map_err(|e| match e {
+        RelayError::Busy => AppError::DownloadsBusy { at_once: state.relay.limits().at_once as u32 },
+        RelayError::NotStorage => failed("is not where ConnectyCube's link points (it is outside MEDIA_ORIGINS)".to_owned()),
+        RelayError::Unreachable(why) => failed(format!("did not answer ({why})")),
+        RelayError::Refused(status) => failed(format!("refused the file (HTTP {status})")),
+    })?;
+    // Hex, digits, '-', '_' and an alphanumeric extension: nothing to quote or escape.
+    let name = download_name(meeting, r.created_unix(), recording.as_str(), &got.extension);
+    let mut res = Response::new(got.body);
+    *res.status_mut() = got.status;
+    let h = res.headers_mut();
+    h.extend(got.headers);
+    h.entry(header::CONTENT_TYPE).or_insert(HeaderValue::from_static("application/octet-stream"));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).map_err(|_| failed("sent a name that cannot be used".to_owned()))?);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(res)
 }

@@ -13,6 +13,7 @@ use leptos::nonce::Nonce;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use tower::util::MapRequestLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
@@ -86,7 +87,13 @@ pub fn router(state: AppState) -> Router {
         // Outside the body limit, so its refusal gets the security headers too; inside
         // compression, so the HTML tidy pass reads the page as rendered.
         .layer(FinishingLayer::new(state.guard.clone()))
-        .layer(CompressionLayer::new())
+        // Recordings pass through already compressed (and ranges count their bytes as stored).
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new()
+                .and(NotForContentType::const_new("video/"))
+                .and(NotForContentType::const_new("audio/"))
+                .and(NotForContentType::const_new("application/octet-stream")),
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {

@@ -84,6 +84,9 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
     let evidence = crate::server::evidence::key::SigningKey::load(config.evidence_key.clone(), &db, clock.now_ms()).await?;
     let identity = crate::server::auth::identity_cache::IdentityCache::default();
     let sessions = Sessions::new(&db, identity.clone()).await?;
+    // Downloads are fetched only from where recordings are stored.
+    let storage = config.media_origins.iter().cloned().chain(client.http_link_origin().map(str::to_owned)).collect::<Vec<_>>();
+    let relay = crate::server::recordings::relay::Relay::new(&storage, crate::server::recordings::relay::Limits::STATED)?;
     let state = AppState::new(Shared {
         auth: AuthSettings {
             session: SessionSettings {
@@ -120,6 +123,7 @@ pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<(Ap
         sessions,
         opened: Default::default(),
         workers: crate::server::workers::Workers::new(metrics.clone()),
+        relay,
         metrics,
         count_requests: config.metrics_addr.is_some(),
     });

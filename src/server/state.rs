@@ -49,6 +49,8 @@ pub struct Shared {
     pub lease: super::workers::Lease,
     /// The deletion and bulk workers, stopped before the replica exits.
     pub workers: super::workers::Workers,
+    /// Downloads passed through from the recordings' storage, named for people.
+    pub relay: super::recordings::relay::Relay,
     /// What `/metrics` serves (the vendor client and the workers hold clones).
     pub metrics: super::metrics::Metrics,
     /// Whether requests are counted too (metrics are served: `METRICS_ADDR`).

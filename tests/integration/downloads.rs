@@ -1,5 +1,5 @@
-//! Recordings reached through the dashboard: downloads and previews redirect to a fresh
-//! presigned link after an audit entry; sharing a link is its own audited action; no page, API
+//! Recordings reached through the dashboard: after an audit entry, a download passes the file
+//! through named for people and a preview redirects to a fresh presigned link; sharing a link is its own audited action; no page, API
 //! reply or CSV carries a presigned link; the home page lists what each person opened.
 
 use meeting_admin::server::vendor::mock::Faults;
@@ -28,15 +28,22 @@ fn shown_path(entry: i64) -> String {
 }
 
 #[tokio::test]
-async fn a_download_is_audited_then_redirected_to_a_fresh_link_never_cached() {
+async fn a_download_is_audited_then_passed_through_named_for_people_never_cached() {
     let app = TestApp::spawn().await;
     let viewer = app.as_user(VIEWER).await;
-    let res = viewer.get(&path("download")).await;
-    assert_eq!(res.status(), 303);
-    let location = res.headers()["location"].to_str().unwrap();
-    assert_eq!(location, app.upstream.mock.recordings(VENDOR_MEETING)[0].download_url, "the vendor's link for that recording");
+    let res = viewer.send(viewer.client.get(format!("{}{}", viewer.base, path("download"))).header("accept-encoding", "br, gzip")).await;
+    assert_eq!(res.status(), 200);
+    let created = app.upstream.mock.recordings(VENDOR_MEETING).into_iter().find(|r| r.id == RECORDING).unwrap().created_unix();
+    let meeting = meeting_admin::domain::MeetingId::parse(VENDOR_MEETING).unwrap();
+    let name = meeting_admin::domain::download_name(&meeting, created, RECORDING, "webm");
+    assert!(name.starts_with(&format!("meeting-{VENDOR_MEETING}-20")) && name.ends_with(".webm"), "{name}");
+    assert_eq!(res.headers()["content-disposition"], format!("attachment; filename=\"{name}\"").as_str());
+    assert_eq!(res.headers()["content-type"], "video/webm");
+    assert!(res.headers().get("content-encoding").is_none(), "a recording is passed on as stored");
     assert_eq!(res.headers()["cache-control"], "no-store");
     assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert!(!format!("{:?}", res.headers()).contains("X-Amz-"), "the presigned link stays on the server");
+    assert!(res.bytes().await.unwrap().starts_with(&[0x1a, 0x45, 0xdf, 0xa3]), "the file itself, a WebM");
     let e = &audit(&app, "download_recording").await[0];
     assert_eq!((e["username"].as_str(), e["role"].as_str(), e["outcome"].as_str()), (Some(VIEWER), Some("viewer"), Some("succeeded")));
     assert_eq!((e["meeting_id"].as_str(), e["detail"].as_str()), (Some(VENDOR_MEETING), Some(format!("recording {RECORDING}").as_str())));
@@ -58,7 +65,7 @@ async fn previews_of_one_recording_by_one_person_share_an_entry() {
     let who: Vec<_> = entries.iter().map(|e| e["username"].as_str().unwrap()).collect();
     assert_eq!(who, [OPERATOR, ADMIN], "one entry per person, newest first");
     // A download is never folded into a preview.
-    assert_eq!(app.get(&path("download")).await.status(), 303);
+    assert_eq!(app.get(&path("download")).await.status(), 200);
     assert_eq!(audit(&app, "download_recording").await.len(), 1);
 }
 
@@ -189,7 +196,7 @@ async fn no_response_but_the_redirect_and_the_share_carries_a_presigned_link() {
     app.upstream.mock.seed(id, 63);
     let operator = app.as_user(OPERATOR).await;
     let entry = share(&operator, RECORDING, "").await.json::<Value>().await.unwrap()["entry"].as_i64().unwrap();
-    assert_eq!(app.get(&path("download")).await.status(), 303);
+    assert_eq!(app.get(&path("download")).await.status(), 200);
     assert_eq!(app.get(&path("preview")).await.status(), 303);
     let pages = [
         "/".to_owned(),
@@ -222,7 +229,7 @@ async fn no_response_but_the_redirect_and_the_share_carries_a_presigned_link() {
 #[tokio::test]
 async fn history_and_the_audit_filter_show_who_opened_what() {
     let app = TestApp::spawn().await;
-    assert_eq!(app.get(&path("download")).await.status(), 303);
+    assert_eq!(app.get(&path("download")).await.status(), 200);
     assert_eq!(app.get(&path("preview")).await.status(), 303);
     let history: Value = app.get(&format!("/api/audit/meeting?meeting_id={VENDOR_MEETING}")).await.json().await.unwrap();
     let actions: Vec<_> = history.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
@@ -304,8 +311,8 @@ async fn what_another_sites_link_opens_writes_nothing() {
     assert!(audit(&app, "download_recording").await.is_empty(), "nothing recorded");
     assert_eq!(from("cross-site", path("preview")).await.status(), 403);
     // The page's own link, or a typed address, goes ahead.
-    assert_eq!(from("same-origin", path("download")).await.status(), 303);
-    assert_eq!(from("none", path("download")).await.status(), 303);
+    assert_eq!(from("same-origin", path("download")).await.status(), 200);
+    assert_eq!(from("none", path("download")).await.status(), 200);
     assert_eq!(audit(&app, "download_recording").await.len(), 2);
 
     assert_eq!(from("cross-site", format!("/meetings/{VENDOR_MEETING}/recordings")).await.status(), 200);
@@ -314,4 +321,75 @@ async fn what_another_sites_link_opens_writes_nothing() {
     assert_eq!(from("same-origin", format!("/meetings/{VENDOR_MEETING}/recordings")).await.status(), 200);
     let opened: Value = app.get("/api/meetings/opened").await.json().await.unwrap();
     assert_eq!(opened.as_array().map(Vec::len), Some(1));
+}
+
+/// A storage on loopback that answers every request with its headers and a first chunk, then
+/// sends nothing more (or, with `answer: false`, never answers at all).
+async fn stalling_storage(answer: bool) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 2048];
+                let _ = socket.read(&mut buf).await;
+                if answer {
+                    let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: video/webm\r\ncontent-length: 1000\r\n\r\nfirst").await;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// The relay's limits: so many at once (one more is refused at once, not queued), an answer
+/// within a stated time, and a storage that stops sending ends the download as failed and
+/// gives its slot back; links off the storage are never fetched.
+#[tokio::test]
+async fn the_relay_keeps_its_stated_limits() {
+    use meeting_admin::server::recordings::relay::{Limits, Relay, RelayError};
+    use std::time::{Duration, Instant};
+    let stated = Limits::STATED;
+    assert_eq!((stated.at_once, stated.answer_within.as_secs(), stated.stall.as_secs()), (8, 20, 60), "as the module and README say");
+    let storage = stalling_storage(true).await;
+    let limits = Limits { at_once: 2, answer_within: Duration::from_secs(2), stall: Duration::from_millis(300) };
+    let relay = Relay::new(&[storage.clone()], limits).unwrap();
+    let first = relay.fetch(&format!("{storage}/a"), None).await.unwrap();
+    let _second = relay.fetch(&format!("{storage}/b"), None).await.unwrap();
+    assert!(matches!(relay.fetch(&format!("{storage}/c"), None).await, Err(RelayError::Busy)), "a third is refused while two run");
+    let started = Instant::now();
+    assert!(axum::body::to_bytes(first.body, usize::MAX).await.is_err(), "a stalled body ends in an error, not as a short file");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(relay.fetch(&format!("{storage}/d"), None).await.is_ok(), "the stalled one gave its slot back");
+    for off in ["http://10.1.2.3/x", "https://example.com/x", "file:///etc/passwd", "not a link"] {
+        assert!(matches!(relay.fetch(off, None).await, Err(RelayError::NotStorage)), "{off}");
+    }
+    let silent = stalling_storage(false).await;
+    let relay = Relay::new(&[silent.clone()], limits).unwrap();
+    let started = Instant::now();
+    assert!(matches!(relay.fetch(&format!("{silent}/x"), None).await, Err(RelayError::Unreachable(_))));
+    assert!(started.elapsed() < Duration::from_secs(5), "no answer within the stated time");
+}
+
+/// A download whose storage refuses the file gets a page saying so and a failed audit entry;
+/// the presigned link is in neither.
+#[tokio::test]
+async fn a_refused_file_gets_a_page_and_a_failed_entry() {
+    let app = TestApp::spawn().await;
+    let mut recs = app.upstream.mock.raw_recordings(VENDOR_MEETING);
+    let link = recs[0]["download_url"].as_str().unwrap().to_owned();
+    // Expired an hour ago, so the storage answers 403.
+    recs[0]["download_url"] = Value::String(link.replace("X-Amz-Expires=604800", "X-Amz-Expires=1"));
+    let rid = recs[0]["_id"].as_str().unwrap().to_owned();
+    app.upstream.mock.put_raw_recordings(VENDOR_MEETING, recs);
+    let res = app.get(&format!("/meetings/{VENDOR_MEETING}/recordings/{rid}/download")).await;
+    assert_eq!(res.status(), 502);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("storage refused the file (HTTP 403)"), "{html}");
+    assert!(!html.contains("X-Amz-"));
+    let e = &audit(&app, "download_recording").await[0];
+    assert_eq!(e["outcome"], "failed");
+    assert!(!e.to_string().contains("X-Amz-"));
 }

@@ -164,6 +164,11 @@ impl AdminClient {
     }
 
     /// The recording as the vendor lists it now, with a link we may hand out.
+    /// The plain-http origin links may come from (the mock's, in tests and demo mode).
+    pub fn http_link_origin(&self) -> Option<&str> {
+        self.http_link_origin.as_deref()
+    }
+
     pub async fn current_link(&self, meeting: &MeetingId, recording: &RecordingId, request_id: String) -> Result<Recording, AppError> {
         let all = self.list_recordings(meeting).await.map_err(|e| super::errors::to_app_error(e, super::errors::Call::ListRecordings, request_id))?;
         let found = all.into_iter().find(|r| r.id == recording.as_str());
