@@ -278,14 +278,15 @@ def rendering(cookie, site, seconds):
 
 def downloads(site):
     pkg = site / "pkg"
-    files = sorted(p for p in pkg.iterdir() if p.suffix in (".wasm", ".js", ".css"))
+    # The palette's plain script sits at the site's root; every signed-in page loads it.
+    files = sorted(p for p in pkg.iterdir() if p.suffix in (".wasm", ".js", ".css")) + sorted(site.glob("*.js"))
     node = "const z=require('zlib');const b=require('fs').readFileSync(process.argv[1]);" \
            "process.stdout.write(String(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))"
     rows = []
     for f in files:
         raw = f.read_bytes()
         br = int(subprocess.run(["node", "-e", node, str(f)], capture_output=True, text=True, check=True).stdout)
-        _, h, body = request(APP, "GET", f"/pkg/{f.name}", headers={"accept-encoding": "br, gzip"})
+        _, h, body = request(APP, "GET", "/" + str(f.relative_to(site)), headers={"accept-encoding": "br, gzip"})
         rows.append({"file": f.name, "raw": len(raw), "gzip": len(gzip.compress(raw, 9)), "brotli": br,
                      "served_encoding": h.get("content-encoding", "none"), "served_bytes": len(body)})
         log(f"{f.name:<22} raw {len(raw):>9} B  gzip {rows[-1]['gzip']:>8} B  brotli {br:>8} B  "
@@ -481,6 +482,31 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}"
 
 
+def downloads_only(args):
+    work = Path(tempfile.mkdtemp(prefix="meeting-admin-bench-"))
+    site = work / "site"
+    shutil.copytree(args.site, site)
+    procs = Procs()
+    try:
+        start_all(procs, args.bin, site, work)
+        cookie = sign_in()
+        print("4. what the browser downloads", flush=True)
+        files, total = downloads(site)
+        loads = browser_loads(cookie)
+    finally:
+        procs.stop()
+    results = json.loads((ROOT / "bench/results.json").read_text())
+    results["section4_before"] = {"commit": results.get("section4", {}).get("commit", results.get("commit")),
+                                  "downloads_total": results["downloads_total"], "browser_loads": results.get("browser_loads")}
+    results["section4"] = {"commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+                           "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    results.update({"downloads": files, "downloads_total": total, "browser_loads": loads})
+    (ROOT / "bench/results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(render(results))
+    shutil.rmtree(work, ignore_errors=True)
+    print("wrote section 4 into bench/results.json and BENCHMARKS.md")
+
+
 def lighthouse_only(args):
     work = Path(tempfile.mkdtemp(prefix="meeting-admin-bench-"))
     procs = Procs()
@@ -506,11 +532,16 @@ def main():
                     help="only the bulk batch (section 7): writes bench/bulk.json and BENCHMARKS.md from it and the last results.json")
     ap.add_argument("--retention-only", action="store_true",
                     help="only retention (section 8): writes bench/retention.json and BENCHMARKS.md from it and the last results.json")
+    ap.add_argument("--downloads-only", action="store_true",
+                    help="only section 4 (what the browser downloads): replaces it in bench/results.json, the figures "
+                         "it replaces kept as its \"before\", and writes BENCHMARKS.md")
     ap.add_argument("--cases-only", action="store_true",
                     help="only erasure cases (section 9): writes bench/cases.json and BENCHMARKS.md from it and the last results.json")
     args = ap.parse_args()
     if args.lighthouse_only:
         return lighthouse_only(args)
+    if args.downloads_only:
+        return downloads_only(args)
     import bulk  # bench/bulk.py; it imports this module
     import retention  # bench/retention.py; it imports this module
     import cases  # bench/cases.py; it imports this module
