@@ -104,6 +104,32 @@ pub async fn add(db: &Store, clock: &Clock, name: &Username, role: Role, passwor
 }
 
 /// An UPDATE by name changed `updated` rows: none means there is no such account.
+/// An account's columns that change alone (with `updated_at`).
+#[derive(Debug, Clone, Copy)]
+enum Column {
+    Role,
+    SsoIdentity,
+    OidcIdentity,
+}
+
+/// Sets one column of the named account; an account that is not there is `NotFound`.
+async fn set_column(db: &Store, clock: &Clock, name: &str, column: Column, value: Option<&str>) -> Result<(), UserError> {
+    // One statement per column, written out: no column name is ever built into SQL.
+    let sql = match column {
+        Column::Role => "UPDATE users SET role = $1, updated_at = $2 WHERE lower(username) = lower($3)",
+        Column::SsoIdentity => "UPDATE users SET sso_identity = $1, updated_at = $2 WHERE lower(username) = lower($3)",
+        Column::OidcIdentity => "UPDATE users SET oidc_identity = $1, updated_at = $2 WHERE lower(username) = lower($3)",
+    };
+    let done = on_pool!(db, pool => sqlx::query(sql)
+        .bind(value)
+        .bind(clock.now_unix())
+        .bind(name.trim())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    one_account(name, done)
+}
+
 fn one_account(name: &str, updated: u64) -> Result<(), UserError> {
     if updated == 0 {
         return Err(UserError::NotFound(name.trim().to_owned()));
@@ -145,15 +171,7 @@ pub async fn disable(db: &Store, clock: &Clock, name: &str) -> Result<(), UserEr
 
 /// A new role, in force at the account's next request on every replica.
 pub async fn set_role(db: &Store, clock: &Clock, name: &str, role: Role) -> Result<(), UserError> {
-    let sql = "UPDATE users SET role = $1, updated_at = $2 WHERE lower(username) = lower($3)";
-    let done = on_pool!(db, pool => sqlx::query(sql)
-        .bind(role.as_str())
-        .bind(clock.now_unix())
-        .bind(name.trim())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    one_account(name, done)
+    set_column(db, clock, name, Column::Role, Some(role.as_str())).await
 }
 
 /// Links the account to the gateway identity of the same person (`None`: unlinks it), so that
@@ -177,15 +195,7 @@ pub async fn link(db: &Store, clock: &Clock, name: &str, identity: Option<&str>)
             return Err(UserError::Invalid(format!("'{id}' is linked to the account {other} already")));
         }
     }
-    let sql = "UPDATE users SET sso_identity = $1, updated_at = $2 WHERE lower(username) = lower($3)";
-    let done = on_pool!(db, pool => sqlx::query(sql)
-        .bind(identity.as_deref())
-        .bind(clock.now_unix())
-        .bind(name.trim())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    one_account(name, done)
+    set_column(db, clock, name, Column::SsoIdentity, identity.as_deref()).await
 }
 
 /// Links the account to a person's subject at an OpenID Connect provider (`PROVIDER:SUBJECT`;
@@ -207,15 +217,7 @@ pub async fn link_subject(db: &Store, clock: &Clock, name: &str, pair: Option<&s
         }
         None => None,
     };
-    let sql = "UPDATE users SET oidc_identity = $1, updated_at = $2 WHERE lower(username) = lower($3)";
-    let done = on_pool!(db, pool => sqlx::query(sql)
-        .bind(stored.as_deref())
-        .bind(clock.now_unix())
-        .bind(name.trim())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    one_account(name, done)
+    set_column(db, clock, name, Column::OidcIdentity, stored.as_deref()).await
 }
 
 /// The person behind a name signed in by `method`: a gateway identity is itself; a local
