@@ -142,6 +142,42 @@ test('pasting a list of emails adds a row for each', async ({ page }, info) => {
   await expect(page.getByLabel('Attendee 2 email')).toHaveValue('c@z.com');
 });
 
+test('with JavaScript errors follow what is typed once a send was tried, and options appear when ticked', async ({ page }, info) => {
+  test.skip(!isJs(info), 'without JavaScript the server checks the form when it is sent');
+  await open(page, '/meetings/new', info);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  // "Notify before the start" only while "Notify attendees" is ticked.
+  await expect(page.getByLabel('Notify before the start')).toBeHidden();
+  await page.getByLabel('Notify attendees', { exact: true }).check();
+  await expect(page.getByLabel('Notify before the start')).toBeVisible();
+  await page.getByLabel('Unit').selectOption('days');
+  await expect(page.locator('#m-notify_value-hint')).toContainText('1 to 30 days.');
+  // Nothing is said before a send is tried; after it, each fix clears its own line.
+  await page.getByLabel('Host user id').fill('abc');
+  await expect(page.locator('#m-host_id-error')).toBeEmpty();
+  await page.getByRole('button', { name: 'Create meeting' }).click();
+  await expect(page.locator('#m-host_id-error')).toContainText('whole number above 0');
+  await expect(page.locator('#m-name-error')).toHaveText('Enter a meeting name.');
+  await expect(page.getByLabel('Host user id')).toBeFocused();
+  await page.getByLabel('Host user id').fill('32242');
+  await expect(page.locator('#m-host_id-error')).toBeEmpty();
+  await expect(page.getByLabel('Host user id')).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.locator('#m-name-error')).toHaveText('Enter a meeting name.');
+  // Rows: added with their own numbers; the last one left is emptied, not removed.
+  await page.getByRole('button', { name: 'Add attendee' }).click();
+  await expect(page.getByLabel('Attendee 2 user id')).toBeFocused();
+  await expect(page.getByLabel('Attendee 2 user id')).toHaveAttribute('name', 'form[attendees][1][id]');
+  await page.getByLabel('Attendee 2 email').fill('not-an-email');
+  await expect(page.locator('#m-attendees-1-email-error')).toContainText("'not-an-email' is not an email address.");
+  await page.getByRole('button', { name: 'Remove attendee 1' }).click();
+  await expect(page.getByLabel('Attendee 1 email')).toHaveValue('not-an-email');
+  await expect(page.locator('#m-attendees-0-email-error')).toContainText("'not-an-email' is not an email address.");
+  await page.getByRole('button', { name: 'Remove attendee 1' }).click();
+  await expect(page.locator('.attendee-row')).toHaveCount(1);
+  await expect(page.getByLabel('Attendee 1 email')).toHaveValue('');
+  await expect(page.locator('#m-attendees-0-email-error')).toBeEmpty();
+});
+
 test('a viewer cannot open the form', async ({ page }, info) => {
   await signIn(page, 'viewer');
   await open(page, '/meetings/new', info);

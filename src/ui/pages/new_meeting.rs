@@ -1,13 +1,14 @@
-use leptos::ev::{ClipboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::meetings::{CreateFailed, CreateMeeting};
-use crate::domain::{attendee_field, split_pasted_emails, AttendeeRow, LocalDateTime, MeetingForm, NotifyMetric, Permission, Zone};
-use crate::error::{AppError, FieldError};
-use crate::ui::components::browser::{browser_zone, focus_id, on_page_restored, pasted_text};
+use crate::domain::{attendee_field, AttendeeRow, LocalDateTime, MeetingForm, NotifyMetric, Permission, Zone};
+use crate::error::AppError;
 use crate::ui::components::{alert_title, use_frame, Alert, ErrorAlert};
+
+#[cfg(feature = "hydrate")]
+mod live;
 
 /// `/meetings/new`: create a meeting on behalf of a host (operators and admins).
 #[component]
@@ -22,11 +23,13 @@ pub fn NewMeetingPage() -> impl IntoView {
                     Ok(info) => match info.staff {
                         Some(s) if s.may(Permission::CreateMeeting) => {
                             // After a failed plain-form post the server sends the form back with the error.
-                            let failed = ServerAction::<CreateMeeting>::new().value().get_untracked().and_then(Result::err).map(ReturnedForm::from);
+                            let failed = ServerAction::<CreateMeeting>::new().value().get_untracked().and_then(Result::err);
+                            let fresh = failed.as_ref().is_none_or(|f| f.form.is_none());
                             let zones = jiff::tz::db().available().map(|n| n.to_string()).collect::<Vec<_>>();
                             view! {
                                 <MeetingFormView now=info.now failed/>
-                                // Outside the island: the zone names come from the server's database.
+                                <MeetingFormLive now=info.now fresh/>
+                                // The zone names come from the server's database.
                                 <datalist id="zones">{zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist>
                             }.into_any()
                         }
@@ -37,25 +40,6 @@ pub fn NewMeetingPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// What a failed post sends back to the form: as text, so the browser's code needs no error type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ReturnedForm {
-    pub form: Option<MeetingForm>,
-    pub fields: Vec<FieldError>,
-    /// The alert's title and message.
-    pub alert: (String, String),
-}
-
-impl From<CreateFailed> for ReturnedForm {
-    fn from(f: CreateFailed) -> Self {
-        let fields = match &f.error {
-            AppError::Invalid { fields, .. } => fields.clone(),
-            _ => Vec::new(),
-        };
-        Self { form: f.form, fields, alert: (alert_title(&f.error).to_owned(), f.error.to_string()) }
     }
 }
 
@@ -72,95 +56,52 @@ fn input_id(field: &str) -> String {
     id.trim_end_matches('-').to_owned()
 }
 
-/// No-JavaScript browsers cannot add rows, so the form always offers a few empty ones.
+/// No-JavaScript browsers cannot add rows, so the form always offers a few empty ones (the
+/// browser's code takes the spare ones away again).
 const MIN_ROWS: usize = 3;
 
-fn padded(mut f: MeetingForm) -> MeetingForm {
-    while f.attendees.len() < MIN_ROWS {
-        f.attendees.push(AttendeeRow::default());
-    }
-    f
+/// What the time preview lists: each line's title and the start → end it shows. `mine` is the
+/// reader's zone, known only in the browser. None while a time or the zone does not parse.
+fn preview_lines(f: &MeetingForm, mine: Option<&Zone>) -> Option<Vec<(String, String)>> {
+    let zone = Zone::parse(&f.timezone).ok()?;
+    let at = |raw: &str| LocalDateTime::parse(raw).ok().and_then(|l| zone.resolve(l).ok());
+    let (start, end) = (at(&f.start)?, at(&f.end)?);
+    let span = |z: &Zone| format!("{} → {}", z.format(start), z.format(end));
+    let mut lines = vec![("In UTC".to_owned(), span(&Zone::utc()))];
+    lines.extend(mine.map(|z| (format!("Your time ({})", z.name()), span(z))));
+    Some(lines)
 }
 
-/// The form, an island: it checks what is typed as it is typed (the same parsing the server
-/// does), previews the times, and adds attendee rows. A valid form is then posted as a plain
-/// form, exactly as without JavaScript, and the server's answer is a new page.
-#[island]
-fn MeetingFormView(now: i64, failed: Option<ReturnedForm>) -> impl IntoView {
+/// "1 to 24 hours." for the unit chosen.
+fn range_hint(metric: &str) -> String {
+    NotifyMetric::parse(metric).map(|m| format!("{} to {} {}.", m.range().start(), m.range().end(), m.as_str())).unwrap_or_default()
+}
+
+/// The form as the server writes it: what was typed and each field's error in place, working
+/// as a plain form. `MeetingFormLive` then checks it as it is typed in the browser.
+#[component]
+fn MeetingFormView(now: i64, failed: Option<CreateFailed>) -> impl IntoView {
+    let (form, errors, alert) = match failed {
+        Some(f) => {
+            let fields = match &f.error {
+                AppError::Invalid { fields, .. } => fields.clone(),
+                _ => Vec::new(),
+            };
+            let alert = (alert_title(&f.error).to_owned(), f.error.to_string());
+            (f.form.unwrap_or_else(|| MeetingForm::blank(now, &Zone::utc())), fields, Some(alert))
+        }
+        None => (MeetingForm::blank(now, &Zone::utc()), Vec::new(), None),
+    };
+    let mut form = form;
+    while form.attendees.len() < MIN_ROWS {
+        form.attendees.push(AttendeeRow::default());
+    }
     // Without JavaScript, the browser focuses the first field in error on load.
-    let first_bad: Option<String> = failed.as_ref().and_then(|e| e.fields.first().map(|f| f.field.clone()));
-    let (returned, server_error) = match failed {
-        Some(f) => (f.form, Some((f.fields, f.alert))),
-        None => (None, None),
-    };
-    let server_error = StoredValue::new(server_error);
-    let from_server = returned.is_some();
-    let form = RwSignal::new(padded(returned.unwrap_or_else(|| MeetingForm::blank(now, &Zone::utc()))));
-    let attempted = RwSignal::new(false);
-    let live = RwSignal::new(false);
-    let my_zone = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        live.set(true);
-        // With JavaScript rows are added as needed: one empty row is enough (without it the
-        // page offers a few, as it cannot add any).
-        form.update(|f| {
-            let empty = |r: &AttendeeRow| r.id.trim().is_empty() && r.email.trim().is_empty();
-            while f.attendees.len() > 1 && f.attendees.iter().rev().take(2).all(empty) {
-                f.attendees.pop();
-            }
-        });
-        let zone = browser_zone();
-        my_zone.set(zone.clone());
-        // A fresh form starts in the staff member's own zone.
-        if let (false, Some(z)) = (from_server, zone.and_then(|z| Zone::parse(&z).ok())) {
-            form.update(|f| {
-                let blank = MeetingForm::blank(now, &z);
-                f.timezone = blank.timezone;
-                f.start = blank.start;
-                f.end = blank.end;
-            });
-        }
-    });
-
-    let server_error = move || server_error.get_value();
-    let submitting = RwSignal::new(false);
-    // Back to this page from the browser's memory: the form can be sent again.
-    on_page_restored(move || submitting.set(false));
-    let client_errors = Memo::new(move |_| if attempted.get() { form.with(|f| f.parse().err().unwrap_or_default()) } else { Vec::new() });
-    let error_for = move |field: String| {
-        move || {
-            client_errors
-                .with(|errs| errs.iter().find(|e| e.field == field).map(|e| e.message.clone()))
-                .or_else(|| server_error().and_then(|(fields, _)| fields.into_iter().find(|f| f.field == field).map(|f| f.message)))
-        }
-    };
-    let on_submit = move |ev: SubmitEvent| {
-        // Sent once: a second click while the first post is on its way does nothing.
-        if submitting.get_untracked() {
-            ev.prevent_default();
-            return;
-        }
-        attempted.set(true);
-        match form.with_untracked(MeetingForm::parse) {
-            Err(errors) => {
-                ev.prevent_default();
-                if let Some(first) = errors.first() {
-                    focus_id(&input_id(&first.field));
-                }
-            }
-            // The browser posts it; the page stays until the answer arrives.
-            Ok(_) => submitting.set(true),
-        }
-    };
-
-    let autofocus = {
-        let first_bad = first_bad.clone();
-        move |field: &str| first_bad.as_deref() == Some(field)
-    };
-    let text = move |field: &'static str, label: &'static str, hint: Option<&'static str>, kind: &'static str, list: Option<&'static str>, get: fn(&MeetingForm) -> String, set: fn(&mut MeetingForm, String)| {
+    let first_bad = errors.first().map(|e| e.field.clone());
+    let error_of = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let text = |field: &'static str, label: &'static str, hint: Option<&'static str>, kind: &'static str, list: Option<&'static str>, value: &str| {
         let id = input_id(field);
-        let err = error_for(field.to_owned());
-        let err2 = err.clone();
+        let err = error_of(field);
         let hint_id = format!("{id}-hint");
         let err_id = format!("{id}-error");
         let described = if hint.is_some() { format!("{hint_id} {err_id}") } else { err_id.clone() };
@@ -168,210 +109,148 @@ fn MeetingFormView(now: i64, failed: Option<ReturnedForm>) -> impl IntoView {
             <div class="field">
                 // Every text field of the meeting is required; the form checks them itself (`novalidate`).
                 <label for=id.clone()>{label}<span class="required-mark" aria-hidden="true">" required"</span></label>
-                <input
-                    id=id
-                    name=format!("form[{field}]")
-                    type=kind
-                    required=true
-                    list=list
-                    autofocus=autofocus(field)
-                    value=move || form.with(get)
-                    prop:value=move || form.with(get)
-                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
-                    aria-invalid=move || if err2().is_some() { "true" } else { "false" }
-                    aria-describedby=described
-                />
+                <input id=id name=format!("form[{field}]") type=kind required=true list=list autofocus=first_bad.as_deref() == Some(field)
+                    value=value.to_owned() aria-invalid=if err.is_some() { "true" } else { "false" } aria-describedby=described/>
                 {hint.map(|h| view! { <p id=hint_id class="hint">{h}</p> })}
                 <p id=err_id class="field-error">{err}</p>
             </div>
         }
     };
-    let flag = move |field: &'static str, label: &'static str, hint: &'static str, get: fn(&MeetingForm) -> bool, set: fn(&mut MeetingForm, bool)| {
+    let flag = |field: &'static str, label: &'static str, hint: &'static str, on: bool| {
         let id = input_id(field);
         view! {
             <div class="check">
-                <input
-                    id=id.clone()
-                    name=format!("form[{field}]")
-                    type="checkbox"
-                    checked=move || form.with(get)
-                    prop:checked=move || form.with(get)
-                    on:change=move |ev| form.update(|f| set(f, event_target_checked(&ev)))
-                    aria-describedby=format!("{id}-hint")
-                />
+                <input id=id.clone() name=format!("form[{field}]") type="checkbox" checked=on aria-describedby=format!("{id}-hint")/>
                 <label for=id.clone()>{label}</label>
                 <span id=format!("{id}-hint") class="hint">{hint}</span>
             </div>
         }
     };
-
-    let general = move || server_error().map(|(_, (title, message))| view! { <Alert title message/> });
+    let rows = form.attendees.iter().enumerate().map(|(i, row)| {
+        let (id_field, email_field) = (attendee_field(i, "id"), attendee_field(i, "email"));
+        view! { <AttendeeRowView i row=row.clone() id_error=error_of(&id_field) email_error=error_of(&email_field) focus=first_bad.clone()/> }
+    }).collect_view();
+    let value_err = error_of("notify_value");
+    let metric_err = error_of("notify_metric");
+    let preview = preview_lines(&form, None).map(|lines| view! {
+        <dl class="preview-times">{lines.into_iter().map(|(title, span)| view! { <dt>{title}</dt><dd>{span}</dd> }).collect_view()}</dl>
+    });
     view! {
-        <form method="post" action=CreateMeeting::PATH on:submit=on_submit novalidate class="meeting-form card" aria-describedby="form-status">
-            <div id="form-status">{general}</div>
-            {text("host_id", "Host user id", Some("The ConnectyCube user who will host the meeting, e.g. 32242."), "text", None, |f| f.host_id.clone(), |f, v| f.host_id = v)}
-            {text("name", "Meeting name", None, "text", None, |f| f.name.clone(), |f, v| f.name = v)}
+        <form id="meeting-form" method="post" action=CreateMeeting::PATH novalidate class="meeting-form card" aria-describedby="form-status">
+            <div id="form-status">{alert.map(|(title, message)| view! { <Alert title message/> })}</div>
+            {text("host_id", "Host user id", Some("The ConnectyCube user who will host the meeting, e.g. 32242."), "text", None, &form.host_id)}
+            {text("name", "Meeting name", None, "text", None, &form.name)}
             <fieldset class="times">
                 <legend>"When"</legend>
-                {text("start", "Starts", Some("Date and time in the zone below."), "datetime-local", None, |f| f.start.clone(), |f, v| f.start = v)}
-                {text("end", "Ends", None, "datetime-local", None, |f| f.end.clone(), |f, v| f.end = v)}
-                {text("timezone", "Time zone", Some("An IANA name such as Europe/Riga; type to search."), "text", Some("zones"), |f| f.timezone.clone(), |f, v| f.timezone = v)}
-                <TimesPreview form my_zone/>
+                {text("start", "Starts", Some("Date and time in the zone below."), "datetime-local", None, &form.start)}
+                {text("end", "Ends", None, "datetime-local", None, &form.end)}
+                {text("timezone", "Time zone", Some("An IANA name such as Europe/Riga; type to search."), "text", Some("zones"), &form.timezone)}
+                <div id="m-preview" class="times-preview" aria-live="polite">{preview}</div>
             </fieldset>
-            <Attendees form first_bad=first_bad.clone() error_for=Callback::new(move |f: String| error_for(f)())/>
+            <fieldset class="attendees">
+                <legend>"Attendees"</legend>
+                <p class="hint" id="attendees-hint">"Each attendee needs a user id, an email, or both. Paste a list of emails into an email box to add them all. Empty rows are ignored."</p>
+                <p class="field-error" id="m-attendees-error">{error_of("attendees")}</p>
+                <ol class="attendee-list">{rows}</ol>
+                <button type="button" id="m-add-attendee" class="js-only">"Add attendee"</button>
+            </fieldset>
             <fieldset class="flags">
                 <legend>"Options"</legend>
-                {flag("record", "Record", "Recordings appear on the meeting's recordings page.", |f| f.record.is_some(), |f, on| f.record = on.then(|| "on".into()))}
-                {flag("chat", "Chat", "Creates a chat dialog for the meeting.", |f| f.chat.is_some(), |f, on| f.chat = on.then(|| "on".into()))}
-                {flag("public", "Public", "Anyone with the link may join.", |f| f.public.is_some(), |f, on| f.public = on.then(|| "on".into()))}
-                {flag("scheduled", "Scheduled", "Shown as a scheduled meeting in the host's app.", |f| f.scheduled.is_some(), |f, on| f.scheduled = on.then(|| "on".into()))}
-                {flag("notify", "Notify attendees", "Remind attendees before the start.", |f| f.notify.is_some(), |f, on| f.notify = on.then(|| "on".into()))}
-                <NotifyBeforeFields form live error_for=Callback::new(move |f: String| error_for(f)())/>
+                {flag("record", "Record", "Recordings appear on the meeting's recordings page.", form.record.is_some())}
+                {flag("chat", "Chat", "Creates a chat dialog for the meeting.", form.chat.is_some())}
+                {flag("public", "Public", "Anyone with the link may join.", form.public.is_some())}
+                {flag("scheduled", "Scheduled", "Shown as a scheduled meeting in the host's app.", form.scheduled.is_some())}
+                {flag("notify", "Notify attendees", "Remind attendees before the start.", form.notify.is_some())}
+                // Without JavaScript the fields are always there (and ignored unless "Notify" is ticked).
+                <div class="notify-before">
+                    <div class="field">
+                        <label for="m-notify_value">"Notify before the start"</label>
+                        <input id="m-notify_value" name="form[notify_value]" type="number" inputmode="numeric" value=form.notify_value.clone()
+                            autofocus=first_bad.as_deref() == Some("notify_value")
+                            aria-invalid=if value_err.is_some() { "true" } else { "false" } aria-describedby="m-notify_value-hint m-notify_value-error"/>
+                        <p id="m-notify_value-hint" class="hint"><span id="m-notify_value-range">{range_hint(&form.notify_metric)}</span>" Used only when “Notify attendees” is ticked."</p>
+                        <p id="m-notify_value-error" class="field-error">{value_err.clone()}</p>
+                    </div>
+                    <div class="field">
+                        <label for="m-notify_metric">"Unit"</label>
+                        <select id="m-notify_metric" name="form[notify_metric]"
+                            aria-invalid=if metric_err.is_some() { "true" } else { "false" } aria-describedby="m-notify_metric-error">
+                            {NotifyMetric::ALL.into_iter().map(|m| view! {
+                                <option value=m.as_str() selected=form.notify_metric == m.as_str()>{m.as_str()}</option>
+                            }).collect_view()}
+                        </select>
+                        <p id="m-notify_metric-error" class="field-error">{metric_err.clone()}</p>
+                    </div>
+                </div>
             </fieldset>
-            <button type="submit" class="primary" aria-disabled=move || submitting.get().then_some("true")>
-                {move || if submitting.get() { "Creating…" } else { "Create meeting" }}
-            </button>
+            <button type="submit" id="m-submit" class="primary">"Create meeting"</button>
         </form>
     }
 }
 
+/// One attendee's row. The browser's code renumbers rows it adds or removes the same way
+/// (`live::number_row`).
 #[component]
-fn TimesPreview(form: RwSignal<MeetingForm>, my_zone: RwSignal<Option<String>>) -> impl IntoView {
-    let preview = move || {
-        form.with(|f| {
-            let zone = Zone::parse(&f.timezone).ok()?;
-            let at = |raw: &str| LocalDateTime::parse(raw).ok().and_then(|l| zone.resolve(l).ok());
-            let (start, end) = (at(&f.start)?, at(&f.end)?);
-            let mine = my_zone.get().and_then(|z| Zone::parse(&z).ok());
-            let utc = Zone::utc();
-            Some(view! {
-                <dl class="preview-times">
-                    <dt>"In UTC"</dt>
-                    <dd>{format!("{} → {}", utc.format(start), utc.format(end))}</dd>
-                    {mine.map(|z| view! {
-                        <dt>{format!("Your time ({})", z.name())}</dt>
-                        <dd>{format!("{} → {}", z.format(start), z.format(end))}</dd>
-                    })}
-                </dl>
-            })
-        })
-    };
-    view! { <div class="times-preview" aria-live="polite">{preview}</div> }
-}
-
-#[component]
-fn Attendees(form: RwSignal<MeetingForm>, first_bad: Option<String>, error_for: Callback<String, Option<String>>) -> impl IntoView {
-    let count = move || form.with(|f| f.attendees.len());
-    let add = move |_| {
-        form.update(|f| f.attendees.push(AttendeeRow::default()));
-        focus_id(&input_id(&attendee_field(count() - 1, "id")));
-    };
-    let row = move |i: usize| {
-        let focus_id_field = first_bad.as_deref() == Some(attendee_field(i, "id").as_str());
-        let focus_email = first_bad.as_deref() == Some(attendee_field(i, "email").as_str());
-        let id_field = attendee_field(i, "id");
-        let email_field = attendee_field(i, "email");
-        let (id_input, email_input) = (input_id(&id_field), input_id(&email_field));
-        let id_err = move || error_for.run(attendee_field(i, "id"));
-        let email_err = move || error_for.run(attendee_field(i, "email"));
-        let get = move |pick: fn(&AttendeeRow) -> String| move || form.with(|f| f.attendees.get(i).map(pick).unwrap_or_default());
-        let remove = move |_| {
-            form.update(|f| {
-                if i < f.attendees.len() {
-                    f.attendees.remove(i);
-                }
-            })
-        };
-        // Pasting "a@x.com, b@y.com" into an email box fills this row and adds one per address.
-        let on_paste = move |ev: ClipboardEvent| {
-            let text = pasted_text(&ev);
-            let emails = split_pasted_emails(&text);
-            if emails.len() > 1 {
-                ev.prevent_default();
-                form.update(|f| {
-                    let mut rest = emails.into_iter();
-                    if let (Some(row), Some(first)) = (f.attendees.get_mut(i), rest.next()) {
-                        row.email = first;
-                    }
-                    for (k, e) in rest.enumerate() {
-                        f.attendees.insert(i + 1 + k, AttendeeRow { id: String::new(), email: e });
-                    }
-                });
-            }
-        };
-        view! {
-            <li class="attendee-row">
-                <div class="field">
-                    <label for=id_input.clone()>{format!("Attendee {} user id", i + 1)}</label>
-                    <input id=id_input.clone() name=format!("form[attendees][{i}][id]") type="text" inputmode="numeric" autofocus=focus_id_field
-                        value=get(|r| r.id.clone()) prop:value=get(|r| r.id.clone())
-                        on:input=move |ev| form.update(|f| if let Some(r) = f.attendees.get_mut(i) { r.id = event_target_value(&ev) })
-                        aria-invalid=move || if id_err().is_some() { "true" } else { "false" }
-                        aria-describedby=format!("{id_input}-error")/>
-                    <p id=format!("{id_input}-error") class="field-error">{id_err}</p>
-                </div>
-                <div class="field">
-                    <label for=email_input.clone()>{format!("Attendee {} email", i + 1)}</label>
-                    <input id=email_input.clone() name=format!("form[attendees][{i}][email]") type="email" autocomplete="off" autofocus=focus_email
-                        value=get(|r| r.email.clone()) prop:value=get(|r| r.email.clone())
-                        on:input=move |ev| form.update(|f| if let Some(r) = f.attendees.get_mut(i) { r.email = event_target_value(&ev) })
-                        on:paste=on_paste
-                        aria-invalid=move || if email_err().is_some() { "true" } else { "false" }
-                        aria-describedby=format!("{email_input}-error")/>
-                    <p id=format!("{email_input}-error") class="field-error">{email_err}</p>
-                </div>
-                <button type="button" class="link-button js-only" on:click=remove aria-label=format!("Remove attendee {}", i + 1)>"Remove"</button>
-            </li>
-        }
-    };
+fn AttendeeRowView(i: usize, row: AttendeeRow, id_error: Option<String>, email_error: Option<String>, focus: Option<String>) -> impl IntoView {
+    let (id_field, email_field) = (attendee_field(i, "id"), attendee_field(i, "email"));
+    let (id_input, email_input) = (input_id(&id_field), input_id(&email_field));
+    let n = i + 1;
     view! {
-        <fieldset class="attendees">
-            <legend>"Attendees"</legend>
-            <p class="hint" id="attendees-hint">"Each attendee needs a user id, an email, or both. Paste a list of emails into an email box to add them all. Empty rows are ignored."</p>
-            <p class="field-error" id="m-attendees-error">{move || error_for.run("attendees".to_owned())}</p>
-            <ol class="attendee-list">{move || (0..count()).map(row.clone()).collect_view()}</ol>
-            <button type="button" class="js-only" on:click=add>"Add attendee"</button>
-        </fieldset>
+        <li class="attendee-row">
+            <div class="field">
+                <label for=id_input.clone()>{format!("Attendee {n} user id")}</label>
+                <input id=id_input.clone() name=format!("form[attendees][{i}][id]") type="text" inputmode="numeric" autofocus=focus.as_deref() == Some(id_field.as_str())
+                    value=row.id aria-invalid=if id_error.is_some() { "true" } else { "false" } aria-describedby=format!("{id_input}-error")/>
+                <p id=format!("{id_input}-error") class="field-error">{id_error}</p>
+            </div>
+            <div class="field">
+                <label for=email_input.clone()>{format!("Attendee {n} email")}</label>
+                <input id=email_input.clone() name=format!("form[attendees][{i}][email]") type="email" autocomplete="off" autofocus=focus.as_deref() == Some(email_field.as_str())
+                    value=row.email aria-invalid=if email_error.is_some() { "true" } else { "false" } aria-describedby=format!("{email_input}-error")/>
+                <p id=format!("{email_input}-error") class="field-error">{email_error}</p>
+            </div>
+            <button type="button" class="link-button js-only remove-attendee" aria-label=format!("Remove attendee {n}")>"Remove"</button>
+        </li>
     }
 }
 
-#[component]
-fn NotifyBeforeFields(form: RwSignal<MeetingForm>, live: RwSignal<bool>, error_for: Callback<String, Option<String>>) -> impl IntoView {
-    // Without JavaScript the fields are always there (and ignored unless "Notify" is ticked).
-    let shown = move || !live.get() || form.with(|f| f.notify.is_some());
-    let value_err = move || error_for.run("notify_value".to_owned());
-    let metric_err = move || error_for.run("notify_metric".to_owned());
-    let range_hint = move || {
-        form.with(|f| NotifyMetric::parse(&f.notify_metric))
-            .map(|m| format!("{} to {} {}.", m.range().start(), m.range().end(), m.as_str()))
-            .unwrap_or_default()
-    };
-    view! {
-        <Show when=shown>
-            <div class="notify-before">
-                <div class="field">
-                    <label for="m-notify_value">"Notify before the start"</label>
-                    <input id="m-notify_value" name="form[notify_value]" type="number" inputmode="numeric"
-                        value=move || form.with(|f| f.notify_value.clone()) prop:value=move || form.with(|f| f.notify_value.clone())
-                        on:input=move |ev| form.update(|f| f.notify_value = event_target_value(&ev))
-                        aria-invalid=move || if value_err().is_some() { "true" } else { "false" }
-                        aria-describedby="m-notify_value-hint m-notify_value-error"/>
-                    <p id="m-notify_value-hint" class="hint">{range_hint}" Used only when “Notify attendees” is ticked."</p>
-                    <p id="m-notify_value-error" class="field-error">{value_err}</p>
-                </div>
-                <div class="field">
-                    <label for="m-notify_metric">"Unit"</label>
-                    <select id="m-notify_metric" name="form[notify_metric]"
-                        on:change=move |ev| form.update(|f| f.notify_metric = event_target_value(&ev))
-                        aria-invalid=move || if metric_err().is_some() { "true" } else { "false" }
-                        aria-describedby="m-notify_metric-error">
-                        {NotifyMetric::ALL.into_iter().map(|m| view! {
-                            <option value=m.as_str() selected=move || form.with(|f| f.notify_metric == m.as_str())>{m.as_str()}</option>
-                        }).collect_view()}
-                    </select>
-                    <p id="m-notify_metric-error" class="field-error">{metric_err}</p>
-                </div>
-            </div>
-        </Show>
+/// The form's behaviour in the browser, an island with nothing of its own to show: it checks
+/// what is typed as it is typed (the same parsing the server does), previews the times, adds and
+/// removes attendee rows, and sends the form once. It works on the page's own form through the
+/// DOM, so the bundle carries no second copy of the form's view. `fresh`: a new form, which
+/// starts in the reader's own zone (a form sent back with errors keeps what was typed).
+#[island]
+fn MeetingFormLive(now: i64, fresh: bool) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| live::start(now, fresh));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (now, fresh);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_ids_follow_field_names() {
+        assert_eq!(input_id("host_id"), "m-host_id");
+        assert_eq!(input_id("attendees[2][email]"), "m-attendees-2-email");
+    }
+
+    #[test]
+    fn the_preview_lists_utc_and_the_readers_zone() {
+        let form = MeetingForm { start: "2026-07-15T10:00".into(), end: "2026-07-15T11:00".into(), timezone: "Europe/Riga".into(), ..MeetingForm::default() };
+        let kolkata = Zone::parse("Asia/Kolkata").unwrap();
+        let lines = preview_lines(&form, Some(&kolkata)).unwrap();
+        assert_eq!(lines[0], ("In UTC".to_owned(), "15 Jul 2026, 07:00 UTC → 15 Jul 2026, 08:00 UTC".to_owned()));
+        assert_eq!(lines[1].0, "Your time (Asia/Kolkata)");
+        assert_eq!(lines[1].1, "15 Jul 2026, 12:30 IST → 15 Jul 2026, 13:30 IST");
+        assert!(preview_lines(&MeetingForm { timezone: "Mars/Base".into(), ..form }, None).is_none());
+    }
+
+    #[test]
+    fn the_range_hint_names_the_unit() {
+        assert_eq!(range_hint("hours"), "1 to 24 hours.");
+        assert_eq!(range_hint("fortnights"), "");
     }
 }
