@@ -140,10 +140,18 @@ pub fn push_utc(out: &mut String, unix: i64) {
 
 /// The UTC day of `unix` in the one format's words: `5 Dec 2025`.
 pub fn format_utc_day(unix: i64) -> String {
-    let mut out = String::with_capacity(24);
-    push_shown(&mut out, &utc_parts(unix), "", false);
-    out.truncate(out.len() - ", 00:00".len());
+    let mut out = String::with_capacity(11);
+    push_day(&mut out, &utc_parts(unix));
     out
+}
+
+/// A day on its own, as `push_shown` writes it: `7 Dec 2026`.
+pub(crate) fn push_day(out: &mut String, wall: &UtcParts) {
+    push_num(out, i64::from(wall.day));
+    out.push(' ');
+    out.push_str(MONTHS[(wall.month.clamp(1, 12) - 1) as usize]);
+    out.push(' ');
+    push_num(out, wall.year);
 }
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -152,11 +160,7 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 /// `:SS` after the minutes when `seconds`). Unambiguous in every locale, unlike 07/12; digit by
 /// digit, since a page of recordings writes fifty and `format!` was a tenth of rendering it.
 pub(crate) fn push_shown(out: &mut String, wall: &UtcParts, zone: &str, seconds: bool) {
-    push_num(out, i64::from(wall.day));
-    out.push(' ');
-    out.push_str(MONTHS[(wall.month.clamp(1, 12) - 1) as usize]);
-    out.push(' ');
-    push_num(out, wall.year);
+    push_day(out, wall);
     out.push_str(", ");
     push_2(out, wall.hour);
     out.push(':');

@@ -88,8 +88,8 @@ pub fn download_name(meeting: &super::meeting_id::MeetingId, created_unix: Optio
     // Years 1970 to 9999, which the name's eight digits hold.
     let when = match created_unix.filter(|t| (0..253_402_300_800).contains(t)) {
         Some(t) => {
-            let iso = super::civil_time::format_rfc3339_ms(t.saturating_mul(1000));
-            format!("{}{}{}-{}{}{}", &iso[0..4], &iso[5..7], &iso[8..10], &iso[11..13], &iso[14..16], &iso[17..19])
+            let w = super::civil_time::utc_parts(t);
+            format!("{:04}{:02}{:02}-{:02}{:02}{:02}", w.year, w.month, w.day, w.hour, w.minute, w.second)
         }
         None => recording_id.to_owned(),
     };

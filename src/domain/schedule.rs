@@ -5,7 +5,7 @@
 
 use jiff::civil::DateTime;
 
-use super::civil_time::{push_shown, utc_parts, UtcParts};
+use super::civil_time::{push_day, push_shown, utc_parts, UtcParts};
 #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
 #[path = "zone_rules_tzdb.rs"]
 mod rules;
@@ -101,8 +101,7 @@ impl Zone {
 /// A calendar day in the one format's words: `20 Dec 2026`.
 pub fn format_day(d: jiff::civil::Date) -> String {
     let mut out = String::with_capacity(11);
-    push_shown(&mut out, &wall_of(d.to_datetime(jiff::civil::Time::midnight())), "", false);
-    out.truncate(out.len() - ", 00:00".len());
+    push_day(&mut out, &wall_of(d.to_datetime(jiff::civil::Time::midnight())));
     out
 }
 
