@@ -216,6 +216,32 @@ test('every page passes axe, and the server HTML the Nu checker', async ({ page,
   console.log(`quality (${info.project.name}): axe passed ${rules} rule checks; ${times} times in the one format; ${htmlFiles.length} server pages through the Nu checker`);
 });
 
+test('a first load with islands stays under 100 KiB, and no island carries props', async ({ page, request }, info) => {
+  test.skip(!isJs(info), 'without JavaScript no page loads the wasm');
+  const meeting = await seedMeeting(request, 3);
+  await signIn(page, 'admin');
+  for (const path of ['/meetings/new', '/bulk', `/meetings/${meeting}/recordings`]) {
+    // A context of its own per page: nothing comes from the cache.
+    const fresh = await page.context().browser()!.newContext({ storageState: await page.context().storageState() });
+    const p = await fresh.newPage();
+    await p.goto(path);
+    await expect(p.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    const assets = await p.evaluate(() => performance.getEntriesByType('resource')
+      .map((e) => e as PerformanceResourceTiming)
+      .filter((e) => /\.(wasm|js|css)$/.test(new URL(e.name).pathname))
+      .map((e) => ({ name: new URL(e.name).pathname, bytes: e.encodedBodySize })));
+    const total = assets.reduce((sum, a) => sum + a.bytes, 0);
+    expect(assets.some((a) => a.name.endsWith('.wasm')), `${path} loads the wasm`).toBe(true);
+    // Transferred bytes (brotli as served); more than 50 KiB shows the wasm was counted.
+    expect(total, `${path}: ${JSON.stringify(assets)}`).toBeGreaterThan(50 * 1024);
+    expect(total, `${path}: ${JSON.stringify(assets)}`).toBeLessThan(100 * 1024);
+    // Islands read what they need from the page, so the bundle needs no JSON decoder.
+    expect(await p.locator('leptos-island').count(), `${path} has islands`).toBeGreaterThan(0);
+    await expect(p.locator('leptos-island[data-props]')).toHaveCount(0);
+    await fresh.close();
+  }
+});
+
 test('with a dark-mode preference the pages are dark, and pass axe', async ({ page, request }, info) => {
   // axe reads the colours as rendered; one pass (with JavaScript) covers the stylesheet.
   test.skip(!isJs(info), 'the stylesheet is the same without JavaScript');

@@ -11,6 +11,12 @@ pub fn browser_zone() -> Option<String> {
     None
 }
 
+/// A whole number the server wrote in an attribute (islands read what they need from the page).
+#[cfg(feature = "hydrate")]
+pub fn number_attr(el: &web_sys::Element, name: &str) -> Option<i64> {
+    el.get_attribute(name)?.parse().ok()
+}
+
 /// Moves focus to the element with this id (and scrolls it into view).
 pub fn focus_id(id: &str) {
     #[cfg(feature = "hydrate")]

@@ -2,45 +2,59 @@ use leptos::prelude::*;
 
 use crate::domain::{format_rfc3339_ms, format_utc_ms, relative};
 
-/// "1 Dec 2026, 15:05 CET (in 12 min)": `shown` is the moment as the page writes it (in the
-/// reader's zone, see `moment`); the part in brackets is counted from the server's clock when
-/// the page was made and keeps counting once the page is live, in seconds in the last minute.
-/// `reload_when_due`: the page is made again 2 s after the time, once, to show what happened.
+/// A live "(in 12 min)" after a moment the server wrote: the island reads the moment, the
+/// server's clock and whether to reload from its element's data attributes (islands take no
+/// props, so the bundle carries no JSON decoder) and counts on in seconds in the last minute.
 #[island]
-pub fn Countdown(at_ms: i64, now_ms: i64, shown: String, reload_when_due: bool) -> impl IntoView {
-    let text = RwSignal::new(relative(at_ms - now_ms));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = reload_when_due;
+pub fn Countdown(children: Children) -> impl IntoView {
+    let me = NodeRef::<leptos::html::Span>::new();
+    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            // The browser's clock may be off; only its ticks are used.
-            let skew = now_ms - js_sys::Date::now() as i64;
-            // Only a page made before the time reloads, so a late run cannot make a reload loop.
-            let reload = std::cell::Cell::new(reload_when_due && now_ms < at_ms);
-            let tick = move || {
-                let now = js_sys::Date::now() as i64 + skew;
-                let _ = text.try_set(relative(at_ms - now));
-                if reload.get() && now >= at_ms + 2_000 {
-                    reload.set(false);
-                    super::browser::reload_page();
-                }
-            };
-            if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
-                on_cleanup(move || handle.clear());
-            }
+        if let Some(el) = me.get() {
+            live::count(&el);
         }
     });
+    view! { <span class="countdown" node_ref=me>{children()}</span> }
+}
+
+/// "1 Dec 2026, 15:05 CET (in 12 min)": the moment in the reader's zone (see `moment`), then
+/// how far it is, counted from the server's clock when the page was made.
+/// `reload_when_due`: the page is made again 2 s after the time, once, to show what happened.
+pub fn countdown(at_ms: i64, now_ms: i64, reload_when_due: bool) -> impl IntoView {
+    let shown = super::reader_zone().format(at_ms.div_euclid(1000));
     view! {
-        <span class="countdown">
+        <Countdown>
             <time datetime=format_rfc3339_ms(at_ms) title=format_utc_ms(at_ms)>{shown}</time>
-            " " <span class="countdown-relative">{move || format!("({})", text.get())}</span>
-        </span>
+            " "
+            <span class="countdown-relative" data-at=at_ms data-now=now_ms data-reload=reload_when_due.then_some("")>
+                {format!("({})", relative(at_ms - now_ms))}
+            </span>
+        </Countdown>
     }
 }
 
-/// A `Countdown` to `at_ms`, written in the reader's zone.
-pub fn countdown(at_ms: i64, now_ms: i64, reload_when_due: bool) -> impl IntoView {
-    let shown = super::reader_zone().format(at_ms.div_euclid(1000));
-    view! { <Countdown at_ms now_ms shown reload_when_due/> }
+#[cfg(feature = "hydrate")]
+mod live {
+    use crate::domain::relative;
+    use crate::ui::components::browser::{number_attr, reload_page};
+
+    pub fn count(root: &web_sys::Element) {
+        let Ok(Some(text)) = root.query_selector(".countdown-relative") else { return };
+        let (Some(at_ms), Some(now_ms)) = (number_attr(&text, "data-at"), number_attr(&text, "data-now")) else { return };
+        // The browser's clock may be off; only its ticks are used.
+        let skew = now_ms - js_sys::Date::now() as i64;
+        // Only a page made before the time reloads, so a late run cannot make a reload loop.
+        let reload = std::cell::Cell::new(text.has_attribute("data-reload") && now_ms < at_ms);
+        leptos::prelude::set_interval(
+            move || {
+                let now = js_sys::Date::now() as i64 + skew;
+                text.set_text_content(Some(&format!("({})", relative(at_ms - now))));
+                if reload.get() && now >= at_ms + 2_000 {
+                    reload.set(false);
+                    reload_page();
+                }
+            },
+            std::time::Duration::from_secs(1),
+        );
+    }
 }

@@ -4,7 +4,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::deletions::{CancelDeletion, DeletionState as DeletionState_, DeletionView};
 use crate::domain::DeletionState;
-use crate::ui::components::{countdown, reader_zone, refresh_in, ErrorAlert, FollowProgress};
+use crate::ui::components::{countdown, reader_zone, refresh_in, ErrorAlert, follow_progress};
 
 /// An open deletion request, stated plainly where it matters (the recordings page, the
 /// request's own page), with Cancel for whoever may cancel it. `from` names the page, so the
@@ -36,7 +36,7 @@ pub fn DeletionNotice(view: DeletionView, from: &'static str) -> impl IntoView {
         refresh_in(3);
         let progress_url = format!("{}?request_id={}", DeletionState_::PATH, r.id);
         let seen = serde_json::to_string(r.state.as_str()).unwrap_or_default();
-        view! { <FollowProgress progress_url seen/> }
+        follow_progress(progress_url, seen)
     });
     view! {
         {follow}

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "hydrate")]
 use super::browser::{fetch_text, reload_page};
 
 /// Without JavaScript, the page reloads itself in `secs` while work goes on (a refresh inside
@@ -17,13 +18,22 @@ pub fn refresh_in(secs: i64) {
     let _ = secs;
 }
 
-/// While the work goes on, asks where the work stands every 2 s and reloads the page once it
-/// moved on (an island with nothing to show). `seen` is the answer as the page was made, in the
-/// reply's own JSON, so the browser compares text and decodes nothing.
+/// While the work goes on, asks `progress_url` where the work stands every 2 s and reloads the
+/// page once it moved on. `seen` is the answer as the page was made, in the reply's own JSON, so
+/// the browser compares text and decodes nothing.
+pub fn follow_progress(progress_url: String, seen: String) -> impl IntoView {
+    view! { <FollowProgress><span hidden data-progress-url=progress_url data-seen=seen></span></FollowProgress> }
+}
+
+/// An island with nothing to show: it reads the address and the answer seen from its element's
+/// data attributes (islands take no props, so the bundle carries no JSON decoder).
 #[island]
-pub fn FollowProgress(progress_url: String, seen: String) -> impl IntoView {
+fn FollowProgress(children: Children) -> impl IntoView {
+    let me = NodeRef::<leptos::html::Span>::new();
+    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        let (url, seen) = (progress_url.clone(), seen.clone());
+        let Some(data) = me.get().and_then(|el| el.query_selector("[data-progress-url]").ok().flatten()) else { return };
+        let (Some(url), Some(seen)) = (data.get_attribute("data-progress-url"), data.get_attribute("data-seen")) else { return };
         let poll = move || {
             let (url, seen) = (url.clone(), seen.clone());
             leptos::task::spawn_local(async move {
@@ -33,9 +43,7 @@ pub fn FollowProgress(progress_url: String, seen: String) -> impl IntoView {
                 }
             });
         };
-        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(2)) {
-            on_cleanup(move || handle.clear());
-        }
+        set_interval(poll, std::time::Duration::from_secs(2));
     });
+    view! { <span class="follow-progress" node_ref=me>{children()}</span> }
 }
-

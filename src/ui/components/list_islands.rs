@@ -3,7 +3,9 @@
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 
-use crate::ui::components::browser::{closes_dialog, leaves_page, on_page_restored, show_modal};
+use crate::ui::components::browser::{closes_dialog, leaves_page, on_page_restored};
+#[cfg(feature = "hydrate")]
+use crate::ui::components::browser::show_modal;
 
 /// The list, marked busy while the next page, order or refresh loads. Those are plain links
 /// and forms, so the browser keeps this page on screen until the next one arrives.
@@ -30,20 +32,34 @@ pub fn PendingList(children: Children) -> impl IntoView {
     }
 }
 
-/// "Delete all recordings": opens the confirmation dialog `dialog` when JavaScript runs, and is
-/// a link to the confirmation page otherwise. Focus comes back here however the dialog closes.
+/// "Delete all recordings": a link to the confirmation page, which with JavaScript opens the
+/// confirmation dialog `dialog` instead (named in the link's `data-dialog`, as islands take no
+/// props). Focus comes back to the link however the dialog closes.
+pub fn delete_opener(href: String, dialog: &'static str) -> impl IntoView {
+    view! { <DeleteOpener><a class="button danger" href=href data-dialog=dialog>"Delete all recordings"</a></DeleteOpener> }
+}
+
 #[island]
-pub fn DeleteOpener(href: String, dialog: String) -> impl IntoView {
-    let opener = NodeRef::<leptos::html::A>::new();
+fn DeleteOpener(children: Children) -> impl IntoView {
     let open = move |ev: MouseEvent| {
-        let back = move || {
-            if let Some(a) = opener.get_untracked() {
-                let _ = a.focus();
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("a[data-dialog]").ok().flatten());
+            if let Some(link) = link {
+                let dialog = link.get_attribute("data-dialog").unwrap_or_default();
+                let back = move || {
+                    if let Some(a) = link.dyn_ref::<web_sys::HtmlElement>() {
+                        let _ = a.focus();
+                    }
+                };
+                if show_modal(&dialog, back) {
+                    ev.prevent_default();
+                }
             }
-        };
-        if show_modal(&dialog, back) {
-            ev.prevent_default();
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
     };
-    view! { <a class="button danger" href=href node_ref=opener on:click=open>"Delete all recordings"</a> }
+    view! { <span class="delete-opener" on:click=open>{children()}</span> }
 }

@@ -13,14 +13,14 @@ mod pager;
 mod reason_field;
 
 pub use alert::{alert_title, Alert, ErrorAlert};
-pub use copy_button::CopyButton;
-pub use countdown::{countdown, Countdown};
+pub use copy_button::copy_button;
+pub use countdown::countdown;
 pub use deletion_notice::{CancelForm, DeletionNotice};
 pub use find_form::{FindRecordingsForm, GoForm};
-pub use follow::{refresh_in, FollowProgress};
+pub use follow::{follow_progress, refresh_in};
 pub use frame::{provide_frame, use_frame, Frame};
 pub use legal_hold::{HoldControls, HoldNotice};
-pub use list_islands::{DeleteOpener, PendingList};
+pub use list_islands::{delete_opener, PendingList};
 pub use moment::{local_text, local_time, local_time_ms, push_local_time, reader_zone, zoned_time_ms, ReaderZone, ZONE_COOKIE};
 pub use pager::Pager;
 pub use reason_field::ReasonField;

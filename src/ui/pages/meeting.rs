@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::meetings::meeting_record;
 use crate::domain::{Attendee, CreatedMeeting};
-use crate::ui::components::{local_time, reader_zone, zoned_time_ms, CopyButton, ErrorAlert};
+use crate::ui::components::{local_time, reader_zone, zoned_time_ms, copy_button, ErrorAlert};
 
 /// `/meetings/{id}`: a meeting created through Meeting Admin (the confirmation after creating
 /// one), with a way on to its recordings.
@@ -62,7 +62,7 @@ fn MeetingSummary(m: CreatedMeeting) -> impl IntoView {
                 <dt>"Meeting id"</dt>
                 <dd>
                     <code class="meeting-id" id="meeting-id-value">{id.clone()}</code>" "
-                    <CopyButton from="meeting-id-value".to_owned() label="Copy id".to_owned() class="link-button".to_owned()/>
+                    {copy_button("meeting-id-value", "Copy id", Some("link-button"))}
                 </dd>
                 <dt>"Host"</dt><dd>{format!("User {}", m.host)}</dd>
                 <dt>"Starts"</dt><dd>{when(n.start_date)}</dd>

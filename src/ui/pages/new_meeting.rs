@@ -24,11 +24,10 @@ pub fn NewMeetingPage() -> impl IntoView {
                         Some(s) if s.may(Permission::CreateMeeting) => {
                             // After a failed plain-form post the server sends the form back with the error.
                             let failed = ServerAction::<CreateMeeting>::new().value().get_untracked().and_then(Result::err);
-                            let fresh = failed.as_ref().is_none_or(|f| f.form.is_none());
                             let zones = jiff::tz::db().available().map(|n| n.to_string()).collect::<Vec<_>>();
                             view! {
                                 <MeetingFormView now=info.now failed/>
-                                <MeetingFormLive now=info.now fresh/>
+                                <MeetingFormLive/>
                                 // The zone names come from the server's database.
                                 <datalist id="zones">{zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist>
                             }.into_any()
@@ -81,6 +80,8 @@ fn range_hint(metric: &str) -> String {
 /// as a plain form. `MeetingFormLive` then checks it as it is typed in the browser.
 #[component]
 fn MeetingFormView(now: i64, failed: Option<CreateFailed>) -> impl IntoView {
+    // A new form starts, in the browser, in the reader's own zone; one sent back keeps what was typed.
+    let fresh = failed.as_ref().is_none_or(|f| f.form.is_none());
     let (form, errors, alert) = match failed {
         Some(f) => {
             let fields = match &f.error {
@@ -136,7 +137,7 @@ fn MeetingFormView(now: i64, failed: Option<CreateFailed>) -> impl IntoView {
         <dl class="preview-times">{lines.into_iter().map(|(title, span)| view! { <dt>{title}</dt><dd>{span}</dd> }).collect_view()}</dl>
     });
     view! {
-        <form id="meeting-form" method="post" action=CreateMeeting::PATH novalidate class="meeting-form card" aria-describedby="form-status">
+        <form id="meeting-form" data-now=now data-fresh=fresh.then_some("") method="post" action=CreateMeeting::PATH novalidate class="meeting-form card" aria-describedby="form-status">
             <div id="form-status">{alert.map(|(title, message)| view! { <Alert title message/> })}</div>
             {text("host_id", "Host user id", Some("The ConnectyCube user who will host the meeting, e.g. 32242."), "text", None, &form.host_id)}
             {text("name", "Meeting name", None, "text", None, &form.name)}
@@ -217,14 +218,12 @@ fn AttendeeRowView(i: usize, row: AttendeeRow, id_error: Option<String>, email_e
 /// The form's behaviour in the browser, an island with nothing of its own to show: it checks
 /// what is typed as it is typed (the same parsing the server does), previews the times, adds and
 /// removes attendee rows, and sends the form once. It works on the page's own form through the
-/// DOM, so the bundle carries no second copy of the form's view. `fresh`: a new form, which
-/// starts in the reader's own zone (a form sent back with errors keeps what was typed).
+/// DOM, so the bundle carries no second copy of the form's view. What it needs to know is in the
+/// form's data attributes (islands take no props, so the bundle carries no JSON decoder).
 #[island]
-fn MeetingFormLive(now: i64, fresh: bool) -> impl IntoView {
+fn MeetingFormLive() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| live::start(now, fresh));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (now, fresh);
+    Effect::new(move |_| live::start());
 }
 
 #[cfg(test)]

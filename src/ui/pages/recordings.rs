@@ -10,7 +10,7 @@ use crate::api::holds::meeting_hold;
 use crate::api::recordings::recordings_page;
 use crate::domain::{format_bytes, format_duration_ms, push_bytes, push_duration_ms, push_u64, DeletionRules, LegalHold, MeetingId, Permission, RecordingAccess, RecordingPage, RecordingRow, RecordingView, SortKey, Zone};
 use crate::error::AppError;
-use crate::ui::components::{push_local_time, use_frame, DeleteOpener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, Pager, PendingList, local_text, local_time, reader_zone};
+use crate::ui::components::{push_local_time, use_frame, delete_opener, DeletionNotice, ErrorAlert, FindRecordingsForm, HoldControls, HoldNotice, Pager, PendingList, local_text, local_time, reader_zone};
 use crate::ui::pages::{ConfirmDelete, EntryTable};
 use crate::ui::reads::begun;
 
@@ -204,7 +204,7 @@ fn RecordingsView(
                 <a class="button" href=csv_href download="">"Export CSV"</a>
             })}
             {(count > 0 && may_delete).then(|| view! {
-                <DeleteOpener href=delete_href dialog=DIALOG_ID.to_owned()/>
+                {delete_opener(delete_href, DIALOG_ID)}
             })}
         </div>
         {if count == 0 {

@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::sharing::{show_shared_link, ShareRecordingLink, SharedLink, SHARE_SHOWN_FOR_MINUTES};
 use crate::domain::LinkExpiry;
-use crate::ui::components::{local_text, local_time_ms, CopyButton, ErrorAlert};
+use crate::ui::components::{local_text, local_time_ms, copy_button, ErrorAlert};
 
 /// `/meetings/{id}/recordings/{rid}/share`: hands a recording's presigned link over, to pass on to
 /// a customer. Sharing is recorded (with the note) before the link is shown, and it is shown
@@ -99,7 +99,7 @@ fn LinkShown(link: SharedLink) -> impl IntoView {
                     {format!("Anyone with it can download the recording. It is shown here to you alone, for {SHARE_SHOWN_FOR_MINUTES} minutes.")}
                 </p>
             </div>
-            <CopyButton from="shared-url".to_owned() label="Copy link".to_owned()/>
+            {copy_button("shared-url", "Copy link", None)}
         </section>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::forms::Actions;
 use crate::api::bulk::{bulk_batch, BatchView, BulkProgress};
 use crate::domain::{counted, format_bytes, BatchPhase, BulkItem};
-use crate::ui::components::{countdown, local_text, local_time_ms, refresh_in, ErrorAlert, FollowProgress};
+use crate::ui::components::{countdown, local_text, local_time_ms, refresh_in, ErrorAlert, follow_progress};
 
 /// `/bulk/{id}`: the batch's progress and a row per meeting; what can be done with it now.
 /// It follows the work live with JavaScript, and reloads itself every few seconds without it.
@@ -52,7 +52,7 @@ pub fn BatchPage() -> impl IntoView {
                             refresh_in(3);
                             let progress_url = format!("{}?batch_id={}", BulkProgress::PATH, v.batch.id);
                             let seen = serde_json::to_string(&v.progress_key()).unwrap_or_default();
-                            view! { <FollowProgress progress_url seen/> }
+                            follow_progress(progress_url, seen)
                         });
                         view! { {follow} <BatchDetail v/> }.into_any()
                     }

@@ -77,55 +77,73 @@ fn ListForm(text: String, field_error: Option<String>) -> impl IntoView {
     }
 }
 
-/// The box for the ids, with a count that follows what is pasted (an island).
-#[island]
+/// What the count under the box says for `text`: "3 meeting ids, 1 not a meeting id".
+fn ids_summary(text: &str) -> String {
+    let list = MeetingList::parse(text);
+    if list.ids.is_empty() && list.problems.is_empty() {
+        return String::new();
+    }
+    let mut parts = vec![format!("{} meeting id{}", list.ids.len(), if list.ids.len() == 1 { "" } else { "s" })];
+    if list.invalid() > 0 {
+        parts.push(format!("{} not a meeting id", list.invalid()));
+    }
+    if list.duplicates() > 0 {
+        parts.push(format!("{} listed twice", list.duplicates()));
+    }
+    let mut s = parts.join(", ");
+    if let Some(refusal) = list.refusal() {
+        s = format!("{s}. {refusal}");
+    }
+    s
+}
+
+/// The box for the ids, with a count under it that follows what is pasted (`IdsCount`).
+#[component]
 fn IdsField(text: String, field_error: Option<String>) -> impl IntoView {
-    let current = RwSignal::new(text.clone());
-    let summary = move || {
-        let list = MeetingList::parse(&current.read());
-        if list.ids.is_empty() && list.problems.is_empty() {
-            return String::new();
-        }
-        let mut parts = vec![format!("{} meeting id{}", list.ids.len(), if list.ids.len() == 1 { "" } else { "s" })];
-        if list.invalid() > 0 {
-            parts.push(format!("{} not a meeting id", list.invalid()));
-        }
-        if list.duplicates() > 0 {
-            parts.push(format!("{} listed twice", list.duplicates()));
-        }
-        let mut s = parts.join(", ");
-        if let Some(refusal) = list.refusal() {
-            s = format!("{s}. {refusal}");
-        }
-        s
-    };
-    let invalid = field_error.is_some();
+    let summary = ids_summary(&text);
+    let aria_invalid = if field_error.is_some() { "true" } else { "false" };
     view! {
             <div class="field">
                 <label for="bulk-ids">"Meeting ids"</label>
                 {
-                    let aria_invalid = if invalid { "true" } else { "false" };
-                    let on_input = move |ev| current.set(event_target_value(&ev));
                     // No child at all when empty: an empty text node would leave a hydration
                     // marker, and inside a textarea that is text the person would see.
-                    // (`Either`, not `into_any`: an island's erased views cost bundle size.)
                     if text.is_empty() {
                         Either::Left(view! {
                             <textarea id="bulk-ids" name="ids" rows="10" spellcheck="false" autocomplete="off"
-                                aria-describedby="bulk-ids-hint bulk-ids-count bulk-ids-error" aria-invalid=aria_invalid on:input=on_input></textarea>
+                                aria-describedby="bulk-ids-hint bulk-ids-count bulk-ids-error" aria-invalid=aria_invalid></textarea>
                         })
                     } else {
                         Either::Right(view! {
                             <textarea id="bulk-ids" name="ids" rows="10" spellcheck="false" autocomplete="off"
-                                aria-describedby="bulk-ids-hint bulk-ids-count bulk-ids-error" aria-invalid=aria_invalid on:input=on_input>{text}</textarea>
+                                aria-describedby="bulk-ids-hint bulk-ids-count bulk-ids-error" aria-invalid=aria_invalid>{text}</textarea>
                         })
                     }
                 }
                 <p id="bulk-ids-hint" class="hint">"One per line, or separated by spaces, commas or semicolons; links to a meeting work too. Ticket numbers and other words are reported, not sent."</p>
                 <p id="bulk-ids-count" class="hint" aria-live="polite">{summary}</p>
                 <p id="bulk-ids-error" class="field-error">{field_error}</p>
+                <IdsCount/>
             </div>
     }
+}
+
+/// Counts the box's ids as they are typed or pasted: an island with nothing of its own to show,
+/// working on the box and the count the server wrote.
+#[island]
+fn IdsCount() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let doc = document();
+        let Some(field) = doc.get_element_by_id("bulk-ids").and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) else { return };
+        let Some(count) = doc.get_element_by_id("bulk-ids-count") else { return };
+        let box_ = field.clone();
+        let cb = Closure::<dyn Fn()>::new(move || count.set_text_content(Some(&ids_summary(&box_.value()))));
+        let _ = field.add_event_listener_with_callback("input", cb.as_ref().unchecked_ref());
+        // Lives as long as the page.
+        cb.forget();
+    });
 }
 
 #[component]
@@ -157,5 +175,18 @@ fn BatchesTable(list: Vec<BatchSummary>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ids_summary;
+
+    #[test]
+    fn the_count_names_ids_words_and_repeats() {
+        assert_eq!(ids_summary(""), "");
+        assert_eq!(ids_summary("6932e0f8652986000d48148a"), "1 meeting id");
+        let text = "6932e0f8652986000d48148a\n6932e0f8652986000d48148a, 6932e0f8652986000d48148b ZD-1234";
+        assert_eq!(ids_summary(text), "2 meeting ids, 1 not a meeting id, 1 listed twice");
     }
 }

@@ -7,7 +7,7 @@ use super::list::Field;
 use crate::api::cases::{read_case, AddCaseMeetings, CaseProgress, ChangeCase, CloseCase, RequestCaseDeletion};
 use crate::domain::{format_day, CaseView};
 use crate::error::AppError;
-use crate::ui::components::{local_time_ms, refresh_in, ErrorAlert, FollowProgress, ReasonField};
+use crate::ui::components::{local_time_ms, refresh_in, ErrorAlert, follow_progress, ReasonField};
 
 /// `/cases/:case_id`: where a case stands, its meetings and their deletion, and its steps.
 #[component]
@@ -54,7 +54,7 @@ fn CaseDetail(v: CaseView) -> impl IntoView {
         refresh_in(3);
         let progress_url = format!("{}?case_id={}", CaseProgress::PATH, c.id);
         let seen = serde_json::to_string(&v.progress_key()).unwrap_or_default();
-        view! { <FollowProgress progress_url seen/> }
+        follow_progress(progress_url, seen)
     });
     let open = !c.state.is_closed();
     let pause_line = c.paused_since_ms.map(|at| view! { "Paused since " {local_time_ms(at)} ": " {c.pause_reason.clone().unwrap_or_default()} });

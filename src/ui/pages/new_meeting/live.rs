@@ -11,7 +11,7 @@ use web_sys::{ClipboardEvent, Document, Element, Event, HtmlInputElement, HtmlSe
 use super::{input_id, preview_lines, range_hint};
 use crate::domain::{attendee_field, split_pasted_emails, AttendeeRow, MeetingForm, Zone};
 use crate::error::FieldError;
-use crate::ui::components::browser::{browser_zone, focus_id, on_page_restored};
+use crate::ui::components::browser::{browser_zone, focus_id, number_attr, on_page_restored};
 
 struct Live {
     doc: Document,
@@ -26,10 +26,13 @@ struct Live {
     submitting: Cell<bool>,
 }
 
-/// Wakes the form: `now` is the server's clock as the page was made, for a fresh form's times.
-pub fn start(now: i64, fresh: bool) {
+/// Wakes the form. Its `data-now` is the server's clock as the page was made, for a fresh form's
+/// times; `data-fresh` marks a new form (not one sent back with errors).
+pub fn start() {
     let doc = leptos::prelude::document();
     let Some(form) = doc.get_element_by_id("meeting-form") else { return };
+    let now = number_attr(&form, "data-now").unwrap_or_else(crate::domain::browser_now_unix);
+    let fresh = form.has_attribute("data-fresh");
     let from_server = all(&form, "p.field-error").into_iter().filter_map(|p| Some((p.id(), p.text_content().filter(|t| !t.is_empty())?))).collect();
     let mine = browser_zone().and_then(|z| Zone::parse(&z).ok());
     let live = Rc::new(Live { doc, form, mine, from_server, attempted: Cell::new(false), submitting: Cell::new(false) });
