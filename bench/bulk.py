@@ -14,7 +14,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-import bench  # bench/bench.py, beside this file
+import harness  # bench/harness.py, beside this file
 
 MEETINGS = 500
 LATENCY_MS = 20
@@ -26,12 +26,12 @@ def meeting(n):
 
 def post(cookie, path, form, accept="application/json"):
     body = urllib.parse.urlencode(form)
-    return bench.request(bench.APP, "POST", path, body, {
-        "content-type": "application/x-www-form-urlencoded", "origin": bench.APP_URL, "accept": accept, "cookie": cookie})
+    return harness.request(harness.APP, "POST", path, body, {
+        "content-type": "application/x-www-form-urlencoded", "origin": harness.APP_URL, "accept": accept, "cookie": cookie})
 
 
 def view(cookie, batch):
-    status, _, body = bench.request(bench.APP, "GET", f"/api/bulk/one?batch_id={batch}", headers={"cookie": cookie})
+    status, _, body = harness.request(harness.APP, "GET", f"/api/bulk/one?batch_id={batch}", headers={"cookie": cookie})
     assert status == 200, (status, body[:200])
     return json.loads(body), len(body)
 
@@ -55,25 +55,25 @@ class Sampler(threading.Thread):
 
     def run(self):
         while self.running:
-            self.peak = max(self.peak, bench.rss_kib(self.pid))
+            self.peak = max(self.peak, harness.rss_kib(self.pid))
             time.sleep(0.05)
 
 
 def run(binary, site):
     work = Path(tempfile.mkdtemp(prefix="meeting-admin-bulk-"))
-    procs = bench.Procs()
+    procs = harness.Procs()
     try:
         # Deletions run as soon as they are requested, so the finish time is the worker's own.
-        app = bench.start_all(procs, binary, site, work, extra_env={"DELETE_GRACE": "0"})
-        cookie = bench.sign_in()
+        app = harness.start_all(procs, binary, site, work, extra_env={"DELETE_GRACE": "0"})
+        cookie = harness.sign_in()
         for n in range(MEETINGS):
-            bench.seed(meeting(n), 1 + n % 3)
-        bench.set_latency(LATENCY_MS)
+            harness.seed(meeting(n), 1 + n % 3)
+        harness.set_latency(LATENCY_MS)
         time.sleep(1)
-        idle_kib = bench.rss_kib(app.pid)
+        idle_kib = harness.rss_kib(app.pid)
         sampler = Sampler(app.pid)
         sampler.start()
-        calls_before = bench.mock_stats()["requests"]
+        calls_before = harness.mock_stats()["requests"]
 
         ids = "\n".join(meeting(n) for n in range(MEETINGS))
         status, _, body = post(cookie, "/api/bulk/create", {"ids": ids})
@@ -84,8 +84,8 @@ def run(binary, site):
         assert status == 200, status
         ready, preview_json = wait_phase(cookie, batch, ("ready",))
         preview_s = time.time() - t0
-        lookup_calls = bench.mock_stats()["requests"] - calls_before
-        _, _, page = bench.request(bench.APP, "GET", f"/bulk/{batch}", headers={"cookie": cookie})
+        lookup_calls = harness.mock_stats()["requests"] - calls_before
+        _, _, page = harness.request(harness.APP, "GET", f"/bulk/{batch}", headers={"cookie": cookie})
 
         t1 = time.time()
         status, _, _ = post(cookie, "/api/bulk/request", {"batch_id": batch, "reason": "bench: bulk erasure"})
@@ -94,12 +94,12 @@ def run(binary, site):
         finish_s = time.time() - t1
         sampler.running = False
         sampler.join()
-        calls = bench.mock_stats()["requests"] - calls_before
-        bench.set_latency(0)
+        calls = harness.mock_stats()["requests"] - calls_before
+        harness.set_latency(0)
         t = done["totals"]
         result = {
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=bench.ROOT, capture_output=True, text=True).stdout.strip(),
+            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=harness.ROOT, capture_output=True, text=True).stdout.strip(),
             "meetings": MEETINGS,
             "latency_ms": LATENCY_MS,
             "recordings": ready["totals"]["recordings"],
@@ -117,9 +117,9 @@ def run(binary, site):
             "sequential_lookup_seconds": MEETINGS * LATENCY_MS / 1000,
             "sequential_finish_seconds": 2 * MEETINGS * LATENCY_MS / 1000,
         }
-        bench.log(f"500 meetings: preview in {preview_s:.1f} s, finished in {finish_s:.1f} s, {calls} vendor calls, "
+        harness.log(f"500 meetings: preview in {preview_s:.1f} s, finished in {finish_s:.1f} s, {calls} vendor calls, "
                   f"peak RSS {sampler.peak / 1024:.1f} MiB")
-        (bench.ROOT / "bench/bulk.json").write_text(json.dumps(result, indent=1) + "\n")
+        (harness.ROOT / "bench/bulk.json").write_text(json.dumps(result, indent=1) + "\n")
         return result
     finally:
         procs.stop()

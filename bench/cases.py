@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import bench  # bench/bench.py, beside this file
+import harness  # bench/harness.py, beside this file
 from bulk import post  # bench/bulk.py
 
 MEETINGS = 200
@@ -30,7 +30,7 @@ def meeting(n):
 
 def get(cookie, path, accept="application/json"):
     t = time.time()
-    status, headers, body = bench.request(bench.APP, "GET", path, headers={"cookie": cookie, "accept": accept})
+    status, headers, body = harness.request(harness.APP, "GET", path, headers={"cookie": cookie, "accept": accept})
     return status, headers, body, time.time() - t
 
 
@@ -40,13 +40,13 @@ def median(xs):
 
 def run(binary, site):
     work = Path(tempfile.mkdtemp(prefix="meeting-admin-cases-"))
-    procs = bench.Procs()
+    procs = harness.Procs()
     try:
-        bench.start_all(procs, binary, site, work, extra_env={"DELETE_GRACE": "0"})
-        cookie = bench.sign_in()
+        harness.start_all(procs, binary, site, work, extra_env={"DELETE_GRACE": "0"})
+        cookie = harness.sign_in()
         for n in range(MEETINGS):
-            bench.seed(meeting(n), 2)
-        bench.request(bench.MOCK, "POST", "/_mock/faults", json.dumps({"latency_ms": LATENCY_MS, "rate_per_second": RATE}), {"content-type": "application/json"})
+            harness.seed(meeting(n), 2)
+        harness.request(harness.MOCK, "POST", "/_mock/faults", json.dumps({"latency_ms": LATENCY_MS, "rate_per_second": RATE}), {"content-type": "application/json"})
         today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
         status, _, body = post(cookie, "/api/cases/open", {"form[reference]": "BENCH-1", "form[ground]": "a", "form[received]": today})
         assert status == 200, (status, body[:300])
@@ -88,8 +88,8 @@ def run(binary, site):
         assert out.returncode == 0, out.stderr
 
         # The audit chain's write rate: sequential audited downloads (one entry, one vendor call each).
-        bench.request(bench.MOCK, "DELETE", "/_mock/faults")
-        bench.seed(meeting(999), 1)
+        harness.request(harness.MOCK, "DELETE", "/_mock/faults")
+        harness.seed(meeting(999), 1)
         _, _, body, _ = get(cookie, f"/api/recordings/list?meeting_id={meeting(999)}")
         rec = json.loads(body)["recordings"][0]["id"]
         t = time.time()
@@ -105,7 +105,7 @@ def run(binary, site):
 
         result = {
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=bench.ROOT, capture_output=True, text=True).stdout.strip(),
+            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=harness.ROOT, capture_output=True, text=True).stdout.strip(),
             "meetings": MEETINGS,
             "latency_ms": LATENCY_MS,
             "rate_per_second": RATE,
@@ -124,9 +124,9 @@ def run(binary, site):
             "audit_verify_entries": entries,
             "audit_verify_ms": audit_verify_s * 1000,
         }
-        bench.log(f"case of {MEETINGS}: deleted in {delete_s:.1f} s (floor {2 * MEETINGS / RATE:.0f} s), closed in {close_s:.1f} s, "
+        harness.log(f"case of {MEETINGS}: deleted in {delete_s:.1f} s (floor {2 * MEETINGS / RATE:.0f} s), closed in {close_s:.1f} s, "
                   f"page {result['case_page_ms']:.0f} ms, record {len(file) / 1024:.0f} KiB, {result['audited_downloads_per_second']:.0f} audited downloads/s")
-        (bench.ROOT / "bench/cases.json").write_text(json.dumps(result, indent=1) + "\n")
+        (harness.ROOT / "bench/cases.json").write_text(json.dumps(result, indent=1) + "\n")
         return result
     finally:
         procs.stop()

@@ -13,10 +13,9 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
-import bench  # bench/bench.py, beside this file
+import harness  # bench/harness.py, beside this file
 from bulk import Sampler, post  # bench/bulk.py
 
 MEETINGS = 10_000
@@ -31,7 +30,7 @@ def meeting(n):
 
 
 def get_json(cookie, path):
-    status, _, body = bench.request(bench.APP, "GET", path, headers={"cookie": cookie, "accept": "application/json"})
+    status, _, body = harness.request(harness.APP, "GET", path, headers={"cookie": cookie, "accept": "application/json"})
     assert status == 200, (path, status, body[:300])
     return json.loads(body)
 
@@ -42,32 +41,32 @@ def save(cookie, **form):
 
 
 def faults(**f):
-    bench.request(bench.MOCK, "POST", "/_mock/faults", json.dumps(f), {"content-type": "application/json"})
+    harness.request(harness.MOCK, "POST", "/_mock/faults", json.dumps(f), {"content-type": "application/json"})
 
 
 def refused_429():
     """Requests the mock answered with a fault (here: only the rate limit's 429s)."""
-    _, _, body = bench.request(bench.MOCK, "GET", "/_mock/requests")
+    _, _, body = harness.request(harness.MOCK, "GET", "/_mock/requests")
     return sum(1 for r in json.loads(body) if r.get("faulted"))
 
 
 def run(binary, site):
     work = Path(tempfile.mkdtemp(prefix="meeting-admin-retention-"))
-    procs = bench.Procs()
+    procs = harness.Procs()
     try:
-        app = bench.start_all(procs, binary, site, work, extra_env={"RETENTION_SWEEP_EVERY": "1m"})
-        cookie = bench.sign_in()
+        app = harness.start_all(procs, binary, site, work, extra_env={"RETENTION_SWEEP_EVERY": "1m"})
+        cookie = harness.sign_in()
         for n in range(MEETINGS):
-            bench.seed(meeting(n), 1 + n % 3)
+            harness.seed(meeting(n), 1 + n % 3)
         # The budget is not the limit here; the vendor's rate is.
         save(cookie, default_days="", calls_per_hour="1000000")
         faults(latency_ms=LATENCY_MS, rate_per_second=RATE)
-        bench.request(bench.MOCK, "DELETE", "/_mock/requests")
+        harness.request(harness.MOCK, "DELETE", "/_mock/requests")
         time.sleep(1)
-        idle_kib = bench.rss_kib(app.pid)
+        idle_kib = harness.rss_kib(app.pid)
         sampler = Sampler(app.pid)
         sampler.start()
-        calls_before = bench.mock_stats()["requests"]
+        calls_before = harness.mock_stats()["requests"]
 
         t0 = time.time()
         for start in range(0, MEETINGS, TRACK_CHUNK):
@@ -82,7 +81,7 @@ def run(binary, site):
                 raise SystemExit(f"inventory not done in 15 min: {o['coverage']}")
             time.sleep(1)
         inventory_s = time.time() - t0
-        inventory_calls = bench.mock_stats()["requests"] - calls_before
+        inventory_calls = harness.mock_stats()["requests"] - calls_before
         rate_limited = refused_429()
         overview_bytes = len(json.dumps(o))
 
@@ -94,7 +93,7 @@ def run(binary, site):
             dry.append(time.time() - t)
         assert p["after"]["due_now"]["meetings"] == MEETINGS, p["after"]["due_now"]
         t = time.time()
-        status, _, page = bench.request(bench.APP, "GET", "/retention", headers={"cookie": cookie})
+        status, _, page = harness.request(harness.APP, "GET", "/retention", headers={"cookie": cookie})
         page_s = time.time() - t
         assert status == 200, status
 
@@ -115,7 +114,7 @@ def run(binary, site):
         faults()
         result = {
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=bench.ROOT, capture_output=True, text=True).stdout.strip(),
+            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=harness.ROOT, capture_output=True, text=True).stdout.strip(),
             "meetings": MEETINGS,
             "latency_ms": LATENCY_MS,
             "rate_per_second": RATE,
@@ -134,10 +133,10 @@ def run(binary, site):
             "rss_idle_mib": idle_kib / 1024,
             "rss_peak_mib": sampler.peak / 1024,
         }
-        bench.log(f"10,000 meetings: inventory in {inventory_s:.0f} s ({inventory_calls} calls, {rate_limited} refused by the rate limit; "
+        harness.log(f"10,000 meetings: inventory in {inventory_s:.0f} s ({inventory_calls} calls, {rate_limited} refused by the rate limit; "
                   f"floor {MEETINGS / RATE:.0f} s), dry run {result['dry_run_ms_median']:.0f} ms, sweep {sweep_s:.1f} s, "
                   f"peak RSS {sampler.peak / 1024:.1f} MiB")
-        (bench.ROOT / "bench/retention.json").write_text(json.dumps(result, indent=1) + "\n")
+        (harness.ROOT / "bench/retention.json").write_text(json.dumps(result, indent=1) + "\n")
         return result
     finally:
         procs.stop()
