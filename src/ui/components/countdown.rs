@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::domain::{format_rfc3339_ms, format_utc_ms, relative};
+use crate::domain::relative;
 
 /// A live "(in 12 min)" after a moment the server wrote: the island reads the moment, the
 /// server's clock and whether to reload from its element's data attributes (islands take no
@@ -21,10 +21,9 @@ pub fn Countdown(children: Children) -> impl IntoView {
 /// how far it is, counted from the server's clock when the page was made.
 /// `reload_when_due`: the page is made again 2 s after the time, once, to show what happened.
 pub fn countdown(at_ms: i64, now_ms: i64, reload_when_due: bool) -> impl IntoView {
-    let shown = super::reader_zone().format(at_ms.div_euclid(1000));
     view! {
         <Countdown>
-            <time datetime=format_rfc3339_ms(at_ms) title=format_utc_ms(at_ms)>{shown}</time>
+            {super::local_time_ms(at_ms)}
             " "
             <span class="countdown-relative" data-at=at_ms data-now=now_ms data-reload=reload_when_due.then_some("")>
                 {format!("({})", relative(at_ms - now_ms))}
