@@ -152,6 +152,18 @@ test('with JavaScript errors follow what is typed once a send was tried, and opt
   await expect(page.getByLabel('Notify before the start')).toBeVisible();
   await page.getByLabel('Unit').selectOption('days');
   await expect(page.locator('#m-notify_value-hint')).toContainText('1 to 30 days.');
+  // The time preview is a live region: typing elsewhere leaves it alone, so it is not read out again.
+  await page.evaluate(() => {
+    const w = window as unknown as { previewChanges: number };
+    w.previewChanges = 0;
+    new MutationObserver((m) => { w.previewChanges += m.length; })
+      .observe(document.getElementById('m-preview')!, { childList: true, subtree: true, characterData: true });
+  });
+  await page.getByLabel('Meeting name').fill('Quiet preview');
+  expect(await page.evaluate(() => (window as unknown as { previewChanges: number }).previewChanges)).toBe(0);
+  await page.getByLabel('Starts').fill('2026-07-15T10:00');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { previewChanges: number }).previewChanges)).toBeGreaterThan(0);
+  await page.getByLabel('Meeting name').fill('');
   // Nothing is said before a send is tried; after it, each fix clears its own line.
   await page.getByLabel('Host user id').fill('abc');
   await expect(page.locator('#m-host_id-error')).toBeEmpty();

@@ -167,11 +167,19 @@ impl Live {
         self.recheck();
     }
 
-    /// The times in UTC and in the reader's zone, as typed.
+    /// The times in UTC and in the reader's zone, as typed. Rewritten only when they change:
+    /// the region is live, and a screen reader would read it out again at every key.
     fn preview(&self) {
         let Some(place) = self.doc.get_element_by_id("m-preview") else { return };
+        let lines = preview_lines(&self.read(), self.mine.as_ref()).unwrap_or_default();
+        let text: String = lines.iter().flat_map(|(title, span)| [title.as_str(), span.as_str()]).collect();
+        if place.text_content().unwrap_or_default() == text {
+            return;
+        }
         place.set_text_content(None);
-        let Some(lines) = preview_lines(&self.read(), self.mine.as_ref()) else { return };
+        if lines.is_empty() {
+            return;
+        }
         let Ok(list) = self.doc.create_element("dl") else { return };
         list.set_class_name("preview-times");
         for (tag, text) in lines.iter().flat_map(|(title, span)| [("dt", title), ("dd", span)]) {
