@@ -17,6 +17,13 @@ pub fn number_attr(el: &web_sys::Element, name: &str) -> Option<i64> {
     el.get_attribute(name)?.parse().ok()
 }
 
+/// The element an event happened on, or its nearest ancestor, that matches `selector`.
+#[cfg(feature = "hydrate")]
+pub fn target_closest(ev: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok().flatten()
+}
+
 /// Moves focus to the element with this id (and scrolls it into view).
 pub fn focus_id(id: &str) {
     #[cfg(feature = "hydrate")]
@@ -80,11 +87,10 @@ pub fn pasted_text(ev: &leptos::ev::ClipboardEvent) -> String {
 pub fn leaves_page(ev: &leptos::ev::MouseEvent) -> bool {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
         if ev.default_prevented() || ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
             return false;
         }
-        let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("a[href]").ok().flatten());
+        let link = target_closest(ev, "a[href]");
         link.is_some_and(|a| !a.has_attribute("download") && a.get_attribute("target").is_none_or(|t| t == "_self"))
     }
     #[cfg(not(feature = "hydrate"))]

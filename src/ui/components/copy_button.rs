@@ -13,10 +13,8 @@ fn CopyButton(children: Children) -> impl IntoView {
     let copy = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
         {
-            use crate::ui::components::browser::{copy_text, text_of};
-            use wasm_bindgen::JsCast;
-            let button = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("button[data-copy-from]").ok().flatten());
-            if let Some(button) = button {
+            use crate::ui::components::browser::{copy_text, target_closest, text_of};
+            if let Some(button) = target_closest(&ev, "button[data-copy-from]") {
                 let from = button.get_attribute("data-copy-from").unwrap_or_default();
                 if text_of(&from).is_some_and(|t| copy_text(t.trim())) {
                     button.set_text_content(Some("Copied"));

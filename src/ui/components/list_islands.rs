@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::ui::components::browser::{closes_dialog, leaves_page, on_page_restored};
 #[cfg(feature = "hydrate")]
-use crate::ui::components::browser::show_modal;
+use crate::ui::components::browser::{show_modal, target_closest};
 
 /// The list, marked busy while the next page, order or refresh loads. Those are plain links
 /// and forms, so the browser keeps this page on screen until the next one arrives.
@@ -45,8 +45,7 @@ fn DeleteOpener(children: Children) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("a[data-dialog]").ok().flatten());
-            if let Some(link) = link {
+            if let Some(link) = target_closest(&ev, "a[data-dialog]") {
                 let dialog = link.get_attribute("data-dialog").unwrap_or_default();
                 let back = move || {
                     if let Some(a) = link.dyn_ref::<web_sys::HtmlElement>() {

@@ -189,28 +189,41 @@ fn MeetingFormView(now: i64, failed: Option<CreateFailed>) -> impl IntoView {
     }
 }
 
-/// One attendee's row. The browser's code renumbers rows it adds or removes the same way
-/// (`live::number_row`).
+/// An attendee row's two inputs: the form's part and the words in its label.
+const ROW_PARTS: [(&str, &str); 2] = [("id", "user id"), ("email", "email")];
+
+/// What row `i`'s input for `part` is called: its id, its name in the form and its label. The
+/// server's rows and the browser's renumbering (`live::number_row`) both take them from here.
+fn row_input_names(i: usize, part: &str, words: &str) -> (String, String, String) {
+    (input_id(&attendee_field(i, part)), format!("form[attendees][{i}][{part}]"), format!("Attendee {} {words}", i + 1))
+}
+
+fn remove_label(i: usize) -> String {
+    format!("Remove attendee {}", i + 1)
+}
+
+/// One attendee's row.
 #[component]
 fn AttendeeRowView(i: usize, row: AttendeeRow, id_error: Option<String>, email_error: Option<String>, focus: Option<String>) -> impl IntoView {
-    let (id_field, email_field) = (attendee_field(i, "id"), attendee_field(i, "email"));
-    let (id_input, email_input) = (input_id(&id_field), input_id(&email_field));
-    let n = i + 1;
+    let [(id_part, id_words), (email_part, email_words)] = ROW_PARTS;
+    let field = |part: &str, words: &str, kind: &'static str, value: String, error: Option<String>| {
+        let (id, name, label) = row_input_names(i, part, words);
+        let autofocus = focus.as_deref() == Some(attendee_field(i, part).as_str());
+        let is_id = part == id_part;
+        view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                <input id=id.clone() name=name type=kind inputmode=is_id.then_some("numeric") autocomplete=(!is_id).then_some("off") autofocus=autofocus
+                    value=value aria-invalid=if error.is_some() { "true" } else { "false" } aria-describedby=format!("{id}-error")/>
+                <p id=format!("{id}-error") class="field-error">{error}</p>
+            </div>
+        }
+    };
     view! {
         <li class="attendee-row">
-            <div class="field">
-                <label for=id_input.clone()>{format!("Attendee {n} user id")}</label>
-                <input id=id_input.clone() name=format!("form[attendees][{i}][id]") type="text" inputmode="numeric" autofocus=focus.as_deref() == Some(id_field.as_str())
-                    value=row.id aria-invalid=if id_error.is_some() { "true" } else { "false" } aria-describedby=format!("{id_input}-error")/>
-                <p id=format!("{id_input}-error") class="field-error">{id_error}</p>
-            </div>
-            <div class="field">
-                <label for=email_input.clone()>{format!("Attendee {n} email")}</label>
-                <input id=email_input.clone() name=format!("form[attendees][{i}][email]") type="email" autocomplete="off" autofocus=focus.as_deref() == Some(email_field.as_str())
-                    value=row.email aria-invalid=if email_error.is_some() { "true" } else { "false" } aria-describedby=format!("{email_input}-error")/>
-                <p id=format!("{email_input}-error") class="field-error">{email_error}</p>
-            </div>
-            <button type="button" class="link-button js-only remove-attendee" aria-label=format!("Remove attendee {n}")>"Remove"</button>
+            {field(id_part, id_words, "text", row.id, id_error)}
+            {field(email_part, email_words, "email", row.email, email_error)}
+            <button type="button" class="link-button js-only remove-attendee" aria-label=remove_label(i)>"Remove"</button>
         </li>
     }
 }

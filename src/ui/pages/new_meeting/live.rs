@@ -8,10 +8,10 @@ use std::rc::Rc;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{ClipboardEvent, Document, Element, Event, HtmlInputElement, HtmlSelectElement};
 
-use super::{input_id, preview_lines, range_hint};
-use crate::domain::{attendee_field, split_pasted_emails, AttendeeRow, MeetingForm, Zone};
+use super::{input_id, preview_lines, range_hint, remove_label, row_input_names, ROW_PARTS};
+use crate::domain::{split_pasted_emails, AttendeeRow, MeetingForm, Zone};
 use crate::error::FieldError;
-use crate::ui::components::browser::{browser_zone, focus_id, number_attr, on_page_restored};
+use crate::ui::components::browser::{browser_zone, focus_id, number_attr, on_page_restored, target_closest};
 
 struct Live {
     doc: Document,
@@ -79,23 +79,18 @@ fn row_value(row: &Element, part: &str) -> String {
     row_input(row, part).map(|i| i.value()).unwrap_or_default()
 }
 
-fn event_element(ev: &Event) -> Option<Element> {
-    ev.target()?.dyn_into().ok()
-}
-
 /// Gives row `i` the names, ids and labels the server gives it (`AttendeeRowView`).
 fn number_row(row: &Element, i: usize) {
-    let n = i + 1;
     let (labels, inputs, errors) = (all(row, "label"), all(row, "input"), all(row, "p.field-error"));
-    for (k, (part, what)) in [("id", "user id"), ("email", "email")].into_iter().enumerate() {
-        let id = input_id(&attendee_field(i, part));
+    for (k, (part, words)) in ROW_PARTS.into_iter().enumerate() {
+        let (id, name, text) = row_input_names(i, part, words);
         if let Some(label) = labels.get(k) {
             let _ = label.set_attribute("for", &id);
-            label.set_text_content(Some(&format!("Attendee {n} {what}")));
+            label.set_text_content(Some(&text));
         }
         if let Some(input) = inputs.get(k) {
             input.set_id(&id);
-            let _ = input.set_attribute("name", &format!("form[attendees][{i}][{part}]"));
+            let _ = input.set_attribute("name", &name);
             let _ = input.set_attribute("aria-describedby", &format!("{id}-error"));
         }
         if let Some(p) = errors.get(k) {
@@ -103,7 +98,7 @@ fn number_row(row: &Element, i: usize) {
         }
     }
     if let Ok(Some(remove)) = row.query_selector(".remove-attendee") {
-        let _ = remove.set_attribute("aria-label", &format!("Remove attendee {n}"));
+        let _ = remove.set_attribute("aria-label", &remove_label(i));
     }
 }
 
@@ -241,7 +236,7 @@ impl Live {
     }
 
     fn clicked(&self, ev: &Event) {
-        let Some(button) = event_element(ev).and_then(|el| el.closest("button").ok().flatten()) else { return };
+        let Some(button) = target_closest(ev, "button") else { return };
         if button.id() == "m-add-attendee" {
             if let Some(input) = self.add_row(None).and_then(|row| row_input(&row, "id")) {
                 let _ = input.focus();
@@ -266,7 +261,7 @@ impl Live {
 
     /// Pasting "a@x.com, b@y.com" into an email box fills this row and adds one per address.
     fn pasted(&self, ev: &Event) {
-        let Some(input) = event_element(ev).and_then(|el| el.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(input) = target_closest(ev, "input").and_then(|el| el.dyn_into::<HtmlInputElement>().ok()) else { return };
         if !input.name().ends_with("[email]") {
             return;
         }
